@@ -1,0 +1,39 @@
+//! `livechat/agent.info/:rid/:token`, and the agent as visitors see it (`normalizeAgent`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::visitor::{EmailAddress, PhoneNumber};
+
+/// The serving agent. When the server hides agent info it is just `{"hiddenInfo": true}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Agent {
+    #[serde(rename = "_id", skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `online`, `away`, `busy` or `offline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<EmailAddress>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub phone: Vec<PhoneNumber>,
+    #[serde(rename = "hiddenInfo", skip_serializing_if = "std::ops::Not::not")]
+    pub hidden_info: bool,
+}
+
+impl Agent {
+    /// The name to show: the display name, else the username.
+    pub fn display_name(&self) -> Option<&str> {
+        self.name.as_deref().or(self.username.as_deref())
+    }
+}
+
+/// `GET livechat/agent.info/:rid/:token` answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgentInfoResponse {
+    pub agent: Agent,
+}

@@ -1,0 +1,91 @@
+//! `livechat/visitor`: registering and reading the visitor (`ILivechatVisitor`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Timestamp;
+
+/// A Livechat visitor. The `token` is the visitor's bearer secret: whoever has it is the visitor.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Visitor {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub username: String,
+    pub token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "visitorEmails", skip_serializing_if = "Vec::is_empty")]
+    pub visitor_emails: Vec<EmailAddress>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub phone: Vec<PhoneNumber>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<Timestamp>,
+    #[serde(rename = "_updatedAt", skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+    #[serde(rename = "livechatData", skip_serializing_if = "BTreeMap::is_empty")]
+    pub livechat_data: BTreeMap<String, String>,
+}
+
+impl Visitor {
+    /// The first e-mail address, if any.
+    pub fn email(&self) -> Option<&str> {
+        self.visitor_emails.first().map(|e| e.address.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailAddress {
+    pub address: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneNumber {
+    #[serde(rename = "phoneNumber")]
+    pub phone_number: String,
+}
+
+/// `POST livechat/visitor` body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterVisitor {
+    pub visitor: NewVisitor,
+}
+
+/// The visitor to create or update. Matched by token, then phone, then e-mail.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewVisitor {
+    pub token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Department id or name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_fields: Vec<CustomField>,
+}
+
+/// A visitor custom field as `registerGuest` and `custom.fields` take it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomField {
+    pub key: String,
+    pub value: String,
+    pub overwrite: bool,
+}
+
+/// `POST livechat/visitor` and `GET livechat/visitor/:token` answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VisitorResponse {
+    pub visitor: Visitor,
+}

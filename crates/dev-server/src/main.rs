@@ -1,1 +1,139 @@
-fn main() {}
+//! `livechat-dev-server`: serve the Livechat API on a loopback port.
+//!
+//! The first line printed is `livechat-dev-server listening on http://ADDR`, so scripts and
+//! tests that start it on port 0 learn the port it got.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use livechat_dev_server::config::{Routing, ServerConfig, DEMO_AGENT};
+use livechat_dev_server::db::Db;
+use livechat_dev_server::{app, AppState};
+
+const USAGE: &str = "\
+livechat-dev-server: Rocket.Chat's Livechat API (REST + DDP) backed by SQLite
+
+USAGE: livechat-dev-server [OPTIONS]
+
+OPTIONS:
+  --addr ADDR          address to listen on [default: 127.0.0.1:3000]; port 0 picks a free one
+  --db PATH            SQLite database file, created if missing [default: data/livechat.db]
+  --memory             keep everything in memory instead (gone when the server stops)
+  --config PATH        TOML settings: agents, departments, routing, theme, texts
+  --www DIR            serve static files from DIR at /
+  --routing MODE       auto (assign at once) or manual (agents take from the queue)
+  --agents-offline     start with every agent offline (visitors get the offline form)
+  --accept-no-agents   let chats start (queued) with nobody online
+  --rate-limit         enable Rocket.Chat's per-IP rate limits
+  -h, --help           this text
+";
+
+struct Args {
+    addr: SocketAddr,
+    db: Option<PathBuf>,
+    config: Option<PathBuf>,
+    www: Option<PathBuf>,
+    routing: Option<Routing>,
+    agents_offline: bool,
+    accept_no_agents: bool,
+    rate_limit: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        addr: "127.0.0.1:3000".parse().expect("valid default"),
+        db: Some(PathBuf::from("data/livechat.db")),
+        config: None,
+        www: None,
+        routing: None,
+        agents_offline: false,
+        accept_no_agents: false,
+        rate_limit: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--addr" => args.addr = value("--addr")?.parse().map_err(|e| format!("--addr: {e}"))?,
+            "--db" => args.db = Some(value("--db")?.into()),
+            "--memory" => args.db = None,
+            "--config" => args.config = Some(value("--config")?.into()),
+            "--www" => args.www = Some(value("--www")?.into()),
+            "--routing" => {
+                args.routing = Some(match value("--routing")?.as_str() {
+                    "auto" => Routing::Auto,
+                    "manual" => Routing::Manual,
+                    other => return Err(format!("--routing: expected auto or manual, got {other:?}")),
+                })
+            }
+            "--agents-offline" => args.agents_offline = true,
+            "--accept-no-agents" => args.accept_no_agents = true,
+            "--rate-limit" => args.rate_limit = true,
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown option {other:?}\n\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = serve().await {
+        eprintln!("livechat-dev-server: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn serve() -> Result<(), String> {
+    let args = parse_args()?;
+    let mut config = match &args.config {
+        Some(path) => ServerConfig::load(path)?,
+        None => ServerConfig::default(),
+    };
+    if let Some(routing) = args.routing {
+        config.routing = routing;
+    }
+    if args.agents_offline {
+        config.agents.iter_mut().for_each(|a| a.status = "offline".into());
+    }
+    config.accept_chats_with_no_agents |= args.accept_no_agents;
+    config.rate_limit |= args.rate_limit;
+    let uses_default_agents = args.config.is_none();
+
+    let db = match &args.db {
+        Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+            Db::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?
+        }
+        None => Db::memory().map_err(|e| e.to_string())?,
+    };
+    let mut state = AppState::new(config, db)?;
+    state.www = args.www.clone();
+    let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+
+    println!("livechat-dev-server listening on http://{addr}");
+    println!("  REST API   http://{addr}/api/v1/livechat/config");
+    println!("  realtime   ws://{addr}/websocket");
+    match &args.db {
+        Some(path) => println!("  database   {}", path.display()),
+        None => println!("  database   in memory"),
+    }
+    if uses_default_agents {
+        println!("  demo agent username {:?}, password {:?}", DEMO_AGENT.0, DEMO_AGENT.1);
+    }
+    println!("Press Ctrl-C to stop.");
+
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -159,6 +159,8 @@ pub struct ChatSendMessage {
 pub struct OutgoingMessage {
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(default)]
     pub rid: String,
+    #[serde(default)]
     pub msg: String,
 }

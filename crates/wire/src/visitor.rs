@@ -81,6 +81,8 @@ pub struct NewVisitor {
 pub struct CustomField {
     pub key: String,
     pub value: String,
+    /// Replace an existing value (Rocket.Chat 8 treats a missing flag as `false`).
+    #[serde(default)]
     pub overwrite: bool,
 }
 

@@ -1,0 +1,248 @@
+//! The server's settings: Rocket.Chat's Livechat settings that matter to a widget, plus the
+//! agents and departments. Read from a TOML file (`--config`), every key optional; the
+//! defaults are Rocket.Chat's, with one demo agent and two departments.
+
+use std::path::Path;
+
+use livechat_wire::config::{Messages, Theme};
+use serde::Deserialize;
+
+/// How new conversations reach agents (`Livechat_Routing_Method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Routing {
+    /// Auto selection: the least busy online agent of the department is assigned at once.
+    Auto,
+    /// Manual selection: the inquiry waits in the queue until an agent takes it.
+    Manual,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub routing: Routing,
+    /// `Livechat_accept_chats_with_no_agents`: rooms may start (queued) with nobody online.
+    pub accept_chats_with_no_agents: bool,
+    /// `Omnichannel_allow_visitors_to_close_conversation`.
+    pub visitors_can_close: bool,
+    /// `Livechat_request_comment_when_closing_conversation` (agents closing).
+    pub request_comment_when_closing: bool,
+    /// `Livechat_message_character_limit` when enabled; `None` = no Livechat limit.
+    pub message_character_limit: Option<u32>,
+    /// `Message_MaxAllowedSize`: no message may be longer, limit or not.
+    pub message_max_allowed_size: u32,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Rocket.Chat's per-IP rate limiter (off by default here, as under `TEST_MODE`).
+    pub rate_limit: bool,
+    /// `Livechat_show_agent_info` / `Livechat_show_agent_email`.
+    pub show_agent_info: bool,
+    pub show_agent_email: bool,
+    pub registration_form: bool,
+    pub name_field_registration_form: bool,
+    pub email_field_registration_form: bool,
+    pub display_offline_form: bool,
+    pub allow_switching_departments: bool,
+    pub language: String,
+    pub theme: Theme,
+    pub messages: Messages,
+    pub agents: Vec<AgentConfig>,
+    pub departments: Vec<DepartmentConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Rocket.Chat roles: `livechat-agent`, `livechat-manager`, `admin`, `user`.
+    #[serde(default = "default_roles")]
+    pub roles: Vec<String>,
+    /// Presence at start: `online`, `away`, `busy` or `offline`.
+    #[serde(default = "default_status")]
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentConfig {
+    /// Stable id; derived from the name when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    /// Usernames of the department's agents.
+    #[serde(default)]
+    pub agents: Vec<String>,
+    #[serde(default = "yes")]
+    pub show_on_registration: bool,
+    #[serde(default = "yes")]
+    pub show_on_offline_form: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_roles() -> Vec<String> {
+    vec!["user".into(), "livechat-agent".into()]
+}
+
+fn default_status() -> String {
+    "online".into()
+}
+
+/// The demo agent's credentials, printed at start.
+pub const DEMO_AGENT: (&str, &str) = ("agent", "agent");
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            routing: Routing::Auto,
+            accept_chats_with_no_agents: false,
+            visitors_can_close: true,
+            request_comment_when_closing: false,
+            message_character_limit: None,
+            message_max_allowed_size: 5000,
+            max_body_bytes: 64 * 1024,
+            rate_limit: false,
+            show_agent_info: true,
+            show_agent_email: true,
+            registration_form: true,
+            name_field_registration_form: true,
+            email_field_registration_form: true,
+            display_offline_form: true,
+            allow_switching_departments: true,
+            language: String::new(),
+            theme: Theme::default(),
+            messages: Messages::default(),
+            agents: vec![AgentConfig {
+                username: DEMO_AGENT.0.into(),
+                password: DEMO_AGENT.1.into(),
+                name: Some("Alex Agent".into()),
+                email: Some("agent@example.com".into()),
+                roles: vec!["user".into(), "livechat-agent".into(), "livechat-manager".into()],
+                status: "online".into(),
+            }],
+            departments: ["Sales", "Support"]
+                .into_iter()
+                .map(|name| DepartmentConfig {
+                    id: None,
+                    name: name.into(),
+                    agents: vec![DEMO_AGENT.0.into()],
+                    show_on_registration: true,
+                    show_on_offline_form: true,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ServerConfig {
+    pub fn load(path: &Path) -> Result<ServerConfig, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let config: ServerConfig = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Rejects configurations that cannot work: duplicate names, departments naming unknown
+    /// agents, agents without a password.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for agent in &self.agents {
+            if agent.username.trim().is_empty() || agent.password.is_empty() {
+                return Err("every agent needs a username and a password".into());
+            }
+            if !seen.insert(agent.username.as_str()) {
+                return Err(format!("agent {:?} is listed twice", agent.username));
+            }
+            if !["online", "away", "busy", "offline"].contains(&agent.status.as_str()) {
+                return Err(format!("agent {:?}: status must be online, away, busy or offline", agent.username));
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        for dept in &self.departments {
+            if !names.insert(dept.name.as_str()) {
+                return Err(format!("department {:?} is listed twice", dept.name));
+            }
+            if let Some(unknown) = dept.agents.iter().find(|a| !seen.contains(a.as_str())) {
+                return Err(format!("department {:?} names unknown agent {unknown:?}", dept.name));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A department's id: the configured one, or one derived from its name (`Sales` → `sales`).
+pub fn department_id(dept: &DepartmentConfig) -> String {
+    dept.id.clone().unwrap_or_else(|| {
+        dept.name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .collect()
+    })
+}
+
+/// Rocket.Chat's default permissions, for the roles the dev server knows.
+pub fn role_has(role: &str, permission: &str) -> bool {
+    let granted: &[&str] = match role {
+        "admin" => return true,
+        "livechat-manager" => &[
+            "view-l-room",
+            "view-livechat-manager",
+            "view-livechat-rooms",
+            "transfer-livechat-guest",
+            "close-livechat-room",
+            "close-others-livechat-room",
+        ],
+        "livechat-agent" => &["view-l-room", "transfer-livechat-guest", "close-livechat-room"],
+        _ => &[],
+    };
+    granted.contains(&permission)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_with_defaults_and_errors() {
+        let c: ServerConfig = toml::from_str(
+            r#"
+            routing = "manual"
+            [theme]
+            title = "Help"
+            [[agents]]
+            username = "ann"
+            password = "pw"
+            [[departments]]
+            name = "Billing & Sales"
+            agents = ["ann"]
+            "#,
+        )
+        .unwrap();
+        c.check().unwrap();
+        assert_eq!(c.routing, Routing::Manual);
+        assert_eq!(c.theme.title, "Help");
+        assert_eq!(c.theme.color, "#C1272D", "unset theme keys keep Rocket.Chat's defaults");
+        assert_eq!(department_id(&c.departments[0]), "billing---sales");
+        assert_eq!(c.agents[0].roles, ["user", "livechat-agent"]);
+
+        let bad: ServerConfig = toml::from_str("[[departments]]\nname = \"X\"\nagents = [\"nobody\"]").unwrap();
+        assert!(bad.check().unwrap_err().contains("unknown agent"));
+        assert!(toml::from_str::<ServerConfig>("routing = \"random\"").is_err());
+        assert!(toml::from_str::<ServerConfig>("colour = 1").is_err());
+    }
+
+    #[test]
+    fn permissions() {
+        assert!(role_has("livechat-agent", "view-l-room"));
+        assert!(!role_has("livechat-agent", "view-livechat-manager"));
+        assert!(!role_has("user", "view-l-room"));
+        assert!(role_has("admin", "anything"));
+    }
+}

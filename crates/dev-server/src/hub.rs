@@ -1,0 +1,158 @@
+//! Who listens to what: the realtime fan-out behind the DDP streams.
+//!
+//! Each WebSocket connection registers its subscriptions here with the sender half of its
+//! outgoing queue. Handlers describe what happened as [`Event`]s once their database work is
+//! done; [`Hub::emit`] turns each into one `changed` frame and queues it for every subscriber.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use livechat_wire::ddp::{streams, DeletedId, LivechatRoomEvent, ServerFrame, StreamEvent};
+use livechat_wire::message::Message;
+use livechat_wire::date::with_ejson;
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub type ConnId = u64;
+
+/// Something subscribers of a stream must hear about.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A message was inserted or updated: `stream-room-messages`, event `<rid>`.
+    Message(Message),
+    /// A message was deleted: `stream-notify-room`, event `<rid>/deleteMessage`.
+    Deleted { rid: String, id: String },
+    /// Agent, queue or visitor news: `stream-livechat-room`, event `<rid>`.
+    Room { rid: String, event: LivechatRoomEvent },
+}
+
+struct Subscriber {
+    conn: ConnId,
+    sub_id: String,
+    tx: UnboundedSender<String>,
+}
+
+#[derive(Clone, Default)]
+pub struct Hub {
+    subs: Arc<Mutex<HashMap<(String, String), Vec<Subscriber>>>>,
+    next_conn: Arc<AtomicU64>,
+}
+
+impl Hub {
+    /// A new connection's id.
+    pub fn connect(&self) -> ConnId {
+        self.next_conn.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Vec<Subscriber>>> {
+        self.subs.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn subscribe(&self, conn: ConnId, sub_id: &str, stream: &str, event: &str, tx: UnboundedSender<String>) {
+        self.lock()
+            .entry((stream.to_owned(), event.to_owned()))
+            .or_default()
+            .push(Subscriber { conn, sub_id: sub_id.to_owned(), tx });
+    }
+
+    /// Removes one subscription; false if the connection had none with that id.
+    pub fn unsubscribe(&self, conn: ConnId, sub_id: &str) -> bool {
+        let mut found = false;
+        self.lock().retain(|_, list| {
+            list.retain(|s| {
+                let hit = s.conn == conn && s.sub_id == sub_id;
+                found |= hit;
+                !hit
+            });
+            !list.is_empty()
+        });
+        found
+    }
+
+    pub fn disconnect(&self, conn: ConnId) {
+        self.lock().retain(|_, list| {
+            list.retain(|s| s.conn != conn);
+            !list.is_empty()
+        });
+    }
+
+    /// Number of live subscriptions (for tests and the status page).
+    pub fn subscription_count(&self) -> usize {
+        self.lock().values().map(Vec::len).sum()
+    }
+
+    /// Sends `args` as a `changed` frame of `stream`/`event` to every subscriber but `except`.
+    pub fn publish<A: Serialize>(&self, stream: &str, event: &str, args: &A, except: Option<ConnId>) {
+        let frame: ServerFrame<(), &A> = ServerFrame::Changed {
+            collection: stream.to_owned(),
+            id: "id".to_owned(),
+            fields: StreamEvent { event_name: event.to_owned(), args },
+        };
+        let text = match with_ejson(|| serde_json::to_string(&frame)) {
+            Ok(text) => text,
+            Err(e) => return eprintln!("cannot encode {stream}/{event}: {e}"),
+        };
+        if let Some(list) = self.lock().get(&(stream.to_owned(), event.to_owned())) {
+            for s in list.iter().filter(|s| Some(s.conn) != except) {
+                // A closed connection's receiver is gone; it unregisters itself on the way out.
+                let _ = s.tx.send(text.clone());
+            }
+        }
+    }
+
+    pub fn emit(&self, events: impl IntoIterator<Item = Event>) {
+        for event in events {
+            match event {
+                Event::Message(m) => self.publish(streams::ROOM_MESSAGES, &m.rid.clone(), &[m], None),
+                Event::Deleted { rid, id } => self.publish(
+                    streams::NOTIFY_ROOM,
+                    &livechat_wire::ddp::delete_message_event(&rid),
+                    &[DeletedId { id }],
+                    None,
+                ),
+                Event::Room { rid, event } => self.publish(streams::LIVECHAT_ROOM, &rid, &[event], None),
+            }
+        }
+    }
+}
+
+/// Raw activity broadcast (`<rid>/user-activity`): `[username, activities, extra?]`.
+pub fn activity_args(username: &str, activities: &[String], extra: Option<&Value>) -> Value {
+    let mut args = vec![Value::from(username), Value::from(activities.to_vec())];
+    if let Some(extra) = extra {
+        args.push(extra.clone());
+    }
+    Value::Array(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use livechat_wire::Timestamp;
+    use tokio::sync::mpsc::unbounded_channel;
+
+    #[test]
+    fn publishes_ejson_to_subscribers_only() {
+        let hub = Hub::default();
+        let (a, b) = (hub.connect(), hub.connect());
+        let (tx_a, mut rx_a) = unbounded_channel();
+        let (tx_b, mut rx_b) = unbounded_channel();
+        hub.subscribe(a, "s1", streams::ROOM_MESSAGES, "R", tx_a);
+        hub.subscribe(b, "s2", streams::ROOM_MESSAGES, "OTHER", tx_b);
+        let m = Message { id: "m1".into(), rid: "R".into(), msg: "hi".into(), ts: Some(Timestamp(5)), ..Default::default() };
+        hub.emit([Event::Message(m)]);
+        let frame: Value = serde_json::from_str(&rx_a.try_recv().unwrap()).unwrap();
+        assert_eq!(frame["msg"], "changed");
+        assert_eq!(frame["collection"], "stream-room-messages");
+        assert_eq!(frame["fields"]["eventName"], "R");
+        assert_eq!(frame["fields"]["args"][0]["ts"], serde_json::json!({"$date": 5}));
+        assert!(rx_b.try_recv().is_err());
+
+        assert!(hub.unsubscribe(a, "s1"));
+        assert!(!hub.unsubscribe(a, "s1"));
+        hub.disconnect(b);
+        assert_eq!(hub.subscription_count(), 0);
+    }
+}

@@ -1,0 +1,88 @@
+//! `livechat/agent.info/:rid/:token` (visitors) and `livechat/agent.status` (agents).
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use livechat_wire::agent::AgentInfoResponse;
+use livechat_wire::ddp::LivechatRoomEvent;
+use livechat_wire::Success;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ok, AuthUser, Body, Params};
+use crate::hub::Event;
+use crate::routes::room::{guest, guest_room};
+use crate::store;
+use crate::validate::{opt, Kind, Schema, Style};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/livechat/agent.info/{rid}/{token}", get(agent_info))
+        .route("/livechat/agent.status", post(agent_status))
+}
+
+async fn agent_info(
+    State(state): State<AppState>,
+    Path((rid, token)): Path<(String, String)>,
+) -> ApiResult<Json<Success<AgentInfoResponse>>> {
+    let conn = state.db.conn();
+    guest(&conn, &token)?;
+    let room = guest_room(&conn, &rid, &token)?;
+    let served = room.served_by.ok_or_else(|| ApiError::plain("invalid-agent"))?;
+    let agent = store::user_by_id(&conn, &served.id)?.ok_or_else(|| ApiError::plain("invalid-agent"))?;
+    Ok(ok(AgentInfoResponse { agent: store::agent_public(&state.config, &agent) }))
+}
+
+#[derive(Deserialize)]
+struct AgentStatus {
+    status: Option<String>,
+    #[serde(rename = "agentId")]
+    agent_id: Option<String>,
+}
+
+impl Params for AgentStatus {
+    const SCHEMA: &'static Schema =
+        &Schema { fields: &[opt("status", Kind::Str), opt("agentId", Kind::Str)], additional: false };
+    const STYLE: Style = Style::Typed;
+}
+
+#[derive(Serialize)]
+struct StatusResponse {
+    status: String,
+}
+
+/// Sets (or, without `status`, toggles) whether the agent takes Livechat conversations.
+async fn agent_status(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Body(q): Body<AgentStatus>,
+) -> ApiResult<Json<Success<StatusResponse>>> {
+    let target = match q.agent_id.as_deref() {
+        Some(id) if id != user.0.id => {
+            user.require("manage-livechat-agents")?;
+            store::user_by_id(&state.db.conn(), id)?.ok_or_else(|| ApiError::plain("error-invalid-agent"))?
+        }
+        _ => user.0,
+    };
+    let status = match q.status.as_deref() {
+        Some(s @ ("available" | "not-available")) => s.to_owned(),
+        Some(_) => return Err(ApiError::error_invalid_params("must be equal to one of the allowed values")),
+        None if target.status_livechat == "available" => "not-available".into(),
+        None => "available".into(),
+    };
+    state.db.conn().execute("UPDATE users SET status_livechat = ?2 WHERE id = ?1", params![target.id, status])?;
+    Ok(ok(StatusResponse { status }))
+}
+
+/// `agentStatus` events for every open room the user serves.
+pub fn status_events(state: &AppState, user_id: &str, status: &str) -> ApiResult<Vec<Event>> {
+    let conn = state.db.conn();
+    let mut stmt = conn.prepare("SELECT id FROM rooms WHERE served_by_id = ?1 AND open = 1")?;
+    let rids = stmt.query_map([user_id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rids
+        .into_iter()
+        .map(|rid| Event::Room { rid, event: LivechatRoomEvent::AgentStatus { status: status.to_owned() } })
+        .collect())
+}

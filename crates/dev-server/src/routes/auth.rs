@@ -1,0 +1,118 @@
+//! `login`, `logout`, `me` and `users.setStatus`: what an agent console needs to sign in and be
+//! online.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use livechat_wire::auth::{LoginData, LoginResponse, LogoutData, LogoutResponse, Me};
+use livechat_wire::{Empty, Success};
+use rusqlite::params;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ok, parse_body, AuthUser, Body, Params};
+use crate::ids;
+use crate::routes::agent::status_events;
+use crate::store::{self, User};
+use crate::validate::{opt, req, Kind, Schema, Style};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", post(login))
+        .route("/logout", post(logout).get(logout))
+        .route("/me", get(me))
+        .route("/users.setStatus", post(set_status))
+}
+
+fn me_of(user: &User) -> Me {
+    Me {
+        id: user.id.clone(),
+        username: user.username.clone(),
+        name: user.name.clone(),
+        status: Some(user.status.clone()),
+        status_livechat: Some(user.status_livechat.clone()),
+        roles: user.roles.clone(),
+    }
+}
+
+/// Rocket.Chat answers every failed login alike, so nobody learns which usernames exist.
+fn unauthorized() -> Response {
+    let body = serde_json::json!({"success": false, "error": "Unauthorized", "status": "error", "message": "Unauthorized"});
+    (StatusCode::UNAUTHORIZED, Json(body)).into_response()
+}
+
+/// Body `{user | username | email, password}` → `{status: "success", data: {userId, authToken, me}}`.
+async fn login(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
+    let body = parse_body(&body);
+    let field = |k: &str| body.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+    let (Some(login), Some(password)) = (field("user").or(field("username")).or(field("email")), field("password"))
+    else {
+        return unauthorized();
+    };
+    let conn = state.db.conn();
+    let user = match store::user_for_login(&conn, login) {
+        Ok(Some((user, hash))) if ids::verify_password(&hash, password) => user,
+        Ok(_) => return unauthorized(),
+        Err(e) => return e.into_response(),
+    };
+    let token = ids::login_token();
+    let hashed = ids::sha256_hex(&[token.as_bytes()]);
+    if let Err(e) = conn.execute(
+        "INSERT INTO login_tokens (hashed_token, user_id, created_at) VALUES (?1, ?2, ?3)",
+        params![hashed, user.id, state.clock.now().0],
+    ) {
+        return ApiError::from(e).into_response();
+    }
+    let data = LoginData { user_id: user.id.clone(), auth_token: token, me: me_of(&user) };
+    ok(LoginResponse { status: "success".into(), data }).into_response()
+}
+
+async fn logout(State(state): State<AppState>, user: AuthUser, headers: axum::http::HeaderMap) -> ApiResult<Json<LogoutResponse>> {
+    if let Some(token) = headers.get(livechat_wire::auth::AUTH_TOKEN_HEADER).and_then(|v| v.to_str().ok()) {
+        let hashed = ids::sha256_hex(&[token.as_bytes()]);
+        state.db.conn().execute(
+            "DELETE FROM login_tokens WHERE hashed_token = ?1 AND user_id = ?2",
+            params![hashed, user.0.id],
+        )?;
+    }
+    Ok(Json(LogoutResponse {
+        status: "success".into(),
+        data: LogoutData { message: "You've been logged out!".into() },
+    }))
+}
+
+async fn me(user: AuthUser) -> Json<Success<Me>> {
+    ok(me_of(&user.0))
+}
+
+#[derive(Deserialize)]
+struct SetStatus {
+    status: String,
+}
+
+impl Params for SetStatus {
+    const SCHEMA: &'static Schema =
+        &Schema { fields: &[req("status", Kind::Str), opt("message", Kind::Str)], additional: false };
+    const STYLE: Style = Style::Legacy;
+}
+
+/// Presence: `online`, `away`, `busy` or `offline`. Visitors served by the user hear about it.
+async fn set_status(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Body(q): Body<SetStatus>,
+) -> ApiResult<Json<Success<Empty>>> {
+    if !["online", "away", "busy", "offline"].contains(&q.status.as_str()) {
+        return Err(ApiError::meteor("error-invalid-status", "Valid status types include online, away, offline, and busy."));
+    }
+    state.db.conn().execute("UPDATE users SET status = ?2 WHERE id = ?1", params![user.0.id, q.status])?;
+    if state.config.show_agent_info {
+        let events = status_events(&state, &user.0.id, &q.status)?;
+        state.hub.emit(events);
+    }
+    Ok(ok(Empty {}))
+}

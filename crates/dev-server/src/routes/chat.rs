@@ -1,0 +1,63 @@
+//! `chat.sendMessage`: an agent's reply in a room it serves.
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use livechat_wire::message::{ChatSendMessage, MessageResponse};
+use livechat_wire::Success;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ok, AuthUser, Body, Params};
+use crate::hub::Event;
+use crate::routes::message::check_length;
+use crate::store::{self, NewMessage};
+use crate::validate::{opt, req, Kind, Schema, Style};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/chat.sendMessage", post(send))
+}
+
+static OUTGOING: Schema = Schema {
+    fields: &[opt("_id", Kind::NonEmptyStr), opt("rid", Kind::Str), opt("msg", Kind::Str)],
+    additional: true,
+};
+
+impl Params for ChatSendMessage {
+    const SCHEMA: &'static Schema =
+        &Schema { fields: &[req("message", Kind::Obj(&OUTGOING)), opt("previewUrls", Kind::Any)], additional: false };
+    const STYLE: Style = Style::Legacy;
+}
+
+async fn send(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Body(ChatSendMessage { message: out }): Body<ChatSendMessage>,
+) -> ApiResult<Json<Success<MessageResponse>>> {
+    if out.rid.is_empty() {
+        return Err(ApiError::plain("The 'rid' property on the message object is missing."));
+    }
+    if out.msg.trim().is_empty() {
+        return Err(ApiError::invalid_params("must NOT have fewer than 1 characters"));
+    }
+    let message = {
+        let conn = state.db.conn();
+        let room = store::room_by_id(&conn, &out.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        // Only the serving agent is subscribed to an open room; closing removes subscriptions.
+        let serving = room.is_open() && room.served_by.as_ref().is_some_and(|s| s.id == user.0.id);
+        if !serving {
+            return Err(ApiError::plain("error-not-allowed"));
+        }
+        check_length(&state.config, &out.msg)?;
+        let now = state.clock.now();
+        let new = NewMessage { id: out.id, rid: room.id.clone(), msg: out.msg, u: user.0.user_ref(), ..NewMessage::default() };
+        // Rocket.Chat's sendMessage returns nothing for a known `_id`; chat.sendMessage then
+        // fails reading a property of `undefined`.
+        let message = store::insert_message(&conn, now, new)?
+            .ok_or_else(|| ApiError::plain("Cannot read properties of undefined (reading 'starred')"))?;
+        conn.execute("UPDATE rooms SET waiting_response = 0 WHERE id = ?1", [&room.id])?;
+        message
+    };
+    state.hub.emit([Event::Message(message.clone())]);
+    Ok(ok(MessageResponse { message }))
+}

@@ -1,0 +1,110 @@
+//! `livechat/inquiries.list`, `inquiries.take` and `inquiries.getOne`: the queue, for agents.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use livechat_wire::inquiries::{GetInquiryQuery, GetInquiryResponse, InquiriesResponse, TakeInquiry};
+use livechat_wire::{Empty, Page, Success};
+use serde::Deserialize;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ok, AuthUser, Body, Params, Query};
+use crate::routes::rooms::{pagination, sort_clause};
+use crate::store;
+use crate::validate::{opt, req, Kind, Schema, Style};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/livechat/inquiries.list", get(list))
+        .route("/livechat/inquiries.take", post(take))
+        .route("/livechat/inquiries.getOne", get(get_one))
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    department: Option<String>,
+    count: Option<i64>,
+    offset: Option<i64>,
+    sort: Option<String>,
+}
+
+impl Params for ListParams {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[opt("department", Kind::Str), opt("count", Kind::Int), opt("offset", Kind::Int), opt("sort", Kind::Str)],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+impl Params for TakeInquiry {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[req("inquiryId", Kind::Str), opt("userId", Kind::Str), opt("options", Kind::Any)],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+impl Params for GetInquiryQuery {
+    const SCHEMA: &'static Schema = &Schema { fields: &[req("roomId", Kind::Str)], additional: false };
+    const STYLE: Style = Style::Legacy;
+}
+
+const SORTABLE: &[(&str, &str)] = &[("ts", "i.ts"), ("_updatedAt", "i.updated_at"), ("name", "i.name")];
+
+/// Queued inquiries only; an unknown department is ignored (all queued inquiries).
+async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(q): Query<ListParams>,
+) -> ApiResult<Json<Success<InquiriesResponse>>> {
+    user.require("view-livechat-manager")?;
+    let (limit, offset) = pagination(q.count, q.offset);
+    let order = sort_clause(q.sort.as_deref(), SORTABLE, "i.ts DESC")?;
+    let conn = state.db.conn();
+    let department = match q.department.as_deref() {
+        Some(d) => store::department(&conn, d)?.map(|d| d.id),
+        None => None,
+    };
+    let (inquiries, total) = store::queued_inquiries(&conn, department.as_deref(), &order, limit, offset)?;
+    let page = Page { count: inquiries.len() as u64, offset, total };
+    Ok(ok(InquiriesResponse { inquiries, page }))
+}
+
+/// Assigns the inquiry's room to the caller (or to `userId`).
+async fn take(State(state): State<AppState>, user: AuthUser, Body(q): Body<TakeInquiry>) -> ApiResult<Json<Success<Empty>>> {
+    user.require("view-l-room")?;
+    let events = {
+        let conn = state.db.conn();
+        let agent = match q.user_id.as_deref() {
+            Some(id) if id != user.0.id => {
+                store::user_by_id(&conn, id)?.filter(store::User::is_agent).ok_or_else(|| ApiError::plain("The user is invalid"))?
+            }
+            _ => user.0.clone(),
+        };
+        let inquiry = store::inquiry_where(&conn, "i.id = ?1", [&q.inquiry_id])?
+            .ok_or_else(|| ApiError::meteor("error-not-found", "Inquiry not found"))?;
+        if inquiry.status != "queued" {
+            return Err(ApiError::meteor("error-inquiry-taken", "Inquiry already taken"));
+        }
+        if !agent.is_online_agent() {
+            return Err(ApiError::meteor(
+                "error-agent-status-service-offline",
+                "Agent status is offline or Omnichannel service is not active",
+            ));
+        }
+        state.routing().assign(&conn, &inquiry.rid, &agent)?
+    };
+    state.hub.emit(events);
+    Ok(ok(Empty {}))
+}
+
+async fn get_one(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(q): Query<GetInquiryQuery>,
+) -> ApiResult<Json<Success<GetInquiryResponse>>> {
+    user.require("view-l-room")?;
+    let inquiry = store::inquiry_where(&state.db.conn(), "i.rid = ?1", [&q.room_id])?;
+    Ok(ok(GetInquiryResponse { inquiry }))
+}

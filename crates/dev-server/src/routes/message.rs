@@ -1,0 +1,238 @@
+//! `livechat/message`, `livechat/message/:_id` and `livechat/messages.history/:rid`.
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use livechat_wire::message::{
+    DeleteMessage, EditMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, SendMessage,
+};
+use livechat_wire::{Success, UserRef};
+use rusqlite::{params, Connection};
+use serde::Deserialize;
+
+use crate::config::ServerConfig;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ok, Body, Params, Query};
+use crate::hub::Event;
+use crate::routes::room::{guest, guest_room};
+use crate::store::{self, NewMessage};
+use crate::validate::{opt, req, Kind, Schema, Style};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/livechat/message", post(send))
+        .route("/livechat/message/{id}", get(get_message).put(edit).delete(delete))
+        .route("/livechat/messages.history/{rid}", get(history))
+}
+
+static AGENT_REF: Schema = Schema { fields: &[req("agentId", Kind::Str), req("username", Kind::Str)], additional: false };
+
+impl Params for SendMessage {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[
+            req("token", Kind::Str),
+            req("rid", Kind::Str),
+            req("msg", Kind::NonEmptyStr),
+            opt("_id", Kind::NonEmptyStr),
+            opt("agent", Kind::Obj(&AGENT_REF)),
+        ],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+impl Params for EditMessage {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[req("token", Kind::Str), req("rid", Kind::Str), req("msg", Kind::NonEmptyStr)],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+impl Params for DeleteMessage {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[
+            req("token", Kind::Str),
+            req("rid", Kind::Str),
+            opt("count", Kind::Any),
+            opt("offset", Kind::Any),
+            opt("sort", Kind::Any),
+        ],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+/// `GET livechat/message/:_id` query.
+#[derive(Deserialize)]
+struct GetMessageQuery {
+    token: String,
+    rid: String,
+}
+
+impl Params for GetMessageQuery {
+    const SCHEMA: &'static Schema = &Schema { fields: &[req("token", Kind::Str), req("rid", Kind::Str)], additional: false };
+    const STYLE: Style = Style::Legacy;
+}
+
+impl Params for HistoryQuery {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[
+            req("token", Kind::Str),
+            opt("ls", Kind::Str),
+            opt("end", Kind::Str),
+            opt("limit", Kind::Int),
+            opt("offset", Kind::Int),
+            opt("count", Kind::Int),
+            opt("sort", Kind::Str),
+            opt("searchText", Kind::Str),
+        ],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+/// Length checks every sent message passes: the Livechat limit when enabled, then
+/// `Message_MaxAllowedSize`.
+pub fn check_length(config: &ServerConfig, msg: &str) -> ApiResult<()> {
+    let chars = msg.chars().count();
+    if config.message_character_limit.is_some_and(|limit| limit > 0 && chars > limit as usize) {
+        return Err(ApiError::plain("message-length-exceeds-character-limit"));
+    }
+    if chars > config.message_max_allowed_size as usize {
+        return Err(ApiError::meteor("error-message-size-exceeded", "Message size exceeds Message_MaxAllowedSize"));
+    }
+    Ok(())
+}
+
+/// After a message: room waits for an agent's answer, and a queued inquiry shows the first
+/// message.
+fn after_visitor_message(conn: &Connection, rid: &str, msg: &str, now: i64) -> ApiResult<()> {
+    conn.execute("UPDATE rooms SET waiting_response = 1 WHERE id = ?1", [rid])?;
+    conn.execute(
+        "UPDATE inquiries SET message = ?2, updated_at = ?3 WHERE rid = ?1 AND message = ''",
+        params![rid, msg, now],
+    )?;
+    Ok(())
+}
+
+/// Checks in Rocket.Chat's order: token, room, open, length; then stores and publishes.
+async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiResult<Json<Success<MessageResponse>>> {
+    let message = {
+        let conn = state.db.conn();
+        let visitor = guest(&conn, &q.token)?;
+        let room = guest_room(&conn, &q.rid, &q.token)?;
+        if !room.is_open() {
+            return Err(ApiError::plain("room-closed"));
+        }
+        check_length(&state.config, &q.msg)?;
+        let now = state.clock.now();
+        let new = NewMessage {
+            id: q.id,
+            rid: room.id.clone(),
+            msg: q.msg,
+            u: store::visitor_ref(&visitor),
+            token: Some(visitor.token.clone()),
+            alias: visitor.name.clone(),
+            ..NewMessage::default()
+        };
+        let text = new.msg.clone();
+        // Rocket.Chat's sendMessage returns nothing for an `_id` it already has, and the
+        // livechat handler then fails on `Object.assign(undefined, …)`.
+        let message = store::insert_message(&conn, now, new)?
+            .ok_or_else(|| ApiError::plain("Cannot convert undefined or null to object"))?;
+        after_visitor_message(&conn, &room.id, &text, now.0)?;
+        message
+    };
+    state.hub.emit([Event::Message(message.clone())]);
+    Ok(ok(MessageResponse { message }))
+}
+
+/// The message `id` in the visitor's room `rid`, owned by the visitor, for edit and delete.
+fn own_message(conn: &Connection, id: &str, token: &str, rid: &str) -> ApiResult<(Message, UserRef)> {
+    let visitor = guest(conn, token)?;
+    guest_room(conn, rid, token)?;
+    let message = store::message_by_id(conn, id)?.ok_or_else(|| ApiError::plain("invalid-message"))?;
+    if message.rid != rid || message.u.as_ref().map(|u| u.id.as_str()) != Some(visitor.id.as_str()) || message.is_system() {
+        return Err(ApiError::plain("error-action-not-allowed"));
+    }
+    Ok((message, store::visitor_ref(&visitor)))
+}
+
+async fn get_message(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<GetMessageQuery>,
+) -> ApiResult<Json<Success<MessageResponse>>> {
+    let conn = state.db.conn();
+    guest(&conn, &q.token)?;
+    guest_room(&conn, &q.rid, &q.token)?;
+    let message = store::message_by_id(&conn, &id)?
+        .filter(|m| m.rid == q.rid)
+        .ok_or_else(|| ApiError::plain("invalid-message"))?;
+    Ok(ok(MessageResponse { message }))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Body(q): Body<EditMessage>,
+) -> ApiResult<Json<Success<MessageResponse>>> {
+    let message = {
+        let conn = state.db.conn();
+        let (_, by) = own_message(&conn, &id, &q.token, &q.rid)?;
+        check_length(&state.config, &q.msg)?;
+        let now = state.clock.now();
+        conn.execute(
+            "UPDATE messages SET msg = ?2, edited_at = ?3, edited_by_id = ?4, edited_by_username = ?5, updated_at = ?3
+             WHERE id = ?1",
+            params![id, q.msg, now.0, by.id, by.username],
+        )?;
+        store::message_by_id(&conn, &id)?.ok_or_else(|| ApiError::plain("invalid-message"))?
+    };
+    state.hub.emit([Event::Message(message.clone())]);
+    Ok(ok(MessageResponse { message }))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Body(q): Body<DeleteMessage>,
+) -> ApiResult<Json<Success<MessageResponse>>> {
+    let now = {
+        let conn = state.db.conn();
+        own_message(&conn, &id, &q.token, &q.rid)?;
+        conn.execute("DELETE FROM messages WHERE id = ?1", [&id])?;
+        let now = state.clock.now();
+        // The room's last message may be gone: point it at the newest remaining one.
+        conn.execute(
+            "UPDATE rooms SET msgs = MAX(msgs - 1, 0), updated_at = ?2, last_message_id =
+               (SELECT id FROM messages WHERE rid = ?1 AND t IS NULL ORDER BY ts DESC, seq DESC LIMIT 1)
+             WHERE id = ?1",
+            params![q.rid, now.0],
+        )?;
+        now
+    };
+    state.hub.emit([Event::Deleted { rid: q.rid, id: id.clone() }]);
+    Ok(ok(MessageResponse { message: Message { id, ts: Some(now), ..Message::default() } }))
+}
+
+/// Newest first; `end` is exclusive; `limit` defaults to 20.
+async fn history(
+    State(state): State<AppState>,
+    Path(rid): Path<String>,
+    Query(q): Query<HistoryQuery>,
+) -> ApiResult<Json<Success<HistoryResponse>>> {
+    let conn = state.db.conn();
+    guest(&conn, &q.token)?;
+    guest_room(&conn, &rid, &q.token)?;
+    let messages = store::history(
+        &conn,
+        &rid,
+        q.end.map(|t| t.0),
+        u64::from(q.limit.unwrap_or(20)),
+        u64::from(q.offset.unwrap_or(0)),
+    )?;
+    Ok(ok(HistoryResponse { messages }))
+}

@@ -1,0 +1,106 @@
+//! `livechat/offline.message`: stored for agents to read (nothing is e-mailed), and
+//! `livechat/offline.messages`, the dev server's own listing of them for agents.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use livechat_wire::offline_message::{OfflineMessage, OfflineMessageResponse};
+use livechat_wire::{Success, Timestamp};
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ok, AuthUser, Body, ClientIp, Params};
+use crate::routes::is_email;
+use crate::store;
+use crate::validate::{opt, req, Kind, Schema, Style};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/livechat/offline.message", post(send))
+        .route("/livechat/offline.messages", get(list))
+}
+
+impl Params for OfflineMessage {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[
+            req("name", Kind::NonEmptyStr),
+            req("email", Kind::NonEmptyStr),
+            req("message", Kind::NonEmptyStr),
+            opt("department", Kind::Str),
+            opt("host", Kind::Str),
+        ],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+/// Rocket.Chat turns every failure inside (form disabled, bad e-mail) into one message.
+fn failure() -> ApiError {
+    ApiError::plain("Error sending livechat offline message")
+}
+
+async fn send(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Body(q): Body<OfflineMessage>,
+) -> ApiResult<Json<Success<OfflineMessageResponse>>> {
+    state.rate_limit("POST livechat/offline.message", ip, 1, 5_000)?;
+    let email = q.email.trim().to_lowercase();
+    if !state.config.display_offline_form || !is_email(&email) || q.message.trim().is_empty() || q.name.trim().is_empty() {
+        return Err(failure());
+    }
+    let conn = state.db.conn();
+    let department = match q.department.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => Some(store::department(&conn, d)?.ok_or_else(failure)?.id),
+        None => None,
+    };
+    conn.execute(
+        "INSERT INTO offline_messages (id, name, email, message, department, host, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![crate::ids::random_id(), q.name.trim(), email, q.message, department, q.host, state.clock.now().0],
+    )?;
+    Ok(ok(OfflineMessageResponse { message: "Livechat offline message sent".into() }))
+}
+
+#[derive(Serialize)]
+struct StoredOfflineMessage {
+    #[serde(rename = "_id")]
+    id: String,
+    name: String,
+    email: String,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host: Option<String>,
+    ts: Timestamp,
+}
+
+#[derive(Serialize)]
+struct OfflineMessages {
+    messages: Vec<StoredOfflineMessage>,
+}
+
+/// Newest first; managers only.
+async fn list(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Success<OfflineMessages>>> {
+    user.require("view-livechat-manager")?;
+    let conn = state.db.conn();
+    let mut stmt = conn.prepare(
+        "SELECT id, name, email, message, department, host, ts FROM offline_messages ORDER BY ts DESC LIMIT 200",
+    )?;
+    let messages = stmt
+        .query_map([], |r| {
+            Ok(StoredOfflineMessage {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                email: r.get(2)?,
+                message: r.get(3)?,
+                department: r.get(4)?,
+                host: r.get(5)?,
+                ts: Timestamp(r.get(6)?),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ok(OfflineMessages { messages }))
+}

@@ -1,0 +1,303 @@
+//! `livechat/room` and its actions: get or create, close, survey, transfer (7.x and 8.x paths),
+//! and the agent's `room.forward` and `room.closeByUser`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use livechat_wire::message::DepartmentName;
+use livechat_wire::room::{
+    survey, CloseRoom, CloseRoomByUser, CloseRoomResponse, ForwardRoom, Room, RoomQuery, RoomResponse, Survey,
+    SurveyResponse, TransferResponse, TransferRoom,
+};
+use livechat_wire::{Empty, Success};
+use rusqlite::Connection;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ok, AuthUser, Body, ClientIp, Params, Query};
+use crate::store;
+use crate::validate::{opt, req, Kind, Schema, Style};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/livechat/room", get(get_room))
+        .route("/livechat/room.close", post(close))
+        .route("/livechat/room.survey", post(survey))
+        .route("/livechat/room.transfer", post(transfer_7x))
+        .route("/livechat/visitor/department.transfer", post(transfer))
+        .route("/livechat/room.forward", post(forward))
+        .route("/livechat/room.closeByUser", post(close_by_user))
+}
+
+impl Params for RoomQuery {
+    const SCHEMA: &'static Schema =
+        &Schema { fields: &[req("token", Kind::Str), opt("rid", Kind::Str), opt("agentId", Kind::Str)], additional: false };
+    const STYLE: Style = Style::Check;
+}
+
+impl Params for CloseRoom {
+    const SCHEMA: &'static Schema = &Schema { fields: &[req("token", Kind::Str), req("rid", Kind::Str)], additional: false };
+    const STYLE: Style = Style::Legacy;
+}
+
+static SURVEY_ITEM: Schema = Schema { fields: &[req("name", Kind::Str), req("value", Kind::Str)], additional: false };
+static SURVEY_ITEM_KIND: Kind = Kind::Obj(&SURVEY_ITEM);
+
+impl Params for Survey {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[
+            req("token", Kind::Str),
+            req("rid", Kind::Str),
+            req("data", Kind::Arr { of: &SURVEY_ITEM_KIND, min: 1 }),
+        ],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+const TRANSFER_FIELDS: &[crate::validate::Field] =
+    &[req("token", Kind::Str), req("rid", Kind::Str), req("department", Kind::Str)];
+
+impl Params for TransferRoom {
+    const SCHEMA: &'static Schema = &Schema { fields: TRANSFER_FIELDS, additional: false };
+    const STYLE: Style = Style::Typed;
+}
+
+/// The 7.x path checks the same body with Meteor's `check`.
+struct TransferRoom7(TransferRoom);
+
+impl<'de> serde::Deserialize<'de> for TransferRoom7 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        TransferRoom::deserialize(d).map(TransferRoom7)
+    }
+}
+
+impl Params for TransferRoom7 {
+    const SCHEMA: &'static Schema = &Schema { fields: TRANSFER_FIELDS, additional: false };
+    const STYLE: Style = Style::Check;
+}
+
+impl Params for ForwardRoom {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[
+            req("roomId", Kind::Str),
+            opt("userId", Kind::Str),
+            opt("departmentId", Kind::Str),
+            opt("comment", Kind::Str),
+            opt("clientAction", Kind::Bool),
+        ],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+impl Params for CloseRoomByUser {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[
+            req("rid", Kind::Str),
+            opt("comment", Kind::Str),
+            opt("tags", Kind::Arr { of: &Kind::Str, min: 0 }),
+            opt("generateTranscriptPdf", Kind::Bool),
+            opt("transcriptEmail", Kind::Any),
+            opt("forceClose", Kind::Bool),
+        ],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+/// The visitor with `token`, or `invalid-token`.
+pub fn guest(conn: &Connection, token: &str) -> ApiResult<livechat_wire::visitor::Visitor> {
+    store::visitor_by_token(conn, token)?.ok_or_else(|| ApiError::plain("invalid-token"))
+}
+
+/// The visitor's room `rid` (open or closed), or `invalid-room`.
+pub fn guest_room(conn: &Connection, rid: &str, token: &str) -> ApiResult<Room> {
+    store::room_for_token(conn, rid, token)?.ok_or_else(|| ApiError::plain("invalid-room"))
+}
+
+/// Get the visitor's open room, or create one (`newRoom: true`).
+async fn get_room(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Query(q): Query<RoomQuery>,
+) -> ApiResult<Json<Success<RoomResponse>>> {
+    state.rate_limit("GET livechat/room", ip, 5, 60_000)?;
+    let (room, events) = {
+        let conn = state.db.conn();
+        let visitor = guest(&conn, &q.token)?;
+        if let Some(rid) = q.rid.as_deref() {
+            let room = store::room_by_id(&conn, rid)?
+                .filter(|r| r.is_open() && r.v.as_ref().is_some_and(|v| v.token == q.token))
+                .ok_or_else(|| ApiError::plain("invalid-room"))?;
+            return Ok(ok(RoomResponse { room, new_room: false }));
+        }
+        if let Some(room) = store::open_room_for_token(&conn, &q.token)? {
+            return Ok(ok(RoomResponse { room, new_room: false }));
+        }
+        let preferred = match q.agent_id.as_deref() {
+            Some(id) => store::user_by_id(&conn, id)?,
+            None => None,
+        };
+        state.routing().create_room(&conn, &visitor, preferred)?
+    };
+    state.hub.emit(events);
+    Ok(ok(RoomResponse { room, new_room: true }))
+}
+
+async fn close(State(state): State<AppState>, Body(q): Body<CloseRoom>) -> ApiResult<Json<Success<CloseRoomResponse>>> {
+    if !state.config.visitors_can_close {
+        return Err(ApiError::plain("error-not-allowed-to-close-conversation"));
+    }
+    let comment = "Closed by visitor";
+    let events = {
+        let conn = state.db.conn();
+        let visitor = guest(&conn, &q.token)?;
+        let room = guest_room(&conn, &q.rid, &q.token)?;
+        if !room.is_open() {
+            return Err(ApiError::plain("room-closed"));
+        }
+        state.routing().close(&conn, &room, &store::visitor_ref(&visitor), true, comment)?
+    };
+    state.hub.emit(events);
+    Ok(ok(CloseRoomResponse { rid: q.rid, comment: comment.into() }))
+}
+
+/// Keeps the rated items with values 1–5 and any `additionalFeedback`; stores them on the room.
+async fn survey(State(state): State<AppState>, Body(q): Body<Survey>) -> ApiResult<Json<Success<SurveyResponse>>> {
+    let conn = state.db.conn();
+    guest(&conn, &q.token)?;
+    guest_room(&conn, &q.rid, &q.token)?;
+    let data: std::collections::BTreeMap<String, String> = q
+        .data
+        .into_iter()
+        .filter(|item| {
+            (survey::RATED.contains(&item.name.as_str()) && survey::VALUES.contains(&item.value.as_str()))
+                || item.name == survey::ADDITIONAL_FEEDBACK
+        })
+        .map(|item| (item.name, item.value))
+        .collect();
+    if data.is_empty() {
+        return Err(ApiError::plain("invalid-data"));
+    }
+    conn.execute(
+        "UPDATE rooms SET survey_feedback = ?2, updated_at = ?3 WHERE id = ?1",
+        rusqlite::params![q.rid, serde_json::to_string(&data)?, state.clock.now().0],
+    )?;
+    Ok(ok(SurveyResponse { rid: q.rid, data }))
+}
+
+/// Shared by both transfer paths; errors are the 8.x ones.
+fn transfer_room(state: &AppState, q: &TransferRoom) -> ApiResult<Room> {
+    let events = {
+        let conn = state.db.conn();
+        let visitor = guest(&conn, &q.token)?;
+        let room = store::room_for_token(&conn, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        if !room.is_open() {
+            return Err(ApiError::plain("This_conversation_is_already_closed"));
+        }
+        let dept = store::department(&conn, &q.department)?.ok_or_else(|| ApiError::plain("error-invalid-department"))?;
+        let dept = DepartmentName { id: dept.id, name: dept.name };
+        state.routing().transfer_to_department(&conn, &room, &dept, store::visitor_ref(&visitor), None)?
+    };
+    state.hub.emit(events);
+    store::room_by_id(&state.db.conn(), &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))
+}
+
+/// 8.x: `POST livechat/visitor/department.transfer` → `{success: true}`.
+async fn transfer(State(state): State<AppState>, Body(q): Body<TransferRoom>) -> ApiResult<Json<Success<Empty>>> {
+    transfer_room(&state, &q)?;
+    Ok(ok(Empty {}))
+}
+
+/// 7.x: `POST livechat/room.transfer` → `{room: {...}}`, or a bare `{success: false}`.
+async fn transfer_7x(State(state): State<AppState>, Body(TransferRoom7(q)): Body<TransferRoom7>) -> Response {
+    match transfer_room(&state, &q) {
+        Ok(room) => {
+            let room = Room {
+                id: room.id,
+                served_by: room.served_by,
+                open: room.open,
+                department_id: room.department_id,
+                ..Room::default()
+            };
+            ok(TransferResponse { room: Some(room) }).into_response()
+        }
+        Err(ApiError::Plain(text)) if text == "invalid-token" => ApiError::Plain(text).into_response(),
+        Err(ApiError::Plain(text)) if text == "error-invalid-room" || text == "This_conversation_is_already_closed" => {
+            ApiError::plain("invalid-room").into_response()
+        }
+        Err(e @ ApiError::Internal(_)) => e.into_response(),
+        Err(_) => (StatusCode::BAD_REQUEST, Json(serde_json::json!({"success": false}))).into_response(),
+    }
+}
+
+/// An agent hands the room to another agent or department.
+async fn forward(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Body(q): Body<ForwardRoom>,
+) -> ApiResult<Json<Success<Empty>>> {
+    user.require("view-l-room")?;
+    user.require("transfer-livechat-guest")?;
+    let events = {
+        let conn = state.db.conn();
+        let room = store::room_by_id(&conn, &q.room_id)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        if !room.is_open() {
+            return Err(ApiError::plain("This_conversation_is_already_closed"));
+        }
+        let by = user.0.user_ref();
+        match (q.user_id.as_deref(), q.department_id.as_deref()) {
+            (Some(agent_id), _) => {
+                let agent = store::user_by_id(&conn, agent_id)?
+                    .filter(store::User::is_agent)
+                    .ok_or_else(|| ApiError::meteor("error-invalid-agent", "Invalid agent"))?;
+                state.routing().forward_to_agent(&conn, &room, &agent, by, q.comment)?
+            }
+            (None, Some(dept)) => {
+                let dept = store::department(&conn, dept)?
+                    .ok_or_else(|| ApiError::meteor("error-invalid-department", "The provided department is invalid"))?;
+                let dept = DepartmentName { id: dept.id, name: dept.name };
+                state.routing().transfer_to_department(&conn, &room, &dept, by, q.comment)?
+            }
+            (None, None) => return Err(ApiError::invalid_params("must have required property 'userId' or 'departmentId'")),
+        }
+    };
+    state.hub.emit(events);
+    Ok(ok(Empty {}))
+}
+
+/// An agent closes a room it serves (or any room, with `close-others-livechat-room`).
+async fn close_by_user(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Body(q): Body<CloseRoomByUser>,
+) -> ApiResult<Json<Success<Empty>>> {
+    user.require("close-livechat-room")?;
+    let comment = q.comment.as_deref().map(str::trim).unwrap_or("");
+    if comment.is_empty() && state.config.request_comment_when_closing {
+        return Err(ApiError::plain("error-comment-is-required"));
+    }
+    let events = {
+        let conn = state.db.conn();
+        let room = store::room_by_id(&conn, &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        if !room.is_open() {
+            return Err(ApiError::plain("error-room-already-closed"));
+        }
+        let serving = room.served_by.as_ref().is_some_and(|s| s.id == user.0.id);
+        if !serving && !user.0.can("close-others-livechat-room") {
+            return Err(ApiError::plain("error-not-authorized"));
+        }
+        if !q.tags.is_empty() {
+            conn.execute(
+                "UPDATE rooms SET tags = ?2 WHERE id = ?1",
+                rusqlite::params![q.rid, serde_json::to_string(&q.tags)?],
+            )?;
+        }
+        state.routing().close(&conn, &room, &user.0.user_ref(), false, comment)?
+    };
+    state.hub.emit(events);
+    Ok(ok(Empty {}))
+}

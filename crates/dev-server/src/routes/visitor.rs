@@ -1,0 +1,155 @@
+//! `livechat/visitor`: register or update the visitor, read it back.
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use livechat_wire::visitor::{RegisterVisitor, Visitor, VisitorResponse};
+use livechat_wire::Success;
+use rusqlite::params;
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ok, Body, ClientIp, Params};
+use crate::routes::is_email;
+use crate::store;
+use crate::validate::{opt, req, Kind, Schema, Style};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/livechat/visitor", post(register))
+        .route("/livechat/visitor/{token}", get(get_visitor))
+}
+
+static CUSTOM_FIELD: Schema = Schema {
+    fields: &[req("key", Kind::Str), req("value", Kind::Str), opt("overwrite", Kind::Bool)],
+    additional: false,
+};
+static CUSTOM_FIELD_KIND: Kind = Kind::Obj(&CUSTOM_FIELD);
+static NEW_VISITOR: Schema = Schema {
+    fields: &[
+        req("token", Kind::Str),
+        opt("name", Kind::Str),
+        opt("email", Kind::Str),
+        opt("department", Kind::Str),
+        opt("phone", Kind::Str),
+        opt("username", Kind::Str),
+        opt("id", Kind::Str),
+        opt("connectionData", Kind::Any),
+        opt("customFields", Kind::Arr { of: &CUSTOM_FIELD_KIND, min: 0 }),
+    ],
+    additional: true,
+};
+
+impl Params for RegisterVisitor {
+    const SCHEMA: &'static Schema =
+        &Schema { fields: &[req("visitor", Kind::Obj(&NEW_VISITOR))], additional: true };
+    const STYLE: Style = Style::Typed;
+}
+
+/// `registerGuest`: match by token, then phone (keeping that visitor's token), then e-mail;
+/// else insert a new `guest-N`. Given fields are then set, and open rooms renamed.
+async fn register(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Body(RegisterVisitor { visitor: new }): Body<RegisterVisitor>,
+) -> ApiResult<Json<Success<VisitorResponse>>> {
+    state.rate_limit("POST livechat/visitor", ip, 5, 60_000)?;
+    let token = new.token.trim();
+    if token.is_empty() {
+        return Err(ApiError::meteor("error-invalid-token", "Token cannot be empty"));
+    }
+    let email = new.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
+    if let Some(email) = &email {
+        if !is_email(email) {
+            return Err(ApiError::meteor("error-invalid-email", format!("Invalid email {email}")));
+        }
+    }
+    let phone = new.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let name = new.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let now = state.clock.now();
+    let conn = state.db.conn();
+    let department = match new.department.as_deref().filter(|d| !d.is_empty()) {
+        Some(d) => Some(
+            store::department(&conn, d)?
+                .ok_or_else(|| ApiError::meteor("error-invalid-department", "The provided department is invalid"))?
+                .id,
+        ),
+        None => None,
+    };
+
+    let mut existing = store::visitor_by_token(&conn, token)?;
+    let mut keep_token = token.to_owned();
+    if existing.is_none() {
+        if let Some(phone) = phone {
+            existing = store::visitor_by(&conn, "phone", phone)?;
+            if let Some(v) = &existing {
+                keep_token = v.token.clone();
+            }
+        }
+    }
+    if existing.is_none() {
+        if let Some(email) = &email {
+            existing = store::visitor_by(&conn, "email", email)?;
+        }
+    }
+    let id = match existing {
+        Some(v) => v.id,
+        None => {
+            let username = match new.username.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+                Some(u) if store::visitor_by(&conn, "id", u)?.is_none() => {
+                    let taken: bool =
+                        conn.query_row("SELECT EXISTS(SELECT 1 FROM visitors WHERE username = ?1)", [u], |r| r.get(0))?;
+                    if taken { store::next_guest_username(&conn)? } else { u.to_owned() }
+                }
+                _ => store::next_guest_username(&conn)?,
+            };
+            let id = crate::ids::random_id();
+            conn.execute(
+                "INSERT INTO visitors (id, token, username, status, livechat_data, ts, updated_at)
+                 VALUES (?1, ?2, ?3, 'online', '{}', ?4, ?4)",
+                params![id, keep_token, username, now.0],
+            )?;
+            id
+        }
+    };
+    conn.execute(
+        "UPDATE visitors SET token = ?2, name = COALESCE(?3, name), email = COALESCE(?4, email),
+         phone = COALESCE(?5, phone), department = COALESCE(?6, department), status = 'online', updated_at = ?7
+         WHERE id = ?1",
+        params![id, keep_token, name, email, phone, department, now.0],
+    )?;
+    if !new.custom_fields.is_empty() {
+        let visitor = store::visitor_by(&conn, "id", &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+        let mut data = visitor.livechat_data;
+        for field in new.custom_fields {
+            if field.overwrite || !data.contains_key(&field.key) {
+                data.insert(field.key, field.value);
+            }
+        }
+        conn.execute(
+            "UPDATE visitors SET livechat_data = ?2 WHERE id = ?1",
+            params![id, serde_json::to_string(&data)?],
+        )?;
+    }
+    if let Some(name) = name {
+        conn.execute("UPDATE rooms SET fname = ?2 WHERE token = ?1 AND open = 1", params![keep_token, name])?;
+        conn.execute(
+            "UPDATE inquiries SET name = ?2 WHERE rid IN (SELECT id FROM rooms WHERE token = ?1 AND open = 1)",
+            params![keep_token, name],
+        )?;
+    }
+    let visitor: Visitor =
+        store::visitor_by(&conn, "id", &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+    Ok(ok(VisitorResponse { visitor }))
+}
+
+async fn get_visitor(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> ApiResult<Json<Success<VisitorResponse>>> {
+    state.rate_limit("GET livechat/visitor/:token", ip, 10, 60_000)?;
+    let visitor = store::visitor_by_token(&state.db.conn(), &token)?
+        .ok_or_else(|| ApiError::meteor("invalid-token", "Invalid token"))?;
+    Ok(ok(VisitorResponse { visitor }))
+}

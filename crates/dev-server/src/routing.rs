@@ -1,0 +1,254 @@
+//! The life of a room: creation, assignment to an agent, the queue, transfers and closing.
+//!
+//! Each function does its database work and returns the [`Event`]s subscribers must hear; the
+//! caller emits them once it has released the connection.
+
+use livechat_wire::ddp::LivechatRoomEvent;
+use livechat_wire::message::{types, DepartmentName, TransferData};
+use livechat_wire::room::Room;
+use livechat_wire::visitor::Visitor;
+use livechat_wire::UserRef;
+use rusqlite::{params, Connection};
+
+use crate::config::{Routing, ServerConfig};
+use crate::error::{ApiError, ApiResult};
+use crate::hub::Event;
+use crate::ids::{self, Clock};
+use crate::store::{self, NewMessage, User};
+
+/// Everything routing needs besides the connection.
+pub struct Ctx<'a> {
+    pub config: &'a ServerConfig,
+    pub clock: &'a Clock,
+}
+
+impl Ctx<'_> {
+    /// Stores a system message and returns its event.
+    fn system(&self, conn: &Connection, new: NewMessage) -> ApiResult<Event> {
+        let message = store::insert_message(conn, self.clock.now(), NewMessage { groupable: Some(false), ..new })?
+            .ok_or_else(|| ApiError::Internal("system message id collided".into()))?;
+        Ok(Event::Message(message))
+    }
+
+    /// Creates the visitor's room, routes it, and returns it re-read.
+    pub fn create_room(
+        &self,
+        conn: &Connection,
+        visitor: &Visitor,
+        preferred: Option<User>,
+    ) -> ApiResult<(Room, Vec<Event>)> {
+        let department = match visitor.department.as_deref() {
+            Some(d) => store::department(conn, d)?.map(|d| d.id),
+            None => self.required_department(conn)?,
+        };
+        let candidates = match preferred.filter(User::is_online_agent) {
+            Some(agent) => vec![agent],
+            None => store::online_agents(conn, department.as_deref())?,
+        };
+        if candidates.is_empty() && !self.config.accept_chats_with_no_agents {
+            return Err(ApiError::meteor("no-agent-online", "Sorry, no online agents"));
+        }
+        let now = self.clock.now();
+        let rid = ids::random_id();
+        let fname = visitor.name.clone().unwrap_or_else(|| visitor.username.clone());
+        conn.execute(
+            "INSERT INTO rooms (id, visitor_id, token, fname, department_id, open, ts, v_status, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?6)",
+            params![rid, visitor.id, visitor.token, fname, department, now.0, visitor.status.as_deref().unwrap_or("online")],
+        )?;
+        conn.execute(
+            "INSERT INTO inquiries (id, rid, status, department, name, ts, updated_at) VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?5)",
+            params![inquiry_id(), rid, department, fname, now.0],
+        )?;
+        let mut events = vec![self.system(
+            conn,
+            NewMessage {
+                rid: rid.clone(),
+                t: Some(types::LIVECHAT_STARTED),
+                u: store::visitor_ref(visitor),
+                token: Some(visitor.token.clone()),
+                ..NewMessage::default()
+            },
+        )?];
+        if self.config.routing == Routing::Auto {
+            if let Some(agent) = candidates.first() {
+                events.extend(self.assign(conn, &rid, agent)?);
+            }
+        }
+        let room = store::room_by_id(conn, &rid)?.ok_or_else(|| ApiError::Internal("room vanished".into()))?;
+        Ok((room, events))
+    }
+
+    /// `getRequiredDepartment`: the first department shown on registration with an online agent.
+    fn required_department(&self, conn: &Connection) -> ApiResult<Option<String>> {
+        for dept in store::departments_with_agents(conn)? {
+            if dept.show_on_registration && !store::online_agents(conn, Some(&dept.id))?.is_empty() {
+                return Ok(Some(dept.id));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Makes `agent` serve the room: `servedBy`, the inquiry taken, a join message, `agentData`.
+    pub fn assign(&self, conn: &Connection, rid: &str, agent: &User) -> ApiResult<Vec<Event>> {
+        let now = self.clock.now();
+        conn.execute(
+            "UPDATE rooms SET served_by_id = ?2, served_by_username = ?3, served_by_ts = ?4, updated_at = ?4 WHERE id = ?1",
+            params![rid, agent.id, agent.username, now.0],
+        )?;
+        conn.execute(
+            "UPDATE inquiries SET status = 'taken', taken_at = ?2, updated_at = ?2 WHERE rid = ?1",
+            params![rid, now.0],
+        )?;
+        Ok(vec![
+            self.system(
+                conn,
+                NewMessage {
+                    rid: rid.into(),
+                    t: Some(types::USER_JOINED),
+                    msg: agent.username.clone(),
+                    u: agent.user_ref(),
+                    ..NewMessage::default()
+                },
+            )?,
+            Event::Room {
+                rid: rid.into(),
+                event: LivechatRoomEvent::AgentData { data: Some(store::agent_public(self.config, agent)) },
+            },
+        ])
+    }
+
+    /// Puts the room back in the queue with no agent.
+    fn requeue(&self, conn: &Connection, rid: &str) -> ApiResult<Vec<Event>> {
+        let now = self.clock.now();
+        conn.execute(
+            "UPDATE rooms SET served_by_id = NULL, served_by_username = NULL, served_by_ts = NULL, updated_at = ?2 WHERE id = ?1",
+            params![rid, now.0],
+        )?;
+        conn.execute(
+            "UPDATE inquiries SET status = 'queued', taken_at = NULL, updated_at = ?2 WHERE rid = ?1",
+            params![rid, now.0],
+        )?;
+        Ok(vec![Event::Room { rid: rid.into(), event: LivechatRoomEvent::AgentData { data: None } }])
+    }
+
+    /// Moves an open room to another department and routes it there. With auto routing the
+    /// serving agent stays when it belongs to the department, else the least busy one there
+    /// takes over; with manual routing (or nobody online but chats accepted) it is queued.
+    pub fn transfer_to_department(
+        &self,
+        conn: &Connection,
+        room: &Room,
+        department: &DepartmentName,
+        by: UserRef,
+        comment: Option<String>,
+    ) -> ApiResult<Vec<Event>> {
+        let candidates = store::online_agents(conn, Some(&department.id))?;
+        if candidates.is_empty() && !self.config.accept_chats_with_no_agents {
+            return Err(ApiError::plain("error-transfering-chat"));
+        }
+        let now = self.clock.now();
+        conn.execute(
+            "UPDATE rooms SET department_id = ?2, updated_at = ?3 WHERE id = ?1",
+            params![room.id, department.id, now.0],
+        )?;
+        conn.execute(
+            "UPDATE inquiries SET department = ?2, updated_at = ?3 WHERE rid = ?1",
+            params![room.id, department.id, now.0],
+        )?;
+        let mut events = vec![self.system(
+            conn,
+            NewMessage {
+                rid: room.id.clone(),
+                t: Some(types::TRANSFER_HISTORY),
+                u: by.clone(),
+                transfer_data: Some(TransferData {
+                    scope: "department".into(),
+                    transferred_by: Some(by),
+                    next_department: Some(department.clone()),
+                    comment,
+                    ..TransferData::default()
+                }),
+                ..NewMessage::default()
+            },
+        )?];
+        let current = room.served_by.as_ref().map(|s| s.id.as_str());
+        match candidates.first() {
+            _ if self.config.routing == Routing::Manual => events.extend(self.requeue(conn, &room.id)?),
+            Some(_) if candidates.iter().any(|a| Some(a.id.as_str()) == current) => {}
+            Some(agent) => events.extend(self.assign(conn, &room.id, agent)?),
+            None => events.extend(self.requeue(conn, &room.id)?),
+        }
+        Ok(events)
+    }
+
+    /// Hands an open room to another (online) agent.
+    pub fn forward_to_agent(
+        &self,
+        conn: &Connection,
+        room: &Room,
+        agent: &User,
+        by: UserRef,
+        comment: Option<String>,
+    ) -> ApiResult<Vec<Event>> {
+        if !agent.is_online_agent() {
+            return Err(ApiError::meteor("error-user-is-offline", "User is offline"));
+        }
+        if room.served_by.as_ref().is_some_and(|s| s.id == agent.id) {
+            return Err(ApiError::meteor(
+                "error-selected-agent-room-agent-are-same",
+                "The selected agent and the room agent are the same",
+            ));
+        }
+        let mut events = vec![self.system(
+            conn,
+            NewMessage {
+                rid: room.id.clone(),
+                t: Some(types::TRANSFER_HISTORY),
+                u: by.clone(),
+                transfer_data: Some(TransferData {
+                    scope: "agent".into(),
+                    transferred_by: Some(by),
+                    transferred_to: Some(agent.user_ref()),
+                    comment,
+                    ..TransferData::default()
+                }),
+                ..NewMessage::default()
+            },
+        )?];
+        events.extend(self.assign(conn, &room.id, agent)?);
+        Ok(events)
+    }
+
+    /// Closes an open room: closing fields, `open` removed, inquiry gone, a `livechat-close`
+    /// message with `comment` from `closer`.
+    pub fn close(&self, conn: &Connection, room: &Room, closer: &UserRef, by_visitor: bool, comment: &str) -> ApiResult<Vec<Event>> {
+        let now = self.clock.now();
+        conn.execute(
+            "UPDATE rooms SET open = NULL, closed_at = ?2, closer = ?3, closed_by_id = ?4, closed_by_username = ?5,
+             v_status = 'offline', waiting_response = 0, updated_at = ?2 WHERE id = ?1",
+            params![room.id, now.0, if by_visitor { "visitor" } else { "user" }, closer.id, closer.username],
+        )?;
+        conn.execute("DELETE FROM inquiries WHERE rid = ?1", [&room.id])?;
+        let token = room.v.as_ref().map(|v| v.token.clone());
+        Ok(vec![self.system(
+            conn,
+            NewMessage {
+                rid: room.id.clone(),
+                t: Some(types::LIVECHAT_CLOSE),
+                msg: comment.to_owned(),
+                u: closer.clone(),
+                token,
+                transcript_requested: Some(false),
+                ..NewMessage::default()
+            },
+        )?])
+    }
+}
+
+/// Inquiry ids are MongoDB ObjectId-like: 24 hex digits.
+fn inquiry_id() -> String {
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

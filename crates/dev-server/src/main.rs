@@ -3,6 +3,7 @@
 //! The first line printed is `livechat-dev-server listening on http://ADDR`, so scripts and
 //! tests that start it on port 0 learn the port it got.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -117,17 +118,22 @@ async fn serve() -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
 
-    println!("livechat-dev-server listening on http://{addr}");
-    println!("  REST API   http://{addr}/api/v1/livechat/config");
-    println!("  realtime   ws://{addr}/websocket");
+    // One write for the whole banner; a closed stdout (a parent that read the first line and
+    // went away) must not stop the server.
+    let mut banner = format!(
+        "livechat-dev-server listening on http://{addr}\n  REST API   http://{addr}/api/v1/livechat/config\n  realtime   ws://{addr}/websocket\n"
+    );
     match &args.db {
-        Some(path) => println!("  database   {}", path.display()),
-        None => println!("  database   in memory"),
+        Some(path) => banner += &format!("  database   {}\n", path.display()),
+        None => banner += "  database   in memory\n",
     }
     if uses_default_agents {
-        println!("  demo agent username {:?}, password {:?}", DEMO_AGENT.0, DEMO_AGENT.1);
+        banner += &format!("  demo agent username {:?}, password {:?}\n", DEMO_AGENT.0, DEMO_AGENT.1);
     }
-    println!("Press Ctrl-C to stop.");
+    banner += "Press Ctrl-C to stop.\n";
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(banner.as_bytes()).and_then(|()| stdout.flush());
+    drop(stdout);
 
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)

@@ -1,0 +1,311 @@
+//! Black-box tests: the real binary on a free loopback port with a real database file, driven
+//! over real sockets (HTTP/1.1 and WebSocket), stopped by its PID.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+/// The server process; killed when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    fn start(db: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_livechat-dev-server"))
+            .args(["--addr", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start livechat-dev-server");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        // Keep reading so the server never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let addr = first
+            .trim()
+            .strip_prefix("livechat-dev-server listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+            .parse()
+            .unwrap();
+        Server { child, addr }
+    }
+
+    async fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Value>) -> (u16, Value) {
+        http(self.addr, method, path, headers, body).await
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.call("GET", path, &[], None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call("POST", path, &[], Some(body)).await
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A scratch directory under the target dir, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// One HTTP/1.1 request with `Connection: close`; the status and the JSON answer.
+async fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Value>) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    if !body.is_empty() {
+        req.push_str("Content-Type: application/json\r\n");
+    }
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(&body);
+    stream.write_all(req.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
+
+/// A DDP client: connect frame sent, `connected` received.
+async fn ddp(addr: SocketAddr) -> Ws {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/websocket")).await.unwrap();
+    send(&mut ws, json!({"msg": "connect", "version": "1", "support": ["1", "pre2", "pre1"]})).await;
+    let connected = next_where(&mut ws, |f| f["msg"] != "ping").await;
+    assert_eq!(connected["msg"], "connected", "{connected}");
+    assert!(connected["session"].is_string());
+    ws
+}
+
+async fn send(ws: &mut Ws, frame: Value) {
+    ws.send(WsMessage::Text(frame.to_string().into())).await.unwrap();
+}
+
+/// The next frame matching `pred` (others skipped), within five seconds.
+async fn next_where(ws: &mut Ws, pred: impl Fn(&Value) -> bool) -> Value {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match ws.next().await.expect("socket open").expect("frame") {
+                WsMessage::Text(t) => {
+                    let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                    if pred(&v) {
+                        return v;
+                    }
+                }
+                WsMessage::Close(c) => panic!("closed: {c:?}"),
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("expected frame within 5 s")
+}
+
+/// Subscribes with the visitor credentials `token`; the `ready` or `nosub` answer.
+async fn subscribe(ws: &mut Ws, id: &str, stream: &str, event: &str, token: &str) -> Value {
+    let creds = json!({"useCollection": false, "args": [{"token": token, "visitorToken": token}]});
+    send(ws, json!({"msg": "sub", "id": id, "name": stream, "params": [event, creds]})).await;
+    next_where(ws, |f| f["subs"].as_array().is_some_and(|s| s.contains(&json!(id))) || f["id"] == id).await
+}
+
+/// The next event frame for `event` on `stream`.
+async fn stream_event(ws: &mut Ws, stream: &str, event: &str) -> Value {
+    next_where(ws, |f| f["msg"] == "changed" && f["collection"] == stream && f["fields"]["eventName"] == event).await
+}
+
+#[tokio::test]
+async fn whole_conversation_over_real_sockets() {
+    let scratch = Scratch::new("conversation");
+    let server = Server::start(&scratch.0.join("livechat.db"), &[]);
+    let token = "visitor-token-1";
+
+    let (status, config) = server.get("/api/v1/livechat/config").await;
+    assert_eq!((status, config["config"]["online"].clone()), (200, json!(true)));
+
+    let (status, reg) = server
+        .post("/api/v1/livechat/visitor", json!({"visitor": {"token": token, "name": "Ada", "email": "ada@example.com"}}))
+        .await;
+    assert_eq!(status, 200, "{reg}");
+    let (status, room) = server.get(&format!("/api/v1/livechat/room?token={token}")).await;
+    assert_eq!(status, 200, "{room}");
+    assert_eq!(room["newRoom"], true);
+    let rid = room["room"]["_id"].as_str().unwrap().to_owned();
+    assert_eq!(room["room"]["servedBy"]["username"], "agent");
+
+    // The visitor listens to its room's messages, typing and agent events.
+    let mut visitor_ws = ddp(server.addr).await;
+    assert_eq!(subscribe(&mut visitor_ws, "s1", "stream-room-messages", &rid, token).await["msg"], "ready");
+    let activity = format!("{rid}/user-activity");
+    assert_eq!(subscribe(&mut visitor_ws, "s2", "stream-notify-room", &activity, token).await["msg"], "ready");
+    assert_eq!(subscribe(&mut visitor_ws, "s3", "stream-livechat-room", &rid, token).await["msg"], "ready");
+
+    // Another token is refused.
+    let refused = subscribe(&mut visitor_ws, "s4", "stream-room-messages", &rid, "someone-else").await;
+    assert_eq!((refused["msg"].clone(), refused["error"]["error"].clone()), (json!("nosub"), json!("not-allowed")));
+
+    // The visitor writes; its own message comes back on the stream.
+    let (status, sent) = server
+        .post("/api/v1/livechat/message", json!({"token": token, "rid": rid, "msg": "Hello, anyone?", "_id": "client-id-1"}))
+        .await;
+    assert_eq!((status, sent["message"]["_id"].clone()), (200, json!("client-id-1")));
+    let echo = stream_event(&mut visitor_ws, "stream-room-messages", &rid).await;
+    assert_eq!(echo["fields"]["args"][0]["msg"], "Hello, anyone?");
+
+    // The agent logs in, follows the room over DDP and types.
+    let (status, login) = server.post("/api/v1/login", json!({"user": "agent", "password": "agent"})).await;
+    assert_eq!(status, 200, "{login}");
+    let user_id = login["data"]["userId"].as_str().unwrap().to_owned();
+    let auth_token = login["data"]["authToken"].as_str().unwrap().to_owned();
+    let auth = [("X-User-Id", user_id.as_str()), ("X-Auth-Token", auth_token.as_str())];
+    let mut agent_ws = ddp(server.addr).await;
+    send(&mut agent_ws, json!({"msg": "method", "id": "1", "method": "login", "params": [{"resume": auth_token}]})).await;
+    let result = next_where(&mut agent_ws, |f| f["msg"] == "result").await;
+    assert_eq!(result["result"]["id"], json!(user_id), "{result}");
+    let typing_params = json!([activity, "agent", ["user-typing"], {}]);
+    send(&mut agent_ws, json!({"msg": "method", "id": "2", "method": "stream-notify-room", "params": typing_params})).await;
+    let typing = stream_event(&mut visitor_ws, "stream-notify-room", &activity).await;
+    assert_eq!(typing["fields"]["args"], json!(["agent", ["user-typing"]]));
+
+    // The agent replies over REST; the visitor's socket receives it at once, with EJSON dates.
+    let reply_body = json!({"message": {"rid": rid, "msg": "Hi Ada, how can I help?"}});
+    let (status, reply) = server.call("POST", "/api/v1/chat.sendMessage", &auth, Some(reply_body)).await;
+    assert_eq!(status, 200, "{reply}");
+    let live = stream_event(&mut visitor_ws, "stream-room-messages", &rid).await;
+    let message = &live["fields"]["args"][0];
+    assert_eq!(message["msg"], "Hi Ada, how can I help?");
+    assert_eq!(message["u"]["username"], "agent");
+    assert!(message["ts"]["$date"].is_i64(), "{message}");
+
+    // The visitor's typing reaches the agent, not the visitor's own socket.
+    let agent_creds = json!({"useCollection": false, "args": [{}]});
+    send(&mut agent_ws, json!({"msg": "sub", "id": "a1", "name": "stream-notify-room", "params": [activity, agent_creds]}))
+        .await;
+    assert_eq!(next_where(&mut agent_ws, |f| f["msg"] == "ready").await["subs"], json!(["a1"]));
+    let visitor_typing = json!([activity, "guest-1", ["user-typing"], {"token": token}]);
+    send(&mut visitor_ws, json!({"msg": "method", "id": "t1", "method": "stream-notify-room", "params": visitor_typing})).await;
+    let seen = stream_event(&mut agent_ws, "stream-notify-room", &activity).await;
+    assert_eq!(seen["fields"]["args"][1], json!(["user-typing"]));
+
+    // Heartbeat.
+    send(&mut visitor_ws, json!({"msg": "ping", "id": "p1"})).await;
+    assert_eq!(next_where(&mut visitor_ws, |f| f["msg"] == "pong").await["id"], "p1");
+
+    // History is newest first and holds each message once.
+    let (_, history) = server.get(&format!("/api/v1/livechat/messages.history/{rid}?token={token}")).await;
+    let messages = history["messages"].as_array().unwrap();
+    let texts: Vec<&str> = messages.iter().filter(|m| m["t"].is_null()).map(|m| m["msg"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Hi Ada, how can I help?", "Hello, anyone?"]);
+    assert_eq!(messages.last().unwrap()["t"], "livechat-started");
+
+    // The agent closes the chat; the visitor hears it and rates it.
+    let close_body = json!({"rid": rid, "comment": "Solved"});
+    let (status, _) = server.call("POST", "/api/v1/livechat/room.closeByUser", &auth, Some(close_body)).await;
+    assert_eq!(status, 200);
+    let closed = stream_event(&mut visitor_ws, "stream-room-messages", &rid).await;
+    assert_eq!(closed["fields"]["args"][0]["t"], "livechat-close");
+    assert_eq!(closed["fields"]["args"][0]["msg"], "Solved");
+    let rating = json!({"token": token, "rid": rid, "data": [{"name": "satisfaction", "value": "5"}]});
+    let (status, survey) = server.post("/api/v1/livechat/room.survey", rating).await;
+    assert_eq!((status, survey["data"].clone()), (200, json!({"satisfaction": "5"})));
+    let (status, after) =
+        server.post("/api/v1/livechat/message", json!({"token": token, "rid": rid, "msg": "still there?"})).await;
+    assert_eq!((status, after["error"].clone()), (400, json!("room-closed")));
+}
+
+#[tokio::test]
+async fn data_survives_a_restart() {
+    let scratch = Scratch::new("restart");
+    let db = scratch.0.join("livechat.db");
+    let token = "restart-token";
+    let (rid, first_ts) = {
+        let server = Server::start(&db, &[]);
+        server.post("/api/v1/livechat/visitor", json!({"visitor": {"token": token}})).await;
+        let (_, room) = server.get(&format!("/api/v1/livechat/room?token={token}")).await;
+        let rid = room["room"]["_id"].as_str().unwrap().to_owned();
+        let (status, sent) =
+            server.post("/api/v1/livechat/message", json!({"token": token, "rid": rid, "msg": "before"})).await;
+        assert_eq!(status, 200);
+        (rid, sent["message"]["ts"].as_str().unwrap().to_owned())
+    };
+    assert!(db.exists());
+    let server = Server::start(&db, &[]);
+    let (status, room) = server.get(&format!("/api/v1/livechat/room?token={token}")).await;
+    assert_eq!((status, room["newRoom"].clone(), room["room"]["_id"].clone()), (200, json!(false), json!(rid)));
+    let (_, sent) = server.post("/api/v1/livechat/message", json!({"token": token, "rid": rid, "msg": "after"})).await;
+    assert!(sent["message"]["ts"].as_str().unwrap() > first_ts.as_str());
+    let (_, history) = server.get(&format!("/api/v1/livechat/messages.history/{rid}?token={token}&limit=2")).await;
+    let texts: Vec<&str> = history["messages"].as_array().unwrap().iter().map(|m| m["msg"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["after", "before"]);
+}
+
+#[tokio::test]
+async fn ddp_protocol_errors() {
+    let scratch = Scratch::new("ddp");
+    let server = Server::start(&scratch.0.join("livechat.db"), &["--agents-offline"]);
+    let (_, config) = server.get("/api/v1/livechat/config").await;
+    assert_eq!(config["config"]["online"], false);
+
+    // The first frame must be `connect`.
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/websocket", server.addr)).await.unwrap();
+    send(&mut ws, json!({"msg": "sub", "id": "x", "name": "stream-room-messages", "params": []})).await;
+    let close = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap().unwrap().unwrap();
+    match close {
+        WsMessage::Close(Some(frame)) => assert_eq!(u16::from(frame.code), 1002),
+        other => panic!("expected close 1002, got {other:?}"),
+    }
+
+    let mut ws = ddp(server.addr).await;
+    send(&mut ws, json!({"msg": "method", "id": "m", "method": "nope", "params": []})).await;
+    let result = next_where(&mut ws, |f| f["msg"] == "result").await;
+    assert_eq!(result["error"]["error"], 404);
+    assert_eq!(result["error"]["reason"], "Method 'nope' not found");
+    assert_eq!(next_where(&mut ws, |f| f["msg"] == "updated").await["methods"], json!(["m"]));
+    let nosub = subscribe(&mut ws, "u", "stream-unknown", "x", "t").await;
+    assert_eq!((nosub["msg"].clone(), nosub["error"]["error"].clone()), (json!("nosub"), json!(404)));
+    let unknown_room = subscribe(&mut ws, "r", "stream-room-messages", "no-such-room", "t").await;
+    assert_eq!(unknown_room["error"]["error"], "not-allowed");
+    ws.send(WsMessage::Text("{not json".into())).await.unwrap();
+    assert_eq!(next_where(&mut ws, |f| f["msg"] == "error").await["reason"], "Bad request");
+    send(&mut ws, json!({"msg": "unsub", "id": "never-subscribed"})).await;
+    let nosub = next_where(&mut ws, |f| f["msg"] == "nosub" && f["id"] == "never-subscribed").await;
+    assert!(nosub.get("error").is_none(), "{nosub}");
+}

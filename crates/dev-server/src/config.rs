@@ -239,6 +239,15 @@ mod tests {
     }
 
     #[test]
+    fn example_file_is_valid() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/livechat.example.toml");
+        let c = ServerConfig::load(Path::new(path)).unwrap();
+        assert_eq!(c.agents.len(), 2);
+        assert_eq!(c.message_character_limit, Some(1000));
+        assert_eq!(department_id(&c.departments[1]), "support");
+    }
+
+    #[test]
     fn permissions() {
         assert!(role_has("livechat-agent", "view-l-room"));
         assert!(!role_has("livechat-agent", "view-livechat-manager"));

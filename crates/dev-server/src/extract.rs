@@ -41,10 +41,21 @@ impl<T: Params> FromRequest<AppState> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let RawBody(value) = RawBody::from_request(req, state).await?;
+        decode(value).map(Body)
+    }
+}
+
+/// A JSON body, unvalidated, within the size limit (`{}` when it is not JSON).
+pub struct RawBody(pub Value);
+
+impl FromRequest<AppState> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
         let limit = state.config.max_body_bytes;
         let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| ApiError::PayloadTooLarge(limit))?;
-        let value = parse_body(&bytes);
-        decode(value).map(Body)
+        Ok(RawBody(parse_body(&bytes)))
     }
 }
 

@@ -309,3 +309,52 @@ async fn ddp_protocol_errors() {
     let nosub = next_where(&mut ws, |f| f["msg"] == "nosub" && f["id"] == "never-subscribed").await;
     assert!(nosub.get("error").is_none(), "{nosub}");
 }
+
+#[tokio::test]
+async fn queued_chat_taken_by_agent_and_edits_reach_the_visitor_live() {
+    let scratch = Scratch::new("manual");
+    let server = Server::start(&scratch.0.join("livechat.db"), &["--routing", "manual"]);
+    let token = "queued-visitor";
+    server.post("/api/v1/livechat/visitor", json!({"visitor": {"token": token, "name": "Queued"}})).await;
+    let (_, room) = server.get(&format!("/api/v1/livechat/room?token={token}")).await;
+    let rid = room["room"]["_id"].as_str().unwrap().to_owned();
+    assert!(room["room"].get("servedBy").is_none(), "manual routing queues the chat: {room}");
+
+    let mut ws = ddp(server.addr).await;
+    assert_eq!(subscribe(&mut ws, "l", "stream-livechat-room", &rid, token).await["msg"], "ready");
+    assert_eq!(subscribe(&mut ws, "m", "stream-room-messages", &rid, token).await["msg"], "ready");
+    let deletions = format!("{rid}/deleteMessage");
+    assert_eq!(subscribe(&mut ws, "d", "stream-notify-room", &deletions, token).await["msg"], "ready");
+
+    let (_, login) = server.post("/api/v1/login", json!({"user": "agent", "password": "agent"})).await;
+    let (user_id, auth_token) = (login["data"]["userId"].as_str().unwrap(), login["data"]["authToken"].as_str().unwrap());
+    let auth = [("X-User-Id", user_id), ("X-Auth-Token", auth_token)];
+    let (_, queue) = server.call("GET", "/api/v1/livechat/inquiries.list", &auth, None).await;
+    assert_eq!(queue["total"], 1, "{queue}");
+    let inquiry_id = queue["inquiries"][0]["_id"].as_str().unwrap();
+    let (status, _) =
+        server.call("POST", "/api/v1/livechat/inquiries.take", &auth, Some(json!({"inquiryId": inquiry_id}))).await;
+    assert_eq!(status, 200);
+
+    let assigned = stream_event(&mut ws, "stream-livechat-room", &rid).await;
+    let event = &assigned["fields"]["args"][0];
+    assert_eq!((event["type"].clone(), event["data"]["username"].clone()), (json!("agentData"), json!("agent")));
+
+    // An edit arrives as the whole updated message; a deletion on `<rid>/deleteMessage`.
+    let (_, sent) = server.post("/api/v1/livechat/message", json!({"token": token, "rid": rid, "msg": "typo"})).await;
+    let id = sent["message"]["_id"].as_str().unwrap().to_owned();
+    stream_event(&mut ws, "stream-room-messages", &rid).await;
+    let (status, _) = server
+        .call("PUT", &format!("/api/v1/livechat/message/{id}"), &[], Some(json!({"token": token, "rid": rid, "msg": "fixed"})))
+        .await;
+    assert_eq!(status, 200);
+    let edited = stream_event(&mut ws, "stream-room-messages", &rid).await;
+    assert_eq!((edited["fields"]["args"][0]["msg"].clone(), edited["fields"]["args"][0]["_id"].clone()), (json!("fixed"), json!(id)));
+    assert!(edited["fields"]["args"][0]["editedAt"]["$date"].is_i64());
+    let (status, _) = server
+        .call("DELETE", &format!("/api/v1/livechat/message/{id}"), &[], Some(json!({"token": token, "rid": rid})))
+        .await;
+    assert_eq!(status, 200);
+    let deleted = stream_event(&mut ws, "stream-notify-room", &deletions).await;
+    assert_eq!(deleted["fields"]["args"], json!([{"_id": id}]));
+}

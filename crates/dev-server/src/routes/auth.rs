@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ok, parse_body, AuthUser, Body, Params};
+use crate::extract::{ok, AuthUser, Body, Params, RawBody};
 use crate::ids;
 use crate::routes::agent::status_events;
 use crate::store::{self, User};
@@ -46,8 +46,7 @@ fn unauthorized() -> Response {
 }
 
 /// Body `{user | username | email, password}` → `{status: "success", data: {userId, authToken, me}}`.
-async fn login(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
-    let body = parse_body(&body);
+async fn login(State(state): State<AppState>, RawBody(body): RawBody) -> Response {
     let field = |k: &str| body.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
     let (Some(login), Some(password)) = (field("user").or(field("username")).or(field("email")), field("password"))
     else {

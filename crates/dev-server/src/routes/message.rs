@@ -6,9 +6,9 @@ use axum::{Json, Router};
 use livechat_wire::message::{
     DeleteMessage, EditMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, SendMessage,
 };
-use livechat_wire::{Success, UserRef};
+use livechat_wire::{Success, Timestamp, UserRef};
 use rusqlite::{params, Connection};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ApiResult};
@@ -195,11 +195,24 @@ async fn edit(
     Ok(ok(MessageResponse { message }))
 }
 
+/// The deleted message as Rocket.Chat answers it: `{_id, ts}` and nothing else.
+#[derive(Serialize)]
+struct DeletedMessage {
+    #[serde(rename = "_id")]
+    id: String,
+    ts: Timestamp,
+}
+
+#[derive(Serialize)]
+struct DeleteResponse {
+    message: DeletedMessage,
+}
+
 async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Body(q): Body<DeleteMessage>,
-) -> ApiResult<Json<Success<MessageResponse>>> {
+) -> ApiResult<Json<Success<DeleteResponse>>> {
     let now = {
         let conn = state.db.conn();
         own_message(&conn, &id, &q.token, &q.rid)?;
@@ -215,7 +228,7 @@ async fn delete(
         now
     };
     state.hub.emit([Event::Deleted { rid: q.rid, id: id.clone() }]);
-    Ok(ok(MessageResponse { message: Message { id, ts: Some(now), ..Message::default() } }))
+    Ok(ok(DeleteResponse { message: DeletedMessage { id, ts: now } }))
 }
 
 /// Newest first; `end` is exclusive; `limit` defaults to 20.

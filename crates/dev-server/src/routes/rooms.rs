@@ -105,14 +105,26 @@ pub fn sort_clause(raw: Option<&str>, columns: &[(&str, &str)], default: &str) -
     Ok(parts.join(", "))
 }
 
+/// What JavaScript's `Date.parse` accepts of ISO-8601, which Rocket.Chat checks these dates
+/// with: a full date-time, a date alone (UTC midnight), or a date-time without a zone (local
+/// time there; UTC here).
+fn parse_date(s: &str) -> Option<i64> {
+    Timestamp::parse_iso(s)
+        .or_else(|| (s.len() == 10).then(|| Timestamp::parse_iso(&format!("{s}T00:00:00Z"))).flatten())
+        .or_else(|| Timestamp::parse_iso(&format!("{s}Z")))
+        .map(|t| t.0)
+}
+
 /// `{"start": ISO, "end": ISO}` → bounds in ms, with Rocket.Chat's error texts.
 fn date_range(name: &str, raw: &str) -> ApiResult<(Option<i64>, Option<i64>)> {
     let value: Value = serde_json::from_str(raw).map_err(|e| ApiError::plain(e.to_string()))?;
     let bound = |key: &str| -> ApiResult<Option<i64>> {
         match value.get(key) {
+            // Rocket.Chat skips falsy bounds.
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Timestamp::parse_iso(s)
-                .map(|t| Some(t.0))
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => parse_date(s)
+                .map(Some)
                 .ok_or_else(|| ApiError::plain(format!("The \"{name}.{key}\" query parameter must be a valid date."))),
             Some(_) => Err(ApiError::plain(format!("The \"{name}.{key}\" query parameter must be a valid date."))),
         }

@@ -231,7 +231,7 @@ async fn delete(
     Ok(ok(DeleteResponse { message: DeletedMessage { id, ts: now } }))
 }
 
-/// Newest first; `end` is exclusive; `limit` defaults to 20.
+/// Newest first; `end` is exclusive; `limit` defaults to 20 (also when 0).
 async fn history(
     State(state): State<AppState>,
     Path(rid): Path<String>,
@@ -244,7 +244,8 @@ async fn history(
         &conn,
         &rid,
         q.end.map(|t| t.0),
-        u64::from(q.limit.unwrap_or(20)),
+        // `if (limit) limit = parseInt(limit)`: a falsy 0 keeps the default.
+        u64::from(q.limit.filter(|&l| l > 0).unwrap_or(20)),
         u64::from(q.offset.unwrap_or(0)),
     )?;
     Ok(ok(HistoryResponse { messages }))

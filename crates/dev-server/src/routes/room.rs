@@ -65,7 +65,8 @@ impl Params for TransferRoom {
     const STYLE: Style = Style::Typed;
 }
 
-/// The 7.x path checks the same body with Meteor's `check`.
+/// The 7.x path validates the same body with Ajv in a legacy route (`validateParams`), so its
+/// failures are `invalid-params`, not the typed route's `error-invalid-params`.
 struct TransferRoom7(TransferRoom);
 
 impl<'de> serde::Deserialize<'de> for TransferRoom7 {
@@ -76,7 +77,7 @@ impl<'de> serde::Deserialize<'de> for TransferRoom7 {
 
 impl Params for TransferRoom7 {
     const SCHEMA: &'static Schema = &Schema { fields: TRANSFER_FIELDS, additional: false };
-    const STYLE: Style = Style::Check;
+    const STYLE: Style = Style::Legacy;
 }
 
 impl Params for ForwardRoom {

@@ -45,7 +45,7 @@ struct AgentStatus {
 impl Params for AgentStatus {
     const SCHEMA: &'static Schema =
         &Schema { fields: &[opt("status", Kind::Str), opt("agentId", Kind::Str)], additional: false };
-    const STYLE: Style = Style::Typed;
+    const STYLE: Style = Style::Legacy;
 }
 
 #[derive(Serialize)]
@@ -54,11 +54,13 @@ struct StatusResponse {
 }
 
 /// Sets (or, without `status`, toggles) whether the agent takes Livechat conversations.
+/// Needs `view-l-room`, as Rocket.Chat's `permissionsRequired`.
 async fn agent_status(
     State(state): State<AppState>,
     user: AuthUser,
     Body(q): Body<AgentStatus>,
 ) -> ApiResult<Json<Success<StatusResponse>>> {
+    user.require("view-l-room")?;
     let target = match q.agent_id.as_deref() {
         Some(id) if id != user.0.id => {
             user.require("manage-livechat-agents")?;
@@ -68,7 +70,7 @@ async fn agent_status(
     };
     let status = match q.status.as_deref() {
         Some(s @ ("available" | "not-available")) => s.to_owned(),
-        Some(_) => return Err(ApiError::error_invalid_params("must be equal to one of the allowed values")),
+        Some(_) => return Err(ApiError::invalid_params("must be equal to one of the allowed values")),
         None if target.status_livechat == "available" => "not-available".into(),
         None => "available".into(),
     };

@@ -1,0 +1,165 @@
+//! `cargo xtask test`: the README's test command and what CI runs (`.ci/run`).
+//!
+//! Ensure the toolchain, run each test layer, then print one PASS/FAIL line per step and fail
+//! if any step failed.
+
+use std::io::{self, IsTerminal};
+use std::time::{Duration, Instant};
+use std::{env, fs};
+
+use crate::cmd::{Error, Result, Sh};
+use crate::ensure;
+
+pub struct Options {
+    /// Let `ensure` install missing tools.
+    pub install: bool,
+    /// Skip `ensure` and every browser layer.
+    pub native_only: bool,
+}
+
+struct Layer {
+    name: &'static str,
+    /// Needs the toolchain from `ensure`: skipped by `--native-only`, and when `ensure` failed.
+    browser: bool,
+    run: fn(&Sh) -> Result<()>,
+}
+
+/// The test layers, in order. Adding one is a function and a line here.
+const LAYERS: &[Layer] = &[Layer {
+    name: "native tests",
+    browser: false,
+    run: native_tests,
+}];
+
+/// The wire crate, the dev server's in-process router tests and the black-box tests.
+fn native_tests(sh: &Sh) -> Result<()> {
+    let mut cargo = sh.cargo().args(["test", "--workspace", "--all-targets"]);
+    if !sh.ci && env::var_os("CARGO_TERM_COLOR").is_none() && io::stdout().is_terminal() {
+        cargo = cargo.env("CARGO_TERM_COLOR", "always");
+    }
+    cargo.run()
+}
+
+enum Outcome {
+    Pass,
+    Fail,
+    Skip(&'static str),
+}
+
+struct StepResult {
+    name: &'static str,
+    outcome: Outcome,
+    took: Duration,
+}
+
+pub fn run(sh: &Sh, opts: Options) -> Result<()> {
+    let mut results = Vec::new();
+    let mut toolchain_ok = true;
+    if !opts.native_only {
+        let install = opts.install;
+        let result = step(sh, "ensure toolchain", |sh| {
+            ensure::run(sh, ensure::Options { install })
+        });
+        toolchain_ok = matches!(result.outcome, Outcome::Pass);
+        results.push(result);
+    }
+
+    // Browser runs leave a Chromium profile per run in TMPDIR: keep them under target/, and
+    // start each test run with an empty folder.
+    let tmp = sh.root.join("target").join("tmp");
+    let _ = fs::remove_dir_all(&tmp);
+    fs::create_dir_all(&tmp)
+        .map_err(|e| Error::new(format!("cannot create {}: {e}", tmp.display())))?;
+    let sh = sh.with_env("TMPDIR", &tmp);
+
+    for layer in LAYERS {
+        if layer.browser && opts.native_only {
+            continue;
+        }
+        if layer.browser && !toolchain_ok {
+            let outcome = Outcome::Skip("toolchain incomplete");
+            results.push(StepResult {
+                name: layer.name,
+                outcome,
+                took: Duration::ZERO,
+            });
+            continue;
+        }
+        results.push(step(&sh, layer.name, layer.run));
+    }
+    summary(&results)
+}
+
+fn step(sh: &Sh, name: &'static str, f: impl FnOnce(&Sh) -> Result<()>) -> StepResult {
+    println!("\n==> {name}");
+    let start = Instant::now();
+    let outcome = match f(sh) {
+        Ok(()) => Outcome::Pass,
+        Err(e) => {
+            eprintln!("error: {name}: {e}");
+            Outcome::Fail
+        }
+    };
+    let took = start.elapsed();
+    let word = if matches!(outcome, Outcome::Pass) {
+        "passed"
+    } else {
+        "FAILED"
+    };
+    println!("==> {name}: {word} in {:.1}s", took.as_secs_f64());
+    StepResult {
+        name,
+        outcome,
+        took,
+    }
+}
+
+fn summary(results: &[StepResult]) -> Result<()> {
+    println!("\n==> summary");
+    let width = results.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    for r in results {
+        let (word, note) = match r.outcome {
+            Outcome::Pass => ("PASS", String::new()),
+            Outcome::Fail => ("FAIL", String::new()),
+            Outcome::Skip(why) => ("SKIP", format!("  ({why})")),
+        };
+        println!(
+            "{word}  {:<width$}  {:>6.1}s{note}",
+            r.name,
+            r.took.as_secs_f64()
+        );
+    }
+    let bad = results
+        .iter()
+        .filter(|r| !matches!(r.outcome, Outcome::Pass))
+        .count();
+    if bad == 0 {
+        Ok(())
+    } else {
+        Err(Error::new(format!(
+            "{bad} of {} steps did not pass",
+            results.len()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(name: &'static str, outcome: Outcome) -> StepResult {
+        StepResult {
+            name,
+            outcome,
+            took: Duration::from_millis(1500),
+        }
+    }
+
+    #[test]
+    fn summary_fails_unless_every_step_passed() {
+        assert!(summary(&[result("a", Outcome::Pass), result("b", Outcome::Pass)]).is_ok());
+        let err = summary(&[result("a", Outcome::Pass), result("b", Outcome::Fail)]).unwrap_err();
+        assert_eq!(err.to_string(), "1 of 2 steps did not pass");
+        assert!(summary(&[result("a", Outcome::Skip("toolchain incomplete"))]).is_err());
+    }
+}

@@ -144,6 +144,31 @@ impl Cmd {
         }
     }
 
+    /// Like [`Cmd::run`], and also hands each line of stdout to `on_line` as it is printed.
+    pub fn run_tee(mut self, mut on_line: impl FnMut(&str)) -> Result<()> {
+        use std::io::{BufRead, BufReader, Write};
+        println!("$ {}", self.shown);
+        let mut child = self
+            .inner
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| self.spawn_error(e))?;
+        let stdout = child.stdout.take().expect("stdout was piped");
+        let mut out = io::stdout();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| Error::new(format!("reading `{}`: {e}", self.shown)))?;
+            let _ = writeln!(out, "{line}");
+            on_line(&line);
+        }
+        let status = child.wait().map_err(|e| self.spawn_error(e))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(Error::new(format!("`{}` failed ({status})", self.shown)))
+        }
+    }
+
     /// Runs it quietly and returns its stdout; on failure the error carries its stderr.
     pub fn read(mut self) -> Result<String> {
         let out = self

@@ -21,7 +21,38 @@ struct Layer {
     name: &'static str,
     /// Needs the toolchain from `ensure`: skipped by `--native-only`, and when `ensure` failed.
     browser: bool,
-    run: fn(&Sh) -> Result<()>,
+    run: fn(&Sh, &mut Tally) -> Result<()>,
+}
+
+/// Test counts summed over every test binary of every layer.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: u64,
+    pub failed: u64,
+    pub ignored: u64,
+}
+
+impl Tally {
+    /// Adds the counts of a libtest summary line:
+    /// `test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; …`.
+    pub fn add_line(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(what), Some(n)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(n) = n.parse::<u64>() else { continue };
+            match what {
+                "passed" => self.passed += n,
+                "failed" => self.failed += n,
+                "ignored" => self.ignored += n,
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The test layers, in order. Adding one is a function and a line here.
@@ -32,12 +63,12 @@ const LAYERS: &[Layer] = &[Layer {
 }];
 
 /// The wire crate, the dev server's in-process router tests and the black-box tests.
-fn native_tests(sh: &Sh) -> Result<()> {
+fn native_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
     let mut cargo = sh.cargo().args(["test", "--workspace", "--all-targets"]);
     if !sh.ci && env::var_os("CARGO_TERM_COLOR").is_none() && io::stdout().is_terminal() {
         cargo = cargo.env("CARGO_TERM_COLOR", "always");
     }
-    cargo.run()
+    cargo.run_tee(|line| tally.add_line(line))
 }
 
 enum Outcome {
@@ -54,6 +85,7 @@ struct StepResult {
 
 pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     let mut results = Vec::new();
+    let mut tally = Tally::default();
     let mut toolchain_ok = true;
     if !opts.native_only {
         let install = opts.install;
@@ -85,9 +117,15 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
             });
             continue;
         }
-        results.push(step(&sh, layer.name, layer.run));
+        results.push(step(&sh, layer.name, |sh| (layer.run)(sh, &mut tally)));
     }
-    summary(&results)
+    let outcome = summary(&results);
+    // The closing line CI reads: every test of every layer.
+    println!(
+        "\ntests: {} passed, {} failed, {} skipped",
+        tally.passed, tally.failed, tally.ignored
+    );
+    outcome
 }
 
 fn step(sh: &Sh, name: &'static str, f: impl FnOnce(&Sh) -> Result<()>) -> StepResult {
@@ -153,6 +191,23 @@ mod tests {
             outcome,
             took: Duration::from_millis(1500),
         }
+    }
+
+    #[test]
+    fn tally_sums_libtest_lines() {
+        let mut t = Tally::default();
+        t.add_line("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.2s");
+        t.add_line("test result: FAILED. 2 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1s");
+        t.add_line("running 4 tests");
+        t.add_line("test passed ... ok");
+        assert_eq!(
+            t,
+            Tally {
+                passed: 14,
+                failed: 3,
+                ignored: 1
+            }
+        );
     }
 
     #[test]

@@ -6,29 +6,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use livechat_wire::Timestamp;
 use sha2::{Digest, Sha256};
 
-/// Meteor's `Random.id()` alphabet (no look-alike characters).
-const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz";
-
 /// A random id of `len` characters from Meteor's alphabet.
 pub fn random_id_len(len: usize) -> String {
-    let mut bytes = vec![0u8; len * 2];
-    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-    // Rejection sampling keeps the distribution uniform: 55 letters, 4 * 55 = 220 < 256.
-    let limit = (256 / ALPHABET.len() * ALPHABET.len()) as u8;
-    let mut out = String::with_capacity(len);
-    let mut pool = bytes.into_iter();
-    while out.len() < len {
-        match pool.next() {
-            Some(b) if b < limit => out.push(ALPHABET[usize::from(b) % ALPHABET.len()] as char),
-            Some(_) => {}
-            None => {
-                let mut more = [0u8; 32];
-                getrandom::fill(&mut more).expect("the operating system's random source failed");
-                pool = more.to_vec().into_iter();
-            }
-        }
-    }
-    out
+    livechat_wire::id::random_id(len, |buf| getrandom::fill(buf).expect("the operating system's random source failed"))
 }
 
 /// A 17-character id, like Rocket.Chat's `_id`s.
@@ -105,7 +85,7 @@ mod tests {
     fn ids_use_meteor_alphabet() {
         let id = random_id();
         assert_eq!(id.len(), 17);
-        assert!(id.bytes().all(|b| ALPHABET.contains(&b)));
+        assert!(livechat_wire::id::is_valid(&id));
         assert_ne!(random_id(), random_id());
     }
 

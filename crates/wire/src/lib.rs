@@ -18,7 +18,8 @@
 //! | [`auth`] | `login`, `logout`, the `X-User-Id` / `X-Auth-Token` headers |
 //! | [`ddp`] | DDP-over-WebSocket frames and the Livechat stream names |
 //!
-//! Plus [`date`] (Rocket.Chat's ISO / EJSON dates) and [`error`] (the failure body).
+//! Plus [`date`] (Rocket.Chat's ISO / EJSON dates), [`error`] (the failure body) and [`id`]
+//! (Meteor-style random ids and tokens).
 //!
 //! # Conventions
 //!
@@ -35,6 +36,7 @@ pub mod config;
 pub mod date;
 pub mod ddp;
 pub mod error;
+pub mod id;
 pub mod inquiries;
 pub mod message;
 pub mod offline_message;

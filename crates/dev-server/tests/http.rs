@@ -1,0 +1,124 @@
+//! What every API answer shares: unknown paths, CORS, caching headers and the rate limiter.
+
+mod common;
+
+use axum::http::{header, Method};
+use common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn unknown_api_paths_are_404() {
+    let app = TestApp::new();
+    for path in ["nope", "livechat/nope", "livechat/visitor/t/extra/segments"] {
+        let (status, body) = app.get(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body, json!({"success": false, "error": "Resource not found"}), "{path}");
+    }
+    let (status, body) = app.post("livechat/nope", json!({})).await;
+    assert_eq!((status.as_u16(), body), (404, json!({"success": false, "error": "Resource not found"})));
+}
+
+#[tokio::test]
+async fn cors_preflight_and_headers() {
+    let app = TestApp::new();
+    let preflight = app
+        .raw(
+            Method::OPTIONS,
+            "livechat/message",
+            None,
+            &[
+                ("Origin", "https://shop.example"),
+                ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "content-type,x-auth-token,x-user-id"),
+            ],
+        )
+        .await;
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    let headers = preflight.headers();
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let methods = headers[header::ACCESS_CONTROL_ALLOW_METHODS].to_str().unwrap();
+    for method in ["GET", "POST", "PUT", "DELETE"] {
+        assert!(methods.contains(method), "{methods}");
+    }
+    assert!(headers.contains_key(header::ACCESS_CONTROL_ALLOW_HEADERS));
+
+    let answer = app.raw(Method::GET, "livechat/config", None, &[("Origin", "https://shop.example")]).await;
+    assert_eq!(answer.status(), 200);
+    let headers = answer.headers();
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert!(headers[header::ACCESS_CONTROL_EXPOSE_HEADERS].to_str().unwrap().to_lowercase().contains("retry-after"));
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(headers[header::PRAGMA], "no-cache");
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
+
+    let failure = app.raw(Method::GET, "livechat/visitor/nobody", None, &[("Origin", "https://shop.example")]).await;
+    assert_eq!(failure.status(), 400);
+    assert_eq!(failure.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert_eq!(failure.headers()[header::CACHE_CONTROL], "no-store");
+}
+
+/// `Error, too many requests. ... You must wait N seconds ...`: returns N, checked against
+/// `Retry-After`.
+#[track_caller]
+fn assert_too_many(
+    (status, body, headers): &(axum::http::StatusCode, serde_json::Value, axum::http::HeaderMap),
+) -> u64 {
+    assert_eq!(status.as_u16(), 429, "{body}");
+    assert_eq!(body["success"], false);
+    let text = body["error"].as_str().unwrap();
+    let seconds: u64 = text
+        .strip_prefix("Error, too many requests. Please slow down. You must wait ")
+        .and_then(|rest| rest.strip_suffix(" seconds before trying this endpoint again."))
+        .unwrap_or_else(|| panic!("unexpected text {text:?}"))
+        .parse()
+        .unwrap();
+    let retry_after: u64 = headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert_eq!(retry_after, seconds);
+    seconds
+}
+
+#[tokio::test]
+async fn room_requests_are_rate_limited() {
+    let app = TestApp::with(|c| c.rate_limit = true);
+    app.register_visitor("t").await;
+    for _ in 0..5 {
+        success(app.get("livechat/room?token=t").await);
+    }
+    let seconds = assert_too_many(&app.call_with_headers(Method::GET, "livechat/room?token=t", None).await);
+    assert!((1..=60).contains(&seconds), "{seconds}");
+    // Another visitor behind the same address is limited too; other routes are not.
+    app.register_visitor("u").await;
+    assert_too_many(&app.call_with_headers(Method::GET, "livechat/room?token=u", None).await);
+    success(app.get("livechat/config?token=t").await);
+}
+
+#[tokio::test]
+async fn offline_form_is_limited_to_one_per_five_seconds() {
+    let app = TestApp::with(|c| c.rate_limit = true);
+    let body = json!({"name": "A", "email": "a@b.co", "message": "hi"});
+    success(app.post("livechat/offline.message", body.clone()).await);
+    let seconds = assert_too_many(
+        &app.call_with_headers(Method::POST, "livechat/offline.message", Some(body.to_string().into())).await,
+    );
+    assert!((1..=5).contains(&seconds), "{seconds}");
+}
+
+#[tokio::test]
+async fn visitor_registration_is_limited_to_five_a_minute() {
+    let app = TestApp::with(|c| c.rate_limit = true);
+    for i in 0..5 {
+        app.register_visitor(&format!("t{i}")).await;
+    }
+    let body = json!({"visitor": {"token": "t5"}}).to_string();
+    assert_too_many(&app.call_with_headers(Method::POST, "livechat/visitor", Some(body.into())).await);
+    check(&app.get("livechat/visitor/t5").await, 400, "Invalid token [invalid-token]");
+}
+
+#[tokio::test]
+async fn no_rate_limit_by_default() {
+    let app = TestApp::new();
+    app.register_visitor("t").await;
+    for _ in 0..12 {
+        success(app.get("livechat/room?token=t").await);
+    }
+}

@@ -104,7 +104,7 @@ impl Default for ServerConfig {
             routing: Routing::Auto,
             accept_chats_with_no_agents: false,
             visitors_can_close: true,
-            request_comment_when_closing: false,
+            request_comment_when_closing: true,
             message_character_limit: None,
             message_max_allowed_size: 5000,
             max_body_bytes: 64 * 1024,

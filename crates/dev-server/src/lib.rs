@@ -101,7 +101,10 @@ pub fn app(state: AppState) -> Router {
         .allow_headers(Any)
         .expose_headers([header::RETRY_AFTER]);
     let api = routes::router().layer(axum::middleware::map_response(no_store)).layer(cors);
-    let mut router = Router::new().nest("/api/v1", api).merge(realtime::router());
+    let mut router = Router::new()
+        .nest("/api/v1", api)
+        .route("/api/{*rest}", axum::routing::any(routes::not_found))
+        .merge(realtime::router());
     if let Some(dir) = &state.www {
         router = router.fallback_service(tower_http::services::ServeDir::new(dir));
     } else {

@@ -16,6 +16,14 @@ async fn unknown_api_paths_are_404() {
     }
     let (status, body) = app.post("livechat/nope", json!({})).await;
     assert_eq!((status.as_u16(), body), (404, json!({"success": false, "error": "Resource not found"})));
+    // A known path with a method it does not take.
+    let (status, body) = app.put("livechat/room", json!({})).await;
+    assert_eq!((status.as_u16(), body), (404, json!({"success": false, "error": "Resource not found"})));
+    // Other API versions and the bare prefix are API paths too, not pages.
+    for path in ["/api/v2/livechat/config", "/api/v1/", "/api/anything"] {
+        let (status, body) = app.call(Method::GET, path, None).await;
+        assert_eq!((status.as_u16(), body), (404, json!({"success": false, "error": "Resource not found"})), "{path}");
+    }
 }
 
 #[tokio::test]

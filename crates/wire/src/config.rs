@@ -128,7 +128,7 @@ impl<'de> Deserialize<'de> for TextLimit {
                 Ok(TextLimit(u32::try_from(v).ok().filter(|&n| n > 0)))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<TextLimit, E> {
-                Ok(TextLimit((v >= 1.0 && v < 4.0e9).then_some(v as u32)))
+                Ok(TextLimit((1.0..4.0e9).contains(&v).then_some(v as u32)))
             }
             fn visit_unit<E: de::Error>(self) -> Result<TextLimit, E> {
                 Ok(TextLimit(None))

@@ -29,7 +29,13 @@ pub fn router() -> Router<AppState> {
         .merge(inquiries::router())
         .merge(auth::router())
         .merge(chat::router())
-        .fallback(|| async { ApiError::NotFound })
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+}
+
+/// Unknown paths and methods answer Rocket.Chat's 404 body.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound
 }
 
 /// The page at `/` when no static directory is served.

@@ -278,9 +278,6 @@ async fn close_by_user(
 ) -> ApiResult<Json<Success<Empty>>> {
     user.require("close-livechat-room")?;
     let comment = q.comment.as_deref().map(str::trim).unwrap_or("");
-    if comment.is_empty() && state.config.request_comment_when_closing {
-        return Err(ApiError::plain("error-comment-is-required"));
-    }
     let events = {
         let conn = state.db.conn();
         let room = store::room_by_id(&conn, &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
@@ -290,6 +287,9 @@ async fn close_by_user(
         let serving = room.served_by.as_ref().is_some_and(|s| s.id == user.0.id);
         if !serving && !user.0.can("close-others-livechat-room") {
             return Err(ApiError::plain("error-not-authorized"));
+        }
+        if comment.is_empty() && state.config.request_comment_when_closing {
+            return Err(ApiError::plain("error-comment-is-required"));
         }
         if !q.tags.is_empty() {
             conn.execute(

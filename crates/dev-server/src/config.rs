@@ -20,6 +20,9 @@ pub enum Routing {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {
+    /// Rocket.Chat major version to imitate where the API differs: 7 has no
+    /// `livechat/visitor/department.transfer` (only `livechat/room.transfer`); 8 has both here.
+    pub api_version: u8,
     pub routing: Routing,
     /// `Livechat_accept_chats_with_no_agents`: rooms may start (queued) with nobody online.
     pub accept_chats_with_no_agents: bool,
@@ -101,6 +104,7 @@ pub const DEMO_AGENT: (&str, &str) = ("agent", "agent");
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
+            api_version: 8,
             routing: Routing::Auto,
             accept_chats_with_no_agents: false,
             visitors_can_close: true,
@@ -152,6 +156,9 @@ impl ServerConfig {
     /// Rejects configurations that cannot work: duplicate names, departments naming unknown
     /// agents, agents without a password.
     pub fn check(&self) -> Result<(), String> {
+        if !(7..=8).contains(&self.api_version) {
+            return Err(format!("api_version must be 7 or 8, not {}", self.api_version));
+        }
         let mut seen = std::collections::HashSet::new();
         for agent in &self.agents {
             if agent.username.trim().is_empty() || agent.password.is_empty() {

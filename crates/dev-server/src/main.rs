@@ -23,6 +23,7 @@ OPTIONS:
   --config PATH        TOML settings: agents, departments, routing, theme, texts
   --www DIR            serve static files from DIR at /
   --routing MODE       auto (assign at once) or manual (agents take from the queue)
+  --api-version N      7: no livechat/visitor/department.transfer, as Rocket.Chat 7 [default: 8]
   --agents-offline     start with every agent offline (visitors get the offline form)
   --accept-no-agents   let chats start (queued) with nobody online
   --rate-limit         enable Rocket.Chat's per-IP rate limits
@@ -35,6 +36,7 @@ struct Args {
     config: Option<PathBuf>,
     www: Option<PathBuf>,
     routing: Option<Routing>,
+    api_version: Option<u8>,
     agents_offline: bool,
     accept_no_agents: bool,
     rate_limit: bool,
@@ -47,6 +49,7 @@ fn parse_args() -> Result<Args, String> {
         config: None,
         www: None,
         routing: None,
+        api_version: None,
         agents_offline: false,
         accept_no_agents: false,
         rate_limit: false,
@@ -66,6 +69,9 @@ fn parse_args() -> Result<Args, String> {
                     "manual" => Routing::Manual,
                     other => return Err(format!("--routing: expected auto or manual, got {other:?}")),
                 })
+            }
+            "--api-version" => {
+                args.api_version = Some(value("--api-version")?.parse().map_err(|e| format!("--api-version: {e}"))?)
             }
             "--agents-offline" => args.agents_offline = true,
             "--accept-no-agents" => args.accept_no_agents = true,
@@ -96,6 +102,9 @@ async fn serve() -> Result<(), String> {
     };
     if let Some(routing) = args.routing {
         config.routing = routing;
+    }
+    if let Some(v) = args.api_version {
+        config.api_version = v;
     }
     if args.agents_offline {
         config.agents.iter_mut().for_each(|a| a.status = "offline".into());

@@ -180,6 +180,17 @@ async fn transfer_7x_returns_the_room() {
 }
 
 #[tokio::test]
+async fn a_7x_server_has_no_department_transfer_path() {
+    let app = TestApp::with(|c| c.api_version = 7);
+    let rid = app.chat("t7").await;
+    let body = json!({"token": "t7", "rid": rid, "department": "support"});
+    let (status, answer) = app.post("livechat/visitor/department.transfer", body.clone()).await;
+    assert_eq!((status.as_u16(), answer), (404, json!({"success": false, "error": "Resource not found"})));
+    let room = success(app.post("livechat/room.transfer", body).await);
+    assert_eq!(room["room"]["departmentId"], "support");
+}
+
+#[tokio::test]
 async fn transfer_7x_errors() {
     let app = TestApp::new();
     let rid = app.chat("t").await;

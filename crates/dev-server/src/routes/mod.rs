@@ -17,11 +17,11 @@ use axum::Router;
 use crate::error::ApiError;
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
+pub fn router(config: &crate::config::ServerConfig) -> Router<AppState> {
     Router::new()
         .merge(visitor::router())
         .merge(config::router())
-        .merge(room::router())
+        .merge(room::router(config.api_version))
         .merge(message::router())
         .merge(offline_message::router())
         .merge(agent::router())

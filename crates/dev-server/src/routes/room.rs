@@ -20,15 +20,19 @@ use crate::store;
 use crate::validate::{opt, req, Kind, Schema, Style};
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router(api_version: u8) -> Router<AppState> {
+    let router = Router::new()
         .route("/livechat/room", get(get_room))
         .route("/livechat/room.close", post(close))
         .route("/livechat/room.survey", post(survey))
         .route("/livechat/room.transfer", post(transfer_7x))
-        .route("/livechat/visitor/department.transfer", post(transfer))
         .route("/livechat/room.forward", post(forward))
-        .route("/livechat/room.closeByUser", post(close_by_user))
+        .route("/livechat/room.closeByUser", post(close_by_user));
+    if api_version >= 8 {
+        router.route("/livechat/visitor/department.transfer", post(transfer))
+    } else {
+        router
+    }
 }
 
 impl Params for RoomQuery {

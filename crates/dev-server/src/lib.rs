@@ -100,7 +100,7 @@ pub fn app(state: AppState) -> Router {
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
         .allow_headers(Any)
         .expose_headers([header::RETRY_AFTER]);
-    let api = routes::router(&state.config).layer(axum::middleware::map_response(no_store)).layer(cors);
+    let api = routes::router(&state.config).layer(axum::middleware::map_response(no_store));
     let mut router = Router::new()
         .nest("/api/v1", api)
         .route("/api/{*rest}", axum::routing::any(routes::not_found))
@@ -110,7 +110,8 @@ pub fn app(state: AppState) -> Router {
     } else {
         router = router.fallback(routes::index);
     }
-    router.with_state(state)
+    // The widget runs on customers' origins: every answer may be read cross-origin.
+    router.layer(cors).with_state(state)
 }
 
 /// API answers are never cached, as Rocket.Chat's.

@@ -1,0 +1,150 @@
+//! A typed client for Rocket.Chat's Livechat REST API, over the browser's `fetch` (gloo-net).
+//!
+//! [`VisitorClient`] makes the visitor's calls (no login: the visitor token is the identity);
+//! [`AgentClient`] makes an agent's (`X-User-Id` / `X-Auth-Token` from [`AgentClient::login`]).
+//! Both share one [`Transport`], which knows the server's address and turns every answer into
+//! the wire type or an [`Error`]; no server answer makes it panic.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), livechat_widget::api::Error> {
+//! use livechat_widget::api::{Transport, VisitorClient};
+//! use livechat_widget::wire::visitor::NewVisitor;
+//!
+//! let client = VisitorClient::new(Transport::new("https://chat.example.com"), "visitor-token");
+//! client.register(NewVisitor { name: Some("Ada".into()), ..NewVisitor::default() }).await?;
+//! let room = client.room(None).await?.room;
+//! client.send_message(&room.id, "Hello!", None).await?;
+//! # Ok(()) }
+//! ```
+
+mod agent;
+mod error;
+mod visitor;
+
+pub use agent::AgentClient;
+pub use error::{retry_after, Error};
+pub use visitor::VisitorClient;
+
+use std::rc::Rc;
+
+use gloo_net::http::{Method, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::json;
+
+/// The server's address and how calls reach it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transport {
+    base: Rc<str>,
+}
+
+/// `X-User-Id` / `X-Auth-Token`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Credentials {
+    pub user_id: String,
+    pub auth_token: String,
+}
+
+/// One request, before it is sent.
+pub(crate) struct Call<'a> {
+    endpoint: &'static str,
+    method: Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Option<Result<String, String>>,
+    auth: Option<&'a Credentials>,
+}
+
+impl<'a> Call<'a> {
+    /// `endpoint` is `"<METHOD> <path pattern>"`, e.g. `"GET livechat/messages.history/:rid"`;
+    /// `path` is the concrete path under `/api/v1/`.
+    pub fn new(endpoint: &'static str, path: impl Into<String>) -> Call<'a> {
+        let method = match endpoint.split(' ').next() {
+            Some("POST") => Method::POST,
+            Some("PUT") => Method::PUT,
+            Some("DELETE") => Method::DELETE,
+            _ => Method::GET,
+        };
+        Call { endpoint, method, path: path.into(), query: Vec::new(), body: None, auth: None }
+    }
+
+    pub fn query(mut self, key: &'static str, value: impl ToString) -> Self {
+        self.query.push((key, value.to_string()));
+        self
+    }
+
+    pub fn query_opt(self, key: &'static str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(v) => self.query(key, v),
+            None => self,
+        }
+    }
+
+    pub fn body<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        self.body = Some(json::to_string(body));
+        self
+    }
+
+    pub fn auth(mut self, auth: &'a Credentials) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+}
+
+/// A path segment, percent-encoded (tokens and ids go into paths).
+pub(crate) fn segment(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
+impl Transport {
+    /// A transport to the Rocket.Chat server at `server_url` (`https://chat.example.com`;
+    /// a trailing `/` is ignored).
+    pub fn new(server_url: &str) -> Transport {
+        Transport { base: server_url.trim_end_matches('/').into() }
+    }
+
+    /// The server's address, without a trailing `/`.
+    pub fn server_url(&self) -> &str {
+        &self.base
+    }
+
+    /// Sends `call` and decodes a successful answer into `T`.
+    pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, Error> {
+        let endpoint = call.endpoint;
+        let url = format!("{}/api/v1/{}", self.base, call.path);
+        let mut req = RequestBuilder::new(&url).method(call.method);
+        if !call.query.is_empty() {
+            req = req.query(call.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        if let Some(auth) = call.auth {
+            req = req
+                .header(livechat_wire::auth::USER_ID_HEADER, &auth.user_id)
+                .header(livechat_wire::auth::AUTH_TOKEN_HEADER, &auth.auth_token);
+        }
+        let request = match call.body {
+            Some(body) => {
+                let body = body.map_err(|detail| Error::Decode { endpoint, detail })?;
+                req.header("Content-Type", "application/json").body(body)
+            }
+            None => req.build(),
+        }
+        .map_err(|e| Error::Network { endpoint, detail: e.to_string() })?;
+        let response = request.send().await.map_err(|e| Error::Network { endpoint, detail: e.to_string() })?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| Error::Network { endpoint, detail: e.to_string() })?;
+        if (200..300).contains(&status) {
+            let text = if text.trim().is_empty() { "{}" } else { text.as_str() };
+            return json::from_str(text).map_err(|detail| Error::Decode { endpoint, detail });
+        }
+        // An error body is Rocket.Chat's JSON, or anything a proxy put there.
+        let body: livechat_wire::error::ErrorBody = json::from_str(&text).unwrap_or_default();
+        let error = body.text().map(str::to_owned);
+        if status == 429 {
+            let header = response.headers().get("retry-after");
+            let retry_after = retry_after(header.as_deref(), error.as_deref());
+            return Err(Error::RateLimited { endpoint, retry_after, error });
+        }
+        Err(Error::Http { endpoint, status, error, error_type: body.error_type })
+    }
+}

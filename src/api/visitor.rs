@@ -1,0 +1,172 @@
+//! The visitor's calls. No login: every call carries the visitor's token.
+
+use std::rc::Rc;
+
+use livechat_wire::agent::{Agent, AgentInfoResponse};
+use livechat_wire::config::{Config, ConfigResponse};
+use livechat_wire::message::{
+    DeleteMessage, EditMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, SendMessage,
+};
+use livechat_wire::offline_message::{OfflineMessage, OfflineMessageResponse};
+use livechat_wire::room::{
+    CloseRoom, CloseRoomResponse, Room, RoomResponse, Survey, SurveyItem, SurveyResponse, TransferResponse,
+    TransferRoom,
+};
+use livechat_wire::visitor::{NewVisitor, RegisterVisitor, Visitor, VisitorResponse};
+use livechat_wire::Empty;
+
+use super::{segment, Call, Error, Transport};
+
+/// The visitor's side of the API, bound to one visitor token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitorClient {
+    transport: Transport,
+    token: Rc<str>,
+}
+
+impl VisitorClient {
+    pub fn new(transport: Transport, token: &str) -> VisitorClient {
+        VisitorClient { transport, token: token.into() }
+    }
+
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// `POST livechat/visitor`: creates the visitor or updates it. `visitor.token` is replaced
+    /// by this client's token. The answer may carry another token when the server matched an
+    /// existing visitor by phone.
+    pub async fn register(&self, mut visitor: NewVisitor) -> Result<Visitor, Error> {
+        visitor.token = self.token.to_string();
+        let call = Call::new("POST livechat/visitor", "livechat/visitor").body(&RegisterVisitor { visitor });
+        Ok(self.transport.send::<VisitorResponse>(call).await?.visitor)
+    }
+
+    /// `GET livechat/visitor/:token`.
+    pub async fn visitor(&self) -> Result<Visitor, Error> {
+        let call = Call::new("GET livechat/visitor/:token", format!("livechat/visitor/{}", segment(&self.token)));
+        Ok(self.transport.send::<VisitorResponse>(call).await?.visitor)
+    }
+
+    /// `GET livechat/config`, with this visitor's state (`guest`, `room`, `agent`).
+    pub async fn config(&self, department: Option<&str>) -> Result<Config, Error> {
+        let call = Call::new("GET livechat/config", "livechat/config")
+            .query("token", &*self.token)
+            .query_opt("department", department);
+        Ok(self.transport.send::<ConfigResponse>(call).await?.config)
+    }
+
+    /// `GET livechat/room`: the visitor's open room (`rid` to ask for one), or a new one.
+    pub async fn room(&self, rid: Option<&str>) -> Result<RoomResponse, Error> {
+        let call = Call::new("GET livechat/room", "livechat/room").query("token", &*self.token).query_opt("rid", rid);
+        self.transport.send(call).await
+    }
+
+    /// `GET livechat/room` asking for a preferred agent.
+    pub async fn room_with_agent(&self, agent_id: &str) -> Result<RoomResponse, Error> {
+        let call =
+            Call::new("GET livechat/room", "livechat/room").query("token", &*self.token).query("agentId", agent_id);
+        self.transport.send(call).await
+    }
+
+    /// `POST livechat/room.close`.
+    pub async fn close_room(&self, rid: &str) -> Result<CloseRoomResponse, Error> {
+        let body = CloseRoom { token: self.token.to_string(), rid: rid.into() };
+        self.transport.send(Call::new("POST livechat/room.close", "livechat/room.close").body(&body)).await
+    }
+
+    /// Moves the room to another department: `POST livechat/visitor/department.transfer`
+    /// (Rocket.Chat 8), or `POST livechat/room.transfer` when the server answers 404 (7.x).
+    /// Returns the room when the server sends it (7.x does).
+    pub async fn transfer(&self, rid: &str, department: &str) -> Result<Option<Room>, Error> {
+        let body = TransferRoom { token: self.token.to_string(), rid: rid.into(), department: department.into() };
+        let v8 = Call::new("POST livechat/visitor/department.transfer", "livechat/visitor/department.transfer").body(&body);
+        match self.transport.send::<Empty>(v8).await {
+            Ok(Empty {}) => Ok(None),
+            Err(Error::Http { status: 404, .. }) => {
+                let v7 = Call::new("POST livechat/room.transfer", "livechat/room.transfer").body(&body);
+                Ok(self.transport.send::<TransferResponse>(v7).await?.room)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `POST livechat/room.survey`. Item names are Rocket.Chat's
+    /// ([`livechat_wire::room::survey`]); values of rated items are `"1"`–`"5"`.
+    pub async fn survey(&self, rid: &str, data: Vec<SurveyItem>) -> Result<SurveyResponse, Error> {
+        let body = Survey { token: self.token.to_string(), rid: rid.into(), data };
+        self.transport.send(Call::new("POST livechat/room.survey", "livechat/room.survey").body(&body)).await
+    }
+
+    /// `POST livechat/message`. Give `id` to make a retry safe: the server never stores one
+    /// `_id` twice.
+    pub async fn send_message(&self, rid: &str, msg: &str, id: Option<&str>) -> Result<Message, Error> {
+        let body = SendMessage {
+            token: self.token.to_string(),
+            rid: rid.into(),
+            msg: msg.into(),
+            id: id.map(str::to_owned),
+            agent: None,
+        };
+        let call = Call::new("POST livechat/message", "livechat/message").body(&body);
+        Ok(self.transport.send::<MessageResponse>(call).await?.message)
+    }
+
+    /// `GET livechat/message/:_id`.
+    pub async fn message(&self, rid: &str, id: &str) -> Result<Message, Error> {
+        let call = Call::new("GET livechat/message/:_id", format!("livechat/message/{}", segment(id)))
+            .query("token", &*self.token)
+            .query("rid", rid);
+        Ok(self.transport.send::<MessageResponse>(call).await?.message)
+    }
+
+    /// `PUT livechat/message/:_id`: the visitor edits its own message.
+    pub async fn edit_message(&self, rid: &str, id: &str, msg: &str) -> Result<Message, Error> {
+        let body = EditMessage { token: self.token.to_string(), rid: rid.into(), msg: msg.into() };
+        let call = Call::new("PUT livechat/message/:_id", format!("livechat/message/{}", segment(id))).body(&body);
+        Ok(self.transport.send::<MessageResponse>(call).await?.message)
+    }
+
+    /// `DELETE livechat/message/:_id`: the visitor deletes its own message. The answer has
+    /// only `_id` and `ts`.
+    pub async fn delete_message(&self, rid: &str, id: &str) -> Result<Message, Error> {
+        let body = DeleteMessage { token: self.token.to_string(), rid: rid.into() };
+        let call = Call::new("DELETE livechat/message/:_id", format!("livechat/message/{}", segment(id))).body(&body);
+        Ok(self.transport.send::<MessageResponse>(call).await?.message)
+    }
+
+    /// `GET livechat/messages.history/:rid`: **newest first**. `query.token` is ignored (this
+    /// client's is used).
+    pub async fn history(&self, rid: &str, query: &HistoryQuery) -> Result<Vec<Message>, Error> {
+        let call = history_call(rid, &self.token, query);
+        Ok(self.transport.send::<HistoryResponse>(call).await?.messages)
+    }
+
+    /// `POST livechat/offline.message`: the server's confirmation text.
+    pub async fn offline_message(&self, message: &OfflineMessage) -> Result<String, Error> {
+        let call = Call::new("POST livechat/offline.message", "livechat/offline.message").body(message);
+        Ok(self.transport.send::<OfflineMessageResponse>(call).await?.message)
+    }
+
+    /// `GET livechat/agent.info/:rid/:token`: the agent serving the room.
+    pub async fn agent_info(&self, rid: &str) -> Result<Agent, Error> {
+        let path = format!("livechat/agent.info/{}/{}", segment(rid), segment(&self.token));
+        let call = Call::new("GET livechat/agent.info/:rid/:token", path);
+        Ok(self.transport.send::<AgentInfoResponse>(call).await?.agent)
+    }
+}
+
+/// The history request, shared with the agent client (agents read a room's history with the
+/// visitor token the room carries).
+pub(crate) fn history_call<'a>(rid: &str, token: &str, q: &HistoryQuery) -> Call<'a> {
+    Call::new("GET livechat/messages.history/:rid", format!("livechat/messages.history/{}", segment(rid)))
+        .query("token", token)
+        .query_opt("ls", q.ls.map(|t| t.to_iso()))
+        .query_opt("end", q.end.map(|t| t.to_iso()))
+        .query_opt("limit", q.limit)
+        .query_opt("offset", q.offset)
+}

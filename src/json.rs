@@ -1,0 +1,37 @@
+//! JSON through the browser's own `JSON.parse` / `JSON.stringify` and serde-wasm-bindgen,
+//! so the wasm carries no JSON parser of its own.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+/// Serializes `value` to a JSON string. Maps become plain objects, as JSON needs.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
+    let js = value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| e.to_string())?;
+    js_sys::JSON::stringify(&js)
+        .map(String::from)
+        .map_err(|e| describe(&e))
+}
+
+/// Parses `text` and decodes it into `T`.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    let js = js_sys::JSON::parse(text).map_err(|e| describe(&e))?;
+    from_value(js)
+}
+
+/// Decodes an already-parsed JavaScript value into `T`.
+pub fn from_value<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+}
+
+/// A readable message for a thrown JavaScript value.
+pub fn describe(e: &JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return String::from(err.message());
+    }
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+use wasm_bindgen::JsCast;

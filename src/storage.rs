@@ -1,0 +1,265 @@
+//! The visitor's token store: the token, the room id last used, and other small values, kept in
+//! `localStorage` under keys namespaced by the server's address, so one page can hold widgets of
+//! several servers.
+//!
+//! * The token is made once, from `crypto.getRandomValues`, in Rocket.Chat's 17-character id
+//!   form, and reused on the next visit.
+//! * When storage is blocked (Safari private mode, Brave shields, a sandboxed iframe, a full
+//!   quota) the store keeps values in memory and says so through [`TokenStore::persistence`];
+//!   nothing throws.
+//! * In consent mode nothing is written to storage until [`TokenStore::consent`] is called (the
+//!   visitor's first interaction); values wait in memory until then. Values already stored by an
+//!   earlier, consented visit are read.
+//! * [`TokenStore::reset`] forgets everything.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+use livechat_wire::id;
+use web_sys::Storage;
+
+use crate::json::describe;
+
+/// Where values live now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Persistence {
+    /// In `localStorage`: they survive reloads and new visits.
+    Local,
+    /// In memory until the visitor consents; storage is written then.
+    AwaitingConsent,
+    /// In memory only, for this page's life; the reason storage could not be used.
+    Memory(String),
+}
+
+/// How the site wants the store to behave.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Write nothing until [`TokenStore::consent`].
+    pub require_consent: bool,
+}
+
+/// The name of the token value.
+pub const TOKEN: &str = "token";
+/// The name of the room-id value.
+pub const ROOM_ID: &str = "rid";
+
+pub struct TokenStore {
+    prefix: String,
+    storage: RefCell<Option<Storage>>,
+    /// Why storage is not used, when it is not.
+    blocked: RefCell<Option<String>>,
+    awaiting_consent: Cell<bool>,
+    /// Values not in storage: all of them when blocked, pending ones before consent.
+    /// `None` marks a removal to apply at consent.
+    memory: RefCell<BTreeMap<String, Option<String>>>,
+}
+
+/// The storage key prefix for a server: `rc-livechat:<origin and path, lower-case host>:`.
+pub fn key_prefix(server_url: &str) -> String {
+    let url = server_url.trim().trim_end_matches('/');
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+    let mut prefix = format!("rc-livechat:{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
+    if !path.is_empty() {
+        prefix.push('/');
+        prefix.push_str(path);
+    }
+    prefix.push(':');
+    prefix
+}
+
+/// `localStorage`, if this page may use it. `probe` also checks that a write works (old Safari
+/// private windows and full quotas fail only on write).
+fn local_storage(probe: bool) -> Result<Storage, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let storage = window.local_storage().map_err(|e| describe(&e))?.ok_or("localStorage is not available")?;
+    if probe {
+        let key = "rc-livechat:probe";
+        storage.set_item(key, "1").map_err(|e| describe(&e))?;
+        storage.remove_item(key).map_err(|e| describe(&e))?;
+    }
+    Ok(storage)
+}
+
+/// A new visitor token: 17 characters of Meteor's alphabet from `crypto.getRandomValues`.
+pub fn new_token() -> String {
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    id::random_id(id::LEN, |buf| {
+        let filled = crypto.as_ref().is_some_and(|c| c.get_random_values_with_u8_array(buf).is_ok());
+        // Every browser that runs wasm has crypto.getRandomValues; without it, fall back to
+        // Math.random rather than fail the visitor.
+        if !filled {
+            for b in buf.iter_mut() {
+                *b = (js_sys::Math::random() * 256.0) as u8;
+            }
+        }
+    })
+}
+
+impl TokenStore {
+    /// The store for the widget of the server at `server_url`.
+    pub fn open(server_url: &str, options: StoreOptions) -> TokenStore {
+        let (storage, blocked) = match local_storage(!options.require_consent) {
+            Ok(s) => (Some(s), None),
+            Err(why) => {
+                web_sys::console::warn_1(
+                    &format!("Livechat: storage is blocked ({why}); the conversation is kept for this page only").into(),
+                );
+                (None, Some(why))
+            }
+        };
+        TokenStore {
+            prefix: key_prefix(server_url),
+            storage: RefCell::new(storage),
+            blocked: RefCell::new(blocked),
+            awaiting_consent: Cell::new(options.require_consent),
+            memory: RefCell::new(BTreeMap::new()),
+        }
+    }
+
+    pub fn persistence(&self) -> Persistence {
+        if let Some(why) = self.blocked.borrow().as_ref() {
+            Persistence::Memory(why.clone())
+        } else if self.awaiting_consent.get() {
+            Persistence::AwaitingConsent
+        } else {
+            Persistence::Local
+        }
+    }
+
+    fn key(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    /// The value `name`: from memory when pending or blocked, else from storage.
+    pub fn get(&self, name: &str) -> Option<String> {
+        if let Some(pending) = self.memory.borrow().get(name) {
+            return pending.clone();
+        }
+        let storage = self.storage.borrow();
+        storage.as_ref()?.get_item(&self.key(name)).ok().flatten()
+    }
+
+    /// Sets (`Some`) or removes (`None`) the value `name`.
+    pub fn set(&self, name: &str, value: Option<&str>) {
+        let value = value.map(str::to_owned);
+        if self.awaiting_consent.get() || self.storage.borrow().is_none() {
+            self.memory.borrow_mut().insert(name.to_owned(), value);
+            return;
+        }
+        if let Err(why) = self.write(name, value.as_deref()) {
+            // Storage failed mid-visit (quota, revoked permission): keep going in memory.
+            self.fall_back_to_memory(why);
+            self.memory.borrow_mut().insert(name.to_owned(), value);
+        }
+    }
+
+    fn write(&self, name: &str, value: Option<&str>) -> Result<(), String> {
+        let storage = self.storage.borrow();
+        let Some(storage) = storage.as_ref() else { return Err("no storage".into()) };
+        let key = self.key(name);
+        match value {
+            Some(v) => storage.set_item(&key, v),
+            None => storage.remove_item(&key),
+        }
+        .map_err(|e| describe(&e))
+    }
+
+    fn fall_back_to_memory(&self, why: String) {
+        // Copy what storage holds for us so nothing is lost.
+        if let Some(storage) = self.storage.borrow_mut().take() {
+            let mut memory = self.memory.borrow_mut();
+            for name in [TOKEN, ROOM_ID] {
+                if let Ok(Some(v)) = storage.get_item(&self.key(name)) {
+                    memory.entry(name.to_owned()).or_insert(Some(v));
+                }
+            }
+        }
+        web_sys::console::warn_1(&format!("Livechat: storage failed ({why}); keeping the conversation in memory").into());
+        *self.blocked.borrow_mut() = Some(why);
+    }
+
+    /// The visitor token, made and saved on first use.
+    pub fn token(&self) -> String {
+        if let Some(token) = self.get(TOKEN).filter(|t| !t.is_empty()) {
+            return token;
+        }
+        let token = new_token();
+        self.set(TOKEN, Some(&token));
+        token
+    }
+
+    /// Uses `token` from now on (a token the site supplied, or one the server answered with).
+    pub fn set_token(&self, token: &str) {
+        self.set(TOKEN, Some(token));
+    }
+
+    pub fn room_id(&self) -> Option<String> {
+        self.get(ROOM_ID).filter(|r| !r.is_empty())
+    }
+
+    pub fn set_room_id(&self, rid: Option<&str>) {
+        self.set(ROOM_ID, rid);
+    }
+
+    /// The visitor interacted: storage may be written now. Pending values are written.
+    pub fn consent(&self) {
+        if !self.awaiting_consent.replace(false) {
+            return;
+        }
+        if self.storage.borrow().is_none() {
+            return;
+        }
+        // The write probe skipped at open runs now.
+        if let Err(why) = local_storage(true) {
+            self.fall_back_to_memory(why);
+            return;
+        }
+        let pending = std::mem::take(&mut *self.memory.borrow_mut());
+        for (name, value) in &pending {
+            if let Err(why) = self.write(name, value.as_deref()) {
+                *self.memory.borrow_mut() = pending.clone();
+                self.fall_back_to_memory(why);
+                return;
+            }
+        }
+    }
+
+    /// Forgets the visitor: token, room and every other value, in storage and memory.
+    pub fn reset(&self) {
+        let names: Vec<String> = self.memory.borrow().keys().cloned().collect();
+        self.memory.borrow_mut().clear();
+        if let Some(storage) = self.storage.borrow().as_ref() {
+            let len = storage.length().unwrap_or(0);
+            let ours: Vec<String> = (0..len)
+                .filter_map(|i| storage.key(i).ok().flatten())
+                .filter(|k| k.starts_with(&self.prefix))
+                .collect();
+            if !self.awaiting_consent.get() {
+                for key in ours {
+                    let _ = storage.remove_item(&key);
+                }
+            } else {
+                // Before consent, removals wait in memory like writes.
+                let mut memory = self.memory.borrow_mut();
+                for key in ours {
+                    memory.insert(key[self.prefix.len()..].to_owned(), None);
+                }
+            }
+        }
+        let _ = names;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_per_server() {
+        assert_eq!(key_prefix("https://Chat.Example.com/"), "rc-livechat:https://chat.example.com:");
+        assert_eq!(key_prefix("http://127.0.0.1:3000"), "rc-livechat:http://127.0.0.1:3000:");
+        assert_eq!(key_prefix("https://example.com/support/"), "rc-livechat:https://example.com/support:");
+        assert_ne!(key_prefix("https://a.example"), key_prefix("https://b.example"));
+    }
+}

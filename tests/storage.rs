@@ -1,0 +1,147 @@
+//! The visitor's token store in a real browser: localStorage, consent mode, blocked storage.
+#![cfg(target_arch = "wasm32")]
+
+use livechat_widget::storage::{key_prefix, new_token, Persistence, StoreOptions, TokenStore};
+use livechat_widget::wire::id;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A server address no other test uses, so tests share nothing through localStorage.
+fn fresh_server() -> String {
+    format!("https://{}.example.test", new_token().to_lowercase())
+}
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+fn stored(server: &str, name: &str) -> Option<String> {
+    local_storage().get_item(&format!("{}{name}", key_prefix(server))).unwrap()
+}
+
+/// Runs `f` with `window.localStorage` throwing a SecurityError, as in a sandboxed iframe or
+/// with storage blocked by the browser, then restores it.
+fn with_storage_blocked<R>(f: impl FnOnce() -> R) -> R {
+    js_sys::eval(
+        "window.__savedStorage = Object.getOwnPropertyDescriptor(window, 'localStorage');
+         Object.defineProperty(window, 'localStorage', { configurable: true,
+           get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });",
+    )
+    .unwrap();
+    let result = f();
+    js_sys::eval("Object.defineProperty(window, 'localStorage', window.__savedStorage);").unwrap();
+    result
+}
+
+/// Runs `f` with every `localStorage.setItem` failing, as when the quota is full.
+fn with_writes_failing<R>(f: impl FnOnce() -> R) -> R {
+    js_sys::eval(
+        "window.__savedSetItem = Storage.prototype.setItem;
+         Storage.prototype.setItem = function () { throw new DOMException('quota', 'QuotaExceededError'); };",
+    )
+    .unwrap();
+    let result = f();
+    js_sys::eval("Storage.prototype.setItem = window.__savedSetItem;").unwrap();
+    result
+}
+
+#[wasm_bindgen_test]
+fn token_is_made_once_and_kept_across_visits() {
+    let server = fresh_server();
+    let first = TokenStore::open(&server, StoreOptions::default());
+    assert_eq!(first.persistence(), Persistence::Local);
+    let token = first.token();
+    assert_eq!(token.len(), 17);
+    assert!(id::is_valid(&token));
+    assert_eq!(first.token(), token, "made once");
+    first.set_room_id(Some("room-1"));
+    assert_eq!(stored(&server, "token").as_deref(), Some(token.as_str()));
+
+    // The next visit: a new store over the same storage.
+    let again = TokenStore::open(&server, StoreOptions::default());
+    assert_eq!(again.token(), token);
+    assert_eq!(again.room_id().as_deref(), Some("room-1"));
+
+    // Another server gets its own visitor.
+    let other = TokenStore::open(&fresh_server(), StoreOptions::default());
+    assert_ne!(other.token(), token);
+    assert_eq!(other.room_id(), None);
+}
+
+#[wasm_bindgen_test]
+fn tokens_are_random() {
+    let a = new_token();
+    let b = new_token();
+    assert_ne!(a, b);
+    assert!(id::is_valid(&a) && a.len() == 17);
+}
+
+#[wasm_bindgen_test]
+fn reset_forgets_the_visitor() {
+    let server = fresh_server();
+    let store = TokenStore::open(&server, StoreOptions::default());
+    let token = store.token();
+    store.set_room_id(Some("r"));
+    store.reset();
+    assert_eq!(stored(&server, "token"), None);
+    assert_eq!(stored(&server, "rid"), None);
+    assert_eq!(store.room_id(), None);
+    assert_ne!(store.token(), token, "a new visitor");
+    assert_ne!(TokenStore::open(&server, StoreOptions::default()).token(), token);
+}
+
+#[wasm_bindgen_test]
+fn consent_mode_writes_nothing_until_the_visitor_interacts() {
+    let server = fresh_server();
+    let store = TokenStore::open(&server, StoreOptions { require_consent: true });
+    assert_eq!(store.persistence(), Persistence::AwaitingConsent);
+    let token = store.token();
+    store.set_room_id(Some("pending-room"));
+    let ours: Vec<String> = (0..local_storage().length().unwrap())
+        .filter_map(|i| local_storage().key(i).unwrap())
+        .filter(|k| k.starts_with(&key_prefix(&server)))
+        .collect();
+    assert!(ours.is_empty(), "nothing written before consent: {ours:?}");
+    assert_eq!(store.token(), token, "the token holds in memory meanwhile");
+
+    store.consent();
+    assert_eq!(store.persistence(), Persistence::Local);
+    assert_eq!(stored(&server, "token").as_deref(), Some(token.as_str()));
+    assert_eq!(stored(&server, "rid").as_deref(), Some("pending-room"));
+
+    // A later visit that has not consented yet still finds the stored visitor.
+    let later = TokenStore::open(&server, StoreOptions { require_consent: true });
+    assert_eq!(later.token(), token);
+}
+
+#[wasm_bindgen_test]
+fn blocked_storage_falls_back_to_memory_and_says_so() {
+    let server = fresh_server();
+    let (persistence, token, again) = with_storage_blocked(|| {
+        let store = TokenStore::open(&server, StoreOptions::default());
+        let token = store.token();
+        store.set_room_id(Some("r1"));
+        (store.persistence(), token, store.token())
+    });
+    match persistence {
+        Persistence::Memory(why) => assert!(why.contains("insecure"), "{why}"),
+        other => panic!("expected memory fallback, got {other:?}"),
+    }
+    assert_eq!(again, token);
+    assert!(id::is_valid(&token));
+    assert_eq!(stored(&server, "token"), None, "nothing reached storage");
+}
+
+#[wasm_bindgen_test]
+fn a_failing_write_keeps_values_in_memory() {
+    let server = fresh_server();
+    let store = TokenStore::open(&server, StoreOptions::default());
+    let token = store.token();
+    with_writes_failing(|| store.set_room_id(Some("kept-in-memory")));
+    assert!(matches!(store.persistence(), Persistence::Memory(_)));
+    assert_eq!(store.room_id().as_deref(), Some("kept-in-memory"));
+    assert_eq!(store.token(), token, "what storage held is not lost");
+    assert!(JsValue::from(local_storage()).is_object());
+}

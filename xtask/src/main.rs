@@ -5,6 +5,7 @@
 mod cmd;
 mod demo;
 mod ensure;
+mod server;
 mod test;
 
 use std::process::ExitCode;

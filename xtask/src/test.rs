@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use std::{env, fs};
 
 use crate::cmd::{Error, Result, Sh};
-use crate::ensure;
+use crate::{ensure, server};
 
 pub struct Options {
     /// Let `ensure` install missing tools.
@@ -56,11 +56,18 @@ impl Tally {
 }
 
 /// The test layers, in order. Adding one is a function and a line here.
-const LAYERS: &[Layer] = &[Layer {
-    name: "native tests",
-    browser: false,
-    run: native_tests,
-}];
+const LAYERS: &[Layer] = &[
+    Layer {
+        name: "native tests",
+        browser: false,
+        run: native_tests,
+    },
+    Layer {
+        name: "browser tests (wasm-bindgen-test, headless Chromium)",
+        browser: true,
+        run: browser_tests,
+    },
+];
 
 /// The wire crate, the dev server's in-process router tests and the black-box tests.
 fn native_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
@@ -69,6 +76,32 @@ fn native_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
         cargo = cargo.env("CARGO_TERM_COLOR", "always");
     }
     cargo.run_tee(|line| tally.add_line(line))
+}
+
+/// The widget crate's tests in headless Chromium, against two dev servers: Rocket.Chat 8's
+/// API, and Rocket.Chat 7's with rate limits. Their addresses reach the tests at compile time.
+fn browser_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
+    let binary = server::build(sh)?;
+    let config = "tests/browser-server.toml";
+    let current = server::DevServer::start(sh, &binary, &["--config", config])?;
+    let legacy = server::DevServer::start(
+        sh,
+        &binary,
+        &["--config", config, "--api-version", "7", "--rate-limit"],
+    )?;
+    sh.cargo()
+        .args([
+            "test",
+            "-p",
+            "livechat-widget",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env("LIVECHAT_TEST_SERVER", &current.url)
+        .env("LIVECHAT_TEST_SERVER_LEGACY", &legacy.url)
+        // Test .wasm files with debug info are ~60 MB each.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .run_tee(|line| tally.add_line(line))
 }
 
 enum Outcome {

@@ -1,29 +1,48 @@
-//! JSON through the browser's own `JSON.parse` / `JSON.stringify` and serde-wasm-bindgen,
-//! so the wasm carries no JSON parser of its own.
+//! JSON for the client. By default through the browser's own `JSON.parse` / `JSON.stringify`
+//! and serde-wasm-bindgen, so the wasm carries no JSON parser of its own; with the `serde-json`
+//! feature through serde_json instead (kept to measure the difference).
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// Serializes `value` to a JSON string. Maps become plain objects, as JSON needs.
-pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
-    let js = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| e.to_string())?;
-    js_sys::JSON::stringify(&js)
-        .map(String::from)
-        .map_err(|e| describe(&e))
+#[cfg(not(feature = "serde-json"))]
+pub use browser::{from_str, to_string};
+#[cfg(feature = "serde-json")]
+pub use with_serde_json::{from_str, to_string};
+
+#[cfg(not(feature = "serde-json"))]
+mod browser {
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+
+    use super::describe;
+
+    /// Serializes `value` to a JSON string. Maps become plain objects, as JSON needs.
+    pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
+        let js = value
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| e.to_string())?;
+        js_sys::JSON::stringify(&js).map(String::from).map_err(|e| describe(&e))
+    }
+
+    /// Parses `text` and decodes it into `T`.
+    pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+        let js = js_sys::JSON::parse(text).map_err(|e| describe(&e))?;
+        serde_wasm_bindgen::from_value(js).map_err(|e| e.to_string())
+    }
 }
 
-/// Parses `text` and decodes it into `T`.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    let js = js_sys::JSON::parse(text).map_err(|e| describe(&e))?;
-    from_value(js)
-}
+#[cfg(feature = "serde-json")]
+mod with_serde_json {
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
 
-/// Decodes an already-parsed JavaScript value into `T`.
-pub fn from_value<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+    pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
+        serde_json::to_string(value).map_err(|e| e.to_string())
+    }
+
+    pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
 }
 
 /// A readable message for a thrown JavaScript value.
@@ -33,5 +52,3 @@ pub fn describe(e: &JsValue) -> String {
     }
     e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
-
-use wasm_bindgen::JsCast;

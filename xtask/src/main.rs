@@ -2,6 +2,7 @@
 //!
 //! Run it as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
 
+mod bench;
 mod cmd;
 mod demo;
 mod ensure;
@@ -25,6 +26,7 @@ commands:
   demo     build and run the development server in the foreground (Ctrl-C stops it)
              --port N        listen on 127.0.0.1:N (default 3000)
              --memory        keep the database in memory instead of data/livechat.db
+  bench    build the client for release and print its size (raw, gzip -9, brotli 11)
   help     print this message
 ";
 
@@ -68,6 +70,10 @@ fn run(args: &[String]) -> Result<()> {
             };
             flags.finish()?;
             demo::run(&Sh::new()?, opts)
+        }
+        "bench" => {
+            flags.finish()?;
+            bench::run(&Sh::new()?)
         }
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

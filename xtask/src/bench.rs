@@ -1,0 +1,160 @@
+//! `cargo xtask bench`: sizes of what visitors download, as raw, gzip -9 and brotli -11 bytes.
+//!
+//! Today: the whole typed client (`examples/client_size.rs`: every visitor and agent call and
+//! the token store), built for release, through wasm-bindgen and `wasm-opt -Oz`, once with the
+//! browser's own JSON (what ships) and once with serde_json in the wasm, for comparison.
+
+use std::path::{Path, PathBuf};
+
+use crate::cmd::{Error, Result, Sh};
+
+/// wasm-opt must know the features rustc's wasm32 target enables by default.
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+struct Variant {
+    name: &'static str,
+    features: &'static [&'static str],
+}
+
+const VARIANTS: &[Variant] = &[
+    Variant {
+        name: "client, browser JSON (shipped)",
+        features: &[],
+    },
+    Variant {
+        name: "client, serde_json in the wasm",
+        features: &["--features", "serde-json"],
+    },
+];
+
+/// Raw, gzip and brotli sizes of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+pub fn run(sh: &Sh) -> Result<()> {
+    crate::ensure::run(sh, crate::ensure::Options { install: true })?;
+    let out = sh.root.join("target").join("bench");
+    let mut rows = Vec::new();
+    for variant in VARIANTS {
+        let (wasm, js) = build_example(
+            sh,
+            "client_size",
+            variant.features,
+            &out.join(slug(variant.name)),
+        )?;
+        rows.push((variant.name, "wasm (wasm-opt -Oz)", sizes(sh, &wasm)?));
+        rows.push((variant.name, "js glue", sizes(sh, &js)?));
+    }
+    println!("\n==> sizes (bytes)");
+    println!(
+        "{:<34} {:<20} {:>9} {:>9} {:>9}",
+        "artifact", "file", "raw", "gzip -9", "brotli 11"
+    );
+    for (name, file, s) in &rows {
+        println!(
+            "{name:<34} {file:<20} {:>9} {:>9} {:>9}",
+            s.raw, s.gzip, s.brotli
+        );
+    }
+    for pair in rows.chunks(2) {
+        let total = pair[0].2.brotli + pair[1].2.brotli;
+        println!("{:<34} total brotli {total}", pair[0].0);
+    }
+    Ok(())
+}
+
+fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// Builds `examples/<name>.rs` for release, runs wasm-bindgen (`--target web`) and
+/// `wasm-opt -Oz`; returns the optimised .wasm and the .js glue.
+fn build_example(sh: &Sh, name: &str, features: &[&str], out: &Path) -> Result<(PathBuf, PathBuf)> {
+    sh.cargo()
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--example",
+            name,
+        ])
+        .args(features)
+        .run()?;
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh.root.join("target"), Into::into);
+    let wasm = target
+        .join("wasm32-unknown-unknown/release/examples")
+        .join(format!("{name}.wasm"));
+    let _ = std::fs::remove_dir_all(out);
+    sh.cmd("wasm-bindgen")
+        .args(["--target", "web", "--out-dir"])
+        .arg(out)
+        .arg(&wasm)
+        .run()?;
+    let bindgen = out.join(format!("{name}_bg.wasm"));
+    let optimised = out.join(format!("{name}_bg.opt.wasm"));
+    sh.cmd("wasm-opt")
+        .arg("-Oz")
+        .args(WASM_OPT_FEATURES)
+        .arg(&bindgen)
+        .arg("-o")
+        .arg(&optimised)
+        .run()?;
+    Ok((optimised, out.join(format!("{name}.js"))))
+}
+
+/// Sizes through Node's zlib (gzip level 9, brotli quality 11), so no extra tool is needed.
+fn sizes(sh: &Sh, file: &Path) -> Result<Sizes> {
+    const SCRIPT: &str = "const fs=require('fs'),z=require('zlib');const b=fs.readFileSync(process.argv[1]);\
+        console.log(b.length,z.gzipSync(b,{level:9}).length,\
+        z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_SIZE_HINT]:b.length}}).length)";
+    let out = sh.cmd("node").args(["-e", SCRIPT]).arg(file).read()?;
+    parse_sizes(&out).ok_or_else(|| {
+        Error::new(format!(
+            "unexpected size output {out:?} for {}",
+            file.display()
+        ))
+    })
+}
+
+fn parse_sizes(out: &str) -> Option<Sizes> {
+    let mut n = out.split_whitespace().map(|w| w.parse::<u64>().ok());
+    Some(Sizes {
+        raw: n.next()??,
+        gzip: n.next()??,
+        brotli: n.next()??,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_line() {
+        assert_eq!(
+            parse_sizes("100 60 50\n"),
+            Some(Sizes {
+                raw: 100,
+                gzip: 60,
+                brotli: 50
+            })
+        );
+        assert_eq!(parse_sizes("100 sixty 50"), None);
+        assert_eq!(parse_sizes(""), None);
+    }
+}

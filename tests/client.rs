@@ -2,7 +2,7 @@
 //!
 //! `cargo xtask test` starts two servers and passes their addresses at compile time:
 //! `LIVECHAT_TEST_SERVER` (Rocket.Chat 8's API, `tests/browser-server.toml`) and
-//! `LIVECHAT_TEST_SERVER_LEGACY` (Rocket.Chat 7's API, with rate limits). The page runs on the
+//! `LIVECHAT_TEST_SERVER_LEGACY` (Rocket.Chat 7's API, manual routing, rate limits). The page runs on the
 //! test runner's own origin, so every call here is cross-origin, as on a customer's site.
 #![cfg(target_arch = "wasm32")]
 
@@ -256,6 +256,38 @@ async fn agents_log_in_and_work_the_room() {
     expect_code(bob.close_room(&rid, None).await, 400, "error-comment-is-required");
     bob.close_room(&rid, Some("Resolved")).await.unwrap();
     expect_code(bob.close_room(&rid, Some("again")).await, 400, "error-room-already-closed");
+}
+
+#[wasm_bindgen_test]
+async fn a_queued_chat_is_taken_and_a_preferred_agent_is_honoured() {
+    // Manual routing: the room waits in the queue until an agent takes it.
+    let client = visitor_on(legacy_server(), None).await;
+    let room = client.room(None).await.unwrap().room;
+    assert!(room.served_by.is_none());
+    let staff = AgentClient::login(legacy_server(), "agent", "agent").await.unwrap();
+    let queued = staff.inquiries(&Default::default()).await.unwrap();
+    let inquiry = queued.inquiries.iter().find(|i| i.rid == room.id).expect("the room is queued");
+    staff.take_inquiry(&inquiry.id, None).await.unwrap();
+    assert_eq!(client.agent_info(&room.id).await.unwrap().username.as_deref(), Some("agent"));
+    expect_code(staff.take_inquiry(&inquiry.id, None).await, 400, "error-inquiry-taken");
+
+    // Asking for an agent by id.
+    let bob = AgentClient::login(server(), "bob", "bob-password").await.unwrap();
+    let other = visitor().await;
+    let served = other.room_with_agent(bob.user_id()).await.unwrap().room.served_by.unwrap();
+    assert_eq!(served.id, bob.user_id());
+}
+
+#[wasm_bindgen_test]
+async fn agents_set_their_presence() {
+    let sam = AgentClient::login(server(), "sam", "sam-password").await.unwrap();
+    sam.set_livechat_status("not-available").await.unwrap();
+    assert_eq!(sam.whoami().await.unwrap().status_livechat.as_deref(), Some("not-available"));
+    sam.set_livechat_status("available").await.unwrap();
+    sam.set_status("away").await.unwrap();
+    assert_eq!(sam.whoami().await.unwrap().status.as_deref(), Some("away"));
+    sam.set_status("online").await.unwrap();
+    expect_code(sam.set_status("sleeping").await, 400, "error-invalid-status");
 }
 
 #[wasm_bindgen_test]

@@ -79,7 +79,8 @@ fn native_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
 }
 
 /// The widget crate's tests in headless Chromium, against two dev servers: Rocket.Chat 8's
-/// API, and Rocket.Chat 7's with rate limits. Their addresses reach the tests at compile time.
+/// API, and Rocket.Chat 7's with manual routing and rate limits. Their addresses reach the
+/// tests at compile time.
 fn browser_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
     let binary = server::build(sh)?;
     let config = "tests/browser-server.toml";
@@ -87,7 +88,15 @@ fn browser_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
     let legacy = server::DevServer::start(
         sh,
         &binary,
-        &["--config", config, "--api-version", "7", "--rate-limit"],
+        &[
+            "--config",
+            config,
+            "--api-version",
+            "7",
+            "--routing",
+            "manual",
+            "--rate-limit",
+        ],
     )?;
     sh.cargo()
         .args([

@@ -30,6 +30,15 @@ impl Ctx<'_> {
         Ok(Event::Message(message))
     }
 
+    /// The `livechat_transfer_history` message for a transfer made by `by`.
+    fn transfer_message(&self, conn: &Connection, rid: &str, by: UserRef, data: TransferData) -> ApiResult<Event> {
+        let transfer_data = Some(TransferData { transferred_by: Some(by.clone()), ..data });
+        self.system(
+            conn,
+            NewMessage { rid: rid.into(), t: Some(types::TRANSFER_HISTORY), u: by, transfer_data, ..NewMessage::default() },
+        )
+    }
+
     /// Creates the visitor's room, routes it, and returns it re-read.
     pub fn create_room(
         &self,
@@ -156,22 +165,8 @@ impl Ctx<'_> {
             "UPDATE inquiries SET department = ?2, updated_at = ?3 WHERE rid = ?1",
             params![room.id, department.id, now.0],
         )?;
-        let mut events = vec![self.system(
-            conn,
-            NewMessage {
-                rid: room.id.clone(),
-                t: Some(types::TRANSFER_HISTORY),
-                u: by.clone(),
-                transfer_data: Some(TransferData {
-                    scope: "department".into(),
-                    transferred_by: Some(by),
-                    next_department: Some(department.clone()),
-                    comment,
-                    ..TransferData::default()
-                }),
-                ..NewMessage::default()
-            },
-        )?];
+        let data = TransferData { scope: "department".into(), next_department: Some(department.clone()), comment, ..TransferData::default() };
+        let mut events = vec![self.transfer_message(conn, &room.id, by, data)?];
         let current = room.served_by.as_ref().map(|s| s.id.as_str());
         match candidates.first() {
             _ if self.config.routing == Routing::Manual => events.extend(self.requeue(conn, &room.id)?),
@@ -200,22 +195,8 @@ impl Ctx<'_> {
                 "The selected agent and the room agent are the same",
             ));
         }
-        let mut events = vec![self.system(
-            conn,
-            NewMessage {
-                rid: room.id.clone(),
-                t: Some(types::TRANSFER_HISTORY),
-                u: by.clone(),
-                transfer_data: Some(TransferData {
-                    scope: "agent".into(),
-                    transferred_by: Some(by),
-                    transferred_to: Some(agent.user_ref()),
-                    comment,
-                    ..TransferData::default()
-                }),
-                ..NewMessage::default()
-            },
-        )?];
+        let data = TransferData { scope: "agent".into(), transferred_to: Some(agent.user_ref()), comment, ..TransferData::default() };
+        let mut events = vec![self.transfer_message(conn, &room.id, by, data)?];
         events.extend(self.assign(conn, &room.id, agent)?);
         Ok(events)
     }

@@ -49,7 +49,13 @@ pub async fn exercise(server: String, agent_user: String, agent_password: String
     agent.close_room(&room.id, Some("done")).await.map_err(err)?;
     visitor.survey(&room.id, vec![SurveyItem { name: "satisfaction".into(), value: "5".into() }]).await.map_err(err)?;
     let _ = visitor.close_room(&room.id).await;
-    let note = OfflineMessage { name: "n".into(), email: "n@example.com".into(), message: "m".into(), department: None, host: None };
+    let note = OfflineMessage {
+        name: "n".into(),
+        email: "n@example.com".into(),
+        message: "m".into(),
+        department: None,
+        host: None,
+    };
     let answer = visitor.offline_message(&note).await.map_err(err)?;
     agent.logout().await.map_err(err)?;
     store.reset();

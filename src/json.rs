@@ -11,16 +11,14 @@ pub use with_serde_json::{from_str, to_string};
 
 #[cfg(not(feature = "serde-json"))]
 mod browser {
-    use serde::de::DeserializeOwned;
     use serde::Serialize;
+    use serde::de::DeserializeOwned;
 
     use super::describe;
 
     /// Serializes `value` to a JSON string. Maps become plain objects, as JSON needs.
     pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
-        let js = value
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| e.to_string())?;
+        let js = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
         js_sys::JSON::stringify(&js).map(String::from).map_err(|e| describe(&e))
     }
 
@@ -33,8 +31,8 @@ mod browser {
 
 #[cfg(feature = "serde-json")]
 mod with_serde_json {
-    use serde::de::DeserializeOwned;
     use serde::Serialize;
+    use serde::de::DeserializeOwned;
 
     pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
         serde_json::to_string(value).map_err(|e| e.to_string())

@@ -103,7 +103,8 @@ impl TokenStore {
             Ok(s) => (Some(s), None),
             Err(why) => {
                 web_sys::console::warn_1(
-                    &format!("Livechat: storage is blocked ({why}); the conversation is kept for this page only").into(),
+                    &format!("Livechat: storage is blocked ({why}); the conversation is kept for this page only")
+                        .into(),
                 );
                 (None, Some(why))
             }
@@ -175,7 +176,9 @@ impl TokenStore {
                 }
             }
         }
-        web_sys::console::warn_1(&format!("Livechat: storage failed ({why}); keeping the conversation in memory").into());
+        web_sys::console::warn_1(
+            &format!("Livechat: storage failed ({why}); keeping the conversation in memory").into(),
+        );
         *self.blocked.borrow_mut() = Some(why);
     }
 

@@ -10,7 +10,7 @@ use livechat_widget::api::{AgentClient, Error, Transport, VisitorClient};
 use livechat_widget::storage::new_token;
 use livechat_widget::wire::message::HistoryQuery;
 use livechat_widget::wire::offline_message::OfflineMessage;
-use livechat_widget::wire::room::{survey, ForwardRoom, SurveyItem};
+use livechat_widget::wire::room::{ForwardRoom, SurveyItem, survey};
 use livechat_widget::wire::rooms::RoomsQuery;
 use livechat_widget::wire::visitor::NewVisitor;
 use wasm_bindgen_test::*;
@@ -18,12 +18,16 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn server() -> Transport {
-    Transport::new(option_env!("LIVECHAT_TEST_SERVER").expect("LIVECHAT_TEST_SERVER: run the browser tests with `cargo xtask test`"))
+    Transport::new(
+        option_env!("LIVECHAT_TEST_SERVER")
+            .expect("LIVECHAT_TEST_SERVER: run the browser tests with `cargo xtask test`"),
+    )
 }
 
 fn legacy_server() -> Transport {
     Transport::new(
-        option_env!("LIVECHAT_TEST_SERVER_LEGACY").expect("LIVECHAT_TEST_SERVER_LEGACY: run the browser tests with `cargo xtask test`"),
+        option_env!("LIVECHAT_TEST_SERVER_LEGACY")
+            .expect("LIVECHAT_TEST_SERVER_LEGACY: run the browser tests with `cargo xtask test`"),
     )
 }
 
@@ -92,7 +96,10 @@ async fn a_conversation_from_first_message_to_survey() {
 
     let id = format!("m-{}", new_token());
     let sent = client.send_message(&rid, "Hello there", Some(&id)).await.unwrap();
-    assert_eq!((sent.id.as_str(), sent.msg.as_str(), sent.token.as_deref()), (id.as_str(), "Hello there", Some(client.token())));
+    assert_eq!(
+        (sent.id.as_str(), sent.msg.as_str(), sent.token.as_deref()),
+        (id.as_str(), "Hello there", Some(client.token()))
+    );
     // The same `_id` again is refused, and stored once.
     assert_eq!(client.send_message(&rid, "Hello there", Some(&id)).await.unwrap_err().status(), Some(400));
 
@@ -102,7 +109,8 @@ async fn a_conversation_from_first_message_to_survey() {
     let normal: Vec<&str> = history.iter().filter(|m| !m.is_system()).map(|m| m.msg.as_str()).collect();
     assert_eq!(normal, ["Hi Ada!", "Hello there"], "newest first, each once");
     assert_eq!(history.last().unwrap().t.as_deref(), Some("livechat-started"));
-    let older = client.history(&rid, &HistoryQuery { end: reply.ts, limit: Some(1), ..HistoryQuery::default() }).await.unwrap();
+    let older =
+        client.history(&rid, &HistoryQuery { end: reply.ts, limit: Some(1), ..HistoryQuery::default() }).await.unwrap();
     assert_eq!(older[0].id, id, "`end` is exclusive");
 
     let edited = client.edit_message(&rid, &id, "Hello there!").await.unwrap();
@@ -156,7 +164,11 @@ async fn validation_errors_carry_rocket_chats_codes() {
     assert_eq!(err.message(), Some("must NOT have fewer than 1 characters [invalid-params]"));
     let err = client.survey(&rid, Vec::new()).await.unwrap_err();
     assert!(err.is("invalid-params"), "{err:?}");
-    expect_code(client.survey(&rid, vec![SurveyItem { name: "satisfaction".into(), value: "9".into() }]).await, 400, "invalid-data");
+    expect_code(
+        client.survey(&rid, vec![SurveyItem { name: "satisfaction".into(), value: "9".into() }]).await,
+        400,
+        "invalid-data",
+    );
 }
 
 #[wasm_bindgen_test]
@@ -246,7 +258,10 @@ async fn agents_log_in_and_work_the_room() {
         let bob = AgentClient::login(server(), "bob", "bob-password").await.unwrap();
         bob.user_id().to_owned()
     };
-    staff.forward(&ForwardRoom { room_id: rid.clone(), user_id: Some(bob_id.clone()), ..ForwardRoom::default() }).await.unwrap();
+    staff
+        .forward(&ForwardRoom { room_id: rid.clone(), user_id: Some(bob_id.clone()), ..ForwardRoom::default() })
+        .await
+        .unwrap();
     assert_eq!(client.agent_info(&rid).await.unwrap().id, bob_id);
     expect_code(staff.send_message(&rid, "still me?", None).await, 400, "error-not-allowed");
     let bob = AgentClient::login(server(), "bob", "bob-password").await.unwrap();

@@ -1,7 +1,7 @@
 //! The visitor's token store in a real browser: localStorage, consent mode, blocked storage.
 #![cfg(target_arch = "wasm32")]
 
-use livechat_widget::storage::{key_prefix, new_token, Persistence, StoreOptions, TokenStore};
+use livechat_widget::storage::{Persistence, StoreOptions, TokenStore, key_prefix, new_token};
 use livechat_widget::wire::id;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;

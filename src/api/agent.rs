@@ -1,13 +1,15 @@
 //! An agent's calls: log in, see the queue and the rooms, take, reply, forward, close.
 
+use livechat_wire::Empty;
 use livechat_wire::auth::{Login, LoginResponse, LogoutResponse, Me};
 use livechat_wire::inquiries::{
     GetInquiryResponse, InquiriesQuery, InquiriesResponse, Inquiry, TakeInquiry, TakeInquiryResponse,
 };
-use livechat_wire::message::{ChatSendMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, OutgoingMessage};
+use livechat_wire::message::{
+    ChatSendMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, OutgoingMessage,
+};
 use livechat_wire::room::{CloseRoomByUser, ForwardRoom, Room};
 use livechat_wire::rooms::{RoomsQuery, RoomsResponse};
-use livechat_wire::Empty;
 use serde::Serialize;
 
 use super::visitor::history_call;
@@ -144,7 +146,9 @@ impl AgentClient {
 
     /// `POST chat.sendMessage`: a reply in a room the agent serves.
     pub async fn send_message(&self, rid: &str, msg: &str, id: Option<&str>) -> Result<Message, Error> {
-        let body = ChatSendMessage { message: OutgoingMessage { id: id.map(str::to_owned), rid: rid.into(), msg: msg.into() } };
+        let body = ChatSendMessage {
+            message: OutgoingMessage { id: id.map(str::to_owned), rid: rid.into(), msg: msg.into() },
+        };
         let call = self.call("POST chat.sendMessage", "chat.sendMessage").body(&body);
         Ok(self.transport.send::<MessageResponse>(call).await?.message)
     }

@@ -119,7 +119,8 @@ mod tests {
     #[test]
     fn retry_after_from_header_or_text() {
         assert_eq!(retry_after(Some("12"), None), Some(12));
-        let text = "Error, too many requests. Please slow down. You must wait 30 seconds before trying this endpoint again.";
+        let text =
+            "Error, too many requests. Please slow down. You must wait 30 seconds before trying this endpoint again.";
         assert_eq!(retry_after(None, Some(text)), Some(30));
         assert_eq!(retry_after(Some("soon"), Some(text)), Some(30));
         assert_eq!(retry_after(None, Some("slow down")), None);

@@ -22,14 +22,14 @@ mod error;
 mod visitor;
 
 pub use agent::AgentClient;
-pub use error::{retry_after, Error};
+pub use error::{Error, retry_after};
 pub use visitor::VisitorClient;
 
 use std::rc::Rc;
 
 use gloo_net::http::{Method, RequestBuilder};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::json;
 

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use livechat_wire::Empty;
 use livechat_wire::agent::{Agent, AgentInfoResponse};
 use livechat_wire::config::{Config, ConfigResponse};
 use livechat_wire::message::{
@@ -13,9 +14,8 @@ use livechat_wire::room::{
     TransferRoom,
 };
 use livechat_wire::visitor::{NewVisitor, RegisterVisitor, Visitor, VisitorResponse};
-use livechat_wire::Empty;
 
-use super::{segment, Call, Error, Transport};
+use super::{Call, Error, Transport, segment};
 
 /// The visitor's side of the API, bound to one visitor token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +84,8 @@ impl VisitorClient {
     /// Returns the room when the server sends it (7.x does).
     pub async fn transfer(&self, rid: &str, department: &str) -> Result<Option<Room>, Error> {
         let body = TransferRoom { token: self.token.to_string(), rid: rid.into(), department: department.into() };
-        let v8 = Call::new("POST livechat/visitor/department.transfer", "livechat/visitor/department.transfer").body(&body);
+        let v8 =
+            Call::new("POST livechat/visitor/department.transfer", "livechat/visitor/department.transfer").body(&body);
         match self.transport.send::<Empty>(v8).await {
             Ok(Empty {}) => Ok(None),
             Err(Error::Http { status: 404, .. }) => {

@@ -24,14 +24,8 @@ struct Variant {
 }
 
 const VARIANTS: &[Variant] = &[
-    Variant {
-        name: "client, browser JSON (shipped)",
-        features: &[],
-    },
-    Variant {
-        name: "client, serde_json in the wasm",
-        features: &["--features", "serde-json"],
-    },
+    Variant { name: "client, browser JSON (shipped)", features: &[] },
+    Variant { name: "client, serde_json in the wasm", features: &["--features", "serde-json"] },
 ];
 
 /// Raw, gzip and brotli sizes of one file.
@@ -47,25 +41,14 @@ pub fn run(sh: &Sh) -> Result<()> {
     let out = sh.root.join("target").join("bench");
     let mut rows = Vec::new();
     for variant in VARIANTS {
-        let (wasm, js) = build_example(
-            sh,
-            "client_size",
-            variant.features,
-            &out.join(slug(variant.name)),
-        )?;
+        let (wasm, js) = build_example(sh, "client_size", variant.features, &out.join(slug(variant.name)))?;
         rows.push((variant.name, "wasm (wasm-opt -Oz)", sizes(sh, &wasm)?));
         rows.push((variant.name, "js glue", sizes(sh, &js)?));
     }
     println!("\n==> sizes (bytes)");
-    println!(
-        "{:<34} {:<20} {:>9} {:>9} {:>9}",
-        "artifact", "file", "raw", "gzip -9", "brotli 11"
-    );
+    println!("{:<34} {:<20} {:>9} {:>9} {:>9}", "artifact", "file", "raw", "gzip -9", "brotli 11");
     for (name, file, s) in &rows {
-        println!(
-            "{name:<34} {file:<20} {:>9} {:>9} {:>9}",
-            s.raw, s.gzip, s.brotli
-        );
+        println!("{name:<34} {file:<20} {:>9} {:>9} {:>9}", s.raw, s.gzip, s.brotli);
     }
     for pair in rows.chunks(2) {
         let total = pair[0].2.brotli + pair[1].2.brotli;
@@ -75,45 +58,23 @@ pub fn run(sh: &Sh) -> Result<()> {
 }
 
 fn slug(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect()
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
 }
 
 /// Builds `examples/<name>.rs` for release, runs wasm-bindgen (`--target web`) and
 /// `wasm-opt -Oz`; returns the optimised .wasm and the .js glue.
 fn build_example(sh: &Sh, name: &str, features: &[&str], out: &Path) -> Result<(PathBuf, PathBuf)> {
     sh.cargo()
-        .args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--example",
-            name,
-        ])
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "--example", name])
         .args(features)
         .run()?;
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh.root.join("target"), Into::into);
-    let wasm = target
-        .join("wasm32-unknown-unknown/release/examples")
-        .join(format!("{name}.wasm"));
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh.root.join("target"), Into::into);
+    let wasm = target.join("wasm32-unknown-unknown/release/examples").join(format!("{name}.wasm"));
     let _ = std::fs::remove_dir_all(out);
-    sh.cmd("wasm-bindgen")
-        .args(["--target", "web", "--out-dir"])
-        .arg(out)
-        .arg(&wasm)
-        .run()?;
+    sh.cmd("wasm-bindgen").args(["--target", "web", "--out-dir"]).arg(out).arg(&wasm).run()?;
     let bindgen = out.join(format!("{name}_bg.wasm"));
     let optimised = out.join(format!("{name}_bg.opt.wasm"));
-    sh.cmd("wasm-opt")
-        .arg("-Oz")
-        .args(WASM_OPT_FEATURES)
-        .arg(&bindgen)
-        .arg("-o")
-        .arg(&optimised)
-        .run()?;
+    sh.cmd("wasm-opt").arg("-Oz").args(WASM_OPT_FEATURES).arg(&bindgen).arg("-o").arg(&optimised).run()?;
     Ok((optimised, out.join(format!("{name}.js"))))
 }
 
@@ -123,21 +84,12 @@ fn sizes(sh: &Sh, file: &Path) -> Result<Sizes> {
         console.log(b.length,z.gzipSync(b,{level:9}).length,\
         z.brotliCompressSync(b,{params:{[z.constants.BROTLI_PARAM_QUALITY]:11,[z.constants.BROTLI_PARAM_SIZE_HINT]:b.length}}).length)";
     let out = sh.cmd("node").args(["-e", SCRIPT]).arg(file).read()?;
-    parse_sizes(&out).ok_or_else(|| {
-        Error::new(format!(
-            "unexpected size output {out:?} for {}",
-            file.display()
-        ))
-    })
+    parse_sizes(&out).ok_or_else(|| Error::new(format!("unexpected size output {out:?} for {}", file.display())))
 }
 
 fn parse_sizes(out: &str) -> Option<Sizes> {
     let mut n = out.split_whitespace().map(|w| w.parse::<u64>().ok());
-    Some(Sizes {
-        raw: n.next()??,
-        gzip: n.next()??,
-        brotli: n.next()??,
-    })
+    Some(Sizes { raw: n.next()??, gzip: n.next()??, brotli: n.next()?? })
 }
 
 #[cfg(test)]
@@ -146,14 +98,7 @@ mod tests {
 
     #[test]
     fn size_line() {
-        assert_eq!(
-            parse_sizes("100 60 50\n"),
-            Some(Sizes {
-                raw: 100,
-                gzip: 60,
-                brotli: 50
-            })
-        );
+        assert_eq!(parse_sizes("100 60 50\n"), Some(Sizes { raw: 100, gzip: 60, brotli: 50 }));
         assert_eq!(parse_sizes("100 sixty 50"), None);
         assert_eq!(parse_sizes(""), None);
     }

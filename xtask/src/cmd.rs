@@ -45,18 +45,12 @@ impl Sh {
     /// `CHROMEDRIVER` pointing at Debian's driver.
     pub fn new() -> Result<Sh> {
         let root = project_root();
-        let first = [
-            root.join("node_modules").join(".bin"),
-            cargo_home()?.join("bin"),
-        ];
+        let first = [root.join("node_modules").join(".bin"), cargo_home()?.join("bin")];
         let path = prepend_path(&first, env::var_os("PATH").unwrap_or_default())?;
         Ok(Sh {
             root,
             ci: is_ci(env::var("CI").ok().as_deref()),
-            env: vec![
-                ("PATH".into(), path),
-                ("CHROMEDRIVER".into(), crate::ensure::CHROMEDRIVER.into()),
-            ],
+            env: vec![("PATH".into(), path), ("CHROMEDRIVER".into(), crate::ensure::CHROMEDRIVER.into())],
         })
     }
 
@@ -86,22 +80,13 @@ impl Sh {
         for (k, v) in &self.env {
             inner.env(k, v);
         }
-        Cmd {
-            inner,
-            shown: shown.to_string(),
-        }
+        Cmd { inner, shown: shown.to_string() }
     }
 
     /// The file a child would run for `name`, searching the children's PATH.
     pub fn which(&self, name: &str) -> Option<PathBuf> {
-        let path = self
-            .env
-            .iter()
-            .find(|(k, _)| k == "PATH")
-            .map(|(_, v)| v.clone())?;
-        env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| is_executable(p))
+        let path = self.env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.clone())?;
+        env::split_paths(&path).map(|dir| dir.join(name)).find(|p| is_executable(p))
     }
 }
 
@@ -132,28 +117,16 @@ impl Cmd {
     /// Prints `$ command`, runs it with our stdout/stderr, and fails unless it exits 0.
     pub fn run(mut self) -> Result<()> {
         println!("$ {}", self.shown);
-        let status = self
-            .inner
-            .stdin(Stdio::null())
-            .status()
-            .map_err(|e| self.spawn_error(e))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(Error::new(format!("`{}` failed ({status})", self.shown)))
-        }
+        let status = self.inner.stdin(Stdio::null()).status().map_err(|e| self.spawn_error(e))?;
+        if status.success() { Ok(()) } else { Err(Error::new(format!("`{}` failed ({status})", self.shown))) }
     }
 
     /// Like [`Cmd::run`], and also hands each line of stdout to `on_line` as it is printed.
     pub fn run_tee(mut self, mut on_line: impl FnMut(&str)) -> Result<()> {
         use std::io::{BufRead, BufReader, Write};
         println!("$ {}", self.shown);
-        let mut child = self
-            .inner
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| self.spawn_error(e))?;
+        let mut child =
+            self.inner.stdin(Stdio::null()).stdout(Stdio::piped()).spawn().map_err(|e| self.spawn_error(e))?;
         let stdout = child.stdout.take().expect("stdout was piped");
         let mut out = io::stdout();
         for line in BufReader::new(stdout).lines() {
@@ -162,30 +135,17 @@ impl Cmd {
             on_line(&line);
         }
         let status = child.wait().map_err(|e| self.spawn_error(e))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(Error::new(format!("`{}` failed ({status})", self.shown)))
-        }
+        if status.success() { Ok(()) } else { Err(Error::new(format!("`{}` failed ({status})", self.shown))) }
     }
 
     /// Runs it quietly and returns its stdout; on failure the error carries its stderr.
     pub fn read(mut self) -> Result<String> {
-        let out = self
-            .inner
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| self.spawn_error(e))?;
+        let out = self.inner.stdin(Stdio::null()).output().map_err(|e| self.spawn_error(e))?;
         if out.status.success() {
             return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
         }
         let stderr = String::from_utf8_lossy(&out.stderr);
-        Err(Error::new(format!(
-            "`{}` failed ({}): {}",
-            self.shown,
-            out.status,
-            stderr.trim()
-        )))
+        Err(Error::new(format!("`{}` failed ({}): {}", self.shown, out.status, stderr.trim())))
     }
 
     /// Replaces this process with the command (stdin, stdout, stderr and Ctrl-C go to it).
@@ -209,10 +169,7 @@ impl Cmd {
     fn spawn_error(&self, e: io::Error) -> Error {
         let program = self.shown.split(' ').next().unwrap_or_default();
         if e.kind() == io::ErrorKind::NotFound {
-            Error::new(format!(
-                "`{program}` not found on PATH (needed for `{}`)",
-                self.shown
-            ))
+            Error::new(format!("`{program}` not found on PATH (needed for `{}`)", self.shown))
         } else {
             Error::new(format!("could not start `{}`: {e}", self.shown))
         }
@@ -239,9 +196,7 @@ fn cargo_home() -> Result<PathBuf> {
     }
     match env::var_os("HOME") {
         Some(home) => Ok(PathBuf::from(home).join(".cargo")),
-        None => Err(Error::new(
-            "neither CARGO_HOME nor HOME is set: cannot find cargo's bin folder",
-        )),
+        None => Err(Error::new("neither CARGO_HOME nor HOME is set: cannot find cargo's bin folder")),
     }
 }
 
@@ -259,8 +214,7 @@ fn prepend_path(first: &[PathBuf], path: OsString) -> Result<OsString> {
 #[cfg(unix)]
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 #[cfg(not(unix))]
@@ -274,15 +228,9 @@ mod tests {
 
     #[test]
     fn prepend_path_puts_ours_first_once() {
-        let first = [
-            PathBuf::from("/repo/node_modules/.bin"),
-            PathBuf::from("/home/u/.cargo/bin"),
-        ];
+        let first = [PathBuf::from("/repo/node_modules/.bin"), PathBuf::from("/home/u/.cargo/bin")];
         let joined = prepend_path(&first, "/usr/bin:/home/u/.cargo/bin:/bin".into()).unwrap();
-        assert_eq!(
-            joined,
-            "/repo/node_modules/.bin:/home/u/.cargo/bin:/usr/bin:/bin"
-        );
+        assert_eq!(joined, "/repo/node_modules/.bin:/home/u/.cargo/bin:/usr/bin:/bin");
     }
 
     #[test]
@@ -300,15 +248,9 @@ mod tests {
         let cmd = sh.cmd("sh").args(["-c", "echo oops >&2; exit 3"]);
         assert_eq!(cmd.to_string(), "sh -c echo oops >&2; exit 3");
         let err = cmd.read().unwrap_err().to_string();
-        assert!(
-            err.contains("exit status: 3") && err.contains("oops"),
-            "{err}"
-        );
+        assert!(err.contains("exit status: 3") && err.contains("oops"), "{err}");
         let err = sh.cmd("no-such-tool-here").read().unwrap_err().to_string();
-        assert!(
-            err.contains("`no-such-tool-here` not found on PATH"),
-            "{err}"
-        );
+        assert!(err.contains("`no-such-tool-here` not found on PATH"), "{err}");
     }
 
     #[test]
@@ -317,13 +259,6 @@ mod tests {
         let path = sh.cmd("sh").args(["-c", "echo $PATH"]).read().unwrap();
         let bin = sh.root.join("node_modules").join(".bin");
         assert!(path.starts_with(&*bin.to_string_lossy()), "{path}");
-        assert_eq!(
-            sh.cmd("sh")
-                .args(["-c", "echo $CHROMEDRIVER"])
-                .read()
-                .unwrap()
-                .trim(),
-            "/usr/bin/chromedriver"
-        );
+        assert_eq!(sh.cmd("sh").args(["-c", "echo $CHROMEDRIVER"]).read().unwrap().trim(), "/usr/bin/chromedriver");
     }
 }

@@ -38,19 +38,9 @@ const CARGO_TOOLS: &[CargoTool] = &[
         // Not --locked: one of its locked dependencies is missing from the registry.
         locked: false,
     },
-    CargoTool {
-        krate: "wasm-pack",
-        version: "0.15.1",
-        bins: &["wasm-pack"],
-        locked: true,
-    },
+    CargoTool { krate: "wasm-pack", version: "0.15.1", bins: &["wasm-pack"], locked: true },
     // Newer trunk needs rustc 1.96+.
-    CargoTool {
-        krate: "trunk",
-        version: "0.21.14",
-        bins: &["trunk"],
-        locked: true,
-    },
+    CargoTool { krate: "trunk", version: "0.21.14", bins: &["trunk"], locked: true },
 ];
 
 /// Runs every check, reporting each failure, and fails if any did.
@@ -73,10 +63,7 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(Error::new(format!(
-            "toolchain incomplete: {} (see the errors above)",
-            failed.join(", ")
-        )))
+        Err(Error::new(format!("toolchain incomplete: {} (see the errors above)", failed.join(", "))))
     }
 }
 
@@ -87,13 +74,10 @@ fn ok(tool: &str, version: &str) {
 /// Runs `cmd` to install `what`, or with `--no-install` fails saying what to run.
 fn install(opts: &Options, what: &str, problem: &str, cmd: Cmd) -> Result<()> {
     if !opts.install {
-        return Err(Error::new(format!(
-            "{what}: {problem}; install it with `{cmd}` (or run `cargo xtask ensure`)"
-        )));
+        return Err(Error::new(format!("{what}: {problem}; install it with `{cmd}` (or run `cargo xtask ensure`)")));
     }
     println!("installing {what} ... ({problem})");
-    cmd.run()
-        .map_err(|e| Error::new(format!("installing {what} failed: {e}")))
+    cmd.run().map_err(|e| Error::new(format!("installing {what} failed: {e}")))
 }
 
 fn rust_target(sh: &Sh, opts: &Options) -> Result<()> {
@@ -101,19 +85,10 @@ fn rust_target(sh: &Sh, opts: &Options) -> Result<()> {
         .cmd("rustup")
         .args(["target", "list", "--installed"])
         .read()
-        .map_err(|e| {
-            Error::new(format!(
-                "{e}\n  the {WASM_TARGET} target is added with rustup; install rustup"
-            ))
-        })?;
+        .map_err(|e| Error::new(format!("{e}\n  the {WASM_TARGET} target is added with rustup; install rustup")))?;
     if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
         let add = sh.cmd("rustup").args(["target", "add", WASM_TARGET]);
-        install(
-            opts,
-            &format!("rustup target {WASM_TARGET}"),
-            "not installed",
-            add,
-        )?;
+        install(opts, &format!("rustup target {WASM_TARGET}"), "not installed", add)?;
     }
     ok("rustup target", WASM_TARGET);
     Ok(())
@@ -136,12 +111,7 @@ fn cargo_tool(sh: &Sh, tool: &CargoTool, opts: &Options) -> Result<()> {
         }
         // --force: replace a binary of another version even when cargo did not install it.
         let cmd = cmd.args([tool.krate, "--version", tool.version, "--force"]);
-        install(
-            opts,
-            &format!("{} {}", tool.krate, tool.version),
-            &problems.join(", "),
-            cmd,
-        )?;
+        install(opts, &format!("{} {}", tool.krate, tool.version), &problems.join(", "), cmd)?;
     }
     for bin in tool.bins {
         match tool_version(sh, bin, bin) {
@@ -181,17 +151,14 @@ fn parse_version<'a>(output: &'a str, name: &str) -> Option<&'a str> {
             version = words.next()?;
         }
         let version = version.strip_prefix('v').unwrap_or(version);
-        version
-            .starts_with(|c: char| c.is_ascii_digit())
-            .then_some(version)
+        version.starts_with(|c: char| c.is_ascii_digit()).then_some(version)
     })
 }
 
 /// wasm-bindgen-cli must be exactly the `wasm-bindgen` version the build links against.
 fn lockfile_wasm_bindgen(sh: &Sh) -> Result<()> {
     let lock = sh.root.join("Cargo.lock");
-    let text = fs::read_to_string(&lock)
-        .map_err(|e| Error::new(format!("cannot read {}: {e}", lock.display())))?;
+    let text = fs::read_to_string(&lock).map_err(|e| Error::new(format!("cannot read {}: {e}", lock.display())))?;
     let pinned = CARGO_TOOLS[0].version;
     match locked_version(&text, "wasm-bindgen") {
         None => Ok(()), // nothing links wasm-bindgen yet
@@ -223,11 +190,10 @@ fn locked_version<'a>(lock: &'a str, name: &str) -> Option<&'a str> {
 /// `npm ci` from the committed package-lock.json when node_modules is missing, older than the
 /// lock file, or does not match it.
 fn npm_packages(sh: &Sh, opts: &Options) -> Result<()> {
-    sh.cmd("npm").arg("--version").read().map_err(|e| {
-        Error::new(format!(
-            "{e}\n  install Node.js 20 with npm (Debian: apt-get install nodejs npm)"
-        ))
-    })?;
+    sh.cmd("npm")
+        .arg("--version")
+        .read()
+        .map_err(|e| Error::new(format!("{e}\n  install Node.js 20 with npm (Debian: apt-get install nodejs npm)")))?;
     registry_only_lockfile(sh)?;
     let problem = match npm_stale(&sh.root) {
         Some(reason) => Some(reason),
@@ -255,9 +221,7 @@ fn npm_stale(root: &Path) -> Option<&'static str> {
     let lock = modified(&root.join("package-lock.json"));
     match (installed, lock) {
         (None, _) => Some("node_modules is missing"),
-        (Some(installed), Some(lock)) if lock > installed => {
-            Some("package-lock.json is newer than node_modules")
-        }
+        (Some(installed), Some(lock)) if lock > installed => Some("package-lock.json is newer than node_modules"),
         _ => None,
     }
 }
@@ -278,8 +242,7 @@ fn parse_npm_ls(listing: &str) -> Vec<(&str, &str)> {
 fn registry_only_lockfile(sh: &Sh) -> Result<()> {
     let registry = sh.cmd("npm").args(["config", "get", "registry"]).read()?;
     let lock = sh.root.join("package-lock.json");
-    let text = fs::read_to_string(&lock)
-        .map_err(|e| Error::new(format!("cannot read {}: {e}", lock.display())))?;
+    let text = fs::read_to_string(&lock).map_err(|e| Error::new(format!("cannot read {}: {e}", lock.display())))?;
     let foreign = foreign_urls(&text, registry.trim());
     if foreign.is_empty() {
         return Ok(());
@@ -298,19 +261,13 @@ fn foreign_urls(lock: &str, registry: &str) -> Vec<String> {
     lock.lines()
         .filter_map(|line| line.trim().strip_prefix("\"resolved\":"))
         .map(|value| value.trim().trim_end_matches(',').trim_matches('"'))
-        .filter(|url| {
-            !url.strip_prefix(registry)
-                .is_some_and(|rest| rest.starts_with('/'))
-        })
+        .filter(|url| !url.strip_prefix(registry).is_some_and(|rest| rest.starts_with('/')))
         .map(str::to_string)
         .collect()
 }
 
 fn chromium(sh: &Sh, opts: &Options) -> Result<()> {
-    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
-        .into_iter()
-        .filter(|p| !Path::new(p).exists())
-        .collect();
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER].into_iter().filter(|p| !Path::new(p).exists()).collect();
     if !missing.is_empty() {
         let apt = "apt-get install -y --no-install-recommends chromium chromium-driver";
         let problem = format!("{} missing", missing.join(" and "));
@@ -336,13 +293,7 @@ fn chromium(sh: &Sh, opts: &Options) -> Result<()> {
                 .run()
         };
         apt_get(&["update"])?;
-        apt_get(&[
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ])?;
+        apt_get(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])?;
     }
     let browser = tool_version(sh, CHROMIUM, "Chromium");
     let driver = tool_version(sh, CHROMEDRIVER, "ChromeDriver");
@@ -387,9 +338,7 @@ fn wasm_opt(sh: &Sh) -> Result<()> {
             )));
         }
         None => {
-            return Err(Error::new(
-                "wasm-opt not found in node_modules/.bin; run `npm ci`",
-            ));
+            return Err(Error::new("wasm-opt not found in node_modules/.bin; run `npm ci`"));
         }
     }
     let version = tool_version(sh, "wasm-opt", "wasm-opt")
@@ -404,27 +353,12 @@ mod tests {
 
     #[test]
     fn versions_from_tool_output() {
-        assert_eq!(
-            parse_version("wasm-bindgen 0.2.130\n", "wasm-bindgen"),
-            Some("0.2.130")
-        );
-        assert_eq!(
-            parse_version(
-                "wasm-bindgen-test-runner 0.2.130\n",
-                "wasm-bindgen-test-runner"
-            ),
-            Some("0.2.130")
-        );
-        assert_eq!(
-            parse_version("wasm-pack 0.15.1\n", "wasm-pack"),
-            Some("0.15.1")
-        );
+        assert_eq!(parse_version("wasm-bindgen 0.2.130\n", "wasm-bindgen"), Some("0.2.130"));
+        assert_eq!(parse_version("wasm-bindgen-test-runner 0.2.130\n", "wasm-bindgen-test-runner"), Some("0.2.130"));
+        assert_eq!(parse_version("wasm-pack 0.15.1\n", "wasm-pack"), Some("0.15.1"));
         assert_eq!(parse_version("trunk 0.21.14\n", "trunk"), Some("0.21.14"));
         assert_eq!(parse_version("trunk v0.21.14\n", "trunk"), Some("0.21.14"));
-        assert_eq!(
-            parse_version("wasm-opt version 132 (version_132)\n", "wasm-opt"),
-            Some("132")
-        );
+        assert_eq!(parse_version("wasm-opt version 132 (version_132)\n", "wasm-opt"), Some("132"));
         assert_eq!(
             parse_version(
                 "ChromeDriver 156.0.8078.79 (a21ce95c24ce3964416f09ae1862f53f319eb4d0-refs/branch-heads/8078@{#1704})\n",
@@ -433,10 +367,7 @@ mod tests {
             Some("156.0.8078.79")
         );
         assert_eq!(
-            parse_version(
-                "Chromium 156.0.8078.79 built on Debian GNU/Linux 12 (bookworm)\n",
-                "Chromium"
-            ),
+            parse_version("Chromium 156.0.8078.79 built on Debian GNU/Linux 12 (bookworm)\n", "Chromium"),
             Some("156.0.8078.79")
         );
     }
@@ -444,22 +375,13 @@ mod tests {
     #[test]
     fn versions_need_the_right_name_and_a_number() {
         // `wasm-bindgen --version` must not satisfy a check for the test runner, nor the reverse.
-        assert_eq!(
-            parse_version("wasm-bindgen 0.2.130", "wasm-bindgen-test-runner"),
-            None
-        );
-        assert_eq!(
-            parse_version("wasm-bindgen-test-runner 0.2.130", "wasm-bindgen"),
-            None
-        );
+        assert_eq!(parse_version("wasm-bindgen 0.2.130", "wasm-bindgen-test-runner"), None);
+        assert_eq!(parse_version("wasm-bindgen-test-runner 0.2.130", "wasm-bindgen"), None);
         assert_eq!(parse_version("error: unknown flag", "trunk"), None);
         assert_eq!(parse_version("trunk", "trunk"), None);
         assert_eq!(parse_version("trunk help", "trunk"), None);
         assert_eq!(parse_version("", "wasm-pack"), None);
-        assert_eq!(
-            parse_version("note: updating\nwasm-pack 0.15.1", "wasm-pack"),
-            Some("0.15.1")
-        );
+        assert_eq!(parse_version("note: updating\nwasm-pack 0.15.1", "wasm-pack"), Some("0.15.1"));
     }
 
     #[test]
@@ -475,10 +397,7 @@ name = "wasm-bindgen-backend"
 version = "0.2.131"
 "#;
         assert_eq!(locked_version(lock, "wasm-bindgen"), Some("0.2.130"));
-        assert_eq!(
-            locked_version(lock, "wasm-bindgen-backend"),
-            Some("0.2.131")
-        );
+        assert_eq!(locked_version(lock, "wasm-bindgen-backend"), Some("0.2.131"));
         assert_eq!(locked_version(lock, "wasm-bindgen-macro"), None);
     }
 
@@ -490,11 +409,7 @@ version = "0.2.131"
                        └── playwright-core@1.65.1\n\n";
         assert_eq!(
             parse_npm_ls(listing),
-            [
-                ("binaryen", "132.0.0"),
-                ("@scope/pkg", "1.2.3"),
-                ("playwright-core", "1.65.1")
-            ]
+            [("binaryen", "132.0.0"), ("@scope/pkg", "1.2.3"), ("playwright-core", "1.65.1")]
         );
     }
 
@@ -516,10 +431,7 @@ version = "0.2.131"
 }"#;
         assert_eq!(
             foreign_urls(lock, registry),
-            [
-                "https://downloads.example/b.tgz",
-                "https://registry.example.evil/c.tgz"
-            ]
+            ["https://downloads.example/b.tgz", "https://registry.example.evil/c.tgz"]
         );
         assert!(foreign_urls("{\"lockfileVersion\": 3}", registry).is_empty());
     }

@@ -49,17 +49,12 @@ fn run(args: &[String]) -> Result<()> {
     let mut flags = Flags::new(rest);
     match command.as_str() {
         "test" => {
-            let opts = test::Options {
-                install: !flags.take("--no-install"),
-                native_only: flags.take("--native-only"),
-            };
+            let opts = test::Options { install: !flags.take("--no-install"), native_only: flags.take("--native-only") };
             flags.finish()?;
             test::run(&Sh::new()?, opts)
         }
         "ensure" => {
-            let opts = ensure::Options {
-                install: !flags.take("--no-install"),
-            };
+            let opts = ensure::Options { install: !flags.take("--no-install") };
             flags.finish()?;
             ensure::run(&Sh::new()?, opts)
         }
@@ -93,9 +88,7 @@ struct Flags<'a> {
 
 impl<'a> Flags<'a> {
     fn new(args: &'a [String]) -> Self {
-        Flags {
-            rest: args.iter().map(String::as_str).collect(),
-        }
+        Flags { rest: args.iter().map(String::as_str).collect() }
     }
 
     fn take(&mut self, flag: &str) -> bool {
@@ -119,17 +112,13 @@ impl<'a> Flags<'a> {
         } else {
             return Ok(None);
         };
-        raw.parse()
-            .map(Some)
-            .map_err(|_| Error::new(format!("invalid value `{raw}` for `{flag}`")))
+        raw.parse().map(Some).map_err(|_| Error::new(format!("invalid value `{raw}` for `{flag}`")))
     }
 
     fn finish(self) -> Result<()> {
         match self.rest.first() {
             None => Ok(()),
-            Some(arg) => Err(Error::new(format!(
-                "unexpected argument `{arg}`; see `cargo xtask help`"
-            ))),
+            Some(arg) => Err(Error::new(format!("unexpected argument `{arg}`; see `cargo xtask help`"))),
         }
     }
 }

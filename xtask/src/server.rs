@@ -14,11 +14,8 @@ pub struct DevServer {
 
 /// Builds the dev server binary (debug) and returns its path.
 pub fn build(sh: &Sh) -> Result<std::path::PathBuf> {
-    sh.cargo()
-        .args(["build", "--quiet", "-p", "livechat-dev-server"])
-        .run()?;
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh.root.join("target"), Into::into);
+    sh.cargo().args(["build", "--quiet", "-p", "livechat-dev-server"]).run()?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh.root.join("target"), Into::into);
     Ok(target.join("debug").join("livechat-dev-server"))
 }
 
@@ -37,24 +34,15 @@ impl DevServer {
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout was piped"));
         let mut first = String::new();
         let _ = stdout.read_line(&mut first);
-        let Some(url) = first
-            .trim()
-            .strip_prefix("livechat-dev-server listening on ")
-        else {
+        let Some(url) = first.trim().strip_prefix("livechat-dev-server listening on ") else {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(Error::new(format!(
-                "the dev server did not start (it said {first:?})"
-            )));
+            return Err(Error::new(format!("the dev server did not start (it said {first:?})")));
         };
         let url = url.to_owned();
         // Keep draining its output so it never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        println!(
-            "dev server {} at {url} (pid {})",
-            args.join(" "),
-            child.id()
-        );
+        println!("dev server {} at {url} (pid {})", args.join(" "), child.id());
         Ok(DevServer { child, url })
     }
 }

@@ -57,16 +57,8 @@ impl Tally {
 
 /// The test layers, in order. Adding one is a function and a line here.
 const LAYERS: &[Layer] = &[
-    Layer {
-        name: "native tests",
-        browser: false,
-        run: native_tests,
-    },
-    Layer {
-        name: "browser tests (wasm-bindgen-test, headless Chromium)",
-        browser: true,
-        run: browser_tests,
-    },
+    Layer { name: "native tests", browser: false, run: native_tests },
+    Layer { name: "browser tests (wasm-bindgen-test, headless Chromium)", browser: true, run: browser_tests },
 ];
 
 /// The wire crate, the dev server's in-process router tests and the black-box tests.
@@ -88,24 +80,10 @@ fn browser_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
     let legacy = server::DevServer::start(
         sh,
         &binary,
-        &[
-            "--config",
-            config,
-            "--api-version",
-            "7",
-            "--routing",
-            "manual",
-            "--rate-limit",
-        ],
+        &["--config", config, "--api-version", "7", "--routing", "manual", "--rate-limit"],
     )?;
     sh.cargo()
-        .args([
-            "test",
-            "-p",
-            "livechat-widget",
-            "--target",
-            "wasm32-unknown-unknown",
-        ])
+        .args(["test", "-p", "livechat-widget", "--target", "wasm32-unknown-unknown"])
         .env("LIVECHAT_TEST_SERVER", &current.url)
         .env("LIVECHAT_TEST_SERVER_LEGACY", &legacy.url)
         // Test .wasm files with debug info are ~60 MB each.
@@ -131,9 +109,7 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     let mut toolchain_ok = true;
     if !opts.native_only {
         let install = opts.install;
-        let result = step(sh, "ensure toolchain", |sh| {
-            ensure::run(sh, ensure::Options { install })
-        });
+        let result = step(sh, "ensure toolchain", |sh| ensure::run(sh, ensure::Options { install }));
         toolchain_ok = matches!(result.outcome, Outcome::Pass);
         results.push(result);
     }
@@ -142,8 +118,7 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     // start each test run with an empty folder.
     let tmp = sh.root.join("target").join("tmp");
     let _ = fs::remove_dir_all(&tmp);
-    fs::create_dir_all(&tmp)
-        .map_err(|e| Error::new(format!("cannot create {}: {e}", tmp.display())))?;
+    fs::create_dir_all(&tmp).map_err(|e| Error::new(format!("cannot create {}: {e}", tmp.display())))?;
     let sh = sh.with_env("TMPDIR", &tmp);
 
     for layer in LAYERS {
@@ -152,21 +127,14 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
         }
         if layer.browser && !toolchain_ok {
             let outcome = Outcome::Skip("toolchain incomplete");
-            results.push(StepResult {
-                name: layer.name,
-                outcome,
-                took: Duration::ZERO,
-            });
+            results.push(StepResult { name: layer.name, outcome, took: Duration::ZERO });
             continue;
         }
         results.push(step(&sh, layer.name, |sh| (layer.run)(sh, &mut tally)));
     }
     let outcome = summary(&results);
     // The closing line CI reads: every test of every layer.
-    println!(
-        "\ntests: {} passed, {} failed, {} skipped",
-        tally.passed, tally.failed, tally.ignored
-    );
+    println!("\ntests: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
     outcome
 }
 
@@ -181,17 +149,9 @@ fn step(sh: &Sh, name: &'static str, f: impl FnOnce(&Sh) -> Result<()>) -> StepR
         }
     };
     let took = start.elapsed();
-    let word = if matches!(outcome, Outcome::Pass) {
-        "passed"
-    } else {
-        "FAILED"
-    };
+    let word = if matches!(outcome, Outcome::Pass) { "passed" } else { "FAILED" };
     println!("==> {name}: {word} in {:.1}s", took.as_secs_f64());
-    StepResult {
-        name,
-        outcome,
-        took,
-    }
+    StepResult { name, outcome, took }
 }
 
 fn summary(results: &[StepResult]) -> Result<()> {
@@ -203,24 +163,10 @@ fn summary(results: &[StepResult]) -> Result<()> {
             Outcome::Fail => ("FAIL", String::new()),
             Outcome::Skip(why) => ("SKIP", format!("  ({why})")),
         };
-        println!(
-            "{word}  {:<width$}  {:>6.1}s{note}",
-            r.name,
-            r.took.as_secs_f64()
-        );
+        println!("{word}  {:<width$}  {:>6.1}s{note}", r.name, r.took.as_secs_f64());
     }
-    let bad = results
-        .iter()
-        .filter(|r| !matches!(r.outcome, Outcome::Pass))
-        .count();
-    if bad == 0 {
-        Ok(())
-    } else {
-        Err(Error::new(format!(
-            "{bad} of {} steps did not pass",
-            results.len()
-        )))
-    }
+    let bad = results.iter().filter(|r| !matches!(r.outcome, Outcome::Pass)).count();
+    if bad == 0 { Ok(()) } else { Err(Error::new(format!("{bad} of {} steps did not pass", results.len()))) }
 }
 
 #[cfg(test)]
@@ -228,11 +174,7 @@ mod tests {
     use super::*;
 
     fn result(name: &'static str, outcome: Outcome) -> StepResult {
-        StepResult {
-            name,
-            outcome,
-            took: Duration::from_millis(1500),
-        }
+        StepResult { name, outcome, took: Duration::from_millis(1500) }
     }
 
     #[test]
@@ -242,14 +184,7 @@ mod tests {
         t.add_line("test result: FAILED. 2 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1s");
         t.add_line("running 4 tests");
         t.add_line("test passed ... ok");
-        assert_eq!(
-            t,
-            Tally {
-                passed: 14,
-                failed: 3,
-                ignored: 1
-            }
-        );
+        assert_eq!(t, Tally { passed: 14, failed: 3, ignored: 1 });
     }
 
     #[test]

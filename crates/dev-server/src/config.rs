@@ -187,10 +187,7 @@ impl ServerConfig {
 /// A department's id: the configured one, or one derived from its name (`Sales` → `sales`).
 pub fn department_id(dept: &DepartmentConfig) -> String {
     dept.id.clone().unwrap_or_else(|| {
-        dept.name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-            .collect()
+        dept.name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
     })
 }
 

@@ -89,9 +89,8 @@ impl ApiError {
                 body.message = Some(text.into());
             }
             ApiError::Forbidden => {
-                body.error = Some(
-                    "User does not have the permissions required for this action [error-unauthorized]".into(),
-                );
+                body.error =
+                    Some("User does not have the permissions required for this action [error-unauthorized]".into());
             }
             ApiError::NotFound => body.error = Some("Resource not found".into()),
             ApiError::PayloadTooLarge(limit) => {

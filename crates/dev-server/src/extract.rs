@@ -2,19 +2,19 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use axum::Json;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::Json;
-use livechat_wire::auth::{AUTH_TOKEN_HEADER, USER_ID_HEADER};
 use livechat_wire::Success;
-use serde::de::DeserializeOwned;
+use livechat_wire::auth::{AUTH_TOKEN_HEADER, USER_ID_HEADER};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, User};
 use crate::validate::{self, Schema, Style};
-use crate::AppState;
 
 /// A request type with the schema and validation style of its route.
 pub trait Params: DeserializeOwned {

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use livechat_wire::ddp::{streams, DeletedId, LivechatRoomEvent, ServerFrame, StreamEvent};
-use livechat_wire::message::Message;
 use livechat_wire::date::with_ejson;
+use livechat_wire::ddp::{DeletedId, LivechatRoomEvent, ServerFrame, StreamEvent, streams};
+use livechat_wire::message::Message;
 use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
@@ -51,10 +51,11 @@ impl Hub {
     }
 
     pub fn subscribe(&self, conn: ConnId, sub_id: &str, stream: &str, event: &str, tx: UnboundedSender<String>) {
-        self.lock()
-            .entry((stream.to_owned(), event.to_owned()))
-            .or_default()
-            .push(Subscriber { conn, sub_id: sub_id.to_owned(), tx });
+        self.lock().entry((stream.to_owned(), event.to_owned())).or_default().push(Subscriber {
+            conn,
+            sub_id: sub_id.to_owned(),
+            tx,
+        });
     }
 
     /// Removes one subscription; false if the connection had none with that id.
@@ -141,7 +142,13 @@ mod tests {
         let (tx_b, mut rx_b) = unbounded_channel();
         hub.subscribe(a, "s1", streams::ROOM_MESSAGES, "R", tx_a);
         hub.subscribe(b, "s2", streams::ROOM_MESSAGES, "OTHER", tx_b);
-        let m = Message { id: "m1".into(), rid: "R".into(), msg: "hi".into(), ts: Some(Timestamp(5)), ..Default::default() };
+        let m = Message {
+            id: "m1".into(),
+            rid: "R".into(),
+            msg: "hi".into(),
+            ts: Some(Timestamp(5)),
+            ..Default::default()
+        };
         hub.emit([Event::Message(m)]);
         let frame: Value = serde_json::from_str(&rx_a.try_recv().unwrap()).unwrap();
         assert_eq!(frame["msg"], "changed");

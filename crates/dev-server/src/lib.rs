@@ -32,8 +32,8 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::http::{header, HeaderValue, Method};
 use axum::Router;
+use axum::http::{HeaderValue, Method, header};
 use tower_http::cors::{Any, CorsLayer};
 
 use crate::config::ServerConfig;

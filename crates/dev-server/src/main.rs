@@ -7,9 +7,9 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use livechat_dev_server::config::{Routing, ServerConfig, DEMO_AGENT};
+use livechat_dev_server::config::{DEMO_AGENT, Routing, ServerConfig};
 use livechat_dev_server::db::Db;
-use livechat_dev_server::{app, AppState};
+use livechat_dev_server::{AppState, app};
 
 const USAGE: &str = "\
 livechat-dev-server: Rocket.Chat's Livechat API (REST + DDP) backed by SQLite
@@ -124,7 +124,8 @@ async fn serve() -> Result<(), String> {
     };
     let mut state = AppState::new(config, db)?;
     state.www = args.www.clone();
-    let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
 
     // One write for the whole banner; a closed stdout (a parent that read the first line and
@@ -145,10 +146,7 @@ async fn serve() -> Result<(), String> {
     drop(stdout);
 
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())
 }
 
 /// Ctrl-C or SIGTERM.

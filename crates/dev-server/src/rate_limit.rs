@@ -15,7 +15,14 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// Counts one call of `route` from `ip` at `now_ms`; 429 once `limit` calls fall in one
     /// `window_ms`.
-    pub fn hit(&self, route: &'static str, ip: Option<IpAddr>, limit: u32, window_ms: i64, now_ms: i64) -> ApiResult<()> {
+    pub fn hit(
+        &self,
+        route: &'static str,
+        ip: Option<IpAddr>,
+        limit: u32,
+        window_ms: i64,
+        now_ms: i64,
+    ) -> ApiResult<()> {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         let entry = windows.entry((route, ip)).or_insert((now_ms, 0));
         if now_ms - entry.0 >= window_ms {

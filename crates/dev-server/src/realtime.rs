@@ -8,21 +8,21 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::Router;
 use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use futures_util::{SinkExt, StreamExt};
-use livechat_wire::ddp::{self, streams, ClientFrame, DdpError, ServerFrame};
+use livechat_wire::ddp::{self, ClientFrame, DdpError, ServerFrame, streams};
 use livechat_wire::room::Room;
-use serde_json::{json, Value};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use serde_json::{Value, json};
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 
-use crate::hub::{activity_args, ConnId};
+use crate::hub::{ConnId, activity_args};
 use crate::store::{self, User};
-use crate::{ids, AppState};
+use crate::{AppState, ids};
 
 /// Silence after which the server pings, and after which (twice that) it hangs up.
 const PING_AFTER: Duration = Duration::from_secs(30);
@@ -194,9 +194,10 @@ impl Session {
     fn room_access(&self, rid: &str, token: Option<&str>) -> Option<Room> {
         let room = store::room_by_id(&self.state.db.conn(), rid).ok().flatten()?;
         let visitor_ok = token.is_some_and(|t| room.v.as_ref().is_some_and(|v| v.token == t));
-        let agent_ok = self.user.as_ref().is_some_and(|u| {
-            u.can("view-livechat-rooms") || room.served_by.as_ref().is_some_and(|s| s.id == u.id)
-        });
+        let agent_ok = self
+            .user
+            .as_ref()
+            .is_some_and(|u| u.can("view-livechat-rooms") || room.served_by.as_ref().is_some_and(|s| s.id == u.id));
         (visitor_ok || agent_ok).then_some(room)
     }
 
@@ -235,13 +236,15 @@ impl Session {
                     json!({"isClientSafe": true, "error": 403, "reason": reason,
                            "message": format!("{reason} [403]"), "errorType": "Meteor.Error"})
                 };
-                let token = params.get(0).and_then(|p| p.get("resume")).and_then(Value::as_str).ok_or_else(logged_out)?;
+                let token =
+                    params.get(0).and_then(|p| p.get("resume")).and_then(Value::as_str).ok_or_else(logged_out)?;
                 let hashed = ids::sha256_hex(&[token.as_bytes()]);
                 let conn = self.state.db.conn();
                 let user_id: Option<String> = conn
                     .query_row("SELECT user_id FROM login_tokens WHERE hashed_token = ?1", [&hashed], |r| r.get(0))
                     .ok();
-                let user = user_id.and_then(|id| store::user_by_id(&conn, &id).ok().flatten()).ok_or_else(logged_out)?;
+                let user =
+                    user_id.and_then(|id| store::user_by_id(&conn, &id).ok().flatten()).ok_or_else(logged_out)?;
                 let result = json!({"id": user.id, "token": token, "tokenExpires": {"$date": 253402300799000i64}, "type": "resume"});
                 drop(conn);
                 self.user = Some(user);

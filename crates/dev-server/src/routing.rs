@@ -3,12 +3,12 @@
 //! Each function does its database work and returns the [`Event`]s subscribers must hear; the
 //! caller emits them once it has released the connection.
 
+use livechat_wire::UserRef;
 use livechat_wire::ddp::LivechatRoomEvent;
-use livechat_wire::message::{types, DepartmentName, TransferData};
+use livechat_wire::message::{DepartmentName, TransferData, types};
 use livechat_wire::room::Room;
 use livechat_wire::visitor::Visitor;
-use livechat_wire::UserRef;
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 
 use crate::config::{Routing, ServerConfig};
 use crate::error::{ApiError, ApiResult};
@@ -35,7 +35,13 @@ impl Ctx<'_> {
         let transfer_data = Some(TransferData { transferred_by: Some(by.clone()), ..data });
         self.system(
             conn,
-            NewMessage { rid: rid.into(), t: Some(types::TRANSFER_HISTORY), u: by, transfer_data, ..NewMessage::default() },
+            NewMessage {
+                rid: rid.into(),
+                t: Some(types::TRANSFER_HISTORY),
+                u: by,
+                transfer_data,
+                ..NewMessage::default()
+            },
         )
     }
 
@@ -63,7 +69,15 @@ impl Ctx<'_> {
         conn.execute(
             "INSERT INTO rooms (id, visitor_id, token, fname, department_id, open, ts, v_status, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?6)",
-            params![rid, visitor.id, visitor.token, fname, department, now.0, visitor.status.as_deref().unwrap_or("online")],
+            params![
+                rid,
+                visitor.id,
+                visitor.token,
+                fname,
+                department,
+                now.0,
+                visitor.status.as_deref().unwrap_or("online")
+            ],
         )?;
         conn.execute(
             "INSERT INTO inquiries (id, rid, status, department, name, ts, updated_at) VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?5)",
@@ -165,7 +179,12 @@ impl Ctx<'_> {
             "UPDATE inquiries SET department = ?2, updated_at = ?3 WHERE rid = ?1",
             params![room.id, department.id, now.0],
         )?;
-        let data = TransferData { scope: "department".into(), next_department: Some(department.clone()), comment, ..TransferData::default() };
+        let data = TransferData {
+            scope: "department".into(),
+            next_department: Some(department.clone()),
+            comment,
+            ..TransferData::default()
+        };
         let mut events = vec![self.transfer_message(conn, &room.id, by, data)?];
         let current = room.served_by.as_ref().map(|s| s.id.as_str());
         match candidates.first() {
@@ -195,7 +214,12 @@ impl Ctx<'_> {
                 "The selected agent and the room agent are the same",
             ));
         }
-        let data = TransferData { scope: "agent".into(), transferred_to: Some(agent.user_ref()), comment, ..TransferData::default() };
+        let data = TransferData {
+            scope: "agent".into(),
+            transferred_to: Some(agent.user_ref()),
+            comment,
+            ..TransferData::default()
+        };
         let mut events = vec![self.transfer_message(conn, &room.id, by, data)?];
         events.extend(self.assign(conn, &room.id, agent)?);
         Ok(events)
@@ -203,7 +227,14 @@ impl Ctx<'_> {
 
     /// Closes an open room: closing fields, `open` removed, inquiry gone, a `livechat-close`
     /// message with `comment` from `closer`.
-    pub fn close(&self, conn: &Connection, room: &Room, closer: &UserRef, by_visitor: bool, comment: &str) -> ApiResult<Vec<Event>> {
+    pub fn close(
+        &self,
+        conn: &Connection,
+        room: &Room,
+        closer: &UserRef,
+        by_visitor: bool,
+        comment: &str,
+    ) -> ApiResult<Vec<Event>> {
         let now = self.clock.now();
         conn.execute(
             "UPDATE rooms SET open = NULL, closed_at = ?2, closer = ?3, closed_by_id = ?4, closed_by_username = ?5,

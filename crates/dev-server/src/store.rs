@@ -10,9 +10,9 @@ use livechat_wire::message::{Message, TransferData};
 use livechat_wire::room::{Room, RoomVisitor, ServedBy};
 use livechat_wire::visitor::{EmailAddress, PhoneNumber, Visitor};
 use livechat_wire::{Timestamp, UserRef};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::config::{department_id, role_has, ServerConfig};
+use crate::config::{ServerConfig, department_id, role_has};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 
@@ -27,8 +27,7 @@ fn json_or_default<T: serde::de::DeserializeOwned + Default>(text: Option<String
 // ---------------------------------------------------------------------------------------------
 // Visitors
 
-const VISITOR_COLS: &str =
-    "id, token, username, name, email, phone, department, status, livechat_data, ts, updated_at";
+const VISITOR_COLS: &str = "id, token, username, name, email, phone, department, status, livechat_data, ts, updated_at";
 
 fn visitor_from_row(r: &Row) -> rusqlite::Result<Visitor> {
     Ok(Visitor {
@@ -36,8 +35,14 @@ fn visitor_from_row(r: &Row) -> rusqlite::Result<Visitor> {
         token: r.get(1)?,
         username: r.get(2)?,
         name: r.get(3)?,
-        visitor_emails: r.get::<_, Option<String>>(4)?.map(|address| vec![EmailAddress { address }]).unwrap_or_default(),
-        phone: r.get::<_, Option<String>>(5)?.map(|phone_number| vec![PhoneNumber { phone_number }]).unwrap_or_default(),
+        visitor_emails: r
+            .get::<_, Option<String>>(4)?
+            .map(|address| vec![EmailAddress { address }])
+            .unwrap_or_default(),
+        phone: r
+            .get::<_, Option<String>>(5)?
+            .map(|phone_number| vec![PhoneNumber { phone_number }])
+            .unwrap_or_default(),
         department: r.get(6)?,
         status: r.get(7)?,
         livechat_data: json_or_default(r.get(8)?),
@@ -260,8 +265,19 @@ pub fn insert_message(conn: &Connection, now: Timestamp, new: NewMessage) -> Api
                                transfer_data, transcript_requested, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4)",
         params![
-            id, new.rid, new.msg, now.0, new.t, new.u.id, new.u.username, new.u.name, new.token, new.alias,
-            new.groupable, transfer, new.transcript_requested
+            id,
+            new.rid,
+            new.msg,
+            now.0,
+            new.t,
+            new.u.id,
+            new.u.username,
+            new.u.name,
+            new.token,
+            new.alias,
+            new.groupable,
+            transfer,
+            new.transcript_requested
         ],
     );
     match inserted {
@@ -465,7 +481,9 @@ pub fn queued_inquiries(
     let total: i64 =
         conn.query_row(&format!("SELECT COUNT(*) FROM {INQUIRY_FROM} WHERE {filter}"), [department], |r| r.get(0))?;
     let limit = limit.map_or(-1, |l| l as i64);
-    let sql = format!("SELECT {INQUIRY_COLS} FROM {INQUIRY_FROM} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+    let sql = format!(
+        "SELECT {INQUIRY_COLS} FROM {INQUIRY_FROM} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+    );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([department], inquiry_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total as u64))

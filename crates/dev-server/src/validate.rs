@@ -31,7 +31,10 @@ pub enum Kind {
     NonEmptyStr,
     Bool,
     Int,
-    Arr { of: &'static Kind, min: usize },
+    Arr {
+        of: &'static Kind,
+        min: usize,
+    },
     Obj(&'static Schema),
     /// Anything (an opaque JSON value).
     Any,
@@ -229,7 +232,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    static SURVEY_ITEM: Schema = Schema { fields: &[req("name", Kind::Str), req("value", Kind::Str)], additional: false };
+    static SURVEY_ITEM: Schema =
+        Schema { fields: &[req("name", Kind::Str), req("value", Kind::Str)], additional: false };
     static SURVEY_ITEM_KIND: Kind = Kind::Obj(&SURVEY_ITEM);
     static SURVEY: Schema = Schema {
         fields: &[
@@ -285,7 +289,10 @@ mod tests {
     #[test]
     fn meteor_check_messages() {
         assert_eq!(err(json!({}), &ROOM, Style::Check), "Match error: Missing key 'token'");
-        assert_eq!(err(json!({"token": "t", "foo": "1"}), &ROOM, Style::Check), "Match error: Unknown key in field foo");
+        assert_eq!(
+            err(json!({"token": "t", "foo": "1"}), &ROOM, Style::Check),
+            "Match error: Unknown key in field foo"
+        );
         assert_eq!(
             err(json!({"token": 5}), &ROOM, Style::Check),
             "Match error: Expected string, got number in field token"

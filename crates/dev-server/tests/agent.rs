@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const UNAUTHENTICATED: &str = "You must be logged in to do this.";
 const FORBIDDEN: &str = "User does not have the permissions required for this action [error-unauthorized]";

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -82,7 +82,13 @@ impl Drop for Scratch {
 }
 
 /// One HTTP/1.1 request with `Connection: close`; the status and the JSON answer.
-async fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Value>) -> (u16, Value) {
+async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     let mut req =
@@ -162,7 +168,10 @@ async fn whole_conversation_over_real_sockets() {
     assert_eq!((status, config["config"]["online"].clone()), (200, json!(true)));
 
     let (status, reg) = server
-        .post("/api/v1/livechat/visitor", json!({"visitor": {"token": token, "name": "Ada", "email": "ada@example.com"}}))
+        .post(
+            "/api/v1/livechat/visitor",
+            json!({"visitor": {"token": token, "name": "Ada", "email": "ada@example.com"}}),
+        )
         .await;
     assert_eq!(status, 200, "{reg}");
     let (status, room) = server.get(&format!("/api/v1/livechat/room?token={token}")).await;
@@ -184,7 +193,10 @@ async fn whole_conversation_over_real_sockets() {
 
     // The visitor writes; its own message comes back on the stream.
     let (status, sent) = server
-        .post("/api/v1/livechat/message", json!({"token": token, "rid": rid, "msg": "Hello, anyone?", "_id": "client-id-1"}))
+        .post(
+            "/api/v1/livechat/message",
+            json!({"token": token, "rid": rid, "msg": "Hello, anyone?", "_id": "client-id-1"}),
+        )
         .await;
     assert_eq!((status, sent["message"]["_id"].clone()), (200, json!("client-id-1")));
     let echo = stream_event(&mut visitor_ws, "stream-room-messages", &rid).await;
@@ -197,11 +209,13 @@ async fn whole_conversation_over_real_sockets() {
     let auth_token = login["data"]["authToken"].as_str().unwrap().to_owned();
     let auth = [("X-User-Id", user_id.as_str()), ("X-Auth-Token", auth_token.as_str())];
     let mut agent_ws = ddp(server.addr).await;
-    send(&mut agent_ws, json!({"msg": "method", "id": "1", "method": "login", "params": [{"resume": auth_token}]})).await;
+    send(&mut agent_ws, json!({"msg": "method", "id": "1", "method": "login", "params": [{"resume": auth_token}]}))
+        .await;
     let result = next_where(&mut agent_ws, |f| f["msg"] == "result").await;
     assert_eq!(result["result"]["id"], json!(user_id), "{result}");
     let typing_params = json!([activity, "agent", ["user-typing"], {}]);
-    send(&mut agent_ws, json!({"msg": "method", "id": "2", "method": "stream-notify-room", "params": typing_params})).await;
+    send(&mut agent_ws, json!({"msg": "method", "id": "2", "method": "stream-notify-room", "params": typing_params}))
+        .await;
     let typing = stream_event(&mut visitor_ws, "stream-notify-room", &activity).await;
     assert_eq!(typing["fields"]["args"], json!(["agent", ["user-typing"]]));
 
@@ -217,11 +231,18 @@ async fn whole_conversation_over_real_sockets() {
 
     // The visitor's typing reaches the agent, not the visitor's own socket.
     let agent_creds = json!({"useCollection": false, "args": [{}]});
-    send(&mut agent_ws, json!({"msg": "sub", "id": "a1", "name": "stream-notify-room", "params": [activity, agent_creds]}))
-        .await;
+    send(
+        &mut agent_ws,
+        json!({"msg": "sub", "id": "a1", "name": "stream-notify-room", "params": [activity, agent_creds]}),
+    )
+    .await;
     assert_eq!(next_where(&mut agent_ws, |f| f["msg"] == "ready").await["subs"], json!(["a1"]));
     let visitor_typing = json!([activity, "guest-1", ["user-typing"], {"token": token}]);
-    send(&mut visitor_ws, json!({"msg": "method", "id": "t1", "method": "stream-notify-room", "params": visitor_typing})).await;
+    send(
+        &mut visitor_ws,
+        json!({"msg": "method", "id": "t1", "method": "stream-notify-room", "params": visitor_typing}),
+    )
+    .await;
     let seen = stream_event(&mut agent_ws, "stream-notify-room", &activity).await;
     assert_eq!(seen["fields"]["args"][1], json!(["user-typing"]));
 
@@ -327,7 +348,8 @@ async fn queued_chat_taken_by_agent_and_edits_reach_the_visitor_live() {
     assert_eq!(subscribe(&mut ws, "d", "stream-notify-room", &deletions, token).await["msg"], "ready");
 
     let (_, login) = server.post("/api/v1/login", json!({"user": "agent", "password": "agent"})).await;
-    let (user_id, auth_token) = (login["data"]["userId"].as_str().unwrap(), login["data"]["authToken"].as_str().unwrap());
+    let (user_id, auth_token) =
+        (login["data"]["userId"].as_str().unwrap(), login["data"]["authToken"].as_str().unwrap());
     let auth = [("X-User-Id", user_id), ("X-Auth-Token", auth_token)];
     let (_, queue) = server.call("GET", "/api/v1/livechat/inquiries.list", &auth, None).await;
     assert_eq!(queue["total"], 1, "{queue}");
@@ -345,11 +367,19 @@ async fn queued_chat_taken_by_agent_and_edits_reach_the_visitor_live() {
     let id = sent["message"]["_id"].as_str().unwrap().to_owned();
     stream_event(&mut ws, "stream-room-messages", &rid).await;
     let (status, _) = server
-        .call("PUT", &format!("/api/v1/livechat/message/{id}"), &[], Some(json!({"token": token, "rid": rid, "msg": "fixed"})))
+        .call(
+            "PUT",
+            &format!("/api/v1/livechat/message/{id}"),
+            &[],
+            Some(json!({"token": token, "rid": rid, "msg": "fixed"})),
+        )
         .await;
     assert_eq!(status, 200);
     let edited = stream_event(&mut ws, "stream-room-messages", &rid).await;
-    assert_eq!((edited["fields"]["args"][0]["msg"].clone(), edited["fields"]["args"][0]["_id"].clone()), (json!("fixed"), json!(id)));
+    assert_eq!(
+        (edited["fields"]["args"][0]["msg"].clone(), edited["fields"]["args"][0]["_id"].clone()),
+        (json!("fixed"), json!(id))
+    );
     assert!(edited["fields"]["args"][0]["editedAt"]["$date"].is_i64());
     let (status, _) = server
         .call("DELETE", &format!("/api/v1/livechat/message/{id}"), &[], Some(json!({"token": token, "rid": rid})))

@@ -2,7 +2,7 @@
 
 mod common;
 
-use axum::http::{header, Method};
+use axum::http::{Method, header};
 use common::*;
 use serde_json::json;
 

@@ -5,7 +5,7 @@ mod common;
 
 use axum::http::Method;
 use common::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// B's credentials on room `rid`, plus the endpoint's own fields.
 fn as_b(rid: &str, extra: Value) -> Option<Vec<u8>> {

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn message(token: &str, rid: &str, msg: &str) -> Value {
     json!({"token": token, "rid": rid, "msg": msg})

@@ -44,9 +44,7 @@ impl Timestamp {
         let b = s.as_bytes();
         let num = |from: usize, len: usize| -> Option<i64> {
             let part = b.get(from..from + len)?;
-            part.iter().try_fold(0i64, |acc, &c| {
-                c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
-            })
+            part.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
         };
         let year = num(0, 4)?;
         if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
@@ -115,13 +113,7 @@ impl fmt::Display for Timestamp {
         let days = secs.div_euclid(86_400);
         let rem = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        write!(
-            f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-            rem / 3600,
-            rem % 3600 / 60,
-            rem % 60
-        )
+        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z", rem / 3600, rem % 3600 / 60, rem % 60)
     }
 }
 
@@ -182,16 +174,13 @@ impl<'de> Deserialize<'de> for Timestamp {
                 f.write_str("an ISO-8601 date string, {\"$date\": ms} or milliseconds")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
-                Timestamp::parse_iso(v)
-                    .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+                Timestamp::parse_iso(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Timestamp, E> {
                 Ok(Timestamp(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Timestamp, E> {
-                i64::try_from(v)
-                    .map(Timestamp)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+                i64::try_from(v).map(Timestamp).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Timestamp, E> {
                 if v.is_finite() && v.abs() < 9.0e15 {

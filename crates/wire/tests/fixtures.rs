@@ -9,8 +9,7 @@ use livechat_wire::inquiries::{GetInquiryResponse, InquiriesResponse, TakeInquir
 use livechat_wire::message::{EditMessage, HistoryResponse, MessageResponse, SendMessage};
 use livechat_wire::offline_message::{OfflineMessage, OfflineMessageResponse};
 use livechat_wire::room::{
-    CloseRoom, CloseRoomResponse, ForwardRoom, RoomResponse, Survey, SurveyResponse, TransferResponse,
-    TransferRoom,
+    CloseRoom, CloseRoomResponse, ForwardRoom, RoomResponse, Survey, SurveyResponse, TransferResponse, TransferRoom,
 };
 use livechat_wire::rooms::RoomsResponse;
 use livechat_wire::{Empty, Success, Timestamp};
@@ -166,10 +165,8 @@ fn inquiries() {
 #[test]
 fn every_fixture_is_covered() {
     let me = include_str!("fixtures.rs");
-    let files: BTreeSet<String> = std::fs::read_dir(DIR)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
+    let files: BTreeSet<String> =
+        std::fs::read_dir(DIR).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     assert!(files.len() >= 25, "fixtures missing: {files:?}");
     for f in files {
         assert!(me.contains(&format!("\"{f}\"")), "{f} is not decoded by any test");

@@ -3,19 +3,19 @@
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use livechat_wire::Success;
 use livechat_wire::agent::AgentInfoResponse;
 use livechat_wire::ddp::LivechatRoomEvent;
-use livechat_wire::Success;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ok, AuthUser, Body, Params};
+use crate::extract::{AuthUser, Body, Params, ok};
 use crate::hub::Event;
 use crate::routes::room::{guest, guest_room};
 use crate::store;
-use crate::validate::{opt, Kind, Schema, Style};
-use crate::AppState;
+use crate::validate::{Kind, Schema, Style, opt};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -12,13 +12,13 @@ use rusqlite::params;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ok, AuthUser, Body, Params, RawBody};
+use crate::extract::{AuthUser, Body, Params, RawBody, ok};
 use crate::ids;
 use crate::routes::agent::status_events;
 use crate::store::{self, User};
-use crate::validate::{opt, req, Kind, Schema, Style};
-use crate::AppState;
+use crate::validate::{Kind, Schema, Style, opt, req};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -41,7 +41,8 @@ fn me_of(user: &User) -> Me {
 
 /// Rocket.Chat answers every failed login alike, so nobody learns which usernames exist.
 fn unauthorized() -> Response {
-    let body = serde_json::json!({"success": false, "error": "Unauthorized", "status": "error", "message": "Unauthorized"});
+    let body =
+        serde_json::json!({"success": false, "error": "Unauthorized", "status": "error", "message": "Unauthorized"});
     (StatusCode::UNAUTHORIZED, Json(body)).into_response()
 }
 
@@ -70,13 +71,17 @@ async fn login(State(state): State<AppState>, RawBody(body): RawBody) -> Respons
     ok(LoginResponse { status: "success".into(), data }).into_response()
 }
 
-async fn logout(State(state): State<AppState>, user: AuthUser, headers: axum::http::HeaderMap) -> ApiResult<Json<LogoutResponse>> {
+async fn logout(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<Json<LogoutResponse>> {
     if let Some(token) = headers.get(livechat_wire::auth::AUTH_TOKEN_HEADER).and_then(|v| v.to_str().ok()) {
         let hashed = ids::sha256_hex(&[token.as_bytes()]);
-        state.db.conn().execute(
-            "DELETE FROM login_tokens WHERE hashed_token = ?1 AND user_id = ?2",
-            params![hashed, user.0.id],
-        )?;
+        state
+            .db
+            .conn()
+            .execute("DELETE FROM login_tokens WHERE hashed_token = ?1 AND user_id = ?2", params![hashed, user.0.id])?;
     }
     Ok(Json(LogoutResponse {
         status: "success".into(),
@@ -106,7 +111,10 @@ async fn set_status(
     Body(q): Body<SetStatus>,
 ) -> ApiResult<Json<Success<Empty>>> {
     if !["online", "away", "busy", "offline"].contains(&q.status.as_str()) {
-        return Err(ApiError::meteor("error-invalid-status", "Valid status types include online, away, offline, and busy."));
+        return Err(ApiError::meteor(
+            "error-invalid-status",
+            "Valid status types include online, away, offline, and busy.",
+        ));
     }
     state.db.conn().execute("UPDATE users SET status = ?2 WHERE id = ?1", params![user.0.id, q.status])?;
     if state.config.show_agent_info {

@@ -3,25 +3,23 @@
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
-use livechat_wire::message::{ChatSendMessage, MessageResponse};
 use livechat_wire::Success;
+use livechat_wire::message::{ChatSendMessage, MessageResponse};
 
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ok, AuthUser, Body, Params};
+use crate::extract::{AuthUser, Body, Params, ok};
 use crate::hub::Event;
 use crate::routes::message::check_length;
 use crate::store::{self, NewMessage};
-use crate::validate::{opt, req, Kind, Schema, Style};
-use crate::AppState;
+use crate::validate::{Kind, Schema, Style, opt, req};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/chat.sendMessage", post(send))
 }
 
-static OUTGOING: Schema = Schema {
-    fields: &[opt("_id", Kind::NonEmptyStr), opt("rid", Kind::Str), opt("msg", Kind::Str)],
-    additional: true,
-};
+static OUTGOING: Schema =
+    Schema { fields: &[opt("_id", Kind::NonEmptyStr), opt("rid", Kind::Str), opt("msg", Kind::Str)], additional: true };
 
 impl Params for ChatSendMessage {
     const SCHEMA: &'static Schema =
@@ -50,7 +48,13 @@ async fn send(
         }
         check_length(&state.config, &out.msg)?;
         let now = state.clock.now();
-        let new = NewMessage { id: out.id, rid: room.id.clone(), msg: out.msg, u: user.0.user_ref(), ..NewMessage::default() };
+        let new = NewMessage {
+            id: out.id,
+            rid: room.id.clone(),
+            msg: out.msg,
+            u: user.0.user_ref(),
+            ..NewMessage::default()
+        };
         // Rocket.Chat's sendMessage returns nothing for a known `_id`; chat.sendMessage then
         // fails reading a property of `undefined`.
         let message = store::insert_message(&conn, now, new)?

@@ -4,15 +4,15 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use livechat_wire::Success;
 use livechat_wire::config::{Config, ConfigQuery, ConfigResponse, Settings, SurveyConfig, TextLimit};
 use livechat_wire::room::Room;
-use livechat_wire::Success;
 
-use crate::error::ApiResult;
-use crate::extract::{ok, Params, Query};
-use crate::store;
-use crate::validate::{opt, Kind, Schema, Style};
 use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{Params, Query, ok};
+use crate::store;
+use crate::validate::{Kind, Schema, Style, opt};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/livechat/config", get(config))
@@ -26,7 +26,10 @@ impl Params for ConfigQuery {
     const STYLE: Style = Style::Typed;
 }
 
-async fn config(State(state): State<AppState>, Query(q): Query<ConfigQuery>) -> ApiResult<Json<Success<ConfigResponse>>> {
+async fn config(
+    State(state): State<AppState>,
+    Query(q): Query<ConfigQuery>,
+) -> ApiResult<Json<Success<ConfigResponse>>> {
     let c = &state.config;
     let conn = state.db.conn();
     let department = match q.department.as_deref() {

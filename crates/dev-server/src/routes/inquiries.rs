@@ -7,12 +7,12 @@ use livechat_wire::inquiries::{GetInquiryQuery, GetInquiryResponse, InquiriesRes
 use livechat_wire::{Empty, Page, Success};
 use serde::Deserialize;
 
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ok, AuthUser, Body, Params, Query};
+use crate::extract::{AuthUser, Body, Params, Query, ok};
 use crate::routes::rooms::{pagination, sort_clause};
 use crate::store;
-use crate::validate::{opt, req, Kind, Schema, Style};
-use crate::AppState;
+use crate::validate::{Kind, Schema, Style, opt, req};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -31,7 +31,12 @@ struct ListParams {
 
 impl Params for ListParams {
     const SCHEMA: &'static Schema = &Schema {
-        fields: &[opt("department", Kind::Str), opt("count", Kind::Int), opt("offset", Kind::Int), opt("sort", Kind::Str)],
+        fields: &[
+            opt("department", Kind::Str),
+            opt("count", Kind::Int),
+            opt("offset", Kind::Int),
+            opt("sort", Kind::Str),
+        ],
         additional: false,
     };
     const STYLE: Style = Style::Legacy;
@@ -72,14 +77,18 @@ async fn list(
 }
 
 /// Assigns the inquiry's room to the caller (or to `userId`).
-async fn take(State(state): State<AppState>, user: AuthUser, Body(q): Body<TakeInquiry>) -> ApiResult<Json<Success<Empty>>> {
+async fn take(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Body(q): Body<TakeInquiry>,
+) -> ApiResult<Json<Success<Empty>>> {
     user.require("view-l-room")?;
     let events = {
         let conn = state.db.conn();
         let agent = match q.user_id.as_deref() {
-            Some(id) if id != user.0.id => {
-                store::user_by_id(&conn, id)?.filter(store::User::is_agent).ok_or_else(|| ApiError::plain("The user is invalid"))?
-            }
+            Some(id) if id != user.0.id => store::user_by_id(&conn, id)?
+                .filter(store::User::is_agent)
+                .ok_or_else(|| ApiError::plain("The user is invalid"))?,
             _ => user.0.clone(),
         };
         let inquiry = store::inquiry_where(&conn, "i.id = ?1", [&q.inquiry_id])?

@@ -7,17 +7,17 @@ use livechat_wire::message::{
     DeleteMessage, EditMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, SendMessage,
 };
 use livechat_wire::{Success, Timestamp, UserRef};
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
+use crate::AppState;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ok, Body, Params, Query};
+use crate::extract::{Body, Params, Query, ok};
 use crate::hub::Event;
 use crate::routes::room::{guest, guest_room};
 use crate::store::{self, NewMessage};
-use crate::validate::{opt, req, Kind, Schema, Style};
-use crate::AppState;
+use crate::validate::{Kind, Schema, Style, opt, req};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,7 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/livechat/messages.history/{rid}", get(history))
 }
 
-static AGENT_REF: Schema = Schema { fields: &[req("agentId", Kind::Str), req("username", Kind::Str)], additional: false };
+static AGENT_REF: Schema =
+    Schema { fields: &[req("agentId", Kind::Str), req("username", Kind::Str)], additional: false };
 
 impl Params for SendMessage {
     const SCHEMA: &'static Schema = &Schema {
@@ -72,7 +73,8 @@ struct GetMessageQuery {
 }
 
 impl Params for GetMessageQuery {
-    const SCHEMA: &'static Schema = &Schema { fields: &[req("token", Kind::Str), req("rid", Kind::Str)], additional: false };
+    const SCHEMA: &'static Schema =
+        &Schema { fields: &[req("token", Kind::Str), req("rid", Kind::Str)], additional: false };
     const STYLE: Style = Style::Legacy;
 }
 
@@ -154,7 +156,10 @@ fn own_message(conn: &Connection, id: &str, token: &str, rid: &str) -> ApiResult
     let visitor = guest(conn, token)?;
     guest_room(conn, rid, token)?;
     let message = store::message_by_id(conn, id)?.ok_or_else(|| ApiError::plain("invalid-message"))?;
-    if message.rid != rid || message.u.as_ref().map(|u| u.id.as_str()) != Some(visitor.id.as_str()) || message.is_system() {
+    if message.rid != rid
+        || message.u.as_ref().map(|u| u.id.as_str()) != Some(visitor.id.as_str())
+        || message.is_system()
+    {
         return Err(ApiError::plain("error-action-not-allowed"));
     }
     Ok((message, store::visitor_ref(&visitor)))

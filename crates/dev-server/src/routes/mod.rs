@@ -11,11 +11,11 @@ pub mod room;
 pub mod rooms;
 pub mod visitor;
 
-use axum::response::Html;
 use axum::Router;
+use axum::response::Html;
 
-use crate::error::ApiError;
 use crate::AppState;
+use crate::error::ApiError;
 
 pub fn router(config: &crate::config::ServerConfig) -> Router<AppState> {
     Router::new()

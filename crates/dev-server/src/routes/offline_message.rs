@@ -9,17 +9,15 @@ use livechat_wire::{Success, Timestamp};
 use rusqlite::params;
 use serde::Serialize;
 
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ok, AuthUser, Body, ClientIp, Params};
+use crate::extract::{AuthUser, Body, ClientIp, Params, ok};
 use crate::routes::is_email;
 use crate::store;
-use crate::validate::{opt, req, Kind, Schema, Style};
-use crate::AppState;
+use crate::validate::{Kind, Schema, Style, opt, req};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/livechat/offline.message", post(send))
-        .route("/livechat/offline.messages", get(list))
+    Router::new().route("/livechat/offline.message", post(send)).route("/livechat/offline.messages", get(list))
 }
 
 impl Params for OfflineMessage {
@@ -48,7 +46,11 @@ async fn send(
 ) -> ApiResult<Json<Success<OfflineMessageResponse>>> {
     state.rate_limit("POST livechat/offline.message", ip, 1, 5_000)?;
     let email = q.email.trim().to_lowercase();
-    if !state.config.display_offline_form || !is_email(&email) || q.message.trim().is_empty() || q.name.trim().is_empty() {
+    if !state.config.display_offline_form
+        || !is_email(&email)
+        || q.message.trim().is_empty()
+        || q.name.trim().is_empty()
+    {
         return Err(failure());
     }
     let conn = state.db.conn();

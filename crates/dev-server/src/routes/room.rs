@@ -8,17 +8,17 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use livechat_wire::message::DepartmentName;
 use livechat_wire::room::{
-    survey, CloseRoom, CloseRoomByUser, CloseRoomResponse, ForwardRoom, Room, RoomQuery, RoomResponse, Survey,
-    SurveyResponse, TransferResponse, TransferRoom,
+    CloseRoom, CloseRoomByUser, CloseRoomResponse, ForwardRoom, Room, RoomQuery, RoomResponse, Survey, SurveyResponse,
+    TransferResponse, TransferRoom, survey,
 };
 use livechat_wire::{Empty, Success};
 use rusqlite::Connection;
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ok, AuthUser, Body, ClientIp, Params, Query};
-use crate::store;
-use crate::validate::{opt, req, Kind, Schema, Style};
 use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AuthUser, Body, ClientIp, Params, Query, ok};
+use crate::store;
+use crate::validate::{Kind, Schema, Style, opt, req};
 
 pub fn router(api_version: u8) -> Router<AppState> {
     let router = Router::new()
@@ -28,21 +28,20 @@ pub fn router(api_version: u8) -> Router<AppState> {
         .route("/livechat/room.transfer", post(transfer_7x))
         .route("/livechat/room.forward", post(forward))
         .route("/livechat/room.closeByUser", post(close_by_user));
-    if api_version >= 8 {
-        router.route("/livechat/visitor/department.transfer", post(transfer))
-    } else {
-        router
-    }
+    if api_version >= 8 { router.route("/livechat/visitor/department.transfer", post(transfer)) } else { router }
 }
 
 impl Params for RoomQuery {
-    const SCHEMA: &'static Schema =
-        &Schema { fields: &[req("token", Kind::Str), opt("rid", Kind::Str), opt("agentId", Kind::Str)], additional: false };
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[req("token", Kind::Str), opt("rid", Kind::Str), opt("agentId", Kind::Str)],
+        additional: false,
+    };
     const STYLE: Style = Style::Check;
 }
 
 impl Params for CloseRoom {
-    const SCHEMA: &'static Schema = &Schema { fields: &[req("token", Kind::Str), req("rid", Kind::Str)], additional: false };
+    const SCHEMA: &'static Schema =
+        &Schema { fields: &[req("token", Kind::Str), req("rid", Kind::Str)], additional: false };
     const STYLE: Style = Style::Legacy;
 }
 
@@ -199,11 +198,13 @@ fn transfer_room(state: &AppState, q: &TransferRoom) -> ApiResult<Room> {
     let events = {
         let conn = state.db.conn();
         let visitor = guest(&conn, &q.token)?;
-        let room = store::room_for_token(&conn, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        let room =
+            store::room_for_token(&conn, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
         if !room.is_open() {
             return Err(ApiError::plain("This_conversation_is_already_closed"));
         }
-        let dept = store::department(&conn, &q.department)?.ok_or_else(|| ApiError::plain("error-invalid-department"))?;
+        let dept =
+            store::department(&conn, &q.department)?.ok_or_else(|| ApiError::plain("error-invalid-department"))?;
         let dept = DepartmentName { id: dept.id, name: dept.name };
         state.routing().transfer_to_department(&conn, &room, &dept, store::visitor_ref(&visitor), None)?
     };
@@ -262,12 +263,15 @@ async fn forward(
                 state.routing().forward_to_agent(&conn, &room, &agent, by, q.comment)?
             }
             (None, Some(dept)) => {
-                let dept = store::department(&conn, dept)?
-                    .ok_or_else(|| ApiError::meteor("error-invalid-department", "The provided department is invalid"))?;
+                let dept = store::department(&conn, dept)?.ok_or_else(|| {
+                    ApiError::meteor("error-invalid-department", "The provided department is invalid")
+                })?;
                 let dept = DepartmentName { id: dept.id, name: dept.name };
                 state.routing().transfer_to_department(&conn, &room, &dept, by, q.comment)?
             }
-            (None, None) => return Err(ApiError::invalid_params("must have required property 'userId' or 'departmentId'")),
+            (None, None) => {
+                return Err(ApiError::invalid_params("must have required property 'userId' or 'departmentId'"));
+            }
         }
     };
     state.hub.emit(events);

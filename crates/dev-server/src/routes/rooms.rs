@@ -8,11 +8,11 @@ use livechat_wire::{Page, Success, Timestamp};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ok, AuthUser, Params, Query};
-use crate::store;
-use crate::validate::{opt, Kind, Schema, Style};
 use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{AuthUser, Params, Query, ok};
+use crate::store;
+use crate::validate::{Kind, Schema, Style, opt};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/livechat/rooms", get(list))
@@ -160,7 +160,11 @@ async fn list(
         filter.push(sql.replace('?', &format!("?{}", args.len())));
     };
     if !q.agents.is_empty() {
-        push(&mut filter, "r.served_by_id IN (SELECT value FROM json_each(?))", Box::new(serde_json::to_string(&q.agents)?));
+        push(
+            &mut filter,
+            "r.served_by_id IN (SELECT value FROM json_each(?))",
+            Box::new(serde_json::to_string(&q.agents)?),
+        );
     }
     if let Some(name) = q.room_name.as_deref().filter(|n| !n.is_empty()) {
         match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
@@ -174,7 +178,11 @@ async fn list(
             Value::String(s) => vec![s.clone()],
             _ => return Err(ApiError::invalid_params("must be string")),
         };
-        push(&mut filter, "r.department_id IN (SELECT value FROM json_each(?))", Box::new(serde_json::to_string(&ids)?));
+        push(
+            &mut filter,
+            "r.department_id IN (SELECT value FROM json_each(?))",
+            Box::new(serde_json::to_string(&ids)?),
+        );
     }
     match q.open.as_ref().map(truthy) {
         Some(true) => filter.push("r.open = 1 AND r.served_by_id IS NOT NULL".into()),

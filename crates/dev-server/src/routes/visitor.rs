@@ -3,21 +3,19 @@
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use livechat_wire::visitor::{RegisterVisitor, Visitor, VisitorResponse};
 use livechat_wire::Success;
+use livechat_wire::visitor::{RegisterVisitor, Visitor, VisitorResponse};
 use rusqlite::params;
 
+use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ok, Body, ClientIp, Params};
+use crate::extract::{Body, ClientIp, Params, ok};
 use crate::routes::is_email;
 use crate::store;
-use crate::validate::{opt, req, Kind, Schema, Style};
-use crate::AppState;
+use crate::validate::{Kind, Schema, Style, opt, req};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/livechat/visitor", post(register))
-        .route("/livechat/visitor/{token}", get(get_visitor))
+    Router::new().route("/livechat/visitor", post(register)).route("/livechat/visitor/{token}", get(get_visitor))
 }
 
 static CUSTOM_FIELD: Schema = Schema {
@@ -41,8 +39,7 @@ static NEW_VISITOR: Schema = Schema {
 };
 
 impl Params for RegisterVisitor {
-    const SCHEMA: &'static Schema =
-        &Schema { fields: &[req("visitor", Kind::Obj(&NEW_VISITOR))], additional: true };
+    const SCHEMA: &'static Schema = &Schema { fields: &[req("visitor", Kind::Obj(&NEW_VISITOR))], additional: true };
     const STYLE: Style = Style::Typed;
 }
 
@@ -119,7 +116,8 @@ async fn register(
         params![id, keep_token, name, email, phone, department, now.0],
     )?;
     if !new.custom_fields.is_empty() {
-        let visitor = store::visitor_by(&conn, "id", &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+        let visitor =
+            store::visitor_by(&conn, "id", &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
         let mut data = visitor.livechat_data;
         for field in new.custom_fields {
             if field.overwrite || !data.contains_key(&field.key) {

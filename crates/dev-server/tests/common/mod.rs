@@ -5,14 +5,14 @@
 
 #![allow(dead_code)]
 
+use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use axum::Router;
 use http_body_util::BodyExt;
 pub use livechat_dev_server::config::ServerConfig;
 use livechat_dev_server::config::{AgentConfig, Routing};
-use livechat_dev_server::{app, AppState};
-use serde_json::{json, Value};
+use livechat_dev_server::{AppState, app};
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 /// Status and JSON body of one answer (`Value::Null` when the body is not JSON).

@@ -19,9 +19,10 @@ pub type ConnId = u64;
 
 /// Something subscribers of a stream must hear about.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // Events live only from a handler's end to `emit`.
 pub enum Event {
     /// A message was inserted or updated: `stream-room-messages`, event `<rid>`.
-    Message(Message),
+    Message(Box<Message>),
     /// A message was deleted: `stream-notify-room`, event `<rid>/deleteMessage`.
     Deleted { rid: String, id: String },
     /// Agent, queue or visitor news: `stream-livechat-room`, event `<rid>`.
@@ -34,9 +35,12 @@ struct Subscriber {
     tx: UnboundedSender<String>,
 }
 
+/// Subscribers by (stream, event name).
+type Subscriptions = HashMap<(String, String), Vec<Subscriber>>;
+
 #[derive(Clone, Default)]
 pub struct Hub {
-    subs: Arc<Mutex<HashMap<(String, String), Vec<Subscriber>>>>,
+    subs: Arc<Mutex<Subscriptions>>,
     next_conn: Arc<AtomicU64>,
 }
 
@@ -46,7 +50,7 @@ impl Hub {
         self.next_conn.fetch_add(1, Ordering::Relaxed) + 1
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Vec<Subscriber>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Subscriptions> {
         self.subs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -149,7 +153,7 @@ mod tests {
             ts: Some(Timestamp(5)),
             ..Default::default()
         };
-        hub.emit([Event::Message(m)]);
+        hub.emit([Event::Message(Box::new(m))]);
         let frame: Value = serde_json::from_str(&rx_a.try_recv().unwrap()).unwrap();
         assert_eq!(frame["msg"], "changed");
         assert_eq!(frame["collection"], "stream-room-messages");

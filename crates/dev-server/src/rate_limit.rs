@@ -6,10 +6,13 @@ use std::sync::Mutex;
 
 use crate::error::{ApiError, ApiResult};
 
+/// (route, caller) → (window start in ms, calls in the window).
+type Windows = HashMap<(&'static str, Option<IpAddr>), (i64, u32)>;
+
 /// Fixed windows per (route, IP), like Rocket.Chat's `RateLimiter` rules.
 #[derive(Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<(&'static str, Option<IpAddr>), (i64, u32)>>,
+    windows: Mutex<Windows>,
 }
 
 impl RateLimiter {

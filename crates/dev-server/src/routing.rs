@@ -27,7 +27,7 @@ impl Ctx<'_> {
     fn system(&self, conn: &Connection, new: NewMessage) -> ApiResult<Event> {
         let message = store::insert_message(conn, self.clock.now(), NewMessage { groupable: Some(false), ..new })?
             .ok_or_else(|| ApiError::Internal("system message id collided".into()))?;
-        Ok(Event::Message(message))
+        Ok(Event::Message(Box::new(message)))
     }
 
     /// The `livechat_transfer_history` message for a transfer made by `by`.
@@ -93,10 +93,10 @@ impl Ctx<'_> {
                 ..NewMessage::default()
             },
         )?];
-        if self.config.routing == Routing::Auto {
-            if let Some(agent) = candidates.first() {
-                events.extend(self.assign(conn, &rid, agent)?);
-            }
+        if self.config.routing == Routing::Auto
+            && let Some(agent) = candidates.first()
+        {
+            events.extend(self.assign(conn, &rid, agent)?);
         }
         let room = store::room_by_id(conn, &rid)?.ok_or_else(|| ApiError::Internal("room vanished".into()))?;
         Ok((room, events))

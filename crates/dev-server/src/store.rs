@@ -148,10 +148,10 @@ fn rooms_where(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> 
 fn with_last_message(conn: &Connection, mut room: Room, last: Option<String>) -> ApiResult<Room> {
     if let Some(id) = last {
         room.last_message = message_by_id(conn, &id)?.map(Box::new);
-        if let (Some(v), Some(m)) = (room.v.as_mut(), room.last_message.as_ref()) {
-            if m.token.is_some() {
-                v.last_message_ts = m.ts;
-            }
+        if let (Some(v), Some(m)) = (room.v.as_mut(), room.last_message.as_ref())
+            && m.token.is_some()
+        {
+            v.last_message_ts = m.ts;
         }
     }
     Ok(room)

@@ -199,10 +199,10 @@ fn check_object(map: &mut Map<String, Value>, schema: &Schema, style: Style, pat
     let join = |name: &str| if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
     if style == Style::Check {
         // Meteor reports unknown keys before missing ones, in key order.
-        if !schema.additional {
-            if let Some(key) = map.keys().find(|k| !schema.fields.iter().any(|f| f.name == k.as_str())) {
-                return Err(Failure { ajv: String::new(), check: format!("Unknown key{}", in_field(&join(key))) });
-            }
+        if !schema.additional
+            && let Some(key) = map.keys().find(|k| !schema.fields.iter().any(|f| f.name == k.as_str()))
+        {
+            return Err(Failure { ajv: String::new(), check: format!("Unknown key{}", in_field(&join(key))) });
         }
     }
     for field in schema.fields.iter().filter(|f| f.required) {

@@ -62,6 +62,6 @@ async fn send(
         conn.execute("UPDATE rooms SET waiting_response = 0 WHERE id = ?1", [&room.id])?;
         message
     };
-    state.hub.emit([Event::Message(message.clone())]);
+    state.hub.emit([Event::Message(Box::new(message.clone()))]);
     Ok(ok(MessageResponse { message }))
 }

@@ -61,23 +61,23 @@ async fn config(
         room: None,
         agent: None,
     };
-    if let Some(token) = q.token.as_deref() {
-        if let Some(guest) = store::visitor_by_token(&conn, token)? {
-            config.guest = Some(guest);
-            if let Some(room) = store::open_room_for_token(&conn, token)? {
-                if let Some(served) = &room.served_by {
-                    if let Some(agent) = store::user_by_id(&conn, &served.id)? {
-                        config.agent = Some(store::agent_public(c, &agent));
-                    }
-                }
-                config.room = Some(Room {
-                    id: room.id,
-                    department_id: room.department_id,
-                    served_by: room.served_by,
-                    open: room.open,
-                    ..Room::default()
-                });
+    if let Some(token) = q.token.as_deref()
+        && let Some(guest) = store::visitor_by_token(&conn, token)?
+    {
+        config.guest = Some(guest);
+        if let Some(room) = store::open_room_for_token(&conn, token)? {
+            if let Some(served) = &room.served_by
+                && let Some(agent) = store::user_by_id(&conn, &served.id)?
+            {
+                config.agent = Some(store::agent_public(c, &agent));
             }
+            config.room = Some(Room {
+                id: room.id,
+                department_id: room.department_id,
+                served_by: room.served_by,
+                open: room.open,
+                ..Room::default()
+            });
         }
     }
     Ok(ok(ConfigResponse { config }))

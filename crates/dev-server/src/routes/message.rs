@@ -147,7 +147,7 @@ async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiR
         after_visitor_message(&conn, &room.id, &text, now.0)?;
         message
     };
-    state.hub.emit([Event::Message(message.clone())]);
+    state.hub.emit([Event::Message(Box::new(message.clone()))]);
     Ok(ok(MessageResponse { message }))
 }
 
@@ -196,7 +196,7 @@ async fn edit(
         )?;
         store::message_by_id(&conn, &id)?.ok_or_else(|| ApiError::plain("invalid-message"))?
     };
-    state.hub.emit([Event::Message(message.clone())]);
+    state.hub.emit([Event::Message(Box::new(message.clone()))]);
     Ok(ok(MessageResponse { message }))
 }
 

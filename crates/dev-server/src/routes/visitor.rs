@@ -56,10 +56,10 @@ async fn register(
         return Err(ApiError::meteor("error-invalid-token", "Token cannot be empty"));
     }
     let email = new.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
-    if let Some(email) = &email {
-        if !is_email(email) {
-            return Err(ApiError::meteor("error-invalid-email", format!("Invalid email {email}")));
-        }
+    if let Some(email) = &email
+        && !is_email(email)
+    {
+        return Err(ApiError::meteor("error-invalid-email", format!("Invalid email {email}")));
     }
     let phone = new.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let name = new.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
@@ -76,18 +76,18 @@ async fn register(
 
     let mut existing = store::visitor_by_token(&conn, token)?;
     let mut keep_token = token.to_owned();
-    if existing.is_none() {
-        if let Some(phone) = phone {
-            existing = store::visitor_by(&conn, "phone", phone)?;
-            if let Some(v) = &existing {
-                keep_token = v.token.clone();
-            }
+    if existing.is_none()
+        && let Some(phone) = phone
+    {
+        existing = store::visitor_by(&conn, "phone", phone)?;
+        if let Some(v) = &existing {
+            keep_token = v.token.clone();
         }
     }
-    if existing.is_none() {
-        if let Some(email) = &email {
-            existing = store::visitor_by(&conn, "email", email)?;
-        }
+    if existing.is_none()
+        && let Some(email) = &email
+    {
+        existing = store::visitor_by(&conn, "email", email)?;
     }
     let id = match existing {
         Some(v) => v.id,

@@ -1,0 +1,138 @@
+//! Message text as the widget shows it: plain text (never HTML from the server), line breaks
+//! kept, and web addresses made into links that cannot run script.
+
+/// A piece of a message's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment<'a> {
+    Text(&'a str),
+    /// A link: the address to open (`http`, `https` or `mailto` only) and the text shown.
+    Link {
+        href: String,
+        text: &'a str,
+    },
+    LineBreak,
+}
+
+/// Characters that commonly end a sentence right after an address and are not part of it.
+const TRAILING: &[char] = &['.', ',', ';', ':', '!', '?', ')', ']', '}', '\'', '"', '>'];
+
+/// Splits `text` into plain text, links and line breaks.
+pub fn segments(text: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push(Segment::LineBreak);
+        }
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let mut rest = line;
+        let mut offset = 0;
+        while let Some((start, end, href)) = next_link(&line[offset..]) {
+            let (start, end) = (offset + start, offset + end);
+            if start > line.len() - rest.len() {
+                out.push(Segment::Text(&line[line.len() - rest.len()..start]));
+            }
+            out.push(Segment::Link { href, text: &line[start..end] });
+            rest = &line[end..];
+            offset = end;
+        }
+        if !rest.is_empty() {
+            out.push(Segment::Text(rest));
+        }
+    }
+    out
+}
+
+/// The next link in `s`: byte range and target.
+fn next_link(s: &str) -> Option<(usize, usize, String)> {
+    let mut search = 0;
+    loop {
+        let found = [("https://", ""), ("http://", ""), ("www.", "https://"), ("mailto:", "")]
+            .iter()
+            .filter_map(|(prefix, scheme)| {
+                s[search..].to_ascii_lowercase().find(prefix).map(|i| (search + i, *prefix, *scheme))
+            })
+            .min_by_key(|(i, ..)| *i);
+        let (start, prefix, scheme) = found?;
+        // A link starts a word: `xhttp://` or `foo.www.bar` is not one.
+        let starts_word = s[..start].chars().next_back().is_none_or(|c| c.is_whitespace() || "([{<\"'".contains(c));
+        // Characters that cannot stand unescaped in an address end it.
+        let end =
+            start + s[start..].find(|c: char| c.is_whitespace() || "<>\"`".contains(c)).unwrap_or(s.len() - start);
+        let body_start = start + prefix.len();
+        let mut end_trimmed = end;
+        while end_trimmed > body_start && s[..end_trimmed].ends_with(TRAILING) {
+            // Keep a closing bracket that has its opening one inside the address.
+            let last = s[..end_trimmed].chars().next_back().unwrap_or(' ');
+            let inner = &s[start..end_trimmed];
+            let balanced = match last {
+                ')' => inner.matches('(').count() >= inner.matches(')').count(),
+                _ => false,
+            };
+            if balanced {
+                break;
+            }
+            end_trimmed -= last.len_utf8();
+        }
+        let has_body = end_trimmed > body_start;
+        if starts_word && has_body && (prefix != "www." || s[body_start..end_trimmed].contains('.')) {
+            let href = format!("{scheme}{}", &s[start..end_trimmed]);
+            return Some((start, end_trimmed, href));
+        }
+        search = start + prefix.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Segment::*;
+
+    fn link(href: &str, text: &'static str) -> Segment<'static> {
+        Link { href: href.into(), text }
+    }
+
+    #[test]
+    fn plain_text_and_line_breaks() {
+        assert_eq!(segments("hello"), [Text("hello")]);
+        assert_eq!(segments("a\nb\r\n\nc"), [Text("a"), LineBreak, Text("b"), LineBreak, LineBreak, Text("c")]);
+        assert_eq!(segments(""), []);
+        assert_eq!(segments("<b>not html</b>"), [Text("<b>not html</b>")]);
+    }
+
+    #[test]
+    fn links() {
+        assert_eq!(
+            segments("see https://example.com/a?b=1, then"),
+            [Text("see "), link("https://example.com/a?b=1", "https://example.com/a?b=1"), Text(", then")]
+        );
+        assert_eq!(segments("www.example.org."), [link("https://www.example.org", "www.example.org"), Text(".")]);
+        assert_eq!(
+            segments("(http://x.test/wiki/A_(b)) ok"),
+            [Text("("), link("http://x.test/wiki/A_(b)", "http://x.test/wiki/A_(b)"), Text(") ok")]
+        );
+        assert_eq!(segments("mailto:ada@example.com"), [link("mailto:ada@example.com", "mailto:ada@example.com")]);
+        assert_eq!(
+            segments("two: http://a.test and HTTPS://B.test"),
+            [
+                Text("two: "),
+                link("http://a.test", "http://a.test"),
+                Text(" and "),
+                link("HTTPS://B.test", "HTTPS://B.test")
+            ]
+        );
+        assert_eq!(segments("é https://ü.test/ö"), [Text("é "), link("https://ü.test/ö", "https://ü.test/ö")]);
+    }
+
+    #[test]
+    fn nothing_that_could_run_script() {
+        assert_eq!(segments("javascript:alert(1)"), [Text("javascript:alert(1)")]);
+        assert_eq!(segments("xhttp://a.test"), [Text("xhttp://a.test")]);
+        assert_eq!(segments("http:// nothing"), [Text("http:// nothing")]);
+        assert_eq!(segments("www. and www"), [Text("www. and www")]);
+        for s in segments("https://a.test/\"onmouseover=alert(1) <script>") {
+            if let Link { href, .. } = s {
+                assert!(!href.contains('"') && !href.contains('<'), "{href}");
+            }
+        }
+    }
+}

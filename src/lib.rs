@@ -2,12 +2,14 @@
 //!
 //! * [`api`]: a typed client for the Livechat REST API (visitor and agent sides).
 //! * [`storage`]: the visitor's token and room id, kept in `localStorage` (or memory).
+//! * [`i18n`]: the widget's words in six languages.
 //! * [`session`]: the conversation as data (ordering, merging, grouping) and message text.
 //!
 //! The wire types it speaks live in [`wire`] (the `livechat-wire` crate), shared with the
 //! development server.
 
 pub mod api;
+pub mod i18n;
 mod json;
 pub mod session;
 pub mod storage;

@@ -4,7 +4,7 @@ use super::Key;
 
 pub(super) fn text(key: Key) -> &'static str {
     use Key::*;
-    let text = match key {
+    match key {
         OpenChat => "Open chat",
         CloseChat => "Close chat",
         UnreadMessages => "{count} unread messages",
@@ -79,6 +79,5 @@ pub(super) fn text(key: Key) -> &'static str {
         NewChat => "Start a new chat",
         Agent => "Agent",
         You => "You",
-    };
-    text
+    }
 }

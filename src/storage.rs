@@ -45,8 +45,10 @@ pub const ROOM_ID: &str = "rid";
 
 pub struct TokenStore {
     prefix: String,
-    storage: RefCell<Option<Storage>>,
-    /// Why storage is not used, when it is not.
+    /// `localStorage`, when the page can reach it at all (kept even when writes fail, so that
+    /// values stored earlier can still be read and removed).
+    storage: Option<Storage>,
+    /// Why values are not written to storage, when they are not.
     blocked: RefCell<Option<String>>,
     awaiting_consent: Cell<bool>,
     /// Values not in storage: all of them when blocked, pending ones before consent.
@@ -54,9 +56,13 @@ pub struct TokenStore {
     memory: RefCell<BTreeMap<String, Option<String>>>,
 }
 
-/// The storage key prefix for a server: `rc-livechat:<origin and path, lower-case host>:`.
+/// The storage key prefix for a server: `rc-livechat:<scheme>://<host><path>#`, lower-case scheme
+/// and host, no trailing `/`. It ends with `#`, which a server address (its fragment dropped)
+/// cannot contain, so one server's prefix is never the start of another's (`http://h` and
+/// `http://h:3000` stay apart).
 pub fn key_prefix(server_url: &str) -> String {
-    let url = server_url.trim().trim_end_matches('/');
+    let url = server_url.trim();
+    let url = url.split('#').next().unwrap_or(url).trim_end_matches('/');
     let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
     let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
     let mut prefix = format!("rc-livechat:{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
@@ -64,7 +70,7 @@ pub fn key_prefix(server_url: &str) -> String {
         prefix.push('/');
         prefix.push_str(path);
     }
-    prefix.push(':');
+    prefix.push('#');
     prefix
 }
 
@@ -99,23 +105,18 @@ pub fn new_token() -> String {
 impl TokenStore {
     /// The store for the widget of the server at `server_url`.
     pub fn open(server_url: &str, options: StoreOptions) -> TokenStore {
-        let (storage, blocked) = match local_storage(!options.require_consent) {
-            Ok(s) => (Some(s), None),
-            Err(why) => {
-                web_sys::console::warn_1(
-                    &format!("Livechat: storage is blocked ({why}); the conversation is kept for this page only")
-                        .into(),
-                );
-                (None, Some(why))
-            }
-        };
-        TokenStore {
+        let store = TokenStore {
             prefix: key_prefix(server_url),
-            storage: RefCell::new(storage),
-            blocked: RefCell::new(blocked),
+            storage: local_storage(false).ok(),
+            blocked: RefCell::new(None),
             awaiting_consent: Cell::new(options.require_consent),
             memory: RefCell::new(BTreeMap::new()),
+        };
+        // Before consent nothing may be written, not even the probe; it runs at consent.
+        if let Err(why) = local_storage(!options.require_consent) {
+            store.fall_back_to_memory(why);
         }
+        store
     }
 
     pub fn persistence(&self) -> Persistence {
@@ -137,14 +138,13 @@ impl TokenStore {
         if let Some(pending) = self.memory.borrow().get(name) {
             return pending.clone();
         }
-        let storage = self.storage.borrow();
-        storage.as_ref()?.get_item(&self.key(name)).ok().flatten()
+        self.storage.as_ref()?.get_item(&self.key(name)).ok().flatten()
     }
 
     /// Sets (`Some`) or removes (`None`) the value `name`.
     pub fn set(&self, name: &str, value: Option<&str>) {
         let value = value.map(str::to_owned);
-        if self.awaiting_consent.get() || self.storage.borrow().is_none() {
+        if self.awaiting_consent.get() || self.blocked.borrow().is_some() {
             self.memory.borrow_mut().insert(name.to_owned(), value);
             return;
         }
@@ -156,8 +156,7 @@ impl TokenStore {
     }
 
     fn write(&self, name: &str, value: Option<&str>) -> Result<(), String> {
-        let storage = self.storage.borrow();
-        let Some(storage) = storage.as_ref() else { return Err("no storage".into()) };
+        let Some(storage) = self.storage.as_ref() else { return Err("no storage".into()) };
         let key = self.key(name);
         match value {
             Some(v) => storage.set_item(&key, v),
@@ -166,18 +165,28 @@ impl TokenStore {
         .map_err(|e| describe(&e))
     }
 
+    /// Our keys in storage, without the prefix.
+    fn stored_names(&self) -> Vec<String> {
+        let Some(storage) = self.storage.as_ref() else { return Vec::new() };
+        (0..storage.length().unwrap_or(0))
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter_map(|k| k.strip_prefix(&self.prefix).map(str::to_owned))
+            .collect()
+    }
+
+    /// Stops writing to storage. What storage holds for us is copied to memory first, so
+    /// nothing is lost.
     fn fall_back_to_memory(&self, why: String) {
-        // Copy what storage holds for us so nothing is lost.
-        if let Some(storage) = self.storage.borrow_mut().take() {
+        if let Some(storage) = self.storage.as_ref() {
             let mut memory = self.memory.borrow_mut();
-            for name in [TOKEN, ROOM_ID] {
-                if let Ok(Some(v)) = storage.get_item(&self.key(name)) {
-                    memory.entry(name.to_owned()).or_insert(Some(v));
+            for name in self.stored_names() {
+                if let Ok(Some(v)) = storage.get_item(&self.key(&name)) {
+                    memory.entry(name).or_insert(Some(v));
                 }
             }
         }
         web_sys::console::warn_1(
-            &format!("Livechat: storage failed ({why}); keeping the conversation in memory").into(),
+            &format!("Livechat: storage is not writable ({why}); keeping the conversation in memory").into(),
         );
         *self.blocked.borrow_mut() = Some(why);
     }
@@ -207,10 +216,7 @@ impl TokenStore {
 
     /// The visitor interacted: storage may be written now. Pending values are written.
     pub fn consent(&self) {
-        if !self.awaiting_consent.replace(false) {
-            return;
-        }
-        if self.storage.borrow().is_none() {
+        if !self.awaiting_consent.replace(false) || self.blocked.borrow().is_some() {
             return;
         }
         // The write probe skipped at open runs now.
@@ -228,29 +234,19 @@ impl TokenStore {
         }
     }
 
-    /// Forgets the visitor: token, room and every other value, in storage and memory.
+    /// Forgets the visitor: token, room and every other value, in storage and memory. When
+    /// storage cannot be written (or consent is pending) the removals are remembered, so the
+    /// old values are not read back.
     pub fn reset(&self) {
-        let names: Vec<String> = self.memory.borrow().keys().cloned().collect();
         self.memory.borrow_mut().clear();
-        if let Some(storage) = self.storage.borrow().as_ref() {
-            let len = storage.length().unwrap_or(0);
-            let ours: Vec<String> = (0..len)
-                .filter_map(|i| storage.key(i).ok().flatten())
-                .filter(|k| k.starts_with(&self.prefix))
-                .collect();
-            if !self.awaiting_consent.get() {
-                for key in ours {
-                    let _ = storage.remove_item(&key);
-                }
-            } else {
-                // Before consent, removals wait in memory like writes.
-                let mut memory = self.memory.borrow_mut();
-                for key in ours {
-                    memory.insert(key[self.prefix.len()..].to_owned(), None);
-                }
+        // Removing needs no quota: it is tried even when writes failed, but never before consent.
+        let may_remove = !self.awaiting_consent.get();
+        for name in self.stored_names() {
+            let removed = may_remove && self.write(&name, None).is_ok();
+            if !removed {
+                self.memory.borrow_mut().insert(name, None);
             }
         }
-        let _ = names;
     }
 }
 
@@ -260,9 +256,14 @@ mod tests {
 
     #[test]
     fn prefixes_are_per_server() {
-        assert_eq!(key_prefix("https://Chat.Example.com/"), "rc-livechat:https://chat.example.com:");
-        assert_eq!(key_prefix("http://127.0.0.1:3000"), "rc-livechat:http://127.0.0.1:3000:");
-        assert_eq!(key_prefix("https://example.com/support/"), "rc-livechat:https://example.com/support:");
+        assert_eq!(key_prefix("https://Chat.Example.com/"), "rc-livechat:https://chat.example.com#");
+        assert_eq!(key_prefix("http://127.0.0.1:3000"), "rc-livechat:http://127.0.0.1:3000#");
+        assert_eq!(key_prefix("https://example.com/support/#x"), "rc-livechat:https://example.com/support#");
         assert_ne!(key_prefix("https://a.example"), key_prefix("https://b.example"));
+        // No server's prefix starts another's.
+        let (short, long) = (key_prefix("http://h"), key_prefix("http://h:3000"));
+        assert!(!long.starts_with(&short) && !short.starts_with(&long));
+        let (short, long) = (key_prefix("https://e.com/a"), key_prefix("https://e.com/ab"));
+        assert!(!long.starts_with(&short));
     }
 }

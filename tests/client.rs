@@ -100,8 +100,15 @@ async fn a_conversation_from_first_message_to_survey() {
         (sent.id.as_str(), sent.msg.as_str(), sent.token.as_deref()),
         (id.as_str(), "Hello there", Some(client.token()))
     );
-    // The same `_id` again is refused, and stored once.
-    assert_eq!(client.send_message(&rid, "Hello there", Some(&id)).await.unwrap_err().status(), Some(400));
+    // The same `_id` again: the server refuses to store it twice, and the client confirms the
+    // message it already has instead of failing.
+    let again = client.send_message(&rid, "Hello there", Some(&id)).await.unwrap();
+    assert_eq!((again.id.as_str(), again.ts), (id.as_str(), sent.ts));
+    // A clashing id that is not this visitor's message stays an error.
+    let other = visitor().await;
+    let other_rid = other.room(None).await.unwrap().room.id;
+    let err = other.send_message(&other_rid, "mine?", Some(&id)).await.unwrap_err();
+    assert_eq!(err.status(), Some(400), "{err}");
 
     let staff = agent().await;
     let reply = staff.send_message(&rid, "Hi Ada!", None).await.unwrap();

@@ -145,3 +145,31 @@ fn a_failing_write_keeps_values_in_memory() {
     assert_eq!(store.token(), token, "what storage held is not lost");
     assert!(JsValue::from(local_storage()).is_object());
 }
+
+#[wasm_bindgen_test]
+fn reset_leaves_other_servers_alone() {
+    let host = format!("http://{}.example.test", new_token().to_lowercase());
+    let with_port = format!("{host}:3000");
+    let a = TokenStore::open(&host, StoreOptions::default());
+    let b = TokenStore::open(&with_port, StoreOptions::default());
+    let (_, kept) = (a.token(), b.token());
+    b.set_room_id(Some("b-room"));
+    a.reset();
+    assert_eq!(stored(&with_port, "token").as_deref(), Some(kept.as_str()));
+    assert_eq!(stored(&with_port, "rid").as_deref(), Some("b-room"));
+    assert_eq!(stored(&host, "token"), None);
+}
+
+#[wasm_bindgen_test]
+fn reset_after_a_failed_write_still_forgets_the_visitor() {
+    let server = fresh_server();
+    let store = TokenStore::open(&server, StoreOptions::default());
+    let token = store.token();
+    store.set("lang", Some("de"));
+    with_writes_failing(|| store.set_room_id(Some("r")));
+    assert_eq!(store.get("lang").as_deref(), Some("de"), "every stored value survives the fallback");
+    store.reset();
+    assert_eq!(stored(&server, "token"), None, "removal still reaches storage");
+    assert_eq!(store.get("lang"), None);
+    assert_ne!(TokenStore::open(&server, StoreOptions::default()).token(), token);
+}

@@ -104,7 +104,9 @@ impl VisitorClient {
     }
 
     /// `POST livechat/message`. Give `id` to make a retry safe: the server never stores one
-    /// `_id` twice.
+    /// `_id` twice, and answers a repeat with a 400 (Rocket.Chat's handler fails on the message
+    /// it did not insert again). On such a 400 this asks the server for the message `id`; if the
+    /// visitor's message with that id is there, it was delivered, and it is returned as sent.
     pub async fn send_message(&self, rid: &str, msg: &str, id: Option<&str>) -> Result<Message, Error> {
         let body = SendMessage {
             token: self.token.to_string(),
@@ -114,7 +116,17 @@ impl VisitorClient {
             agent: None,
         };
         let call = Call::new("POST livechat/message", "livechat/message").body(&body);
-        Ok(self.transport.send::<MessageResponse>(call).await?.message)
+        match self.transport.send::<MessageResponse>(call).await {
+            Ok(answer) => Ok(answer.message),
+            Err(e @ Error::Http { status: 400, .. }) => match id {
+                Some(id) => match self.message(rid, id).await {
+                    Ok(stored) if stored.token.as_deref() == Some(&*self.token) => Ok(stored),
+                    _ => Err(e),
+                },
+                None => Err(e),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// `GET livechat/message/:_id`.

@@ -81,7 +81,11 @@ impl Timestamp {
         let offset_minutes = match b.get(i) {
             Some(b'Z' | b'z') if i + 1 == b.len() => 0,
             Some(&sign @ (b'+' | b'-')) if i + 6 == b.len() && b[i + 3] == b':' => {
-                let m = num(i + 1, 2)? * 60 + num(i + 4, 2)?;
+                let (hours, minutes) = (num(i + 1, 2)?, num(i + 4, 2)?);
+                if hours > 23 || minutes > 59 {
+                    return None;
+                }
+                let m = hours * 60 + minutes;
                 if sign == b'+' { m } else { -m }
             }
             _ => return None,
@@ -238,6 +242,9 @@ mod tests {
             "2024-01-01T00:00:00",
             "2024-01-01T00:00:00.Z",
             "2024-01-01T00:00:00Zjunk",
+            "2024-01-01T00:00:00+99:99",
+            "2024-01-01T00:00:00-24:00",
+            "2024-01-01T00:00:00+01:60",
         ] {
             assert_eq!(Timestamp::parse_iso(bad), None, "{bad}");
         }

@@ -2,7 +2,9 @@
 //!
 //! Each WebSocket connection registers its subscriptions here with the sender half of its
 //! outgoing queue. Handlers describe what happened as [`Event`]s once their database work is
-//! done; [`Hub::emit`] turns each into one `changed` frame and queues it for every subscriber.
+//! done and emit them while still holding the database lock, so two handlers' events reach every
+//! subscriber in the order their writes were committed; [`Hub::emit`] turns each into one
+//! `changed` frame and queues it for every subscriber without ever waiting.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -107,6 +109,8 @@ impl Hub {
         }
     }
 
+    /// Publishes `events`. Call it while holding the database lock that covered the writes, so
+    /// events are queued in commit order; it never blocks.
     pub fn emit(&self, events: impl IntoIterator<Item = Event>) {
         for event in events {
             match event {

@@ -12,8 +12,9 @@
 //! * [`error`]: the one error type, mapped to Rocket.Chat's failure bodies;
 //!   [`validate`] and [`extract`]: parameter checks that fail the way Rocket.Chat's do.
 //!
-//! Handlers take the database lock, do their work, drop it, and only then emit events, so a
-//! slow WebSocket never holds up a request.
+//! Handlers take the database lock, do their work, and emit their events before dropping it, so
+//! subscribers hear changes in the order they were committed. Emitting never blocks (it only
+//! queues text on each connection's channel), so a slow WebSocket never holds up a request.
 
 pub mod config;
 pub mod db;

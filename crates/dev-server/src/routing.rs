@@ -1,7 +1,7 @@
 //! The life of a room: creation, assignment to an agent, the queue, transfers and closing.
 //!
 //! Each function does its database work and returns the [`Event`]s subscribers must hear; the
-//! caller emits them once it has released the connection.
+//! caller emits them while it still holds the connection, so events follow commit order.
 
 use livechat_wire::UserRef;
 use livechat_wire::ddp::LivechatRoomEvent;

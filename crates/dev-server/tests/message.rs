@@ -328,3 +328,43 @@ async fn history_errors() {
         check(&app.get(&path).await, 400, error);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Realtime order
+
+/// Events reach subscribers in commit order: concurrent edits of one message arrive with
+/// strictly increasing `_updatedAt`, and the last one heard is the one the database kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_edits_reach_subscribers_in_commit_order() {
+    const EDITS: usize = 300;
+    let app = TestApp::new();
+    let rid = app.chat("t").await;
+    let id = rid_of(&app.say("t", &rid, "v0").await);
+    let hub = &app.state().hub;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    hub.subscribe(hub.connect(), "s", "stream-room-messages", &rid, tx);
+
+    let tasks: Vec<_> = (1..=EDITS)
+        .map(|i| {
+            let (app, rid, id) = (app.clone(), rid.clone(), id.clone());
+            tokio::spawn(async move {
+                success(app.put(&format!("livechat/message/{id}"), message("t", &rid, &format!("v{i}"))).await);
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+
+    let mut heard = Vec::new();
+    while let Ok(text) = rx.try_recv() {
+        let frame: Value = serde_json::from_str(&text).unwrap();
+        let m = frame["fields"]["args"][0].clone();
+        heard.push((m["_updatedAt"]["$date"].as_i64().expect("EJSON date"), m["msg"].as_str().unwrap().to_owned()));
+    }
+    assert_eq!(heard.len(), EDITS);
+    let out_of_order: Vec<_> = heard.windows(2).filter(|w| w[0].0 >= w[1].0).collect();
+    assert!(out_of_order.is_empty(), "events out of commit order: {out_of_order:?}");
+    let stored = app.history("t", &rid, "").await[0]["msg"].clone();
+    assert_eq!(json!(heard.last().unwrap().1), stored, "the last event is the stored text");
+}

@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use livechat_wire::Success;
 use livechat_wire::agent::AgentInfoResponse;
 use livechat_wire::ddp::LivechatRoomEvent;
-use rusqlite::params;
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -79,8 +79,7 @@ async fn agent_status(
 }
 
 /// `agentStatus` events for every open room the user serves.
-pub fn status_events(state: &AppState, user_id: &str, status: &str) -> ApiResult<Vec<Event>> {
-    let conn = state.db.conn();
+pub fn status_events(conn: &Connection, user_id: &str, status: &str) -> ApiResult<Vec<Event>> {
     let mut stmt = conn.prepare("SELECT id FROM rooms WHERE served_by_id = ?1 AND open = 1")?;
     let rids = stmt.query_map([user_id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rids

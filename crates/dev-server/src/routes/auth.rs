@@ -116,9 +116,10 @@ async fn set_status(
             "Valid status types include online, away, offline, and busy.",
         ));
     }
-    state.db.conn().execute("UPDATE users SET status = ?2 WHERE id = ?1", params![user.0.id, q.status])?;
+    let conn = state.db.conn();
+    conn.execute("UPDATE users SET status = ?2 WHERE id = ?1", params![user.0.id, q.status])?;
     if state.config.show_agent_info {
-        let events = status_events(&state, &user.0.id, &q.status)?;
+        let events = status_events(&conn, &user.0.id, &q.status)?;
         state.hub.emit(events);
     }
     Ok(ok(Empty {}))

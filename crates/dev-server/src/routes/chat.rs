@@ -60,8 +60,8 @@ async fn send(
         let message = store::insert_message(&conn, now, new)?
             .ok_or_else(|| ApiError::plain("Cannot read properties of undefined (reading 'starred')"))?;
         conn.execute("UPDATE rooms SET waiting_response = 0 WHERE id = ?1", [&room.id])?;
+        state.hub.emit([Event::Message(Box::new(message.clone()))]);
         message
     };
-    state.hub.emit([Event::Message(Box::new(message.clone()))]);
     Ok(ok(MessageResponse { message }))
 }

@@ -83,7 +83,7 @@ async fn take(
     Body(q): Body<TakeInquiry>,
 ) -> ApiResult<Json<Success<Empty>>> {
     user.require("view-l-room")?;
-    let events = {
+    {
         let conn = state.db.conn();
         let agent = match q.user_id.as_deref() {
             Some(id) if id != user.0.id => store::user_by_id(&conn, id)?
@@ -102,9 +102,9 @@ async fn take(
                 "Agent status is offline or Omnichannel service is not active",
             ));
         }
-        state.routing().assign(&conn, &inquiry.rid, &agent)?
-    };
-    state.hub.emit(events);
+        let events = state.routing().assign(&conn, &inquiry.rid, &agent)?;
+        state.hub.emit(events);
+    }
     Ok(ok(Empty {}))
 }
 

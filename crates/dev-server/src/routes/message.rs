@@ -145,9 +145,9 @@ async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiR
         let message = store::insert_message(&conn, now, new)?
             .ok_or_else(|| ApiError::plain("Cannot convert undefined or null to object"))?;
         after_visitor_message(&conn, &room.id, &text, now.0)?;
+        state.hub.emit([Event::Message(Box::new(message.clone()))]);
         message
     };
-    state.hub.emit([Event::Message(Box::new(message.clone()))]);
     Ok(ok(MessageResponse { message }))
 }
 
@@ -194,9 +194,10 @@ async fn edit(
              WHERE id = ?1",
             params![id, q.msg, now.0, by.id, by.username],
         )?;
-        store::message_by_id(&conn, &id)?.ok_or_else(|| ApiError::plain("invalid-message"))?
+        let message = store::message_by_id(&conn, &id)?.ok_or_else(|| ApiError::plain("invalid-message"))?;
+        state.hub.emit([Event::Message(Box::new(message.clone()))]);
+        message
     };
-    state.hub.emit([Event::Message(Box::new(message.clone()))]);
     Ok(ok(MessageResponse { message }))
 }
 
@@ -230,9 +231,9 @@ async fn delete(
              WHERE id = ?1",
             params![q.rid, now.0],
         )?;
+        state.hub.emit([Event::Deleted { rid: q.rid, id: id.clone() }]);
         now
     };
-    state.hub.emit([Event::Deleted { rid: q.rid, id: id.clone() }]);
     Ok(ok(DeleteResponse { message: DeletedMessage { id, ts: now } }))
 }
 

@@ -129,7 +129,7 @@ async fn get_room(
     Query(q): Query<RoomQuery>,
 ) -> ApiResult<Json<Success<RoomResponse>>> {
     state.rate_limit("GET livechat/room", ip, 5, 60_000)?;
-    let (room, events) = {
+    let room = {
         let conn = state.db.conn();
         let visitor = guest(&conn, &q.token)?;
         if let Some(rid) = q.rid.as_deref() {
@@ -145,9 +145,10 @@ async fn get_room(
             Some(id) => store::user_by_id(&conn, id)?,
             None => None,
         };
-        state.routing().create_room(&conn, &visitor, preferred)?
+        let (room, events) = state.routing().create_room(&conn, &visitor, preferred)?;
+        state.hub.emit(events);
+        room
     };
-    state.hub.emit(events);
     Ok(ok(RoomResponse { room, new_room: true }))
 }
 
@@ -156,16 +157,16 @@ async fn close(State(state): State<AppState>, Body(q): Body<CloseRoom>) -> ApiRe
         return Err(ApiError::plain("error-not-allowed-to-close-conversation"));
     }
     let comment = "Closed by visitor";
-    let events = {
+    {
         let conn = state.db.conn();
         let visitor = guest(&conn, &q.token)?;
         let room = guest_room(&conn, &q.rid, &q.token)?;
         if !room.is_open() {
             return Err(ApiError::plain("room-closed"));
         }
-        state.routing().close(&conn, &room, &store::visitor_ref(&visitor), true, comment)?
-    };
-    state.hub.emit(events);
+        let events = state.routing().close(&conn, &room, &store::visitor_ref(&visitor), true, comment)?;
+        state.hub.emit(events);
+    }
     Ok(ok(CloseRoomResponse { rid: q.rid, comment: comment.into() }))
 }
 
@@ -195,21 +196,17 @@ async fn survey(State(state): State<AppState>, Body(q): Body<Survey>) -> ApiResu
 
 /// Shared by both transfer paths; errors are the 8.x ones.
 fn transfer_room(state: &AppState, q: &TransferRoom) -> ApiResult<Room> {
-    let events = {
-        let conn = state.db.conn();
-        let visitor = guest(&conn, &q.token)?;
-        let room =
-            store::room_for_token(&conn, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
-        if !room.is_open() {
-            return Err(ApiError::plain("This_conversation_is_already_closed"));
-        }
-        let dept =
-            store::department(&conn, &q.department)?.ok_or_else(|| ApiError::plain("error-invalid-department"))?;
-        let dept = DepartmentName { id: dept.id, name: dept.name };
-        state.routing().transfer_to_department(&conn, &room, &dept, store::visitor_ref(&visitor), None)?
-    };
+    let conn = state.db.conn();
+    let visitor = guest(&conn, &q.token)?;
+    let room = store::room_for_token(&conn, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+    if !room.is_open() {
+        return Err(ApiError::plain("This_conversation_is_already_closed"));
+    }
+    let dept = store::department(&conn, &q.department)?.ok_or_else(|| ApiError::plain("error-invalid-department"))?;
+    let dept = DepartmentName { id: dept.id, name: dept.name };
+    let events = state.routing().transfer_to_department(&conn, &room, &dept, store::visitor_ref(&visitor), None)?;
     state.hub.emit(events);
-    store::room_by_id(&state.db.conn(), &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))
+    store::room_by_id(&conn, &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))
 }
 
 /// 8.x: `POST livechat/visitor/department.transfer` → `{success: true}`.
@@ -248,14 +245,14 @@ async fn forward(
 ) -> ApiResult<Json<Success<Empty>>> {
     user.require("view-l-room")?;
     user.require("transfer-livechat-guest")?;
-    let events = {
+    {
         let conn = state.db.conn();
         let room = store::room_by_id(&conn, &q.room_id)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
         if !room.is_open() {
             return Err(ApiError::plain("This_conversation_is_already_closed"));
         }
         let by = user.0.user_ref();
-        match (q.user_id.as_deref(), q.department_id.as_deref()) {
+        let events = match (q.user_id.as_deref(), q.department_id.as_deref()) {
             (Some(agent_id), _) => {
                 let agent = store::user_by_id(&conn, agent_id)?
                     .filter(store::User::is_agent)
@@ -272,9 +269,9 @@ async fn forward(
             (None, None) => {
                 return Err(ApiError::invalid_params("must have required property 'userId' or 'departmentId'"));
             }
-        }
-    };
-    state.hub.emit(events);
+        };
+        state.hub.emit(events);
+    }
     Ok(ok(Empty {}))
 }
 
@@ -286,7 +283,7 @@ async fn close_by_user(
 ) -> ApiResult<Json<Success<Empty>>> {
     user.require("close-livechat-room")?;
     let comment = q.comment.as_deref().map(str::trim).unwrap_or("");
-    let events = {
+    {
         let conn = state.db.conn();
         let room = store::room_by_id(&conn, &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
         if !room.is_open() {
@@ -305,8 +302,8 @@ async fn close_by_user(
                 rusqlite::params![q.rid, serde_json::to_string(&q.tags)?],
             )?;
         }
-        state.routing().close(&conn, &room, &user.0.user_ref(), false, comment)?
-    };
-    state.hub.emit(events);
+        let events = state.routing().close(&conn, &room, &user.0.user_ref(), false, comment)?;
+        state.hub.emit(events);
+    }
     Ok(ok(Empty {}))
 }

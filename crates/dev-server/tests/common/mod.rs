@@ -28,6 +28,7 @@ pub const PLAIN: (&str, &str) = ("plain", "plain-pw");
 #[derive(Clone)]
 pub struct TestApp {
     router: Router,
+    state: AppState,
     auth: Option<(String, String)>,
 }
 
@@ -41,12 +42,18 @@ impl TestApp {
     pub fn with(edit: impl FnOnce(&mut ServerConfig)) -> TestApp {
         let mut config = ServerConfig::default();
         edit(&mut config);
-        TestApp { router: app(AppState::in_memory(config)), auth: None }
+        let state = AppState::in_memory(config);
+        TestApp { router: app(state.clone()), state, auth: None }
+    }
+
+    /// The server's state: its database and hub, for tests that look behind the API.
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// The same server, sending `X-User-Id` / `X-Auth-Token`.
     pub fn with_auth(&self, user_id: &str, token: &str) -> TestApp {
-        TestApp { router: self.router.clone(), auth: Some((user_id.into(), token.into())) }
+        TestApp { router: self.router.clone(), state: self.state.clone(), auth: Some((user_id.into(), token.into())) }
     }
 
     /// One request; `path` is relative to `/api/v1/` unless it starts with `/`.

@@ -63,15 +63,24 @@ pub fn visitor_by_token(conn: &Connection, token: &str) -> ApiResult<Option<Visi
     visitor_by(conn, "token", token)
 }
 
-/// The next `guest-N` username (`Livechat_guest_count`: increment, then use).
+/// The next free `guest-N` username (`Livechat_guest_count`: increment, then use). A visitor
+/// may have registered with a username like `guest-7` of its own choosing; such names are
+/// skipped, so a new anonymous visitor never meets the UNIQUE index on `visitors.username`.
 pub fn next_guest_username(conn: &Connection) -> ApiResult<String> {
-    let n: i64 = conn.query_row(
-        "INSERT INTO counters(name, value) VALUES ('guest', 1)
-         ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(format!("guest-{n}"))
+    loop {
+        let n: i64 = conn.query_row(
+            "INSERT INTO counters(name, value) VALUES ('guest', 1)
+             ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+            [],
+            |r| r.get(0),
+        )?;
+        let username = format!("guest-{n}");
+        let taken: bool =
+            conn.query_row("SELECT EXISTS(SELECT 1 FROM visitors WHERE username = ?1)", [&username], |r| r.get(0))?;
+        if !taken {
+            return Ok(username);
+        }
+    }
 }
 
 /// The visitor as messages carry it: `{_id, username, name}`.

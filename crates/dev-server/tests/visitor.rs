@@ -107,6 +107,18 @@ async fn register_errors() {
     assert_eq!(app.register_visitor("t").await["username"], "guest-1");
 }
 
+#[tokio::test]
+async fn guest_usernames_skip_names_visitors_chose() {
+    let app = TestApp::new();
+    assert_eq!(app.register(json!({"token": "a", "username": "guest-1"})).await["username"], "guest-1");
+    assert_eq!(app.register(json!({"token": "b", "username": "guest-3"})).await["username"], "guest-3");
+    // guest-1 and guest-3 are taken: the counter skips them instead of failing on the UNIQUE index.
+    assert_eq!(app.register_visitor("c").await["username"], "guest-2");
+    assert_eq!(app.register_visitor("d").await["username"], "guest-4");
+    // A chosen name that is taken falls back to the next free guest name.
+    assert_eq!(app.register(json!({"token": "e", "username": "guest-4"})).await["username"], "guest-5");
+}
+
 // ---------------------------------------------------------------------------------------------
 // GET livechat/visitor/:token
 

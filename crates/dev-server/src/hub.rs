@@ -1,10 +1,15 @@
 //! Who listens to what: the realtime fan-out behind the DDP streams.
 //!
-//! Each WebSocket connection registers its subscriptions here with the sender half of its
-//! outgoing queue. Handlers describe what happened as [`Event`]s once their database work is
+//! Each WebSocket connection registers its subscriptions here with its [`Outbox`]: the sender
+//! half of its bounded outgoing queue and the kick that closes the connection. Handlers describe what happened as [`Event`]s once their database work is
 //! done and emit them while still holding the database lock, so two handlers' events reach every
 //! subscriber in the order their writes were committed; [`Hub::emit`] turns each into one
 //! `changed` frame and queues it for every subscriber without ever waiting.
+//!
+//! A subscriber whose queue is full is not reading: rather than drop frames silently (the client
+//! would never know it missed a message) or grow memory without bound, the hub kicks it, and
+//! removes that connection's subscriptions; the connection closes with code 4000 and the client
+//! reconnects and re-syncs from history.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,7 +20,9 @@ use livechat_wire::ddp::{DeletedId, LivechatRoomEvent, ServerFrame, StreamEvent,
 use livechat_wire::message::Message;
 use serde::Serialize;
 use serde_json::Value;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::Notify;
+use tokio::sync::mpsc::Sender;
+use tokio::sync::mpsc::error::TrySendError;
 
 pub type ConnId = u64;
 
@@ -31,10 +38,19 @@ pub enum Event {
     Room { rid: String, event: LivechatRoomEvent },
 }
 
+/// Where a connection's stream events go.
+#[derive(Clone, Debug)]
+pub struct Outbox {
+    /// The connection's bounded queue of ready-made frames.
+    pub tx: Sender<String>,
+    /// Notified when the queue overflowed: the connection must close.
+    pub kick: Arc<Notify>,
+}
+
 struct Subscriber {
     conn: ConnId,
     sub_id: String,
-    tx: UnboundedSender<String>,
+    out: Outbox,
 }
 
 /// Subscribers by (stream, event name).
@@ -56,11 +72,11 @@ impl Hub {
         self.subs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn subscribe(&self, conn: ConnId, sub_id: &str, stream: &str, event: &str, tx: UnboundedSender<String>) {
+    pub fn subscribe(&self, conn: ConnId, sub_id: &str, stream: &str, event: &str, out: Outbox) {
         self.lock().entry((stream.to_owned(), event.to_owned())).or_default().push(Subscriber {
             conn,
             sub_id: sub_id.to_owned(),
-            tx,
+            out,
         });
     }
 
@@ -79,10 +95,7 @@ impl Hub {
     }
 
     pub fn disconnect(&self, conn: ConnId) {
-        self.lock().retain(|_, list| {
-            list.retain(|s| s.conn != conn);
-            !list.is_empty()
-        });
+        remove_connections(&mut self.lock(), &[conn]);
     }
 
     /// Number of live subscriptions (for tests and the status page).
@@ -101,11 +114,24 @@ impl Hub {
             Ok(text) => text,
             Err(e) => return eprintln!("cannot encode {stream}/{event}: {e}"),
         };
-        if let Some(list) = self.lock().get(&(stream.to_owned(), event.to_owned())) {
+        let mut subs = self.lock();
+        let mut kicked = Vec::new();
+        if let Some(list) = subs.get(&(stream.to_owned(), event.to_owned())) {
             for s in list.iter().filter(|s| Some(s.conn) != except) {
-                // A closed connection's receiver is gone; it unregisters itself on the way out.
-                let _ = s.tx.send(text.clone());
+                match s.out.tx.try_send(text.clone()) {
+                    Ok(()) => {}
+                    // Not reading: close the connection rather than skip a frame.
+                    Err(TrySendError::Full(_)) => {
+                        s.out.kick.notify_one();
+                        kicked.push(s.conn);
+                    }
+                    // A closed connection's receiver is gone; it unregisters itself on the way out.
+                    Err(TrySendError::Closed(_)) => {}
+                }
             }
+        }
+        if !kicked.is_empty() {
+            remove_connections(&mut subs, &kicked);
         }
     }
 
@@ -127,6 +153,14 @@ impl Hub {
     }
 }
 
+/// Drops every subscription of `conns`.
+fn remove_connections(subs: &mut Subscriptions, conns: &[ConnId]) {
+    subs.retain(|_, list| {
+        list.retain(|s| !conns.contains(&s.conn));
+        !list.is_empty()
+    });
+}
+
 /// Raw activity broadcast (`<rid>/user-activity`): `[username, activities, extra?]`.
 pub fn activity_args(username: &str, activities: &[String], extra: Option<&Value>) -> Value {
     let mut args = vec![Value::from(username), Value::from(activities.to_vec())];
@@ -140,14 +174,19 @@ pub fn activity_args(username: &str, activities: &[String], extra: Option<&Value
 mod tests {
     use super::*;
     use livechat_wire::Timestamp;
-    use tokio::sync::mpsc::unbounded_channel;
+    use tokio::sync::mpsc::{Receiver, channel};
+
+    fn outbox(capacity: usize) -> (Outbox, Receiver<String>) {
+        let (tx, rx) = channel(capacity);
+        (Outbox { tx, kick: Arc::default() }, rx)
+    }
 
     #[test]
     fn publishes_ejson_to_subscribers_only() {
         let hub = Hub::default();
         let (a, b) = (hub.connect(), hub.connect());
-        let (tx_a, mut rx_a) = unbounded_channel();
-        let (tx_b, mut rx_b) = unbounded_channel();
+        let (tx_a, mut rx_a) = outbox(8);
+        let (tx_b, mut rx_b) = outbox(8);
         hub.subscribe(a, "s1", streams::ROOM_MESSAGES, "R", tx_a);
         hub.subscribe(b, "s2", streams::ROOM_MESSAGES, "OTHER", tx_b);
         let m = Message {
@@ -169,5 +208,29 @@ mod tests {
         assert!(!hub.unsubscribe(a, "s1"));
         hub.disconnect(b);
         assert_eq!(hub.subscription_count(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_kicks_the_connection_and_drops_its_subscriptions() {
+        let hub = Hub::default();
+        let (slow, fast) = (hub.connect(), hub.connect());
+        let (slow_out, mut slow_rx) = outbox(2);
+        let kick = slow_out.kick.clone();
+        let (fast_out, mut fast_rx) = outbox(8);
+        hub.subscribe(slow, "a", streams::LIVECHAT_ROOM, "R", slow_out.clone());
+        hub.subscribe(slow, "b", streams::ROOM_MESSAGES, "R", slow_out);
+        hub.subscribe(fast, "c", streams::LIVECHAT_ROOM, "R", fast_out);
+        for n in 0..3 {
+            hub.publish(streams::LIVECHAT_ROOM, "R", &[n], None);
+        }
+        // The third frame did not fit: the slow connection is kicked and unsubscribed everywhere.
+        tokio::time::timeout(std::time::Duration::from_secs(1), kick.notified()).await.expect("kicked");
+        assert_eq!(hub.subscription_count(), 1);
+        assert!(slow_rx.try_recv().is_ok() && slow_rx.try_recv().is_ok() && slow_rx.try_recv().is_err());
+        hub.publish(streams::LIVECHAT_ROOM, "R", &[3], None);
+        assert!(slow_rx.try_recv().is_err(), "nothing more is queued for a kicked connection");
+        let heard: Vec<Value> =
+            std::iter::from_fn(|| fast_rx.try_recv().ok()).map(|t| serde_json::from_str(&t).unwrap()).collect();
+        assert_eq!(heard.iter().map(|f| f["fields"]["args"][0].clone()).collect::<Vec<_>>(), [0, 1, 2, 3]);
     }
 }

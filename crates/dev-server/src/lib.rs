@@ -14,7 +14,8 @@
 //!
 //! Handlers take the database lock, do their work, and emit their events before dropping it, so
 //! subscribers hear changes in the order they were committed. Emitting never blocks (it only
-//! queues text on each connection's channel), so a slow WebSocket never holds up a request.
+//! queues text on each connection's bounded channel), so a slow WebSocket never holds up a
+//! request: one that falls too far behind is closed instead.
 
 pub mod config;
 pub mod db;

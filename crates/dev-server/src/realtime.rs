@@ -4,8 +4,14 @@
 //!
 //! Visitors never log in: each subscription carries the visitor's token and is authorised once,
 //! at subscribe time, against the room's `v.token`, as Rocket.Chat does.
+//!
+//! Memory per connection is bounded: stream events and direct replies wait in bounded queues,
+//! and a connection that lets either fill up (it is not reading) is closed with code 4000 and
+//! loses its subscriptions; a client reconnects and re-syncs from history. A connection holds at
+//! most [`MAX_SUBSCRIPTIONS`] subscriptions.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -17,10 +23,12 @@ use futures_util::{SinkExt, StreamExt};
 use livechat_wire::ddp::{self, ClientFrame, DdpError, ServerFrame, streams};
 use livechat_wire::room::Room;
 use serde_json::{Value, json};
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::mpsc::{Sender, channel};
+use tokio::sync::{Notify, oneshot};
 use tokio::time::Instant;
 
-use crate::hub::{ConnId, activity_args};
+use crate::hub::{ConnId, Outbox, activity_args};
 use crate::store::{self, User};
 use crate::{AppState, ids};
 
@@ -35,16 +43,24 @@ async fn upgrade(ws: WebSocketUpgrade, State(state): State<AppState>) -> Respons
     ws.max_message_size(state.config.max_body_bytes).on_upgrade(move |socket| run(socket, state))
 }
 
-/// What the writer task sends.
-enum Out {
-    Text(String),
-    Close(u16, &'static str),
-}
+/// Stream events a connection may have queued before it counts as not reading.
+const STREAM_QUEUE: usize = 1024;
+/// Direct replies (results, pongs, errors) a connection may have queued likewise.
+const REPLY_QUEUE: usize = 256;
+/// Subscriptions one connection may hold at once.
+pub const MAX_SUBSCRIPTIONS: usize = 64;
+/// How long a closing connection's writer may take to flush before the socket is dropped.
+const CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 struct Session {
     state: AppState,
     conn: ConnId,
-    tx: UnboundedSender<Out>,
+    /// Direct replies, bounded.
+    tx: Sender<String>,
+    /// Where this connection's stream events go, and its kick.
+    outbox: Outbox,
+    /// Tells the writer to send a close frame; taken when used.
+    close: Option<oneshot::Sender<(u16, &'static str)>>,
     connected: bool,
     user: Option<User>,
     /// Subscription id → (stream, event).
@@ -53,44 +69,57 @@ struct Session {
 
 async fn run(socket: WebSocket, state: AppState) {
     let (mut sink, mut incoming) = socket.split();
-    let (tx, mut rx) = unbounded_channel::<Out>();
-    let (hub_tx, mut hub_rx) = unbounded_channel::<String>();
-    let writer = tokio::spawn(async move {
-        while let Some(out) = rx.recv().await {
-            let frame = match out {
-                Out::Text(text) => WsMessage::Text(text.into()),
-                Out::Close(code, reason) => {
-                    let _ = sink.send(WsMessage::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
-                    break;
+    let (tx, mut rx) = channel::<String>(REPLY_QUEUE);
+    let (hub_tx, mut hub_rx) = channel::<String>(STREAM_QUEUE);
+    let (close_tx, mut close_rx) = oneshot::channel::<(u16, &'static str)>();
+    // One writer sends both queues; a close request wins over anything still queued.
+    let mut writer = tokio::spawn(async move {
+        loop {
+            let text = tokio::select! {
+                biased;
+                close = &mut close_rx => {
+                    if let Ok((code, reason)) = close {
+                        // Replies already queued (a `failed` before its close) go out first.
+                        while let Ok(text) = rx.try_recv() {
+                            if sink.send(WsMessage::Text(text.into())).await.is_err() {
+                                return;
+                            }
+                        }
+                        let _ = sink.send(WsMessage::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+                    }
+                    return;
                 }
+                Some(text) = rx.recv() => text,
+                Some(text) = hub_rx.recv() => text,
+                else => return,
             };
-            if sink.send(frame).await.is_err() {
-                break;
-            }
-        }
-    });
-    // Stream events arrive as ready-made text; forward them through the one writer.
-    let forward_tx = tx.clone();
-    let forwarder = tokio::spawn(async move {
-        while let Some(text) = hub_rx.recv().await {
-            if forward_tx.send(Out::Text(text)).is_err() {
-                break;
+            if sink.send(WsMessage::Text(text.into())).await.is_err() {
+                return;
             }
         }
     });
 
     let conn = state.hub.connect();
-    let mut session = Session { state, conn, tx, connected: false, user: None, subs: HashMap::new() };
+    let kick = Arc::new(Notify::new());
+    let outbox = Outbox { tx: hub_tx, kick: kick.clone() };
+    let mut session =
+        Session { state, conn, tx, outbox, close: Some(close_tx), connected: false, user: None, subs: HashMap::new() };
     let mut last_heard = Instant::now();
     let mut pinged = false;
     loop {
         let deadline = last_heard + if pinged { PING_AFTER * 2 } else { PING_AFTER };
         tokio::select! {
+            biased;
+            // A queue overflowed: the client is not reading. It reconnects and re-syncs.
+            _ = kick.notified() => {
+                session.close(4000, "too slow");
+                break;
+            }
             next = incoming.next() => match next {
                 Some(Ok(WsMessage::Text(text))) => {
                     last_heard = Instant::now();
                     pinged = false;
-                    if !session.handle(text.as_str(), &hub_tx) {
+                    if !session.handle(text.as_str()) {
                         break;
                     }
                 }
@@ -102,7 +131,7 @@ async fn run(socket: WebSocket, state: AppState) {
             },
             _ = tokio::time::sleep_until(deadline) => {
                 if pinged {
-                    let _ = session.tx.send(Out::Close(4000, "TIMEOUT"));
+                    session.close(4000, "TIMEOUT");
                     break;
                 }
                 session.send(ServerFrame::Ping { id: None });
@@ -111,9 +140,15 @@ async fn run(socket: WebSocket, state: AppState) {
         }
     }
     session.state.hub.disconnect(conn);
+    // Without a close request (the client left) the writer stops at once.
     drop(session);
-    forwarder.abort();
-    let _ = writer.await;
+    // The writer flushes and sends the close frame while what the client still sends is read
+    // and dropped, until it answers the close. A client that reads nothing would stall the
+    // writer forever: it gets a moment, then the socket is dropped.
+    let drain = async { while let Some(Ok(_)) = incoming.next().await {} };
+    if tokio::time::timeout(CLOSE_GRACE, async { tokio::join!(&mut writer, drain) }).await.is_err() {
+        writer.abort();
+    }
 }
 
 type Frame = ServerFrame<Value, Value>;
@@ -121,16 +156,30 @@ type Frame = ServerFrame<Value, Value>;
 impl Session {
     fn send(&self, frame: Frame) {
         if let Ok(text) = serde_json::to_string(&frame) {
-            let _ = self.tx.send(Out::Text(text));
+            self.queue(text);
         }
     }
 
     fn send_raw(&self, value: Value) {
-        let _ = self.tx.send(Out::Text(value.to_string()));
+        self.queue(value.to_string());
+    }
+
+    /// Queues a direct reply; a full queue means the client is not reading, and closes it.
+    fn queue(&self, text: String) {
+        if let Err(TrySendError::Full(_)) = self.tx.try_send(text) {
+            self.outbox.kick.notify_one();
+        }
+    }
+
+    /// Asks the writer to send a close frame after the replies already queued.
+    fn close(&mut self, code: u16, reason: &'static str) {
+        if let Some(close) = self.close.take() {
+            let _ = close.send((code, reason));
+        }
     }
 
     /// Handles one text frame; false to hang up.
-    fn handle(&mut self, text: &str, hub_tx: &UnboundedSender<String>) -> bool {
+    fn handle(&mut self, text: &str) -> bool {
         let Ok(value) = serde_json::from_str::<Value>(text) else {
             self.send_raw(json!({"msg": "error", "reason": "Bad request"}));
             return true;
@@ -139,7 +188,7 @@ impl Session {
             Ok(frame) => frame,
             Err(_) => {
                 if !self.connected {
-                    let _ = self.tx.send(Out::Close(1002, "first message must be connect"));
+                    self.close(1002, "first message must be connect");
                     return false;
                 }
                 self.send_raw(json!({"msg": "error", "reason": "Bad request", "offendingMessage": value}));
@@ -148,7 +197,7 @@ impl Session {
         };
         if !self.connected {
             let ClientFrame::Connect { version, support } = frame else {
-                let _ = self.tx.send(Out::Close(1002, "first message must be connect"));
+                self.close(1002, "first message must be connect");
                 return false;
             };
             if version == ddp::VERSION || support.iter().any(|v| v == ddp::VERSION) {
@@ -163,16 +212,28 @@ impl Session {
             ClientFrame::Connect { .. } => {}
             ClientFrame::Ping { id } => self.send(ServerFrame::Pong { id }),
             ClientFrame::Pong { .. } => {}
-            ClientFrame::Sub { id, name, params } => match self.authorize(&name, &params) {
-                Ok((stream, event)) => {
-                    // Re-using a subscription id replaces the old subscription.
-                    self.state.hub.unsubscribe(self.conn, &id);
-                    self.subs.insert(id.clone(), (stream.clone(), event.clone()));
-                    self.state.hub.subscribe(self.conn, &id, &stream, &event, hub_tx.clone());
-                    self.send(ServerFrame::Ready { subs: vec![id] });
+            ClientFrame::Sub { id, name, params } => {
+                let known =
+                    [streams::ROOM_MESSAGES, streams::LIVECHAT_ROOM, streams::NOTIFY_ROOM].contains(&name.as_str());
+                // As Meteor: an id already in use is ignored (no second `ready`; the first
+                // subscription stays), after the check that the publication exists.
+                if known && self.subs.contains_key(&id) {
+                    return true;
                 }
-                Err(error) => self.send_raw(json!({"msg": "nosub", "id": id, "error": error})),
-            },
+                let decision = if known && self.subs.len() >= MAX_SUBSCRIPTIONS {
+                    Err(json!(DdpError::meteor("too-many-subscriptions", "Too many subscriptions")))
+                } else {
+                    self.authorize(&name, &params)
+                };
+                match decision {
+                    Ok((stream, event)) => {
+                        self.subs.insert(id.clone(), (stream.clone(), event.clone()));
+                        self.state.hub.subscribe(self.conn, &id, &stream, &event, self.outbox.clone());
+                        self.send(ServerFrame::Ready { subs: vec![id] });
+                    }
+                    Err(error) => self.send_raw(json!({"msg": "nosub", "id": id, "error": error})),
+                }
+            }
             ClientFrame::Unsub { id } => {
                 self.subs.remove(&id);
                 self.state.hub.unsubscribe(self.conn, &id);

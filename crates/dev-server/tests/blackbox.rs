@@ -11,6 +11,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio_tungstenite::MaybeTlsStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 /// The server process; killed when dropped.
@@ -114,7 +115,22 @@ type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<T
 
 /// A DDP client: connect frame sent, `connected` received.
 async fn ddp(addr: SocketAddr) -> Ws {
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/websocket")).await.unwrap();
+    let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/websocket")).await.unwrap();
+    ddp_handshake(ws).await
+}
+
+/// [`ddp`] over a socket with a small receive buffer, so a server writing to a client that does
+/// not read fills it soon.
+async fn ddp_small_buffer(addr: SocketAddr) -> Ws {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(addr).await.unwrap();
+    let url = format!("ws://{addr}/websocket");
+    let (ws, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)).await.unwrap();
+    ddp_handshake(ws).await
+}
+
+async fn ddp_handshake(mut ws: Ws) -> Ws {
     send(&mut ws, json!({"msg": "connect", "version": "1", "support": ["1", "pre2", "pre1"]})).await;
     let connected = next_where(&mut ws, |f| f["msg"] != "ping").await;
     assert_eq!(connected["msg"], "connected", "{connected}");
@@ -151,6 +167,24 @@ async fn subscribe(ws: &mut Ws, id: &str, stream: &str, event: &str, token: &str
     let creds = json!({"useCollection": false, "args": [{"token": token, "visitorToken": token}]});
     send(ws, json!({"msg": "sub", "id": id, "name": stream, "params": [event, creds]})).await;
     next_where(ws, |f| f["subs"].as_array().is_some_and(|s| s.contains(&json!(id))) || f["id"] == id).await
+}
+
+/// Reads everything until the server's close frame (within `secs`): the number of text frames
+/// read, and the close code and reason.
+async fn read_until_close(ws: &mut Ws, secs: u64) -> (usize, u16, String) {
+    tokio::time::timeout(Duration::from_secs(secs), async {
+        let mut texts = 0;
+        loop {
+            match ws.next().await.expect("socket open").expect("frame") {
+                WsMessage::Text(_) => texts += 1,
+                WsMessage::Close(Some(frame)) => return (texts, u16::from(frame.code), frame.reason.to_string()),
+                WsMessage::Close(None) => panic!("closed without a code"),
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("expected the server to close the socket")
 }
 
 /// The next event frame for `event` on `stream`.
@@ -387,4 +421,108 @@ async fn queued_chat_taken_by_agent_and_edits_reach_the_visitor_live() {
     assert_eq!(status, 200);
     let deleted = stream_event(&mut ws, "stream-notify-room", &deletions).await;
     assert_eq!(deleted["fields"]["args"], json!([{"_id": id}]));
+}
+
+#[tokio::test]
+async fn ddp_subscription_limit_and_reused_ids() {
+    let scratch = Scratch::new("subs");
+    let server = Server::start(&scratch.0.join("livechat.db"), &[]);
+    let token = "subs-visitor";
+    server.post("/api/v1/livechat/visitor", json!({"visitor": {"token": token}})).await;
+    let (_, room) = server.get(&format!("/api/v1/livechat/room?token={token}")).await;
+    let rid = room["room"]["_id"].as_str().unwrap().to_owned();
+    let mut ws = ddp(server.addr).await;
+    assert_eq!(subscribe(&mut ws, "s0", "stream-room-messages", &rid, token).await["msg"], "ready");
+
+    // A reused id is ignored, as Meteor does: no second `ready`, and the first one stays.
+    let creds = json!({"useCollection": false, "args": [{"token": token, "visitorToken": token}]});
+    send(&mut ws, json!({"msg": "sub", "id": "s0", "name": "stream-room-messages", "params": [rid, creds]})).await;
+    send(&mut ws, json!({"msg": "ping", "id": "after-reuse"})).await;
+    let next = next_where(&mut ws, |f| f["msg"] != "ping").await;
+    assert_eq!((next["msg"].clone(), next["id"].clone()), (json!("pong"), json!("after-reuse")), "{next}");
+    let (status, _) = server.post("/api/v1/livechat/message", json!({"token": token, "rid": rid, "msg": "once"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(stream_event(&mut ws, "stream-room-messages", &rid).await["fields"]["args"][0]["msg"], "once");
+    send(&mut ws, json!({"msg": "ping", "id": "after-message"})).await;
+    let next = next_where(&mut ws, |f| f["msg"] != "ping").await;
+    assert_eq!(next["id"], "after-message", "the message was delivered once: {next}");
+
+    // 64 subscriptions per connection; the 65th is refused with a Meteor error.
+    for n in 1..64 {
+        let id = format!("s{n}");
+        assert_eq!(subscribe(&mut ws, &id, "stream-livechat-room", &rid, token).await["msg"], "ready", "{id}");
+    }
+    let refused = subscribe(&mut ws, "s64", "stream-livechat-room", &rid, token).await;
+    assert_eq!(
+        refused,
+        json!({"msg": "nosub", "id": "s64", "error": {"isClientSafe": true, "error": "too-many-subscriptions",
+               "reason": "Too many subscriptions", "message": "Too many subscriptions [too-many-subscriptions]",
+               "errorType": "Meteor.Error"}})
+    );
+    // An unknown publication is still a 404, and dropping one subscription makes room for another.
+    assert_eq!(subscribe(&mut ws, "u", "stream-unknown", "x", token).await["error"]["error"], 404);
+    send(&mut ws, json!({"msg": "unsub", "id": "s1"})).await;
+    next_where(&mut ws, |f| f["msg"] == "nosub" && f["id"] == "s1").await;
+    assert_eq!(subscribe(&mut ws, "s64", "stream-livechat-room", &rid, token).await["msg"], "ready");
+}
+
+#[tokio::test]
+async fn a_subscriber_that_stops_reading_is_closed_with_4000() {
+    let scratch = Scratch::new("slow-subscriber");
+    let server = Server::start(&scratch.0.join("livechat.db"), &[]);
+    let token = "slow-visitor";
+    server.post("/api/v1/livechat/visitor", json!({"visitor": {"token": token}})).await;
+    let (_, room) = server.get(&format!("/api/v1/livechat/room?token={token}")).await;
+    let rid = room["room"]["_id"].as_str().unwrap().to_owned();
+    let activity = format!("{rid}/user-activity");
+
+    let mut slow = ddp_small_buffer(server.addr).await;
+    assert_eq!(subscribe(&mut slow, "t", "stream-notify-room", &activity, token).await["msg"], "ready");
+    // Another socket of the visitor types, with ~60 kB per event, while `slow` reads nothing:
+    // the socket buffers fill, then the server's queue of 1024 events for `slow`.
+    const EVENTS: usize = 1300;
+    let mut typist = ddp(server.addr).await;
+    let big = "x".repeat(60_000);
+    for batch in 0..EVENTS / 100 {
+        for n in 0..100 {
+            let params = json!([activity, "guest-1", [big], {"token": token}]);
+            let id = format!("{batch}-{n}");
+            send(&mut typist, json!({"msg": "method", "id": id, "method": "stream-notify-room", "params": params}))
+                .await;
+        }
+        let last = format!("{batch}-99");
+        next_where(&mut typist, |f| f["msg"] == "updated" && f["methods"][0] == last.as_str()).await;
+    }
+
+    // `slow` gets what was queued before the overflow, then close code 4000.
+    let (events, code, reason) = read_until_close(&mut slow, 20).await;
+    assert_eq!((code, reason.as_str()), (4000, "too slow"));
+    assert!(events < EVENTS, "the server stopped queueing for it ({events} events read)");
+
+    // The typist was never disturbed, and a new connection subscribes and hears typing again.
+    let mut fresh = ddp(server.addr).await;
+    assert_eq!(subscribe(&mut fresh, "t", "stream-notify-room", &activity, token).await["msg"], "ready");
+    let params = json!([activity, "guest-1", ["user-typing"], {"token": token}]);
+    send(&mut typist, json!({"msg": "method", "id": "again", "method": "stream-notify-room", "params": params})).await;
+    let typing = stream_event(&mut fresh, "stream-notify-room", &activity).await;
+    assert_eq!(typing["fields"]["args"], json!(["guest-1", ["user-typing"]]));
+}
+
+#[tokio::test]
+async fn a_client_that_sends_but_never_reads_is_closed_with_4000() {
+    let scratch = Scratch::new("deaf-client");
+    let server = Server::start(&scratch.0.join("livechat.db"), &[]);
+    let mut deaf = ddp_small_buffer(server.addr).await;
+    // Each bad frame is echoed back in a ~60 kB error; 256 unsent replies is the limit.
+    const FRAMES: usize = 400;
+    let pad = "x".repeat(60_000);
+    for n in 0..FRAMES {
+        send(&mut deaf, json!({"msg": "bogus", "n": n, "pad": pad})).await;
+    }
+    let (replies, code, reason) = read_until_close(&mut deaf, 20).await;
+    assert_eq!((code, reason.as_str()), (4000, "too slow"));
+    assert!(replies < FRAMES, "{replies} replies");
+    // The server is fine.
+    let (status, _) = server.get("/api/v1/livechat/config").await;
+    assert_eq!(status, 200);
 }

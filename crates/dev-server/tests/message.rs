@@ -341,8 +341,9 @@ async fn concurrent_edits_reach_subscribers_in_commit_order() {
     let rid = app.chat("t").await;
     let id = rid_of(&app.say("t", &rid, "v0").await);
     let hub = &app.state().hub;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    hub.subscribe(hub.connect(), "s", "stream-room-messages", &rid, tx);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(EDITS + 1);
+    let outbox = livechat_dev_server::hub::Outbox { tx, kick: Default::default() };
+    hub.subscribe(hub.connect(), "s", "stream-room-messages", &rid, outbox);
 
     let tasks: Vec<_> = (1..=EDITS)
         .map(|i| {

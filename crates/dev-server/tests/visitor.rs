@@ -119,6 +119,20 @@ async fn guest_usernames_skip_names_visitors_chose() {
     assert_eq!(app.register(json!({"token": "e", "username": "guest-4"})).await["username"], "guest-5");
 }
 
+#[tokio::test]
+async fn the_token_is_stored_exactly_as_sent() {
+    let app = TestApp::new();
+    let v = app.register_visitor(" padded ").await;
+    assert_eq!(v["token"], " padded ");
+    assert_eq!(success(app.get("livechat/visitor/%20padded%20").await)["visitor"], v);
+    let rid = app.open_room(" padded ").await;
+    app.say(" padded ", &rid, "hello").await;
+    check(&app.get("livechat/visitor/padded").await, 400, "Invalid token [invalid-token]");
+    check(&app.get("livechat/room?token=padded").await, 400, "invalid-token");
+    // Registering again with the same padded token updates that visitor.
+    assert_eq!(app.register(json!({"token": " padded ", "name": "Pat"})).await["_id"], v["_id"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // GET livechat/visitor/:token
 

@@ -51,8 +51,10 @@ async fn register(
     Body(RegisterVisitor { visitor: new }): Body<RegisterVisitor>,
 ) -> ApiResult<Json<Success<VisitorResponse>>> {
     state.rate_limit("POST livechat/visitor", ip, 5, 60_000)?;
-    let token = new.token.trim();
-    if token.is_empty() {
+    // Blank tokens are refused, but a token is stored and matched exactly as sent: the client
+    // keeps what it sent and authenticates with it later.
+    let token = new.token.as_str();
+    if token.trim().is_empty() {
         return Err(ApiError::meteor("error-invalid-token", "Token cannot be empty"));
     }
     let email = new.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());

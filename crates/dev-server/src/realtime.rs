@@ -22,6 +22,7 @@ use axum::routing::get;
 use futures_util::{SinkExt, StreamExt};
 use livechat_wire::ddp::{self, ClientFrame, DdpError, ServerFrame, streams};
 use livechat_wire::room::Room;
+use rusqlite::Connection;
 use serde_json::{Value, json};
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::mpsc::{Sender, channel};
@@ -62,7 +63,9 @@ struct Session {
     /// Tells the writer to send a close frame; taken when used.
     close: Option<oneshot::Sender<(u16, &'static str)>>,
     connected: bool,
-    user: Option<User>,
+    /// The hashed resume token of the DDP `login`, if any. It is checked against
+    /// `login_tokens` whenever the agent's access counts, so a REST `logout` ends it.
+    login: Option<String>,
     /// Subscription id → (stream, event).
     subs: HashMap<String, (String, String)>,
 }
@@ -103,7 +106,7 @@ async fn run(socket: WebSocket, state: AppState) {
     let kick = Arc::new(Notify::new());
     let outbox = Outbox { tx: hub_tx, kick: kick.clone() };
     let mut session =
-        Session { state, conn, tx, outbox, close: Some(close_tx), connected: false, user: None, subs: HashMap::new() };
+        Session { state, conn, tx, outbox, close: Some(close_tx), connected: false, login: None, subs: HashMap::new() };
     let mut last_heard = Instant::now();
     let mut pinged = false;
     loop {
@@ -204,7 +207,10 @@ impl Session {
                 self.connected = true;
                 self.send(ServerFrame::Connected { session: ids::random_id() });
             } else {
+                // As Meteor: `failed` with the version we speak, then hang up.
                 self.send(ServerFrame::Failed { version: ddp::VERSION.into() });
+                self.close(1000, "Normal closure");
+                return false;
             }
             return true;
         }
@@ -252,18 +258,35 @@ impl Session {
 
     /// The room `rid` if this connection may follow it: the visitor's token matches `v.token`,
     /// or the logged-in agent serves it or may see all rooms.
-    fn room_access(&self, rid: &str, token: Option<&str>) -> Option<Room> {
-        let room = store::room_by_id(&self.state.db.conn(), rid).ok().flatten()?;
-        let visitor_ok = token.is_some_and(|t| room.v.as_ref().is_some_and(|v| v.token == t));
-        let agent_ok = self
-            .user
-            .as_ref()
-            .is_some_and(|u| u.can("view-livechat-rooms") || room.served_by.as_ref().is_some_and(|s| s.id == u.id));
-        (visitor_ok || agent_ok).then_some(room)
+    fn room_access(&mut self, rid: &str, token: Option<&str>) -> Option<Room> {
+        let db = self.state.db.clone();
+        let conn = db.conn();
+        let room = store::room_by_id(&conn, rid).ok().flatten()?;
+        if token.is_some_and(|t| room.v.as_ref().is_some_and(|v| v.token == t)) {
+            return Some(room);
+        }
+        let agent = self.agent(&conn)?;
+        let agent_ok = agent.can("view-livechat-rooms") || room.served_by.as_ref().is_some_and(|s| s.id == agent.id);
+        agent_ok.then_some(room)
+    }
+
+    /// The logged-in user as it is now, or `None`. A login whose token is gone from
+    /// `login_tokens` (revoked by REST `logout`) is dropped.
+    fn agent(&mut self, conn: &Connection) -> Option<User> {
+        let hashed = self.login.as_deref()?;
+        match store::user_by_hashed_token(conn, hashed) {
+            Ok(Some(user)) => Some(user),
+            Ok(None) => {
+                self.login = None;
+                None
+            }
+            // A database failure refuses this time without ending the login.
+            Err(_) => None,
+        }
     }
 
     /// Decides a subscription: `(stream, event)` to register, or the `nosub` error.
-    fn authorize(&self, name: &str, params: &Value) -> Result<(String, String), Value> {
+    fn authorize(&mut self, name: &str, params: &Value) -> Result<(String, String), Value> {
         let not_allowed = || json!(DdpError::meteor("not-allowed", "Not allowed"));
         let event = params.get(0).and_then(Value::as_str).ok_or_else(not_allowed)?;
         let creds = params.get(1).and_then(|o| o.get("args")).and_then(|a| a.get(0));
@@ -300,15 +323,12 @@ impl Session {
                 let token =
                     params.get(0).and_then(|p| p.get("resume")).and_then(Value::as_str).ok_or_else(logged_out)?;
                 let hashed = ids::sha256_hex(&[token.as_bytes()]);
-                let conn = self.state.db.conn();
-                let user_id: Option<String> = conn
-                    .query_row("SELECT user_id FROM login_tokens WHERE hashed_token = ?1", [&hashed], |r| r.get(0))
-                    .ok();
-                let user =
-                    user_id.and_then(|id| store::user_by_id(&conn, &id).ok().flatten()).ok_or_else(logged_out)?;
+                let user = store::user_by_hashed_token(&self.state.db.conn(), &hashed)
+                    .ok()
+                    .flatten()
+                    .ok_or_else(logged_out)?;
                 let result = json!({"id": user.id, "token": token, "tokenExpires": {"$date": 253402300799000i64}, "type": "resume"});
-                drop(conn);
-                self.user = Some(user);
+                self.login = Some(hashed);
                 Ok(Some(result))
             }
             streams::NOTIFY_ROOM => {

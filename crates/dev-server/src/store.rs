@@ -377,6 +377,15 @@ pub fn user_by_login_token(conn: &Connection, user_id: &str, token: &str) -> Api
     Ok(conn.query_row(&sql, [user_id, &hashed], user_from_row).optional()?)
 }
 
+/// The user a hashed login token belongs to, if the token still exists.
+pub fn user_by_hashed_token(conn: &Connection, hashed: &str) -> ApiResult<Option<User>> {
+    let sql = format!(
+        "SELECT {USER_COLS} FROM users u WHERE EXISTS
+         (SELECT 1 FROM login_tokens t WHERE t.user_id = u.id AND t.hashed_token = ?1)"
+    );
+    Ok(conn.query_row(&sql, [hashed], user_from_row).optional()?)
+}
+
 /// Online agents of a department (any department when `None`), least busy first.
 pub fn online_agents(conn: &Connection, department: Option<&str>) -> ApiResult<Vec<User>> {
     let sql = format!(

@@ -526,3 +526,61 @@ async fn a_client_that_sends_but_never_reads_is_closed_with_4000() {
     let (status, _) = server.get("/api/v1/livechat/config").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn ddp_params_are_optional_and_a_version_mismatch_hangs_up() {
+    let scratch = Scratch::new("ddp-details");
+    let server = Server::start(&scratch.0.join("livechat.db"), &[]);
+
+    // `params` may be left out of `sub` and `method` frames.
+    let mut ws = ddp(server.addr).await;
+    send(&mut ws, json!({"msg": "sub", "id": "bare", "name": "stream-room-messages"})).await;
+    let nosub = next_where(&mut ws, |f| f["id"] == "bare").await;
+    assert_eq!((nosub["msg"].clone(), nosub["error"]["error"].clone()), (json!("nosub"), json!("not-allowed")));
+    send(&mut ws, json!({"msg": "method", "id": "m", "method": "nope"})).await;
+    let result = next_where(&mut ws, |f| f["msg"] == "result").await;
+    assert_eq!(result["error"]["reason"], "Method 'nope' not found");
+    send(&mut ws, json!({"msg": "method", "id": "l", "method": "login"})).await;
+    let result = next_where(&mut ws, |f| f["msg"] == "result").await;
+    assert_eq!(result["error"]["error"], 403, "{result}");
+
+    // An unsupported version: `failed` naming the one spoken, then the socket closes.
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/websocket", server.addr)).await.unwrap();
+    send(&mut ws, json!({"msg": "connect", "version": "pre1", "support": ["pre1"]})).await;
+    assert_eq!(next_where(&mut ws, |_| true).await, json!({"msg": "failed", "version": "1"}));
+    let (texts, code, _) = read_until_close(&mut ws, 5).await;
+    assert_eq!((texts, code), (0, 1000));
+}
+
+#[tokio::test]
+async fn a_ddp_login_ends_when_rest_logout_revokes_its_token() {
+    let scratch = Scratch::new("ddp-logout");
+    let server = Server::start(&scratch.0.join("livechat.db"), &[]);
+    let token = "logout-visitor";
+    server.post("/api/v1/livechat/visitor", json!({"visitor": {"token": token}})).await;
+    let (_, room) = server.get(&format!("/api/v1/livechat/room?token={token}")).await;
+    let rid = room["room"]["_id"].as_str().unwrap().to_owned();
+
+    let (_, login) = server.post("/api/v1/login", json!({"user": "agent", "password": "agent"})).await;
+    let (user_id, auth_token) =
+        (login["data"]["userId"].as_str().unwrap(), login["data"]["authToken"].as_str().unwrap());
+    let mut ws = ddp(server.addr).await;
+    send(&mut ws, json!({"msg": "method", "id": "1", "method": "login", "params": [{"resume": auth_token}]})).await;
+    assert_eq!(next_where(&mut ws, |f| f["msg"] == "result").await["result"]["id"], user_id);
+    // No visitor credentials: the agent's login is what authorises.
+    let agent_sub = |id: &str| {
+        json!({"msg": "sub", "id": id, "name": "stream-livechat-room",
+               "params": [rid, {"useCollection": false, "args": [{}]}]})
+    };
+    send(&mut ws, agent_sub("before")).await;
+    assert_eq!(next_where(&mut ws, |f| f["id"] == "before" || f["subs"][0] == "before").await["msg"], "ready");
+
+    let auth = [("X-User-Id", user_id), ("X-Auth-Token", auth_token)];
+    let (status, _) = server.call("POST", "/api/v1/logout", &auth, None).await;
+    assert_eq!(status, 200);
+    send(&mut ws, agent_sub("after")).await;
+    let refused = next_where(&mut ws, |f| f["id"] == "after" || f["subs"][0] == "after").await;
+    assert_eq!((refused["msg"].clone(), refused["error"]["error"].clone()), (json!("nosub"), json!("not-allowed")));
+    send(&mut ws, json!({"msg": "method", "id": "2", "method": "login", "params": [{"resume": auth_token}]})).await;
+    assert_eq!(next_where(&mut ws, |f| f["msg"] == "result").await["error"]["error"], 403);
+}

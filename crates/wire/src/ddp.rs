@@ -40,7 +40,8 @@ pub fn delete_message_event(rid: &str) -> String {
     format!("{rid}/deleteMessage")
 }
 
-/// Frames a client sends. `P` is the type of `params`.
+/// Frames a client sends. `P` is the type of `params`; DDP makes `params` optional, so a frame
+/// without it decodes with `P::default()` (decoding therefore needs `P: Default`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "msg", rename_all = "lowercase")]
 pub enum ClientFrame<P> {
@@ -60,6 +61,7 @@ pub enum ClientFrame<P> {
     Sub {
         id: String,
         name: String,
+        #[serde(default)]
         params: P,
     },
     Unsub {
@@ -68,6 +70,7 @@ pub enum ClientFrame<P> {
     Method {
         id: String,
         method: String,
+        #[serde(default)]
         params: P,
     },
 }
@@ -257,4 +260,21 @@ pub struct QueueData {
 pub struct DeletedId {
     #[serde(rename = "_id")]
     pub id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_and_method_params_are_optional() {
+        let sub: ClientFrame<Vec<String>> = serde_json::from_str(r#"{"msg":"sub","id":"1","name":"n"}"#).unwrap();
+        assert_eq!(sub, ClientFrame::Sub { id: "1".into(), name: "n".into(), params: Vec::new() });
+        let method: ClientFrame<serde_json::Value> =
+            serde_json::from_str(r#"{"msg":"method","id":"2","method":"m"}"#).unwrap();
+        assert_eq!(method, ClientFrame::Method { id: "2".into(), method: "m".into(), params: serde_json::Value::Null });
+        let with: ClientFrame<Vec<String>> =
+            serde_json::from_str(r#"{"msg":"method","id":"3","method":"m","params":["a"]}"#).unwrap();
+        assert_eq!(with, ClientFrame::Method { id: "3".into(), method: "m".into(), params: vec!["a".into()] });
+    }
 }

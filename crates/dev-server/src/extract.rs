@@ -129,6 +129,27 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Path parameters. A path that does not decode (say `%FF`, which is not UTF-8) fails with
+/// Rocket.Chat's 400 `{success: false, error}` body instead of axum's plain text.
+pub struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            // A route whose pattern and extractor disagree: our bug, not the caller's.
+            Err(rejection) if rejection.status().is_server_error() => Err(ApiError::Internal(rejection.body_text())),
+            Err(rejection) => Err(ApiError::invalid_params(rejection.body_text())),
+        }
+    }
+}
+
 /// An agent or manager authenticated by `X-User-Id` and `X-Auth-Token`; 401 otherwise.
 pub struct AuthUser(pub User);
 

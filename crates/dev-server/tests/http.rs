@@ -27,6 +27,28 @@ async fn unknown_api_paths_are_404() {
 }
 
 #[tokio::test]
+async fn undecodable_path_parameters_answer_rocket_chat_s_body() {
+    let app = TestApp::new();
+    let rid = app.chat("t").await;
+    let paths = [
+        (Method::GET, "livechat/visitor/%FF".to_owned(), None),
+        (Method::GET, "livechat/message/%FF?token=t&rid=x".to_owned(), None),
+        (Method::PUT, "livechat/message/%FF".to_owned(), Some(json!({"token": "t", "rid": rid, "msg": "x"}))),
+        (Method::DELETE, "livechat/message/%FF".to_owned(), Some(json!({"token": "t", "rid": rid}))),
+        (Method::GET, "livechat/messages.history/%FF?token=t".to_owned(), None),
+        (Method::GET, format!("livechat/agent.info/{rid}/%FF"), None),
+    ];
+    for (method, path, body) in paths {
+        let (status, body) = app.call(method, &path, body.map(|b| b.to_string().into_bytes())).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert_eq!(body["success"], false, "{path}: {body}");
+        let error = body["error"].as_str().unwrap_or_else(|| panic!("{path}: no error text in {body}"));
+        assert!(error.ends_with(" [invalid-params]"), "{path}: {error}");
+        assert_eq!(body["errorType"], "invalid-params", "{path}: {body}");
+    }
+}
+
+#[tokio::test]
 async fn cors_preflight_and_headers() {
     let app = TestApp::new();
     let preflight = app

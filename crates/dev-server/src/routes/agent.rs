@@ -1,6 +1,6 @@
 //! `livechat/agent.info/:rid/:token` (visitors) and `livechat/agent.status` (agents).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use livechat_wire::Success;
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{AuthUser, Body, Params, ok};
+use crate::extract::{AuthUser, Body, Params, Path, ok};
 use crate::hub::Event;
 use crate::routes::room::{guest, guest_room};
 use crate::store;

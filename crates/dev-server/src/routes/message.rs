@@ -1,6 +1,6 @@
 //! `livechat/message`, `livechat/message/:_id` and `livechat/messages.history/:rid`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use livechat_wire::message::{
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, Params, Query, ok};
+use crate::extract::{Body, Params, Path, Query, ok};
 use crate::hub::Event;
 use crate::routes::room::{guest, guest_room};
 use crate::store::{self, NewMessage};

@@ -1,6 +1,6 @@
 //! `livechat/visitor`: register or update the visitor, read it back.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use livechat_wire::Success;
@@ -9,7 +9,7 @@ use rusqlite::params;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Body, ClientIp, Params, ok};
+use crate::extract::{Body, ClientIp, Params, Path, ok};
 use crate::routes::is_email;
 use crate::store;
 use crate::validate::{Kind, Schema, Style, opt, req};

@@ -261,8 +261,10 @@ pub struct NewMessage {
 /// Stores a message and updates the room's counters (normal messages only, as Rocket.Chat).
 ///
 /// A message whose `_id` is already stored is not stored again: `Ok(None)` (Rocket.Chat's
-/// `sendMessage` returns nothing for it). Two inserts racing past that check meet the unique
-/// index, which answers like MongoDB's duplicate key error.
+/// `sendMessage` returns nothing for it). Every caller holds the one connection behind its
+/// mutex, so no other insert can come between that check and this one; the unique index on
+/// `messages.id` is only a last line of defence, answered like MongoDB's duplicate key error
+/// should it ever fire. Any other failure (another constraint, a trigger) is an internal error.
 pub fn insert_message(conn: &Connection, now: Timestamp, new: NewMessage) -> ApiResult<Option<Message>> {
     let id = new.id.unwrap_or_else(ids::random_id);
     if message_by_id(conn, &id)?.is_some() {
@@ -291,7 +293,7 @@ pub fn insert_message(conn: &Connection, now: Timestamp, new: NewMessage) -> Api
     );
     match inserted {
         Ok(_) => {}
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
             return Err(ApiError::plain(format!(
                 "E11000 duplicate key error collection: rocketchat.rocketchat_message index: _id_ dup key: {{ _id: \"{id}\" }}"
             )));

@@ -369,3 +369,15 @@ async fn concurrent_edits_reach_subscribers_in_commit_order() {
     let stored = app.history("t", &rid, "").await[0]["msg"].clone();
     assert_eq!(json!(heard.last().unwrap().1), stored, "the last event is the stored text");
 }
+
+/// Only the unique index on `_id` reads as MongoDB's duplicate key error; any other failure of
+/// the insert (here a trigger) is a 500, not a fake E11000.
+#[tokio::test]
+async fn a_failed_insert_is_not_reported_as_a_duplicate_key() {
+    let app = TestApp::new();
+    let rid = app.chat("t").await;
+    let trigger = "CREATE TRIGGER fail BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'injected'); END;";
+    app.state().db.conn().execute_batch(trigger).unwrap();
+    let (status, body) = app.post("livechat/message", message("t", &rid, "hello")).await;
+    assert_eq!((status.as_u16(), body), (500, json!({"success": false, "error": "Internal server error"})));
+}

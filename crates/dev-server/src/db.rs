@@ -37,7 +37,8 @@ impl Db {
     }
 
     /// The connection. A panic while holding it cannot leave SQLite half-written (statements
-    /// are atomic), so a poisoned lock is taken over.
+    /// are atomic, and a handler's open transaction rolls back as it unwinds), so a poisoned
+    /// lock is taken over.
     pub fn conn(&self) -> MutexGuard<'_, Connection> {
         self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -1,7 +1,9 @@
 //! The life of a room: creation, assignment to an agent, the queue, transfers and closing.
 //!
-//! Each function does its database work and returns the [`Event`]s subscribers must hear; the
-//! caller emits them while it still holds the connection, so events follow commit order.
+//! Each function does its database work and returns the [`Event`]s subscribers must hear. The
+//! caller runs it inside the handler's one transaction (so a failure part-way writes nothing),
+//! commits, and emits the events while it still holds the connection, so events follow commit
+//! order.
 
 use livechat_wire::UserRef;
 use livechat_wire::ddp::LivechatRoomEvent;

@@ -40,7 +40,8 @@ async fn send(
     }
     let message = {
         let conn = state.db.conn();
-        let room = store::room_by_id(&conn, &out.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        let tx = conn.unchecked_transaction()?;
+        let room = store::room_by_id(&tx, &out.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
         // Only the serving agent is subscribed to an open room; closing removes subscriptions.
         let serving = room.is_open() && room.served_by.as_ref().is_some_and(|s| s.id == user.0.id);
         if !serving {
@@ -57,9 +58,10 @@ async fn send(
         };
         // Rocket.Chat's sendMessage returns nothing for a known `_id`; chat.sendMessage then
         // fails reading a property of `undefined`.
-        let message = store::insert_message(&conn, now, new)?
+        let message = store::insert_message(&tx, now, new)?
             .ok_or_else(|| ApiError::plain("Cannot read properties of undefined (reading 'starred')"))?;
-        conn.execute("UPDATE rooms SET waiting_response = 0 WHERE id = ?1", [&room.id])?;
+        tx.execute("UPDATE rooms SET waiting_response = 0 WHERE id = ?1", [&room.id])?;
+        tx.commit()?;
         state.hub.emit([Event::Message(Box::new(message.clone()))]);
         message
     };

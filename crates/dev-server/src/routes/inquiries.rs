@@ -85,13 +85,14 @@ async fn take(
     user.require("view-l-room")?;
     {
         let conn = state.db.conn();
+        let tx = conn.unchecked_transaction()?;
         let agent = match q.user_id.as_deref() {
-            Some(id) if id != user.0.id => store::user_by_id(&conn, id)?
+            Some(id) if id != user.0.id => store::user_by_id(&tx, id)?
                 .filter(store::User::is_agent)
                 .ok_or_else(|| ApiError::plain("The user is invalid"))?,
             _ => user.0.clone(),
         };
-        let inquiry = store::inquiry_where(&conn, "i.id = ?1", [&q.inquiry_id])?
+        let inquiry = store::inquiry_where(&tx, "i.id = ?1", [&q.inquiry_id])?
             .ok_or_else(|| ApiError::meteor("error-not-found", "Inquiry not found"))?;
         if inquiry.status != "queued" {
             return Err(ApiError::meteor("error-inquiry-taken", "Inquiry already taken"));
@@ -102,7 +103,8 @@ async fn take(
                 "Agent status is offline or Omnichannel service is not active",
             ));
         }
-        let events = state.routing().assign(&conn, &inquiry.rid, &agent)?;
+        let events = state.routing().assign(&tx, &inquiry.rid, &agent)?;
+        tx.commit()?;
         state.hub.emit(events);
     }
     Ok(ok(Empty {}))

@@ -123,8 +123,9 @@ fn after_visitor_message(conn: &Connection, rid: &str, msg: &str, now: i64) -> A
 async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiResult<Json<Success<MessageResponse>>> {
     let message = {
         let conn = state.db.conn();
-        let visitor = guest(&conn, &q.token)?;
-        let room = guest_room(&conn, &q.rid, &q.token)?;
+        let tx = conn.unchecked_transaction()?;
+        let visitor = guest(&tx, &q.token)?;
+        let room = guest_room(&tx, &q.rid, &q.token)?;
         if !room.is_open() {
             return Err(ApiError::plain("room-closed"));
         }
@@ -142,9 +143,10 @@ async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiR
         let text = new.msg.clone();
         // Rocket.Chat's sendMessage returns nothing for an `_id` it already has, and the
         // livechat handler then fails on `Object.assign(undefined, …)`.
-        let message = store::insert_message(&conn, now, new)?
+        let message = store::insert_message(&tx, now, new)?
             .ok_or_else(|| ApiError::plain("Cannot convert undefined or null to object"))?;
-        after_visitor_message(&conn, &room.id, &text, now.0)?;
+        after_visitor_message(&tx, &room.id, &text, now.0)?;
+        tx.commit()?;
         state.hub.emit([Event::Message(Box::new(message.clone()))]);
         message
     };
@@ -186,15 +188,17 @@ async fn edit(
 ) -> ApiResult<Json<Success<MessageResponse>>> {
     let message = {
         let conn = state.db.conn();
-        let (_, by) = own_message(&conn, &id, &q.token, &q.rid)?;
+        let tx = conn.unchecked_transaction()?;
+        let (_, by) = own_message(&tx, &id, &q.token, &q.rid)?;
         check_length(&state.config, &q.msg)?;
         let now = state.clock.now();
-        conn.execute(
+        tx.execute(
             "UPDATE messages SET msg = ?2, edited_at = ?3, edited_by_id = ?4, edited_by_username = ?5, updated_at = ?3
              WHERE id = ?1",
             params![id, q.msg, now.0, by.id, by.username],
         )?;
-        let message = store::message_by_id(&conn, &id)?.ok_or_else(|| ApiError::plain("invalid-message"))?;
+        let message = store::message_by_id(&tx, &id)?.ok_or_else(|| ApiError::plain("invalid-message"))?;
+        tx.commit()?;
         state.hub.emit([Event::Message(Box::new(message.clone()))]);
         message
     };
@@ -221,16 +225,18 @@ async fn delete(
 ) -> ApiResult<Json<Success<DeleteResponse>>> {
     let now = {
         let conn = state.db.conn();
-        own_message(&conn, &id, &q.token, &q.rid)?;
-        conn.execute("DELETE FROM messages WHERE id = ?1", [&id])?;
+        let tx = conn.unchecked_transaction()?;
+        own_message(&tx, &id, &q.token, &q.rid)?;
+        tx.execute("DELETE FROM messages WHERE id = ?1", [&id])?;
         let now = state.clock.now();
         // The room's last message may be gone: point it at the newest remaining one.
-        conn.execute(
+        tx.execute(
             "UPDATE rooms SET msgs = MAX(msgs - 1, 0), updated_at = ?2, last_message_id =
                (SELECT id FROM messages WHERE rid = ?1 AND t IS NULL ORDER BY ts DESC, seq DESC LIMIT 1)
              WHERE id = ?1",
             params![q.rid, now.0],
         )?;
+        tx.commit()?;
         state.hub.emit([Event::Deleted { rid: q.rid, id: id.clone() }]);
         now
     };

@@ -131,21 +131,23 @@ async fn get_room(
     state.rate_limit("GET livechat/room", ip, 5, 60_000)?;
     let room = {
         let conn = state.db.conn();
-        let visitor = guest(&conn, &q.token)?;
+        let tx = conn.unchecked_transaction()?;
+        let visitor = guest(&tx, &q.token)?;
         if let Some(rid) = q.rid.as_deref() {
-            let room = store::room_by_id(&conn, rid)?
+            let room = store::room_by_id(&tx, rid)?
                 .filter(|r| r.is_open() && r.v.as_ref().is_some_and(|v| v.token == q.token))
                 .ok_or_else(|| ApiError::plain("invalid-room"))?;
             return Ok(ok(RoomResponse { room, new_room: false }));
         }
-        if let Some(room) = store::open_room_for_token(&conn, &q.token)? {
+        if let Some(room) = store::open_room_for_token(&tx, &q.token)? {
             return Ok(ok(RoomResponse { room, new_room: false }));
         }
         let preferred = match q.agent_id.as_deref() {
-            Some(id) => store::user_by_id(&conn, id)?,
+            Some(id) => store::user_by_id(&tx, id)?,
             None => None,
         };
-        let (room, events) = state.routing().create_room(&conn, &visitor, preferred)?;
+        let (room, events) = state.routing().create_room(&tx, &visitor, preferred)?;
+        tx.commit()?;
         state.hub.emit(events);
         room
     };
@@ -159,12 +161,14 @@ async fn close(State(state): State<AppState>, Body(q): Body<CloseRoom>) -> ApiRe
     let comment = "Closed by visitor";
     {
         let conn = state.db.conn();
-        let visitor = guest(&conn, &q.token)?;
-        let room = guest_room(&conn, &q.rid, &q.token)?;
+        let tx = conn.unchecked_transaction()?;
+        let visitor = guest(&tx, &q.token)?;
+        let room = guest_room(&tx, &q.rid, &q.token)?;
         if !room.is_open() {
             return Err(ApiError::plain("room-closed"));
         }
-        let events = state.routing().close(&conn, &room, &store::visitor_ref(&visitor), true, comment)?;
+        let events = state.routing().close(&tx, &room, &store::visitor_ref(&visitor), true, comment)?;
+        tx.commit()?;
         state.hub.emit(events);
     }
     Ok(ok(CloseRoomResponse { rid: q.rid, comment: comment.into() }))
@@ -173,8 +177,9 @@ async fn close(State(state): State<AppState>, Body(q): Body<CloseRoom>) -> ApiRe
 /// Keeps the rated items with values 1–5 and any `additionalFeedback`; stores them on the room.
 async fn survey(State(state): State<AppState>, Body(q): Body<Survey>) -> ApiResult<Json<Success<SurveyResponse>>> {
     let conn = state.db.conn();
-    guest(&conn, &q.token)?;
-    guest_room(&conn, &q.rid, &q.token)?;
+    let tx = conn.unchecked_transaction()?;
+    guest(&tx, &q.token)?;
+    guest_room(&tx, &q.rid, &q.token)?;
     let data: std::collections::BTreeMap<String, String> = q
         .data
         .into_iter()
@@ -187,24 +192,27 @@ async fn survey(State(state): State<AppState>, Body(q): Body<Survey>) -> ApiResu
     if data.is_empty() {
         return Err(ApiError::plain("invalid-data"));
     }
-    conn.execute(
+    tx.execute(
         "UPDATE rooms SET survey_feedback = ?2, updated_at = ?3 WHERE id = ?1",
         rusqlite::params![q.rid, serde_json::to_string(&data)?, state.clock.now().0],
     )?;
+    tx.commit()?;
     Ok(ok(SurveyResponse { rid: q.rid, data }))
 }
 
 /// Shared by both transfer paths; errors are the 8.x ones.
 fn transfer_room(state: &AppState, q: &TransferRoom) -> ApiResult<Room> {
     let conn = state.db.conn();
-    let visitor = guest(&conn, &q.token)?;
-    let room = store::room_for_token(&conn, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+    let tx = conn.unchecked_transaction()?;
+    let visitor = guest(&tx, &q.token)?;
+    let room = store::room_for_token(&tx, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
     if !room.is_open() {
         return Err(ApiError::plain("This_conversation_is_already_closed"));
     }
-    let dept = store::department(&conn, &q.department)?.ok_or_else(|| ApiError::plain("error-invalid-department"))?;
+    let dept = store::department(&tx, &q.department)?.ok_or_else(|| ApiError::plain("error-invalid-department"))?;
     let dept = DepartmentName { id: dept.id, name: dept.name };
-    let events = state.routing().transfer_to_department(&conn, &room, &dept, store::visitor_ref(&visitor), None)?;
+    let events = state.routing().transfer_to_department(&tx, &room, &dept, store::visitor_ref(&visitor), None)?;
+    tx.commit()?;
     state.hub.emit(events);
     store::room_by_id(&conn, &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))
 }
@@ -247,29 +255,31 @@ async fn forward(
     user.require("transfer-livechat-guest")?;
     {
         let conn = state.db.conn();
-        let room = store::room_by_id(&conn, &q.room_id)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        let tx = conn.unchecked_transaction()?;
+        let room = store::room_by_id(&tx, &q.room_id)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
         if !room.is_open() {
             return Err(ApiError::plain("This_conversation_is_already_closed"));
         }
         let by = user.0.user_ref();
         let events = match (q.user_id.as_deref(), q.department_id.as_deref()) {
             (Some(agent_id), _) => {
-                let agent = store::user_by_id(&conn, agent_id)?
+                let agent = store::user_by_id(&tx, agent_id)?
                     .filter(store::User::is_agent)
                     .ok_or_else(|| ApiError::meteor("error-invalid-agent", "Invalid agent"))?;
-                state.routing().forward_to_agent(&conn, &room, &agent, by, q.comment)?
+                state.routing().forward_to_agent(&tx, &room, &agent, by, q.comment)?
             }
             (None, Some(dept)) => {
-                let dept = store::department(&conn, dept)?.ok_or_else(|| {
+                let dept = store::department(&tx, dept)?.ok_or_else(|| {
                     ApiError::meteor("error-invalid-department", "The provided department is invalid")
                 })?;
                 let dept = DepartmentName { id: dept.id, name: dept.name };
-                state.routing().transfer_to_department(&conn, &room, &dept, by, q.comment)?
+                state.routing().transfer_to_department(&tx, &room, &dept, by, q.comment)?
             }
             (None, None) => {
                 return Err(ApiError::invalid_params("must have required property 'userId' or 'departmentId'"));
             }
         };
+        tx.commit()?;
         state.hub.emit(events);
     }
     Ok(ok(Empty {}))
@@ -285,7 +295,8 @@ async fn close_by_user(
     let comment = q.comment.as_deref().map(str::trim).unwrap_or("");
     {
         let conn = state.db.conn();
-        let room = store::room_by_id(&conn, &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        let tx = conn.unchecked_transaction()?;
+        let room = store::room_by_id(&tx, &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
         if !room.is_open() {
             return Err(ApiError::plain("error-room-already-closed"));
         }
@@ -297,12 +308,13 @@ async fn close_by_user(
             return Err(ApiError::plain("error-comment-is-required"));
         }
         if !q.tags.is_empty() {
-            conn.execute(
+            tx.execute(
                 "UPDATE rooms SET tags = ?2 WHERE id = ?1",
                 rusqlite::params![q.rid, serde_json::to_string(&q.tags)?],
             )?;
         }
-        let events = state.routing().close(&conn, &room, &user.0.user_ref(), false, comment)?;
+        let events = state.routing().close(&tx, &room, &user.0.user_ref(), false, comment)?;
+        tx.commit()?;
         state.hub.emit(events);
     }
     Ok(ok(Empty {}))

@@ -67,21 +67,22 @@ async fn register(
     let name = new.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let now = state.clock.now();
     let conn = state.db.conn();
+    let tx = conn.unchecked_transaction()?;
     let department = match new.department.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => Some(
-            store::department(&conn, d)?
+            store::department(&tx, d)?
                 .ok_or_else(|| ApiError::meteor("error-invalid-department", "The provided department is invalid"))?
                 .id,
         ),
         None => None,
     };
 
-    let mut existing = store::visitor_by_token(&conn, token)?;
+    let mut existing = store::visitor_by_token(&tx, token)?;
     let mut keep_token = token.to_owned();
     if existing.is_none()
         && let Some(phone) = phone
     {
-        existing = store::visitor_by(&conn, "phone", phone)?;
+        existing = store::visitor_by(&tx, "phone", phone)?;
         if let Some(v) = &existing {
             keep_token = v.token.clone();
         }
@@ -89,21 +90,21 @@ async fn register(
     if existing.is_none()
         && let Some(email) = &email
     {
-        existing = store::visitor_by(&conn, "email", email)?;
+        existing = store::visitor_by(&tx, "email", email)?;
     }
     let id = match existing {
         Some(v) => v.id,
         None => {
             let username = match new.username.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-                Some(u) if store::visitor_by(&conn, "id", u)?.is_none() => {
+                Some(u) if store::visitor_by(&tx, "id", u)?.is_none() => {
                     let taken: bool =
-                        conn.query_row("SELECT EXISTS(SELECT 1 FROM visitors WHERE username = ?1)", [u], |r| r.get(0))?;
-                    if taken { store::next_guest_username(&conn)? } else { u.to_owned() }
+                        tx.query_row("SELECT EXISTS(SELECT 1 FROM visitors WHERE username = ?1)", [u], |r| r.get(0))?;
+                    if taken { store::next_guest_username(&tx)? } else { u.to_owned() }
                 }
-                _ => store::next_guest_username(&conn)?,
+                _ => store::next_guest_username(&tx)?,
             };
             let id = crate::ids::random_id();
-            conn.execute(
+            tx.execute(
                 "INSERT INTO visitors (id, token, username, status, livechat_data, ts, updated_at)
                  VALUES (?1, ?2, ?3, 'online', '{}', ?4, ?4)",
                 params![id, keep_token, username, now.0],
@@ -111,7 +112,7 @@ async fn register(
             id
         }
     };
-    conn.execute(
+    tx.execute(
         "UPDATE visitors SET token = ?2, name = COALESCE(?3, name), email = COALESCE(?4, email),
          phone = COALESCE(?5, phone), department = COALESCE(?6, department), status = 'online', updated_at = ?7
          WHERE id = ?1",
@@ -119,27 +120,25 @@ async fn register(
     )?;
     if !new.custom_fields.is_empty() {
         let visitor =
-            store::visitor_by(&conn, "id", &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+            store::visitor_by(&tx, "id", &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
         let mut data = visitor.livechat_data;
         for field in new.custom_fields {
             if field.overwrite || !data.contains_key(&field.key) {
                 data.insert(field.key, field.value);
             }
         }
-        conn.execute(
-            "UPDATE visitors SET livechat_data = ?2 WHERE id = ?1",
-            params![id, serde_json::to_string(&data)?],
-        )?;
+        tx.execute("UPDATE visitors SET livechat_data = ?2 WHERE id = ?1", params![id, serde_json::to_string(&data)?])?;
     }
     if let Some(name) = name {
-        conn.execute("UPDATE rooms SET fname = ?2 WHERE token = ?1 AND open = 1", params![keep_token, name])?;
-        conn.execute(
+        tx.execute("UPDATE rooms SET fname = ?2 WHERE token = ?1 AND open = 1", params![keep_token, name])?;
+        tx.execute(
             "UPDATE inquiries SET name = ?2 WHERE rid IN (SELECT id FROM rooms WHERE token = ?1 AND open = 1)",
             params![keep_token, name],
         )?;
     }
     let visitor: Visitor =
-        store::visitor_by(&conn, "id", &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+        store::visitor_by(&tx, "id", &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+    tx.commit()?;
     Ok(ok(VisitorResponse { visitor }))
 }
 

@@ -53,15 +53,23 @@ async fn login(State(state): State<AppState>, RawBody(body): RawBody) -> Respons
     else {
         return unauthorized();
     };
-    let conn = state.db.conn();
-    let user = match store::user_for_login(&conn, login) {
-        Ok(Some((user, hash))) if ids::verify_password(&hash, password) => user,
-        Ok(_) => return unauthorized(),
+    // The user is read under the lock; the password (10,000 SHA-256 rounds) is checked on the
+    // blocking pool without it, so a login never holds up other requests.
+    let found = store::user_for_login(&state.db.conn(), login);
+    let (user, hash) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return unauthorized(),
         Err(e) => return e.into_response(),
     };
+    let password = password.to_owned();
+    match tokio::task::spawn_blocking(move || ids::verify_password(&hash, &password)).await {
+        Ok(true) => {}
+        Ok(false) => return unauthorized(),
+        Err(e) => return ApiError::Internal(format!("password check: {e}")).into_response(),
+    }
     let token = ids::login_token();
     let hashed = ids::sha256_hex(&[token.as_bytes()]);
-    if let Err(e) = conn.execute(
+    if let Err(e) = state.db.conn().execute(
         "INSERT INTO login_tokens (hashed_token, user_id, created_at) VALUES (?1, ?2, ?3)",
         params![hashed, user.id, state.clock.now().0],
     ) {

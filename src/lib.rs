@@ -4,6 +4,7 @@
 //! * [`storage`]: the visitor's token and room id, kept in `localStorage` (or memory).
 //! * [`i18n`]: the widget's words in six languages.
 //! * [`session`]: the conversation as data (ordering, merging, grouping) and message text.
+//! * [`ui`]: the Leptos components, mounted in a shadow root.
 //!
 //! The wire types it speaks live in [`wire`] (the `livechat-wire` crate), shared with the
 //! development server.
@@ -13,5 +14,6 @@ pub mod i18n;
 mod json;
 pub mod session;
 pub mod storage;
+pub mod ui;
 
 pub use livechat_wire as wire;

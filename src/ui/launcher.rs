@@ -1,0 +1,49 @@
+//! The launcher: a round button that opens and closes the chat window, with an unread badge.
+
+use leptos::prelude::*;
+
+use super::WidgetState;
+use crate::i18n::Key;
+
+/// The launcher button. Its accessible name says what a press does and how many messages wait.
+#[component]
+pub fn Launcher() -> impl IntoView {
+    let state = expect_context::<WidgetState>();
+    let badge = move || (!state.open.get() && state.unread.get() > 0).then(|| state.unread.get());
+    let label = move || {
+        let lang = state.lang.get();
+        match (state.open.get(), badge()) {
+            (true, _) => lang.t(Key::CloseChat).to_owned(),
+            (false, Some(n)) => {
+                format!("{}, {}", lang.t(Key::OpenChat), lang.tf(Key::UnreadMessages, &[("count", &n.to_string())]))
+            }
+            (false, None) => lang.t(Key::OpenChat).to_owned(),
+        }
+    };
+    view! {
+        <button
+            type="button"
+            class="lc-launcher"
+            aria-label=label
+            aria-expanded=move || state.open.get().to_string()
+            aria-controls="lc-window"
+            on:click=move |_| state.open.update(|open| *open = !*open)
+        >
+            <Show
+                when=move || state.open.get()
+                fallback=|| view! {
+                    <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                        <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
+                    </svg>
+                }
+            >
+                <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                    <path d="M6 6l12 12M18 6L6 18" stroke-width="2.5" stroke-linecap="round"/>
+                </svg>
+            </Show>
+            {move || badge().map(|n| view! {
+                <span class="lc-badge" aria-hidden="true">{if n > 99 { "99+".to_owned() } else { n.to_string() }}</span>
+            })}
+        </button>
+    }
+}

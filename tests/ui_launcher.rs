@@ -1,0 +1,94 @@
+//! The launcher in a real browser: mounted in a shadow root, asserting on what a visitor (or a
+//! screen reader) gets.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use livechat_widget::i18n::Lang;
+use livechat_widget::ui::{Launcher, WidgetState, mount_in_shadow};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A host element in the page (never the body itself: the test runner reports through it).
+fn host() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    host
+}
+
+fn find(host: &Element, selector: &str) -> Option<Element> {
+    host.shadow_root().unwrap().query_selector(selector).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn opens_and_closes_and_says_so() {
+    let host = host();
+    let state = WidgetState::new(Lang::En);
+    state.unread.set(3);
+    let _mounted = mount_in_shadow(&host, move || {
+        provide_context(state);
+        view! { <Launcher/> }
+    })
+    .unwrap();
+    let button = find(&host, "button.lc-launcher").expect("the launcher is in the shadow root");
+    assert_eq!(button.get_attribute("aria-label").as_deref(), Some("Open chat, 3 unread messages"));
+    assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(find(&host, ".lc-badge").unwrap().text_content().as_deref(), Some("3"));
+    assert!(find(&host, "style").unwrap().text_content().unwrap().contains(".lc-launcher"), "styles ship inside");
+
+    button.unchecked_ref::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert!(state.open.get_untracked());
+    assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert_eq!(button.get_attribute("aria-label").as_deref(), Some("Close chat"));
+    assert!(find(&host, ".lc-badge").is_none(), "no badge while open");
+
+    button.unchecked_ref::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("false"));
+    state.unread.set(120);
+    leptos::task::tick().await;
+    assert_eq!(find(&host, ".lc-badge").unwrap().text_content().as_deref(), Some("99+"));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn speaks_the_visitors_language() {
+    let host = host();
+    let state = WidgetState::new(Lang::De);
+    let _mounted = mount_in_shadow(&host, move || {
+        provide_context(state);
+        view! { <Launcher/> }
+    })
+    .unwrap();
+    let button = find(&host, "button.lc-launcher").unwrap();
+    assert_eq!(button.get_attribute("aria-label").as_deref(), Some("Chat öffnen"));
+    state.lang.set(Lang::Ar);
+    leptos::task::tick().await;
+    assert_eq!(button.get_attribute("aria-label").as_deref(), Some("فتح المحادثة"));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+fn host_page_css_does_not_reach_inside() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let style = document.create_element("style").unwrap();
+    style.set_text_content(Some("button { display: none !important; background: lime !important; }"));
+    document.head().unwrap().append_child(&style).unwrap();
+    let host = host();
+    let state = WidgetState::new(Lang::En);
+    let _mounted = mount_in_shadow(&host, move || {
+        provide_context(state);
+        view! { <Launcher/> }
+    })
+    .unwrap();
+    let button = find(&host, "button.lc-launcher").unwrap();
+    let computed = web_sys::window().unwrap().get_computed_style(&button).unwrap().unwrap();
+    assert_eq!(computed.get_property_value("display").unwrap(), "grid");
+    assert_ne!(computed.get_property_value("background-color").unwrap(), "rgb(0, 255, 0)");
+    style.remove();
+    host.remove();
+}

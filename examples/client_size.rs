@@ -16,7 +16,7 @@ fn err(e: impl std::fmt::Display) -> JsValue {
 /// Runs a visitor's and an agent's whole conversation against `server`.
 #[wasm_bindgen]
 pub async fn exercise(server: String, agent_user: String, agent_password: String) -> Result<String, JsValue> {
-    let store = TokenStore::open(&server, StoreOptions { require_consent: true });
+    let store = TokenStore::open(&server, StoreOptions { require_consent: true, ..StoreOptions::default() });
     store.consent();
     let visitor = VisitorClient::new(Transport::new(&server), &store.token());
     visitor.register(NewVisitor { name: Some("Size".into()), ..NewVisitor::default() }).await.map_err(err)?;

@@ -32,10 +32,14 @@ pub enum Persistence {
 }
 
 /// How the site wants the store to behave.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoreOptions {
     /// Write nothing until [`TokenStore::consent`].
     pub require_consent: bool,
+    /// Keeps this store apart from others for the same server on the page (two widgets of one
+    /// server that must not share a visitor). Empty: the server's default store. May not
+    /// contain `#`.
+    pub namespace: String,
 }
 
 /// The name of the token value.
@@ -105,8 +109,13 @@ pub fn new_token() -> String {
 impl TokenStore {
     /// The store for the widget of the server at `server_url`.
     pub fn open(server_url: &str, options: StoreOptions) -> TokenStore {
+        let mut prefix = key_prefix(server_url);
+        if !options.namespace.is_empty() {
+            prefix.push_str(&options.namespace.replace('#', "%23"));
+            prefix.push('#');
+        }
         let store = TokenStore {
-            prefix: key_prefix(server_url),
+            prefix,
             storage: local_storage(false).ok(),
             blocked: RefCell::new(None),
             awaiting_consent: Cell::new(options.require_consent),
@@ -165,12 +174,12 @@ impl TokenStore {
         .map_err(|e| describe(&e))
     }
 
-    /// Our keys in storage, without the prefix.
+    /// Our keys in storage, without the prefix (a `#` in the rest means another namespace's).
     fn stored_names(&self) -> Vec<String> {
         let Some(storage) = self.storage.as_ref() else { return Vec::new() };
         (0..storage.length().unwrap_or(0))
             .filter_map(|i| storage.key(i).ok().flatten())
-            .filter_map(|k| k.strip_prefix(&self.prefix).map(str::to_owned))
+            .filter_map(|k| k.strip_prefix(&self.prefix).filter(|name| !name.contains('#')).map(str::to_owned))
             .collect()
     }
 

@@ -95,7 +95,7 @@ fn reset_forgets_the_visitor() {
 #[wasm_bindgen_test]
 fn consent_mode_writes_nothing_until_the_visitor_interacts() {
     let server = fresh_server();
-    let store = TokenStore::open(&server, StoreOptions { require_consent: true });
+    let store = TokenStore::open(&server, StoreOptions { require_consent: true, ..StoreOptions::default() });
     assert_eq!(store.persistence(), Persistence::AwaitingConsent);
     let token = store.token();
     store.set_room_id(Some("pending-room"));
@@ -112,7 +112,7 @@ fn consent_mode_writes_nothing_until_the_visitor_interacts() {
     assert_eq!(stored(&server, "rid").as_deref(), Some("pending-room"));
 
     // A later visit that has not consented yet still finds the stored visitor.
-    let later = TokenStore::open(&server, StoreOptions { require_consent: true });
+    let later = TokenStore::open(&server, StoreOptions { require_consent: true, ..StoreOptions::default() });
     assert_eq!(later.token(), token);
 }
 
@@ -172,4 +172,19 @@ fn reset_after_a_failed_write_still_forgets_the_visitor() {
     assert_eq!(stored(&server, "token"), None, "removal still reaches storage");
     assert_eq!(store.get("lang"), None);
     assert_ne!(TokenStore::open(&server, StoreOptions::default()).token(), token);
+}
+
+#[wasm_bindgen_test]
+fn namespaces_keep_visitors_of_one_server_apart() {
+    let server = fresh_server();
+    let main = TokenStore::open(&server, StoreOptions::default());
+    let sales = TokenStore::open(&server, StoreOptions { namespace: "sales".into(), ..StoreOptions::default() });
+    let (a, b) = (main.token(), sales.token());
+    assert_ne!(a, b);
+    main.reset();
+    assert_eq!(sales.token(), b, "the default store's reset leaves the namespace alone");
+    assert_eq!(
+        TokenStore::open(&server, StoreOptions { namespace: "sales".into(), ..StoreOptions::default() }).token(),
+        b
+    );
 }

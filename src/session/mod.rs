@@ -1,5 +1,9 @@
-//! The visitor's session as data. `conversation` keeps the messages; `text` turns a message's
-//! text into what the widget shows.
+//! The visitor's session. `state` holds it as reactive signals over the client and the token
+//! store; `conversation` keeps the messages; `text` turns a message's text into what the widget
+//! shows.
 
 pub mod conversation;
+pub mod state;
 pub mod text;
+
+pub use state::{Banner, Delivery, FormErrors, Screen, Session, SessionOptions};

@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use livechat_widget::i18n::Lang;
-use livechat_widget::ui::{Launcher, WidgetState, mount_in_shadow};
+use livechat_widget::session::{Session, SessionOptions};
+use livechat_widget::ui::{Launcher, mount_in_shadow};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -23,13 +24,21 @@ fn find(host: &Element, selector: &str) -> Option<Element> {
     host.shadow_root().unwrap().query_selector(selector).unwrap()
 }
 
+/// A session that never calls its server (nothing here starts it).
+fn session(lang: Lang) -> (Owner, Session) {
+    let owner = Owner::new();
+    owner.set();
+    let options = SessionOptions { namespace: livechat_widget::storage::new_token(), ..SessionOptions::default() };
+    (owner.clone(), Session::new("http://127.0.0.1:9", lang, options))
+}
+
 #[wasm_bindgen_test]
 async fn opens_and_closes_and_says_so() {
     let host = host();
-    let state = WidgetState::new(Lang::En);
-    state.unread.set(3);
+    let (_owner, s) = session(Lang::En);
+    s.unread.set(3);
     let _mounted = mount_in_shadow(&host, move || {
-        provide_context(state);
+        provide_context(s);
         view! { <Launcher/> }
     })
     .unwrap();
@@ -41,7 +50,8 @@ async fn opens_and_closes_and_says_so() {
 
     button.unchecked_ref::<HtmlElement>().click();
     leptos::task::tick().await;
-    assert!(state.open.get_untracked());
+    assert!(s.open.get_untracked());
+    assert_eq!(s.unread.get_untracked(), 0, "opening marks messages read");
     assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("true"));
     assert_eq!(button.get_attribute("aria-label").as_deref(), Some("Close chat"));
     assert!(find(&host, ".lc-badge").is_none(), "no badge while open");
@@ -49,7 +59,7 @@ async fn opens_and_closes_and_says_so() {
     button.unchecked_ref::<HtmlElement>().click();
     leptos::task::tick().await;
     assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("false"));
-    state.unread.set(120);
+    s.unread.set(120);
     leptos::task::tick().await;
     assert_eq!(find(&host, ".lc-badge").unwrap().text_content().as_deref(), Some("99+"));
     host.remove();
@@ -58,15 +68,15 @@ async fn opens_and_closes_and_says_so() {
 #[wasm_bindgen_test]
 async fn speaks_the_visitors_language() {
     let host = host();
-    let state = WidgetState::new(Lang::De);
+    let (_owner, s) = session(Lang::De);
     let _mounted = mount_in_shadow(&host, move || {
-        provide_context(state);
+        provide_context(s);
         view! { <Launcher/> }
     })
     .unwrap();
     let button = find(&host, "button.lc-launcher").unwrap();
     assert_eq!(button.get_attribute("aria-label").as_deref(), Some("Chat öffnen"));
-    state.lang.set(Lang::Ar);
+    s.lang.set(Lang::Ar);
     leptos::task::tick().await;
     assert_eq!(button.get_attribute("aria-label").as_deref(), Some("فتح المحادثة"));
     host.remove();
@@ -79,9 +89,9 @@ fn host_page_css_does_not_reach_inside() {
     style.set_text_content(Some("button { display: none !important; background: lime !important; }"));
     document.head().unwrap().append_child(&style).unwrap();
     let host = host();
-    let state = WidgetState::new(Lang::En);
+    let (_owner, s) = session(Lang::En);
     let _mounted = mount_in_shadow(&host, move || {
-        provide_context(state);
+        provide_context(s);
         view! { <Launcher/> }
     })
     .unwrap();

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use livechat_wire::agent::Agent;
 use livechat_wire::config::{Config, Department};
 use livechat_wire::message::{HistoryQuery, Message, types};
@@ -307,7 +306,21 @@ impl Session {
         let room = self.client().room(None).await?.room;
         self.store.with_value(|s| s.set_room_id(Some(&room.id)));
         self.room.set(Some(room.clone()));
+        if room.served_by.is_some() {
+            self.refresh_agent().await;
+        }
         Ok(room)
+    }
+
+    /// Asks the server who serves the room now (after an assignment or a transfer).
+    pub async fn refresh_agent(&self) {
+        let Some(rid) = self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone())) else { return };
+        match self.client().agent_info(&rid).await {
+            Ok(agent) => self.agent.set(Some(agent)),
+            // Not served (yet, or any more): no agent to show.
+            Err(e) if e.is("invalid-agent") => self.agent.set(None),
+            Err(_) => {}
+        }
     }
 
     /// Sends a message: shown at once as sending, confirmed (or marked failed) when the server
@@ -424,15 +437,22 @@ impl Session {
         let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.id.clone()));
         let mut fresh_from_agent = 0;
         let mut closed = false;
+        let mut agent_changed = false;
         self.conversation.update(|c| {
             for m in messages {
                 let from_agent = m.t.is_none() && m.u.as_ref().map(|u| &u.id) != me.as_ref();
-                closed |= m.t.as_deref() == Some(types::LIVECHAT_CLOSE);
-                if c.upsert(m) == Change::Inserted && from_agent {
-                    fresh_from_agent += 1;
+                let kind = m.t.clone();
+                if c.upsert(m) == Change::Inserted {
+                    fresh_from_agent += u32::from(from_agent);
+                    closed |= kind.as_deref() == Some(types::LIVECHAT_CLOSE);
+                    agent_changed |= matches!(kind.as_deref(), Some(types::USER_JOINED | types::TRANSFER_HISTORY));
                 }
             }
         });
+        if agent_changed && !closed {
+            let session = *self;
+            Session::spawn(async move { session.refresh_agent().await });
+        }
         if fresh_from_agent > 0 && !self.open.get_untracked() {
             self.unread.update(|n| *n += fresh_from_agent);
         }
@@ -598,11 +618,13 @@ impl Session {
         }
     }
 
-    /// Runs `f` in the background (for components' event handlers).
+    /// Runs `f` in the background (for components' event handlers and follow-up work).
     pub fn spawn<F>(f: F)
     where
         F: std::future::Future<Output = ()> + 'static,
     {
-        spawn_local(f);
+        // The browser's microtask queue, not Leptos's executor: a session also works before (or
+        // without) a mounted view.
+        wasm_bindgen_futures::spawn_local(f);
     }
 }

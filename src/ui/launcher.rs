@@ -2,17 +2,21 @@
 
 use leptos::prelude::*;
 
-use super::WidgetState;
 use crate::i18n::Key;
+use crate::session::Session;
 
 /// The launcher button. Its accessible name says what a press does and how many messages wait.
 #[component]
-pub fn Launcher() -> impl IntoView {
-    let state = expect_context::<WidgetState>();
-    let badge = move || (!state.open.get() && state.unread.get() > 0).then(|| state.unread.get());
+pub fn Launcher(
+    /// The button, so focus can return to it when the window closes.
+    #[prop(optional)]
+    node_ref: NodeRef<leptos::html::Button>,
+) -> impl IntoView {
+    let s = expect_context::<Session>();
+    let badge = move || (!s.open.get() && s.unread.get() > 0).then(|| s.unread.get());
     let label = move || {
-        let lang = state.lang.get();
-        match (state.open.get(), badge()) {
+        let lang = s.lang.get();
+        match (s.open.get(), badge()) {
             (true, _) => lang.t(Key::CloseChat).to_owned(),
             (false, Some(n)) => {
                 format!("{}, {}", lang.t(Key::OpenChat), lang.tf(Key::UnreadMessages, &[("count", &n.to_string())]))
@@ -24,13 +28,17 @@ pub fn Launcher() -> impl IntoView {
         <button
             type="button"
             class="lc-launcher"
+            node_ref=node_ref
             aria-label=label
-            aria-expanded=move || state.open.get().to_string()
+            aria-expanded=move || s.open.get().to_string()
             aria-controls="lc-window"
-            on:click=move |_| state.open.update(|open| *open = !*open)
+            on:click=move |_| {
+                s.interacted();
+                s.set_open(!s.open.get_untracked());
+            }
         >
             <Show
-                when=move || state.open.get()
+                when=move || s.open.get()
                 fallback=|| view! {
                     <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                         <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>

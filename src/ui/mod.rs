@@ -1,38 +1,32 @@
-//! The widget's Leptos components. They make no HTTP or storage calls: what they show and
-//! what a click changes live in state provided through context ([`WidgetState`]).
+//! The widget's Leptos components. They make no HTTP or storage calls: they read the
+//! [`Session`](crate::session::Session) from context and call its methods.
 //!
 //! The widget renders inside a shadow root ([`mount_in_shadow`]) so the host page's CSS cannot
 //! reach it and its CSS cannot leak out; all styles ship in the bundle (`widget.css`).
 
+mod composer;
+mod forms;
 mod launcher;
+mod messages;
+mod survey;
+mod window;
 
+pub use composer::Composer;
+pub use forms::{OfflineForm, OfflineSent, RegisterForm};
 pub use launcher::Launcher;
+pub use messages::MessageList;
+pub use survey::{SurveyForm, ThankYou};
+pub use window::{Window, initials};
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
-use crate::i18n::Lang;
+use crate::session::Session;
 
 /// The widget's styles, injected into its shadow root.
 pub const CSS: &str = include_str!("widget.css");
-
-/// State the components read and change.
-#[derive(Debug, Clone, Copy)]
-pub struct WidgetState {
-    /// Whether the chat window is open.
-    pub open: RwSignal<bool>,
-    /// Agent messages the visitor has not seen.
-    pub unread: RwSignal<u32>,
-    pub lang: RwSignal<Lang>,
-}
-
-impl WidgetState {
-    pub fn new(lang: Lang) -> WidgetState {
-        WidgetState { open: RwSignal::new(false), unread: RwSignal::new(0), lang: RwSignal::new(lang) }
-    }
-}
 
 /// Attaches an open shadow root to `host` (or reuses the one it has), adds the widget's styles
 /// and mounts `view` into it. Dropping the returned handle unmounts the view.
@@ -53,4 +47,39 @@ where
     container.set_class_name("lc-root");
     root.append_child(&container)?;
     Ok(mount_to(container.unchecked_into::<HtmlElement>(), view))
+}
+
+/// The whole widget: the launcher and, when open, the window. Focus returns to the launcher
+/// when the window closes.
+#[component]
+pub fn Widget() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let launcher = NodeRef::<leptos::html::Button>::new();
+    let was_open = StoredValue::new(false);
+    Effect::new(move |_| {
+        let open = s.open.get();
+        if was_open.get_value()
+            && !open
+            && let Some(button) = launcher.get_untracked()
+        {
+            let _ = button.focus();
+        }
+        was_open.set_value(open);
+    });
+    view! {
+        <div class="lc-widget" lang=move || s.lang.get().tag() dir=move || s.lang.get().dir()>
+            <Show when=move || s.open.get()>
+                <Window/>
+            </Show>
+            <Launcher node_ref=launcher/>
+        </div>
+    }
+}
+
+/// Mounts the widget for `session` in a shadow root on `host`.
+pub fn mount(host: &Element, session: Session) -> Result<leptos::mount::UnmountHandle<impl Mountable>, JsValue> {
+    mount_in_shadow(host, move || {
+        provide_context(session);
+        view! { <Widget/> }
+    })
 }

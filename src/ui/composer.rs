@@ -1,0 +1,107 @@
+//! The composer: Enter sends, Shift+Enter starts a new line, a counter when the server limits
+//! length, and edit mode for the visitor's own messages.
+
+use leptos::ev::{KeyboardEvent, SubmitEvent};
+use leptos::prelude::*;
+
+use crate::i18n::Key;
+use crate::session::Session;
+
+/// The composer. `editing` holds the id of the message being edited, if any.
+#[component]
+pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
+    let s = expect_context::<Session>();
+    let text = RwSignal::new(String::new());
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    let limit = move || s.config.with(|c| c.as_ref().and_then(|c| c.settings.limit_text_length.0));
+    let left = move || limit().map(|l| l as i64 - text.with(|t| t.chars().count() as i64));
+    let too_long = move || left().is_some_and(|n| n < 0);
+
+    // Entering edit mode puts the message's text in the field.
+    Effect::new(move |_| {
+        if let Some(id) = editing.get() {
+            let current = s.conversation.with_untracked(|c| c.get(&id).map(|m| m.msg.clone()));
+            text.set(current.unwrap_or_default());
+            if let Some(el) = field.get_untracked() {
+                let _ = el.focus();
+            }
+        }
+    });
+
+    let submit = move || {
+        let value = text.get_untracked();
+        if value.trim().is_empty() || too_long() {
+            return;
+        }
+        text.set(String::new());
+        match editing.get_untracked() {
+            Some(id) => {
+                editing.set(None);
+                Session::spawn(s.edit(id, value));
+            }
+            None => Session::spawn(s.send(value)),
+        }
+        if let Some(el) = field.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+    let on_keydown = move |ev: KeyboardEvent| {
+        s.interacted();
+        // Enter sends; Shift+Enter is a new line; an IME composing text keeps its Enter.
+        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+            ev.prevent_default();
+            submit();
+        } else if ev.key() == "Escape" && editing.get_untracked().is_some() {
+            ev.prevent_default();
+            ev.stop_propagation();
+            editing.set(None);
+            text.set(String::new());
+        }
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        submit();
+    };
+    let placeholder = move || s.lang.get().t(Key::MessagePlaceholder);
+
+    view! {
+        <form class="lc-composer" on:submit=on_submit>
+            <textarea
+                node_ref=field
+                class="lc-input"
+                rows="1"
+                data-autofocus="true"
+                aria-label=placeholder
+                placeholder=placeholder
+                aria-invalid=move || too_long().to_string()
+                aria-describedby="lc-counter"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:keydown=on_keydown
+            ></textarea>
+            {move || left().map(|n| view! {
+                <span id="lc-counter" class="lc-counter" class:lc-over=move || too_long()>
+                    {s.lang.get().tf(Key::CharactersLeft, &[("count", &n.to_string())])}
+                </span>
+            })}
+            <Show when=move || editing.with(Option::is_some)>
+                <button type="button" class="lc-link" on:click=move |_| { editing.set(None); text.set(String::new()); }>
+                    {move || s.lang.get().t(Key::Cancel)}
+                </button>
+            </Show>
+            <button
+                type="submit"
+                class="lc-send"
+                disabled=move || text.with(|t| t.trim().is_empty()) || too_long()
+                aria-label=move || {
+                    let lang = s.lang.get();
+                    if editing.with(Option::is_some) { lang.t(Key::Save) } else { lang.t(Key::Send) }
+                }
+            >
+                <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                    <path d="M3 20l18-8L3 4v6l12 2-12 2z"/>
+                </svg>
+            </button>
+        </form>
+    }
+}

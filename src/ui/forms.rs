@@ -1,0 +1,181 @@
+//! The pre-chat (registration) form, the offline form and its confirmation.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+use crate::i18n::Key;
+use crate::session::{FormErrors, Session};
+
+/// A labelled input with its validation message tied to it for assistive technology.
+#[component]
+fn Field(
+    id: &'static str,
+    label: Key,
+    value: RwSignal<String>,
+    error: Signal<Option<Key>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = false)] multiline: bool,
+    #[prop(default = false)] autofocus: bool,
+) -> impl IntoView {
+    let s = expect_context::<Session>();
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    let invalid = move || error.get().is_some().to_string();
+    let input = if multiline {
+        view! {
+            <textarea id=id rows="4" aria-invalid=invalid aria-describedby=described.clone()
+                data-autofocus=autofocus.then_some("true")
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id type=kind aria-invalid=invalid aria-describedby=described.clone()
+                data-autofocus=autofocus.then_some("true")
+                autocomplete=match kind { "email" => "email", _ => "name" }
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="lc-field">
+            <label for=id>{move || s.lang.get().t(label)}</label>
+            {input}
+            <span id=error_id class="lc-error" role="alert">{move || error.get().map(|k| s.lang.get().t(k))}</span>
+        </div>
+    }
+}
+
+/// A department picker, shown only when there is a choice to make.
+#[component]
+fn DepartmentPicker(departments: Vec<(String, String)>, value: RwSignal<String>) -> impl IntoView {
+    let s = expect_context::<Session>();
+    (departments.len() > 1).then(|| {
+        view! {
+            <div class="lc-field">
+                <label for="lc-department">{move || s.lang.get().t(Key::Department)}</label>
+                <select id="lc-department" on:change=move |ev| value.set(event_target_value(&ev))>
+                    <option value="">{move || s.lang.get().t(Key::ChooseDepartment)}</option>
+                    {departments.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    })
+}
+
+/// The form's error text from the server, if the last submission failed there.
+fn server_error(s: Session) -> impl IntoView {
+    move || s.form_error.get().map(|e| view! { <p class="lc-error" role="alert">{e}</p> })
+}
+
+/// The pre-chat form.
+#[component]
+pub fn RegisterForm() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let (name, email, department) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let errors = RwSignal::new(FormErrors::default());
+    let busy = RwSignal::new(false);
+    let settings = s.config.with_untracked(|c| c.as_ref().map(|c| c.settings.clone())).unwrap_or_default();
+    let intro = s
+        .config
+        .with_untracked(|c| c.as_ref().map(|c| c.messages.registration_form_message.clone()))
+        .filter(|m| !m.is_empty());
+    let departments: Vec<(String, String)> = s.registration_departments().into_iter().map(|d| (d.id, d.name)).collect();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        Session::spawn(async move {
+            let department = Some(department.get_untracked()).filter(|d| !d.is_empty());
+            let found = s.register(name.get_untracked(), email.get_untracked(), department).await;
+            errors.set(found);
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="lc-form" on:submit=on_submit novalidate>
+            <h2 class="lc-form-title">{move || s.lang.get().t(Key::StartChatTitle)}</h2>
+            <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::RegistrationIntro).to_owned())}</p>
+            {settings.name_field_registration_form.then(|| view! {
+                <Field id="lc-name" label=Key::Name value=name error=Signal::derive(move || errors.with(|e| e.name)) autofocus=true/>
+            })}
+            {settings.email_field_registration_form.then(|| view! {
+                <Field id="lc-email" label=Key::Email kind="email" value=email error=Signal::derive(move || errors.with(|e| e.email))
+                    autofocus=!settings.name_field_registration_form/>
+            })}
+            <DepartmentPicker departments=departments value=department/>
+            {server_error(s)}
+            <button type="submit" class="lc-primary" disabled=move || busy.get()>{move || s.lang.get().t(Key::StartChat)}</button>
+        </form>
+    }
+}
+
+/// The offline form, when nobody is online.
+#[component]
+pub fn OfflineForm() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let (name, email, message, department) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    if let Some(v) = s.visitor.get_untracked() {
+        name.set(v.name.clone().unwrap_or_default());
+        email.set(v.email().unwrap_or_default().to_owned());
+    }
+    let errors = RwSignal::new(FormErrors::default());
+    let busy = RwSignal::new(false);
+    let intro =
+        s.config.with_untracked(|c| c.as_ref().map(|c| c.messages.offline_message.clone())).filter(|m| !m.is_empty());
+    let departments: Vec<(String, String)> = s.config.with_untracked(|c| {
+        c.as_ref()
+            .map(|c| {
+                c.departments
+                    .iter()
+                    .filter(|d| d.show_on_offline_form)
+                    .map(|d| (d.id.clone(), d.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        Session::spawn(async move {
+            let department = Some(department.get_untracked()).filter(|d| !d.is_empty());
+            let found =
+                s.send_offline(name.get_untracked(), email.get_untracked(), message.get_untracked(), department).await;
+            errors.set(found);
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="lc-form" on:submit=on_submit novalidate>
+            <h2 class="lc-form-title">{move || s.lang.get().t(Key::LeaveMessageTitle)}</h2>
+            <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::OfflineIntro).to_owned())}</p>
+            <Field id="lc-off-name" label=Key::Name value=name error=Signal::derive(move || errors.with(|e| e.name)) autofocus=true/>
+            <Field id="lc-off-email" label=Key::Email kind="email" value=email error=Signal::derive(move || errors.with(|e| e.email))/>
+            <DepartmentPicker departments=departments value=department/>
+            <Field id="lc-off-message" label=Key::Message value=message multiline=true error=Signal::derive(move || errors.with(|e| e.message))/>
+            {server_error(s)}
+            <button type="submit" class="lc-primary" disabled=move || busy.get()>{move || s.lang.get().t(Key::SendMessage)}</button>
+        </form>
+    }
+}
+
+/// After the offline form: the server's (or our) confirmation.
+#[component]
+pub fn OfflineSent() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let text = s
+        .config
+        .with_untracked(|c| c.as_ref().map(|c| c.messages.offline_success_message.clone()))
+        .filter(|m| !m.is_empty());
+    view! {
+        <div class="lc-done" role="status">
+            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{move || s.lang.get().t(Key::MessageSentTitle)}</h2>
+            <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::MessageSentText).to_owned())}</p>
+        </div>
+    }
+}

@@ -1,0 +1,274 @@
+//! The message list: day separators, groups, notices, the visitor's own-message actions, and a
+//! live region that reads new agent messages to screen readers.
+
+use leptos::prelude::*;
+use livechat_wire::Timestamp;
+use livechat_wire::message::Message;
+
+use crate::i18n::{Key, Lang};
+use crate::session::conversation::{Item, Notice, items};
+use crate::session::text::{Segment, segments};
+use crate::session::{Delivery, Session};
+
+/// One rendered row, owned, with a key that changes whenever the row's content does.
+#[derive(Debug, Clone, PartialEq)]
+enum Row {
+    Day(i64),
+    Message { message: Message, mine: bool, first: bool, last: bool, delivery: Option<Delivery> },
+    Notice { message: Message, kind: Notice },
+}
+
+impl Row {
+    fn key(&self) -> String {
+        match self {
+            Row::Day(d) => format!("day:{d}"),
+            Row::Message { message, first, last, delivery, .. } => {
+                format!(
+                    "m:{}:{}:{:?}:{:?}:{first}:{last}:{:?}",
+                    message.id,
+                    message.msg.len(),
+                    message.edited_at,
+                    message.ts,
+                    delivery
+                ) + &message.msg
+            }
+            Row::Notice { message, .. } => format!("n:{}", message.id),
+        }
+    }
+}
+
+/// The visitor's time zone, minutes east of UTC.
+fn offset_minutes() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
+fn time_label(ts: Timestamp, lang: Lang) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ts.millis() as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"2-digit".into());
+    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+    date.to_locale_time_string_with_options(lang.tag(), &options).into()
+}
+
+fn day_label(day: i64, lang: Lang) -> String {
+    let today = crate::session::conversation::local_day(Timestamp(js_sys::Date::now() as i64), offset_minutes());
+    match today - day {
+        0 => lang.t(Key::Today).to_owned(),
+        1 => lang.t(Key::Yesterday).to_owned(),
+        _ => {
+            let ms = day * 86_400_000 - i64::from(offset_minutes()) * 60_000 + 12 * 3_600_000;
+            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+            date.to_locale_date_string(lang.tag(), &options).into()
+        }
+    }
+}
+
+/// The text of a message as nodes: text, safe links, line breaks. Never HTML.
+fn message_text(text: &str) -> impl IntoView + use<> {
+    segments(text)
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Text(t) => t.to_owned().into_any(),
+            Segment::LineBreak => view! { <br/> }.into_any(),
+            Segment::Link { href, text } => {
+                view! { <a href=href target="_blank" rel="noopener noreferrer nofollow">{text.to_owned()}</a> }
+                    .into_any()
+            }
+        })
+        .collect_view()
+}
+
+fn sender_name(m: &Message) -> String {
+    m.alias
+        .clone()
+        .or_else(|| m.u.as_ref().and_then(|u| u.name.clone()))
+        .or_else(|| m.u.as_ref().map(|u| u.username.clone()))
+        .unwrap_or_default()
+}
+
+fn notice_text(kind: &Notice, m: &Message, lang: Lang) -> String {
+    let who =
+        m.u.as_ref()
+            .and_then(|u| u.name.clone())
+            .or_else(|| m.u.as_ref().map(|u| u.username.clone()))
+            .unwrap_or_default();
+    match kind {
+        Notice::ChatStarted => lang.t(Key::ChatStarted).to_owned(),
+        Notice::AgentJoined => lang.tf(Key::AgentJoined, &[("name", &who)]),
+        Notice::AgentLeft => lang.tf(Key::AgentLeft, &[("name", &who)]),
+        Notice::Transferred => {
+            let target = m
+                .transfer_data
+                .as_ref()
+                .and_then(|t| {
+                    t.transferred_to
+                        .as_ref()
+                        .map(|u| u.name.clone().unwrap_or_else(|| u.username.clone()))
+                        .or_else(|| t.next_department.as_ref().map(|d| d.name.clone()))
+                })
+                .unwrap_or_default();
+            lang.tf(Key::ChatTransferred, &[("target", &target)])
+        }
+        Notice::Closed => lang.t(Key::ChatClosed).to_owned(),
+        Notice::Other(_) => m.msg.clone(),
+    }
+}
+
+/// The list of messages, with "load older" at the top.
+#[component]
+pub fn MessageList(
+    /// Set to a message's id to edit it in the composer.
+    editing: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let s = expect_context::<Session>();
+    let rows = Memo::new(move |_| {
+        let me = s.visitor.with(|v| v.as_ref().map(|v| v.id.clone())).unwrap_or_default();
+        let hidden =
+            s.config.with(|c| c.as_ref().map(|c| c.settings.hidden_system_messages.clone()).unwrap_or_default());
+        let outbox = s.outbox.get();
+        s.conversation.with(|c| {
+            items(c, &me, offset_minutes(), &hidden)
+                .into_iter()
+                .map(|item| match item {
+                    Item::Day(d) => Row::Day(d),
+                    Item::Message { message, mine, first_in_group, last_in_group } => Row::Message {
+                        message: message.clone(),
+                        mine,
+                        first: first_in_group,
+                        last: last_in_group,
+                        delivery: outbox.get(&message.id).copied(),
+                    },
+                    Item::Notice { message, kind } => Row::Notice { message: message.clone(), kind },
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+
+    // New agent messages, announced politely to screen readers.
+    let announcement = RwSignal::new(String::new());
+    // The newest agent message already on screen when the list appeared is not news: only
+    // later ones are announced. `None` until the first run.
+    let seen = StoredValue::new(None::<Option<String>>);
+    Effect::new(move |_| {
+        let me = s.visitor.with(|v| v.as_ref().map(|v| v.id.clone()));
+        let newest = s.conversation.with(|c| {
+            c.messages().iter().rev().find(|m| m.t.is_none() && m.u.as_ref().map(|u| &u.id) != me.as_ref()).cloned()
+        });
+        let newest_id = newest.as_ref().map(|m| m.id.clone());
+        let previous = seen.get_value();
+        seen.set_value(Some(newest_id.clone()));
+        if let (Some(previous), Some(m)) = (previous, newest)
+            && previous != newest_id
+        {
+            announcement.set(format!("{}: {}", sender_name(&m), m.msg));
+        }
+    });
+
+    let list = NodeRef::<leptos::html::Ol>::new();
+    // Keep the newest message in view as messages arrive.
+    Effect::new(move |_| {
+        rows.track();
+        if let Some(el) = list.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
+    let load_older = move || Session::spawn(s.load_older());
+    let on_scroll = move |_| {
+        if let Some(el) = list.get_untracked()
+            && el.scroll_top() == 0
+            && !s.history_complete.get_untracked()
+            && s.room.with_untracked(Option::is_some)
+        {
+            load_older();
+        }
+    };
+
+    view! {
+        <div class="lc-live" aria-live="polite" aria-atomic="true">{move || announcement.get()}</div>
+        <Show when=move || !s.history_complete.get() && s.room.with(Option::is_some)>
+            <button type="button" class="lc-older" on:click=move |_| load_older()>
+                {move || s.lang.get().t(Key::LoadOlder)}
+            </button>
+        </Show>
+        <ol class="lc-messages" node_ref=list on:scroll=on_scroll>
+            <For each=move || rows.get() key=Row::key let:row>
+                {render_row(row, s, editing)}
+            </For>
+        </ol>
+    }
+}
+
+fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyView {
+    let lang = s.lang.get_untracked();
+    match row {
+        Row::Day(day) => view! { <li class="lc-day" role="separator">{day_label(day, lang)}</li> }.into_any(),
+        Row::Notice { message, kind } => {
+            view! { <li class="lc-notice">{notice_text(&kind, &message, lang)}</li> }.into_any()
+        }
+        Row::Message { message, mine, first, last, delivery } => {
+            let id = message.id.clone();
+            let confirming = RwSignal::new(false);
+            let class = format!(
+                "lc-message {}{}{}",
+                if mine { "lc-mine" } else { "lc-theirs" },
+                if first { " lc-first" } else { "" },
+                if last { " lc-last" } else { "" }
+            );
+            let who = if mine { lang.t(Key::You).to_owned() } else { sender_name(&message) };
+            let time = message.ts.map(|t| time_label(t, lang));
+            let edited = message.edited_at.is_some();
+            let (edit_id, delete_id, retry_id) = (id.clone(), id.clone(), id.clone());
+            view! {
+                <li class=class data-id=id.clone()>
+                    {first.then(|| view! { <span class="lc-sender">{who}</span> })}
+                    <div class="lc-bubble">{message_text(&message.msg)}</div>
+                    <div class="lc-meta">
+                        {last.then(|| time.clone().map(|t| view! { <time>{t}</time> }))}
+                        {edited.then(|| view! { <span class="lc-edited">{lang.t(Key::Edited)}</span> })}
+                        {match delivery {
+                            Some(Delivery::Sending) => Some(view! { <span class="lc-status">{lang.t(Key::Sending)}</span> }.into_any()),
+                            Some(Delivery::Failed) => Some(view! {
+                                <span class="lc-status lc-failed">{lang.t(Key::NotSent)}</span>
+                                <button type="button" class="lc-link" on:click=move |_| Session::spawn(s.retry(retry_id.clone()))>
+                                    {lang.t(Key::Retry)}
+                                </button>
+                            }.into_any()),
+                            None => None,
+                        }}
+                        {(mine && delivery.is_none()).then(|| view! {
+                            <Show
+                                when=move || confirming.get()
+                                fallback=move || {
+                                    let edit_id = edit_id.clone();
+                                    view! {
+                                        <button type="button" class="lc-link" on:click=move |_| editing.set(Some(edit_id.clone()))>
+                                            {lang.t(Key::Edit)}
+                                        </button>
+                                        <button type="button" class="lc-link" on:click=move |_| confirming.set(true)>
+                                            {lang.t(Key::Delete)}
+                                        </button>
+                                    }
+                                }
+                            >
+                                {
+                                    let delete_id = delete_id.clone();
+                                    view! {
+                                        <button type="button" class="lc-link lc-danger" on:click=move |_| Session::spawn(s.delete(delete_id.clone()))>
+                                            {lang.t(Key::Delete)}
+                                        </button>
+                                        <button type="button" class="lc-link" on:click=move |_| confirming.set(false)>
+                                            {lang.t(Key::Cancel)}
+                                        </button>
+                                    }
+                                }
+                            </Show>
+                        })}
+                    </div>
+                </li>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The survey after a chat, and the thank-you screen.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use livechat_wire::room::survey;
+
+use crate::i18n::Key;
+use crate::session::Session;
+
+/// Rocket.Chat's rated items and their labels.
+const ITEMS: [(&str, Key); 4] = [
+    (survey::SATISFACTION, Key::SurveySatisfaction),
+    (survey::AGENT_KNOWLEDGE, Key::SurveyAgentKnowledge),
+    (survey::AGENT_RESPONSIVENESS, Key::SurveyAgentResponsiveness),
+    (survey::AGENT_FRIENDLINESS, Key::SurveyAgentFriendliness),
+];
+
+const RATING_LABELS: [Key; 5] = [Key::Rating1, Key::Rating2, Key::Rating3, Key::Rating4, Key::Rating5];
+
+/// Ratings 1–5 for each item (radio groups), optional feedback; skippable.
+#[component]
+pub fn SurveyForm() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let ratings: [RwSignal<u8>; 4] = std::array::from_fn(|_| RwSignal::new(0));
+    let feedback = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let chosen: Vec<(&'static str, u8)> = ITEMS
+            .iter()
+            .zip(ratings)
+            .map(|((name, _), value)| (*name, value.get_untracked()))
+            .filter(|(_, v)| *v > 0)
+            .collect();
+        Session::spawn(async move {
+            s.rate(chosen, feedback.get_untracked()).await;
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="lc-form lc-survey" on:submit=on_submit>
+            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{move || s.lang.get().t(Key::SurveyTitle)}</h2>
+            {ITEMS.iter().zip(ratings).map(|((name, label), value)| view! {
+                <fieldset class="lc-rating">
+                    <legend>{move || s.lang.get().t(*label)}</legend>
+                    {(1..=5u8).map(|n| view! {
+                        <label class="lc-star" title=move || s.lang.get().t(RATING_LABELS[usize::from(n) - 1])>
+                            <input type="radio" name=*name value=n.to_string()
+                                prop:checked=move || value.get() == n
+                                on:change=move |_| value.set(n)/>
+                            <span aria-hidden="true">{n}</span>
+                            <span class="lc-visually-hidden">{move || s.lang.get().t(RATING_LABELS[usize::from(n) - 1])}</span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+            }).collect_view()}
+            <div class="lc-field">
+                <label for="lc-feedback">{move || s.lang.get().t(Key::SurveyAdditionalFeedback)}</label>
+                <textarea id="lc-feedback" rows="3" prop:value=move || feedback.get() on:input=move |ev| feedback.set(event_target_value(&ev))></textarea>
+            </div>
+            <div class="lc-actions">
+                <button type="button" class="lc-secondary" on:click=move |_| s.skip_survey()>{move || s.lang.get().t(Key::Skip)}</button>
+                <button type="submit" class="lc-primary" disabled=move || busy.get()>{move || s.lang.get().t(Key::SendFeedback)}</button>
+            </div>
+        </form>
+    }
+}
+
+/// The chat is over: thanks, and a way to start again.
+#[component]
+pub fn ThankYou() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let text = s
+        .config
+        .with_untracked(|c| c.as_ref().map(|c| c.messages.conversation_finished_message.clone()))
+        .filter(|m| !m.is_empty());
+    view! {
+        <div class="lc-done" role="status">
+            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{move || s.lang.get().t(Key::ThankYou)}</h2>
+            <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::ChatEndedText).to_owned())}</p>
+            <button type="button" class="lc-primary" on:click=move |_| s.new_chat()>{move || s.lang.get().t(Key::NewChat)}</button>
+        </div>
+    }
+}

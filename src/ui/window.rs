@@ -1,0 +1,229 @@
+//! The chat window: header (title, agent, menu, minimise), banner, and the current screen.
+
+use leptos::prelude::*;
+
+use super::{Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, SurveyForm, ThankYou};
+use crate::i18n::Key;
+use crate::session::{Banner, Screen, Session};
+
+/// Up to two initials of a name, for the agent's avatar.
+pub fn initials(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || c == '.' || c == '_' || c == '-')
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let menu_open = RwSignal::new(false);
+    let confirm_end = expect_context::<ConfirmEnd>().0;
+    let title = move || {
+        let theme = s.config.with(|c| c.as_ref().map(|c| (c.theme.title.clone(), c.theme.offline_title.clone())));
+        let (online, offline) = theme.unwrap_or_else(|| ("Livechat".into(), "Livechat".into()));
+        if matches!(s.screen.get(), Screen::Offline | Screen::OfflineSent) { offline } else { online }
+    };
+    let agent_name = move || {
+        s.agent.with(|a| a.as_ref().filter(|a| !a.hidden_info).and_then(|a| a.display_name().map(str::to_owned)))
+    };
+    let status = move || s.agent.with(|a| a.as_ref().and_then(|a| a.status.clone()));
+    let status_label = move || {
+        let lang = s.lang.get();
+        status().map(|st| match st.as_str() {
+            "online" => lang.t(Key::StatusOnline),
+            "away" => lang.t(Key::StatusAway),
+            "busy" => lang.t(Key::StatusBusy),
+            _ => lang.t(Key::StatusOffline),
+        })
+    };
+    let can_transfer = move || {
+        s.room.with(Option::is_some)
+            && s.config
+                .with(|c| c.as_ref().is_some_and(|c| c.settings.allow_switching_departments && c.departments.len() > 1))
+    };
+    let can_end = move || {
+        s.room.with(Option::is_some)
+            && s.screen.get() == Screen::Chat
+            && s.config.with(|c| c.as_ref().is_none_or(|c| c.settings.visitors_can_close_chat))
+    };
+    let choosing_department = RwSignal::new(false);
+    view! {
+        <header class="lc-header">
+            {move || agent_name().map(|name| view! {
+                <span class="lc-avatar" aria-hidden="true">{initials(&name)}
+                    <span class=move || format!("lc-presence lc-{}", status().unwrap_or_default())></span>
+                </span>
+            })}
+            <div class="lc-heading">
+                <h1 id="lc-title" class="lc-title">{move || agent_name().unwrap_or_else(title)}</h1>
+                {move || agent_name().map(|_| view! { <span class="lc-subtitle">{status_label()}</span> })}
+                {move || (s.screen.get() == Screen::Chat && s.room.with(Option::is_some) && s.agent.with(Option::is_none))
+                    .then(|| view! { <span class="lc-subtitle">{s.lang.get().t(Key::WaitingForAgent)}</span> })}
+            </div>
+            <Show when=move || can_transfer() || can_end()>
+                <div class="lc-menu-wrap">
+                    <button type="button" class="lc-icon-button" aria-haspopup="menu"
+                        aria-expanded=move || menu_open.get().to_string()
+                        aria-label=move || s.lang.get().t(Key::Options)
+                        on:click=move |_| menu_open.update(|o| *o = !*o)>
+                        <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                            <circle cx="12" cy="5" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="12" cy="19" r="2"/>
+                        </svg>
+                    </button>
+                    <Show when=move || menu_open.get()>
+                        <div class="lc-menu" role="menu">
+                            <Show when=can_transfer>
+                                <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); choosing_department.set(true); }>
+                                    {move || s.lang.get().t(Key::ChangeDepartment)}
+                                </button>
+                            </Show>
+                            <Show when=can_end>
+                                <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); confirm_end.set(true); }>
+                                    {move || s.lang.get().t(Key::EndChat)}
+                                </button>
+                            </Show>
+                        </div>
+                    </Show>
+                </div>
+            </Show>
+            <button type="button" class="lc-icon-button" aria-label=move || s.lang.get().t(Key::Minimize) on:click=move |_| s.set_open(false)>
+                <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M5 12h14" stroke-width="2.5" stroke-linecap="round"/></svg>
+            </button>
+        </header>
+        <Show when=move || choosing_department.get()>
+            <DepartmentChooser open=choosing_department/>
+        </Show>
+    }
+}
+
+/// Picks another department for the running chat.
+#[component]
+fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
+    let s = expect_context::<Session>();
+    let current = s.room.with_untracked(|r| r.as_ref().and_then(|r| r.department_id.clone()));
+    let departments = s.config.with_untracked(|c| c.as_ref().map(|c| c.departments.clone()).unwrap_or_default());
+    view! {
+        <div class="lc-sheet" role="dialog" aria-labelledby="lc-dept-title">
+            <h2 id="lc-dept-title" class="lc-form-title">{move || s.lang.get().t(Key::ChangeDepartment)}</h2>
+            {departments.into_iter().filter(|d| Some(&d.id) != current.as_ref()).map(|d| {
+                let id = d.id.clone();
+                view! {
+                    <button type="button" class="lc-secondary" data-autofocus="true" on:click=move |_| {
+                        open.set(false);
+                        Session::spawn(s.transfer(id.clone()));
+                    }>{d.name}</button>
+                }
+            }).collect_view()}
+            <button type="button" class="lc-link" on:click=move |_| open.set(false)>{move || s.lang.get().t(Key::Cancel)}</button>
+        </div>
+    }
+}
+
+/// Whether the "end this chat?" confirmation shows.
+#[derive(Clone, Copy)]
+struct ConfirmEnd(RwSignal<bool>);
+
+#[component]
+fn BannerView() -> impl IntoView {
+    let s = expect_context::<Session>();
+    move || {
+        s.banner.get().map(|banner| {
+            let lang = s.lang.get();
+            let text = match banner {
+                Banner::ConnectionLost => lang.t(Key::ConnectionLost).to_owned(),
+                Banner::Refused(reason) => lang.tf(Key::ServerRefused, &[("reason", &reason)]),
+            };
+            view! { <div class="lc-banner" role="alert">{text}</div> }
+        })
+    }
+}
+
+/// The chat screen: messages, composer, and the end-chat confirmation.
+#[component]
+fn Chat() -> impl IntoView {
+    let s = expect_context::<Session>();
+    let editing = RwSignal::new(None::<String>);
+    let confirm_end = expect_context::<ConfirmEnd>().0;
+    view! {
+        <MessageList editing=editing/>
+        <Show when=move || confirm_end.get()>
+            <div class="lc-sheet" role="alertdialog" aria-labelledby="lc-end-title">
+                <h2 id="lc-end-title" class="lc-form-title">{move || s.lang.get().t(Key::EndChatConfirm)}</h2>
+                <div class="lc-actions">
+                    <button type="button" class="lc-secondary" data-autofocus="true" on:click=move |_| confirm_end.set(false)>
+                        {move || s.lang.get().t(Key::Cancel)}
+                    </button>
+                    <button type="button" class="lc-primary lc-danger" on:click=move |_| {
+                        confirm_end.set(false);
+                        Session::spawn(s.close());
+                    }>{move || s.lang.get().t(Key::EndChat)}</button>
+                </div>
+            </div>
+        </Show>
+        <Composer editing=editing/>
+    }
+}
+
+/// The window. Opening it moves focus to its first field (or its title).
+#[component]
+pub fn Window() -> impl IntoView {
+    let s = expect_context::<Session>();
+    provide_context(ConfirmEnd(RwSignal::new(false)));
+    let section = NodeRef::<leptos::html::Section>::new();
+    // Focus follows the screen: the element marked `data-autofocus` in the new screen.
+    Effect::new(move |_| {
+        s.screen.track();
+        if let Some(el) = section.get() {
+            let el: web_sys::Element = el.into();
+            request_animation_frame(move || {
+                if let Ok(Some(target)) = el.query_selector("[data-autofocus]")
+                    && let Ok(target) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(target)
+                {
+                    let _ = target.focus();
+                }
+            });
+        }
+    });
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            s.set_open(false);
+        }
+    };
+    view! {
+        <section id="lc-window" class="lc-window" role="dialog" aria-labelledby="lc-title" node_ref=section on:keydown=on_keydown>
+            <Header/>
+            <BannerView/>
+            <div class="lc-body">
+                {move || match s.screen.get() {
+                    Screen::Loading => view! { <p class="lc-loading" role="status" aria-busy="true">"…"</p> }.into_any(),
+                    Screen::Register => view! { <RegisterForm/> }.into_any(),
+                    Screen::Chat => view! { <Chat/> }.into_any(),
+                    Screen::Offline => view! { <OfflineForm/> }.into_any(),
+                    Screen::OfflineSent => view! { <OfflineSent/> }.into_any(),
+                    Screen::Survey => view! { <SurveyForm/> }.into_any(),
+                    Screen::ThankYou => view! { <ThankYou/> }.into_any(),
+                    Screen::Unavailable => view! {
+                        <p class="lc-done" role="status" data-autofocus="true" tabindex="-1">{s.lang.get().t(Key::NoAgentOnline)}</p>
+                    }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn initials_of_names() {
+        assert_eq!(initials("Alex Agent"), "AA");
+        assert_eq!(initials("jane.doe"), "JD");
+        assert_eq!(initials("bob"), "B");
+        assert_eq!(initials("ólafur arnalds"), "ÓA");
+        assert_eq!(initials(""), "");
+    }
+}

@@ -1,0 +1,251 @@
+//! The whole widget in headless Chromium against the dev server, driven as a visitor drives it:
+//! clicks, typing, Enter, Escape; asserting on text, focus, enabled state and ARIA.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use livechat_widget::api::{AgentClient, Transport};
+use livechat_widget::i18n::Lang;
+use livechat_widget::session::{Screen, Session, SessionOptions};
+use livechat_widget::storage::new_token;
+use livechat_widget::ui;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn server_url() -> &'static str {
+    option_env!("LIVECHAT_TEST_SERVER").expect("LIVECHAT_TEST_SERVER: run the browser tests with `cargo xtask test`")
+}
+
+struct Page {
+    host: Element,
+    _owner: Owner,
+    session: Session,
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        self.host.remove();
+    }
+}
+
+/// A started session, mounted on a fresh host element.
+async fn page(lang: Lang, options: SessionOptions) -> Page {
+    let owner = Owner::new();
+    owner.set();
+    let session = Session::new(server_url(), lang, SessionOptions { namespace: new_token(), ..options });
+    session.start().await;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    std::mem::forget(ui::mount(&host, session).unwrap());
+    Page { host, _owner: owner, session }
+}
+
+impl Page {
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.host.shadow_root().unwrap().query_selector(selector).unwrap()
+    }
+
+    fn get(&self, selector: &str) -> Element {
+        self.find(selector).unwrap_or_else(|| panic!("nothing matches {selector}"))
+    }
+
+    fn all_text(&self, selector: &str) -> Vec<String> {
+        let list = self.host.shadow_root().unwrap().query_selector_all(selector).unwrap();
+        (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.text_content()).collect()
+    }
+
+    fn click(&self, selector: &str) {
+        self.get(selector).unchecked_into::<HtmlElement>().click();
+    }
+
+    /// Types into an input or textarea (sets the value, fires `input`).
+    fn type_into(&self, selector: &str, text: &str) {
+        let el = self.get(selector);
+        if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            input.set_value(text);
+        } else {
+            el.unchecked_ref::<web_sys::HtmlTextAreaElement>().set_value(text);
+        }
+        el.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    }
+
+    fn key(&self, selector: &str, key: &str, shift: bool) {
+        let init = KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_shift_key(shift);
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        self.get(selector).dispatch_event(&ev).unwrap();
+    }
+
+    /// The focused element inside the widget.
+    fn focused(&self) -> Option<Element> {
+        self.host.shadow_root().unwrap().active_element()
+    }
+
+    /// Waits (up to five seconds) until `ready` holds.
+    async fn until(&self, what: &str, ready: impl Fn(&Page) -> bool) {
+        for _ in 0..100 {
+            if ready(self) {
+                return;
+            }
+            sleep(50).await;
+        }
+        panic!("timed out waiting for {what}");
+    }
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn unique_email() -> String {
+    format!("w.{}@example.com", new_token().to_lowercase())
+}
+
+#[wasm_bindgen_test]
+async fn a_visitor_registers_chats_ends_and_rates() {
+    let p = page(Lang::En, SessionOptions::default()).await;
+    assert!(p.find("#lc-window").is_none(), "closed at first");
+    p.click(".lc-launcher");
+    p.until("the window", |p| p.find("#lc-window[role=dialog]").is_some()).await;
+    p.until("focus in the first field", |p| p.focused().is_some_and(|e| e.id() == "lc-name")).await;
+
+    // The pre-chat form checks its fields and says what is wrong, next to each field.
+    p.click(".lc-form button[type=submit]");
+    p.until("validation messages", |p| p.get("#lc-name-error").text_content().unwrap_or_default() != "").await;
+    assert_eq!(p.get("#lc-name-error").text_content().as_deref(), Some("Please enter your name."));
+    assert_eq!(p.get("#lc-name").get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(p.get("#lc-name").get_attribute("aria-describedby").as_deref(), Some("lc-name-error"));
+    p.type_into("#lc-email", "nope");
+    p.click(".lc-form button[type=submit]");
+    p.until("the e-mail message", |p| {
+        p.get("#lc-email-error").text_content().as_deref() == Some("Please enter a valid email address.")
+    })
+    .await;
+    assert!(p.find("#lc-department").is_some(), "several departments: a picker");
+
+    p.type_into("#lc-name", "Ada");
+    p.type_into("#lc-email", &unique_email());
+    p.click(".lc-form button[type=submit]");
+    p.until("the composer", |p| p.find("textarea.lc-input").is_some()).await;
+
+    // The counter shows the server's limit; an over-long text cannot be sent.
+    assert_eq!(p.get(".lc-counter").text_content().as_deref(), Some("1000 characters left"));
+    p.type_into("textarea.lc-input", &"x".repeat(1001));
+    p.until("the over-long text flagged", |p| {
+        p.get("textarea.lc-input").get_attribute("aria-invalid").as_deref() == Some("true")
+    })
+    .await;
+    assert!(p.get("button.lc-send").has_attribute("disabled"));
+    assert_eq!(p.get(".lc-counter").text_content().as_deref(), Some("-1 characters left"));
+
+    // Shift+Enter keeps writing; Enter sends. HTML is shown as text.
+    p.type_into("textarea.lc-input", "<b>Hello</b>");
+    p.until("sending allowed", |p| !p.get("button.lc-send").has_attribute("disabled")).await;
+    p.key("textarea.lc-input", "Enter", true);
+    sleep(100).await;
+    assert!(p.all_text(".lc-mine .lc-bubble").is_empty(), "Shift+Enter does not send");
+    p.key("textarea.lc-input", "Enter", false);
+    p.until("my message", |p| p.all_text(".lc-mine .lc-bubble") == ["<b>Hello</b>"]).await;
+    assert!(p.find(".lc-mine .lc-bubble b").is_none(), "never rendered as HTML");
+    p.until("the message confirmed", |p| p.find(".lc-status").is_none()).await;
+
+    // The agent answers with a link; it shows as a safe link and is announced.
+    let room = p.session.room.get_untracked().expect("the first message opened a room");
+    let agent_id = room.served_by.expect("an agent serves the room").id;
+    let mut staff = AgentClient::login(Transport::new(server_url()), "agent", "agent").await.unwrap();
+    if staff.user_id() != agent_id {
+        staff = AgentClient::login(Transport::new(server_url()), "bob", "bob-password").await.unwrap();
+    }
+    staff.send_message(&room.id, "Hi Ada!\nSee https://example.com/help", None).await.unwrap();
+    p.session.refresh().await;
+    p.until("the agent's message", |p| p.find(".lc-theirs .lc-bubble a").is_some()).await;
+    let link = p.get(".lc-theirs .lc-bubble a");
+    assert_eq!(link.get_attribute("href").as_deref(), Some("https://example.com/help"));
+    assert_eq!(link.get_attribute("rel").as_deref(), Some("noopener noreferrer nofollow"));
+    assert!(p.find(".lc-theirs .lc-bubble br").is_some(), "line breaks kept");
+    p.until("the announcement", |p| p.get(".lc-live").text_content().unwrap_or_default().contains("Hi Ada!")).await;
+    assert_eq!(p.get(".lc-live").get_attribute("aria-live").as_deref(), Some("polite"));
+    assert!(!p.get("#lc-title").text_content().unwrap().is_empty());
+    assert!(p.find(".lc-avatar").is_some(), "the serving agent's initials");
+
+    // Edit from the message's own action.
+    p.click(".lc-mine .lc-meta button.lc-link");
+    p.until("edit mode", |p| {
+        p.get("textarea.lc-input").unchecked_into::<web_sys::HtmlTextAreaElement>().value() == "<b>Hello</b>"
+    })
+    .await;
+    p.type_into("textarea.lc-input", "Hello, edited");
+    p.key("textarea.lc-input", "Enter", false);
+    p.until("the edited text", |p| p.all_text(".lc-mine .lc-bubble") == ["Hello, edited"]).await;
+    p.until("the edited mark", |p| p.find(".lc-edited").is_some()).await;
+
+    // End the chat through the menu, with a confirmation.
+    p.click(".lc-menu-wrap .lc-icon-button");
+    p.until("the menu", |p| p.find(".lc-menu [role=menuitem]").is_some()).await;
+    let items = p.all_text(".lc-menu [role=menuitem]");
+    assert_eq!(items, ["Change department", "End chat"]);
+    p.click(".lc-menu [role=menuitem]:last-child");
+    p.until("the confirmation", |p| p.find("[role=alertdialog]").is_some()).await;
+    p.click("[role=alertdialog] .lc-danger");
+    p.until("the survey", |p| p.find(".lc-survey").is_some()).await;
+    assert_eq!(p.session.screen.get_untracked(), Screen::Survey);
+    assert_eq!(p.all_text(".lc-rating legend").len(), 4);
+    p.click("input[name=satisfaction][value='5']");
+    p.click("input[name=agentResposiveness][value='4']");
+    p.click(".lc-survey button[type=submit]");
+    p.until("thanks", |p| p.find(".lc-done").is_some()).await;
+    assert_eq!(p.get(".lc-done h2").text_content().as_deref(), Some("Thank you!"));
+    p.click(".lc-done button");
+    p.until("a new chat", |p| p.find("textarea.lc-input").is_some()).await;
+    assert!(p.all_text(".lc-bubble").is_empty());
+
+    // Escape closes the window and focus goes back to the launcher.
+    p.key("#lc-window", "Escape", false);
+    p.until("closed", |p| p.find("#lc-window").is_none()).await;
+    p.until("focus on the launcher", |p| p.focused().is_some_and(|e| e.class_name() == "lc-launcher")).await;
+}
+
+#[wasm_bindgen_test]
+async fn with_nobody_online_the_offline_form_takes_a_message() {
+    let p = page(Lang::En, SessionOptions { department: Some("night".into()), ..SessionOptions::default() }).await;
+    p.click(".lc-launcher");
+    p.until("the offline form", |p| p.find("#lc-off-name").is_some()).await;
+    assert_eq!(p.get(".lc-form-title").text_content().as_deref(), Some("Leave a message"));
+    p.click(".lc-form button[type=submit]");
+    p.until("errors", |p| p.get("#lc-off-message-error").text_content().unwrap_or_default() != "").await;
+    assert_eq!(p.get("#lc-off-name-error").text_content().as_deref(), Some("Please enter your name."));
+    assert_eq!(p.get("#lc-off-email-error").text_content().as_deref(), Some("Please enter your email address."));
+    assert_eq!(p.get("#lc-off-message-error").text_content().as_deref(), Some("Please write a message."));
+    p.type_into("#lc-off-name", "Lin");
+    p.type_into("#lc-off-email", &unique_email());
+    p.type_into("#lc-off-message", "Please call me back.");
+    p.click(".lc-form button[type=submit]");
+    p.until("the confirmation", |p| p.find(".lc-done").is_some()).await;
+    assert_eq!(p.get(".lc-done h2").text_content().as_deref(), Some("Message sent"));
+}
+
+#[wasm_bindgen_test]
+async fn arabic_is_right_to_left() {
+    let p = page(
+        Lang::Ar,
+        SessionOptions { name: Some("Sami".into()), email: Some(unique_email()), ..SessionOptions::default() },
+    )
+    .await;
+    let root = p.get(".lc-widget");
+    assert_eq!(
+        (root.get_attribute("dir").as_deref(), root.get_attribute("lang").as_deref()),
+        (Some("rtl"), Some("ar"))
+    );
+    p.click(".lc-launcher");
+    p.until("the composer", |p| p.find("textarea.lc-input").is_some()).await;
+    assert_eq!(p.get("textarea.lc-input").get_attribute("placeholder").as_deref(), Some("اكتب رسالتك…"));
+}

@@ -1,8 +1,9 @@
 //! `cargo xtask bench`: sizes of what visitors download, as raw, gzip -9 and brotli -11 bytes.
 //!
-//! Today: the whole typed client (`examples/client_size.rs`: every visitor and agent call and
-//! the token store), built for release, through wasm-bindgen and `wasm-opt -Oz`, once with the
-//! browser's own JSON (what ships) and once with serde_json in the wasm, for comparison.
+//! Measured: the whole widget (`examples/widget_size.rs`: UI, session, client, store), and the
+//! whole typed client (`examples/client_size.rs`: every visitor and agent call and the token
+//! store) once with the browser's own JSON (what ships) and once with serde_json in the wasm,
+//! for comparison. Each is built for release and run through wasm-bindgen and `wasm-opt -Oz`.
 
 use std::path::{Path, PathBuf};
 
@@ -20,12 +21,14 @@ const WASM_OPT_FEATURES: &[&str] = &[
 
 struct Variant {
     name: &'static str,
+    example: &'static str,
     features: &'static [&'static str],
 }
 
 const VARIANTS: &[Variant] = &[
-    Variant { name: "client, browser JSON (shipped)", features: &[] },
-    Variant { name: "client, serde_json in the wasm", features: &["--features", "serde-json"] },
+    Variant { name: "widget (UI + session + client)", example: "widget_size", features: &[] },
+    Variant { name: "client, browser JSON (shipped)", example: "client_size", features: &[] },
+    Variant { name: "client, serde_json in the wasm", example: "client_size", features: &["--features", "serde-json"] },
 ];
 
 /// Raw, gzip and brotli sizes of one file.
@@ -41,7 +44,7 @@ pub fn run(sh: &Sh) -> Result<()> {
     let out = sh.root.join("target").join("bench");
     let mut rows = Vec::new();
     for variant in VARIANTS {
-        let (wasm, js) = build_example(sh, "client_size", variant.features, &out.join(slug(variant.name)))?;
+        let (wasm, js) = build_example(sh, variant.example, variant.features, &out.join(slug(variant.name)))?;
         rows.push((variant.name, "wasm (wasm-opt -Oz)", sizes(sh, &wasm)?));
         rows.push((variant.name, "js glue", sizes(sh, &js)?));
     }

@@ -80,15 +80,7 @@ impl FormErrors {
     }
 }
 
-/// A loose e-mail check, the same one the server makes.
-pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|part| !part.is_empty())
-        && !s.chars().any(char::is_whitespace)
-}
+pub use livechat_wire::visitor::is_email;
 
 /// The visitor's session. `Copy`: every field is a handle into the reactive arena.
 #[derive(Debug, Clone, Copy)]

@@ -39,6 +39,18 @@ impl Visitor {
     }
 }
 
+/// The e-mail check both sides make: one `@`, something before it, a dotted domain after,
+/// no spaces. Loose on purpose (real addresses are varied); the widget uses it to catch typos
+/// before sending, the server to refuse what cannot be an address.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|part| !part.is_empty())
+        && !s.chars().any(char::is_whitespace)
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailAddress {
     pub address: String,
@@ -90,4 +102,17 @@ pub struct CustomField {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VisitorResponse {
     pub visitor: Visitor,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn emails() {
+        for good in ["a@b.co", "first.last+tag@mail.example.org"] {
+            assert!(super::is_email(good), "{good}");
+        }
+        for bad in ["", "a", "a@b", "@b.co", "a@@b.co", "a@b..co", "a b@c.de", "a@.co"] {
+            assert!(!super::is_email(bad), "{bad}");
+        }
+    }
 }

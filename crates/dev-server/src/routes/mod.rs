@@ -43,25 +43,4 @@ pub async fn index() -> Html<&'static str> {
     Html(include_str!("index.html"))
 }
 
-/// A loose e-mail check: one `@`, something before it, a dotted domain after, no spaces.
-pub fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|part| !part.is_empty())
-        && !s.chars().any(char::is_whitespace)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn emails() {
-        for good in ["a@b.co", "first.last+tag@mail.example.org"] {
-            assert!(super::is_email(good), "{good}");
-        }
-        for bad in ["", "a", "a@b", "@b.co", "a@@b.co", "a@b..co", "a b@c.de", "a@.co"] {
-            assert!(!super::is_email(bad), "{bad}");
-        }
-    }
-}
+pub use livechat_wire::visitor::is_email;

@@ -144,6 +144,11 @@ impl Session {
         self.options.get_value()
     }
 
+    /// The open room's id, if a room is open.
+    fn room_id(&self) -> Option<String> {
+        self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone()))
+    }
+
     fn client(&self) -> VisitorClient {
         self.client.get_value()
     }
@@ -306,7 +311,7 @@ impl Session {
 
     /// Asks the server who serves the room now (after an assignment or a transfer).
     pub async fn refresh_agent(&self) {
-        let Some(rid) = self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone())) else { return };
+        let Some(rid) = self.room_id() else { return };
         match self.client().agent_info(&rid).await {
             Ok(agent) => self.agent.set(Some(agent)),
             // Not served (yet, or any more): no agent to show.
@@ -399,7 +404,7 @@ impl Session {
 
     /// Edits one of the visitor's messages.
     pub async fn edit(self, id: String, text: String) {
-        let Some(rid) = self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone())) else { return };
+        let Some(rid) = self.room_id() else { return };
         let text = text.trim().to_owned();
         if text.is_empty() {
             return;
@@ -414,7 +419,7 @@ impl Session {
 
     /// Deletes one of the visitor's messages.
     pub async fn delete(self, id: String) {
-        let Some(rid) = self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone())) else { return };
+        let Some(rid) = self.room_id() else { return };
         match self.client().delete_message(&rid, &id).await {
             Ok(_) => self.conversation.update(|c| {
                 c.remove(&id);
@@ -455,7 +460,7 @@ impl Session {
 
     /// Fetches the newest page of history and merges it.
     pub async fn refresh(&self) {
-        let Some(rid) = self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone())) else { return };
+        let Some(rid) = self.room_id() else { return };
         let query = HistoryQuery { limit: Some(PAGE), ..HistoryQuery::default() };
         match self.client().history(&rid, &query).await {
             Ok(page) => {
@@ -472,7 +477,7 @@ impl Session {
 
     /// Loads the page of history before the oldest message shown.
     pub async fn load_older(self) {
-        let Some(rid) = self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone())) else { return };
+        let Some(rid) = self.room_id() else { return };
         let end = self.conversation.with_untracked(Conversation::oldest);
         let query = HistoryQuery { end, limit: Some(PAGE), ..HistoryQuery::default() };
         match self.client().history(&rid, &query).await {
@@ -494,7 +499,7 @@ impl Session {
 
     /// The visitor ends the chat.
     pub async fn close(self) {
-        let Some(rid) = self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone())) else {
+        let Some(rid) = self.room_id() else {
             self.screen.set(Screen::ThankYou);
             return;
         };
@@ -507,7 +512,7 @@ impl Session {
 
     /// Sends the survey: ratings 1–5 by item name, and optional feedback.
     pub async fn rate(self, ratings: Vec<(&'static str, u8)>, feedback: String) {
-        let Some(rid) = self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone())) else { return };
+        let Some(rid) = self.room_id() else { return };
         let mut data: Vec<SurveyItem> = ratings
             .into_iter()
             .filter(|(name, value)| survey::RATED.contains(name) && (1..=5).contains(value))
@@ -590,7 +595,7 @@ impl Session {
 
     /// Moves the chat to another department.
     pub async fn transfer(self, department: String) {
-        let Some(rid) = self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone())) else { return };
+        let Some(rid) = self.room_id() else { return };
         match self.client().transfer(&rid, &department).await {
             Ok(_) => {
                 if let Ok(agent) = self.client().agent_info(&rid).await {

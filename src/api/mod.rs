@@ -25,6 +25,8 @@ pub use agent::AgentClient;
 pub use error::{Error, retry_after};
 pub use visitor::VisitorClient;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use gloo_net::http::{Method, RequestBuilder};
@@ -112,39 +114,52 @@ impl Transport {
     /// Sends `call` and decodes a successful answer into `T`.
     pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, Error> {
         let endpoint = call.endpoint;
-        let url = format!("{}/api/v1/{}", self.base, call.path);
-        let mut req = RequestBuilder::new(&url).method(call.method);
-        if !call.query.is_empty() {
-            req = req.query(call.query.iter().map(|(k, v)| (*k, v.as_str())));
-        }
-        if let Some(auth) = call.auth {
-            req = req
-                .header(livechat_wire::auth::USER_ID_HEADER, &auth.user_id)
-                .header(livechat_wire::auth::AUTH_TOKEN_HEADER, &auth.auth_token);
-        }
-        let request = match call.body {
-            Some(body) => {
-                let body = body.map_err(|detail| Error::Decode { endpoint, detail })?;
-                req.header("Content-Type", "application/json").body(body)
+        let text = self.fetch(call).await?;
+        let text = if text.trim().is_empty() { "{}" } else { text.as_str() };
+        json::from_str(text).map_err(|detail| Error::Decode { endpoint, detail })
+    }
+
+    /// Sends `call`; the body of a 2xx answer, or the error the answer means.
+    ///
+    /// Boxed, and the only generic-free part of a call: every endpoint shares this one copy
+    /// instead of each carrying its own (the widget's size budget is tight).
+    fn fetch<'a>(&'a self, call: Call<'a>) -> Pin<Box<dyn Future<Output = Result<String, Error>> + 'a>> {
+        Box::pin(async move {
+            let endpoint = call.endpoint;
+            let url = [&*self.base, "/api/v1/", &call.path].concat();
+            let mut req = RequestBuilder::new(&url).method(call.method);
+            if !call.query.is_empty() {
+                req = req.query(call.query.iter().map(|(k, v)| (*k, v.as_str())));
             }
-            None => req.build(),
-        }
-        .map_err(|e| Error::Network { endpoint, detail: e.to_string() })?;
-        let response = request.send().await.map_err(|e| Error::Network { endpoint, detail: e.to_string() })?;
-        let status = response.status();
-        let text = response.text().await.map_err(|e| Error::Network { endpoint, detail: e.to_string() })?;
-        if (200..300).contains(&status) {
-            let text = if text.trim().is_empty() { "{}" } else { text.as_str() };
-            return json::from_str(text).map_err(|detail| Error::Decode { endpoint, detail });
-        }
-        // An error body is Rocket.Chat's JSON, or anything a proxy put there.
-        let body: livechat_wire::error::ErrorBody = json::from_str(&text).unwrap_or_default();
-        let error = body.text().map(str::to_owned);
-        if status == 429 {
-            let header = response.headers().get("retry-after");
-            let retry_after = retry_after(header.as_deref(), error.as_deref());
-            return Err(Error::RateLimited { endpoint, retry_after, error });
-        }
-        Err(Error::Http { endpoint, status, error, error_type: body.error_type })
+            if let Some(auth) = call.auth {
+                req = req
+                    .header(livechat_wire::auth::USER_ID_HEADER, &auth.user_id)
+                    .header(livechat_wire::auth::AUTH_TOKEN_HEADER, &auth.auth_token);
+            }
+            let network = |e: gloo_net::Error| Error::Network { endpoint, detail: e.to_string() };
+            let request = match call.body {
+                Some(body) => {
+                    let body = body.map_err(|detail| Error::Decode { endpoint, detail })?;
+                    req.header("Content-Type", "application/json").body(body)
+                }
+                None => req.build(),
+            }
+            .map_err(network)?;
+            let response = request.send().await.map_err(network)?;
+            let status = response.status();
+            let text = response.text().await.map_err(network)?;
+            if (200..300).contains(&status) {
+                return Ok(text);
+            }
+            // An error body is Rocket.Chat's JSON, or anything a proxy put there.
+            let body: livechat_wire::error::ErrorBody = json::from_str(&text).unwrap_or_default();
+            let error = body.text().map(str::to_owned);
+            if status == 429 {
+                let header = response.headers().get("retry-after");
+                let retry_after = retry_after(header.as_deref(), error.as_deref());
+                return Err(Error::RateLimited { endpoint, retry_after, error });
+            }
+            Err(Error::Http { endpoint, status, error, error_type: body.error_type })
+        })
     }
 }

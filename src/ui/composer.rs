@@ -4,6 +4,7 @@
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 
+use super::tr;
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -62,7 +63,7 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
         ev.prevent_default();
         submit();
     };
-    let placeholder = move || s.lang.get().t(Key::MessagePlaceholder);
+    let placeholder = tr(Key::MessagePlaceholder);
 
     view! {
         <form class="lc-composer" on:submit=on_submit>
@@ -80,13 +81,13 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                 on:keydown=on_keydown
             ></textarea>
             {move || left().map(|n| view! {
-                <span id="lc-counter" class="lc-counter" class:lc-over=move || too_long()>
+                <span id="lc-counter" class="lc-counter" class:lc-over=too_long>
                     {s.lang.get().tf(Key::CharactersLeft, &[("count", &n.to_string())])}
                 </span>
             })}
             <Show when=move || editing.with(Option::is_some)>
                 <button type="button" class="lc-link" on:click=move |_| { editing.set(None); text.set(String::new()); }>
-                    {move || s.lang.get().t(Key::Cancel)}
+                    {tr(Key::Cancel)}
                 </button>
             </Show>
             <button

@@ -3,6 +3,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use super::tr;
 use crate::i18n::Key;
 use crate::session::{FormErrors, Session};
 
@@ -49,13 +50,12 @@ fn Field(
 /// A department picker, shown only when there is a choice to make.
 #[component]
 fn DepartmentPicker(departments: Vec<(String, String)>, value: RwSignal<String>) -> impl IntoView {
-    let s = expect_context::<Session>();
     (departments.len() > 1).then(|| {
         view! {
             <div class="lc-field">
-                <label for="lc-department">{move || s.lang.get().t(Key::Department)}</label>
+                <label for="lc-department">{tr(Key::Department)}</label>
                 <select id="lc-department" on:change=move |ev| value.set(event_target_value(&ev))>
-                    <option value="">{move || s.lang.get().t(Key::ChooseDepartment)}</option>
+                    <option value="">{tr(Key::ChooseDepartment)}</option>
                     {departments.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                 </select>
             </div>
@@ -94,7 +94,7 @@ pub fn RegisterForm() -> impl IntoView {
     };
     view! {
         <form class="lc-form" on:submit=on_submit novalidate>
-            <h2 class="lc-form-title">{move || s.lang.get().t(Key::StartChatTitle)}</h2>
+            <h2 class="lc-form-title">{tr(Key::StartChatTitle)}</h2>
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::RegistrationIntro).to_owned())}</p>
             {settings.name_field_registration_form.then(|| view! {
                 <Field id="lc-name" label=Key::Name value=name error=Signal::derive(move || errors.with(|e| e.name)) autofocus=true/>
@@ -105,7 +105,7 @@ pub fn RegisterForm() -> impl IntoView {
             })}
             <DepartmentPicker departments=departments value=department/>
             {server_error(s)}
-            <button type="submit" class="lc-primary" disabled=move || busy.get()>{move || s.lang.get().t(Key::StartChat)}</button>
+            <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(Key::StartChat)}</button>
         </form>
     }
 }
@@ -152,14 +152,14 @@ pub fn OfflineForm() -> impl IntoView {
     };
     view! {
         <form class="lc-form" on:submit=on_submit novalidate>
-            <h2 class="lc-form-title">{move || s.lang.get().t(Key::LeaveMessageTitle)}</h2>
+            <h2 class="lc-form-title">{tr(Key::LeaveMessageTitle)}</h2>
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::OfflineIntro).to_owned())}</p>
             <Field id="lc-off-name" label=Key::Name value=name error=Signal::derive(move || errors.with(|e| e.name)) autofocus=true/>
             <Field id="lc-off-email" label=Key::Email kind="email" value=email error=Signal::derive(move || errors.with(|e| e.email))/>
             <DepartmentPicker departments=departments value=department/>
             <Field id="lc-off-message" label=Key::Message value=message multiline=true error=Signal::derive(move || errors.with(|e| e.message))/>
             {server_error(s)}
-            <button type="submit" class="lc-primary" disabled=move || busy.get()>{move || s.lang.get().t(Key::SendMessage)}</button>
+            <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(Key::SendMessage)}</button>
         </form>
     }
 }
@@ -174,7 +174,7 @@ pub fn OfflineSent() -> impl IntoView {
         .filter(|m| !m.is_empty());
     view! {
         <div class="lc-done" role="status">
-            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{move || s.lang.get().t(Key::MessageSentTitle)}</h2>
+            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::MessageSentTitle)}</h2>
             <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::MessageSentText).to_owned())}</p>
         </div>
     }

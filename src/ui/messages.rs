@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use livechat_wire::Timestamp;
 use livechat_wire::message::Message;
 
+use super::tr;
 use crate::i18n::{Key, Lang};
 use crate::session::conversation::{Item, Notice, items};
 use crate::session::text::{Segment, segments};
@@ -189,7 +190,7 @@ pub fn MessageList(
         <div class="lc-live" aria-live="polite" aria-atomic="true">{move || announcement.get()}</div>
         <Show when=move || !s.history_complete.get() && s.room.with(Option::is_some)>
             <button type="button" class="lc-older" on:click=move |_| load_older()>
-                {move || s.lang.get().t(Key::LoadOlder)}
+                {tr(Key::LoadOlder)}
             </button>
         </Show>
         <ol class="lc-messages" node_ref=list on:scroll=on_scroll>

@@ -23,7 +23,17 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
+use crate::i18n::Key;
 use crate::session::Session;
+
+/// The text for `key` in the visitor's language, as a reactive view child or attribute.
+///
+/// Every caller gets the same closure type, so Leptos renders all the widget's texts with one
+/// copy of its code instead of one per text (the widget's size budget is tight).
+pub(crate) fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = expect_context::<Session>().lang;
+    move || lang.get().t(key)
+}
 
 /// The widget's styles, injected into its shadow root.
 pub const CSS: &str = include_str!("widget.css");

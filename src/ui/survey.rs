@@ -4,6 +4,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use livechat_wire::room::survey;
 
+use super::tr;
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -40,7 +41,7 @@ pub fn SurveyForm() -> impl IntoView {
     };
     view! {
         <form class="lc-form lc-survey" on:submit=on_submit>
-            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{move || s.lang.get().t(Key::SurveyTitle)}</h2>
+            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::SurveyTitle)}</h2>
             {ITEMS.iter().zip(ratings).map(|((name, label), value)| view! {
                 <fieldset class="lc-rating">
                     <legend>{move || s.lang.get().t(*label)}</legend>
@@ -56,12 +57,12 @@ pub fn SurveyForm() -> impl IntoView {
                 </fieldset>
             }).collect_view()}
             <div class="lc-field">
-                <label for="lc-feedback">{move || s.lang.get().t(Key::SurveyAdditionalFeedback)}</label>
+                <label for="lc-feedback">{tr(Key::SurveyAdditionalFeedback)}</label>
                 <textarea id="lc-feedback" rows="3" prop:value=move || feedback.get() on:input=move |ev| feedback.set(event_target_value(&ev))></textarea>
             </div>
             <div class="lc-actions">
-                <button type="button" class="lc-secondary" on:click=move |_| s.skip_survey()>{move || s.lang.get().t(Key::Skip)}</button>
-                <button type="submit" class="lc-primary" disabled=move || busy.get()>{move || s.lang.get().t(Key::SendFeedback)}</button>
+                <button type="button" class="lc-secondary" on:click=move |_| s.skip_survey()>{tr(Key::Skip)}</button>
+                <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(Key::SendFeedback)}</button>
             </div>
         </form>
     }
@@ -77,9 +78,9 @@ pub fn ThankYou() -> impl IntoView {
         .filter(|m| !m.is_empty());
     view! {
         <div class="lc-done" role="status">
-            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{move || s.lang.get().t(Key::ThankYou)}</h2>
+            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::ThankYou)}</h2>
             <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::ChatEndedText).to_owned())}</p>
-            <button type="button" class="lc-primary" on:click=move |_| s.new_chat()>{move || s.lang.get().t(Key::NewChat)}</button>
+            <button type="button" class="lc-primary" on:click=move |_| s.new_chat()>{tr(Key::NewChat)}</button>
         </div>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, SurveyForm, ThankYou};
+use super::{Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, SurveyForm, ThankYou, tr};
 use crate::i18n::Key;
 use crate::session::{Banner, Screen, Session};
 
@@ -66,7 +66,7 @@ fn Header() -> impl IntoView {
                 <div class="lc-menu-wrap">
                     <button type="button" class="lc-icon-button" aria-haspopup="menu"
                         aria-expanded=move || menu_open.get().to_string()
-                        aria-label=move || s.lang.get().t(Key::Options)
+                        aria-label=tr(Key::Options)
                         on:click=move |_| menu_open.update(|o| *o = !*o)>
                         <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                             <circle cx="12" cy="5" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="12" cy="19" r="2"/>
@@ -76,19 +76,19 @@ fn Header() -> impl IntoView {
                         <div class="lc-menu" role="menu">
                             <Show when=can_transfer>
                                 <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); choosing_department.set(true); }>
-                                    {move || s.lang.get().t(Key::ChangeDepartment)}
+                                    {tr(Key::ChangeDepartment)}
                                 </button>
                             </Show>
                             <Show when=can_end>
                                 <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); confirm_end.set(true); }>
-                                    {move || s.lang.get().t(Key::EndChat)}
+                                    {tr(Key::EndChat)}
                                 </button>
                             </Show>
                         </div>
                     </Show>
                 </div>
             </Show>
-            <button type="button" class="lc-icon-button" aria-label=move || s.lang.get().t(Key::Minimize) on:click=move |_| s.set_open(false)>
+            <button type="button" class="lc-icon-button" aria-label=tr(Key::Minimize) on:click=move |_| s.set_open(false)>
                 <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M5 12h14" stroke-width="2.5" stroke-linecap="round"/></svg>
             </button>
         </header>
@@ -106,7 +106,7 @@ fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
     let departments = s.config.with_untracked(|c| c.as_ref().map(|c| c.departments.clone()).unwrap_or_default());
     view! {
         <div class="lc-sheet" role="dialog" aria-labelledby="lc-dept-title">
-            <h2 id="lc-dept-title" class="lc-form-title">{move || s.lang.get().t(Key::ChangeDepartment)}</h2>
+            <h2 id="lc-dept-title" class="lc-form-title">{tr(Key::ChangeDepartment)}</h2>
             {departments.into_iter().filter(|d| Some(&d.id) != current.as_ref()).map(|d| {
                 let id = d.id.clone();
                 view! {
@@ -116,7 +116,7 @@ fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
                     }>{d.name}</button>
                 }
             }).collect_view()}
-            <button type="button" class="lc-link" on:click=move |_| open.set(false)>{move || s.lang.get().t(Key::Cancel)}</button>
+            <button type="button" class="lc-link" on:click=move |_| open.set(false)>{tr(Key::Cancel)}</button>
         </div>
     }
 }
@@ -150,15 +150,15 @@ fn Chat() -> impl IntoView {
         <MessageList editing=editing/>
         <Show when=move || confirm_end.get()>
             <div class="lc-sheet" role="alertdialog" aria-labelledby="lc-end-title">
-                <h2 id="lc-end-title" class="lc-form-title">{move || s.lang.get().t(Key::EndChatConfirm)}</h2>
+                <h2 id="lc-end-title" class="lc-form-title">{tr(Key::EndChatConfirm)}</h2>
                 <div class="lc-actions">
                     <button type="button" class="lc-secondary" data-autofocus="true" on:click=move |_| confirm_end.set(false)>
-                        {move || s.lang.get().t(Key::Cancel)}
+                        {tr(Key::Cancel)}
                     </button>
                     <button type="button" class="lc-primary lc-danger" on:click=move |_| {
                         confirm_end.set(false);
                         Session::spawn(s.close());
-                    }>{move || s.lang.get().t(Key::EndChat)}</button>
+                    }>{tr(Key::EndChat)}</button>
                 </div>
             </div>
         </Show>

@@ -59,13 +59,13 @@ pub enum Event {
     /// A subscription was refused (the room closed, or is not the visitor's).
     Refused,
     /// A message was sent or changed in the room.
-    Message(Message),
+    Message(Box<Message>),
     /// The message with this `_id` was deleted.
     Deleted(String),
     /// Someone (`username`) started or stopped typing.
     Typing(String, bool),
     /// Agent, queue or visitor news of the room.
-    Room(LivechatRoomEvent),
+    Room(Box<LivechatRoomEvent>),
 }
 
 /// How often the timer runs (ms).
@@ -324,7 +324,7 @@ impl Shared {
         match kind {
             StreamKind::Message => {
                 for m in from_value::<Vec<Message>>(args).unwrap_or_default() {
-                    self.emit(Event::Message(m));
+                    self.emit(Event::Message(Box::new(m)));
                 }
             }
             StreamKind::Deleted => {
@@ -341,7 +341,7 @@ impl Shared {
             }
             StreamKind::Room => {
                 for e in from_value::<Vec<LivechatRoomEvent>>(args).unwrap_or_default() {
-                    self.emit(Event::Room(e));
+                    self.emit(Event::Room(Box::new(e)));
                 }
             }
         }

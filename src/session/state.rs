@@ -352,7 +352,7 @@ impl Session {
                     let name = self.agent_name(&u.username);
                     self.typing.update(|t| t.retain(|n| *n != name));
                 }
-                self.take_in(vec![m]);
+                self.take_in(vec![*m]);
             }
             Event::Deleted(id) => {
                 self.conversation.update(|c| {
@@ -373,17 +373,19 @@ impl Session {
                     }
                 });
             }
-            Event::Room(LivechatRoomEvent::AgentData { data }) => {
-                self.queue_spot.set(None);
-                self.agent.set(data);
-            }
-            Event::Room(LivechatRoomEvent::AgentStatus { status }) => self.agent.update(|a| {
-                if let Some(a) = a {
-                    a.status = Some(status);
+            Event::Room(news) => match *news {
+                LivechatRoomEvent::AgentData { data } => {
+                    self.queue_spot.set(None);
+                    self.agent.set(data);
                 }
-            }),
-            Event::Room(LivechatRoomEvent::QueueData { data }) => self.queue_spot.set(data.map(|q| q.spot)),
-            Event::Room(LivechatRoomEvent::VisitorData { .. }) => {}
+                LivechatRoomEvent::AgentStatus { status } => self.agent.update(|a| {
+                    if let Some(a) = a {
+                        a.status = Some(status);
+                    }
+                }),
+                LivechatRoomEvent::QueueData { data } => self.queue_spot.set(data.map(|q| q.spot)),
+                LivechatRoomEvent::VisitorData { .. } => {}
+            },
         }
     }
 
@@ -893,18 +895,17 @@ impl Session {
     /// The notification sound, when asked for, in the one tab that plays it, for news the
     /// visitor is not looking at.
     fn chime(&self) {
-        if !self.options.with_value(|o| o.sound) {
-            return;
-        }
         let hidden = web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
-        if self.open.get_untracked() && !hidden {
+        if (self.open.get_untracked() && !hidden) || !self.plays_sound() {
             return;
         }
-        self.tabs.with_value(|t| {
-            if let Some(t) = t.as_ref().filter(|t| t.leads()) {
-                t.chime();
-            }
-        });
+        self.tabs.with_value(|t| t.as_ref().map(Tabs::chime));
+    }
+
+    /// Whether this tab plays the notification sound: the option is on and, of the visitor's
+    /// tabs, this one leads.
+    pub fn plays_sound(&self) -> bool {
+        self.options.with_value(|o| o.sound) && self.tabs.with_value(|t| t.as_ref().is_some_and(Tabs::leads))
     }
 
     /// Catches up from history: everything newer than the newest confirmed message, page by

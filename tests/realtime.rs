@@ -33,10 +33,10 @@ async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
-/// Waits (up to fifteen seconds: a reconnect backs off, polling polls every four) until
+/// Waits (up to ten seconds: a reconnect backs off, polling polls every four) until
 /// `ready` holds.
 async fn until(what: &str, ready: impl Fn() -> bool) {
-    for _ in 0..300 {
+    for _ in 0..200 {
         if ready() {
             return;
         }

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use livechat_wire::id;
 use livechat_wire::message::Message;
+use serde::{Deserialize, Serialize};
 use web_sys::Storage;
 
 use crate::json::describe;
@@ -55,6 +56,17 @@ pub const OUTBOX: &str = "outbox";
 pub const OPEN: &str = "open";
 /// Milliseconds: agent messages up to this time have been seen.
 pub const READ: &str = "read";
+
+/// A message in the outbox: what it takes to send it again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// Empty when it was written before the room existed.
+    #[serde(default)]
+    pub rid: String,
+    pub msg: String,
+}
 
 pub struct TokenStore {
     prefix: String,
@@ -240,7 +252,7 @@ impl TokenStore {
 
     /// The outbox: messages sent but not confirmed, oldest first. Unreadable contents count as
     /// empty.
-    pub fn outbox(&self) -> Vec<Message> {
+    pub fn outbox(&self) -> Vec<Pending> {
         self.get(OUTBOX).and_then(|text| crate::json::from_str(&text).ok()).unwrap_or_default()
     }
 
@@ -249,7 +261,7 @@ impl TokenStore {
     pub fn update_outbox(&self, id: &str, message: Option<&Message>) {
         let mut list = self.outbox();
         list.retain(|m| m.id != id);
-        list.extend(message.cloned());
+        list.extend(message.map(|m| Pending { id: m.id.clone(), rid: m.rid.clone(), msg: m.msg.clone() }));
         let text = if list.is_empty() { None } else { crate::json::to_string(&list).ok() };
         self.set(OUTBOX, text.as_deref());
     }

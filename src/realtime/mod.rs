@@ -21,7 +21,8 @@ pub mod protocol;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use livechat_wire::ddp::{DeletedId, LivechatRoomEvent, ServerFrame, USER_TYPING};
+use livechat_wire::agent::Agent;
+use livechat_wire::ddp::{DdpError, LivechatRoomEvent, QueueData, ServerFrame, USER_TYPING};
 use livechat_wire::message::Message;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -212,6 +213,21 @@ impl Realtime {
     }
 }
 
+/// `o[key]`, or `undefined`.
+fn get(o: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or_default()
+}
+
+/// `v` when it is an array, else an empty one.
+fn array(v: JsValue) -> js_sys::Array {
+    v.dyn_into().unwrap_or_default()
+}
+
+/// `o[key]` when it is a string.
+fn string(o: &JsValue, key: &str) -> Option<String> {
+    get(o, key).as_string()
+}
+
 fn with(weak: &Weak<Shared>, f: impl FnOnce(&Shared)) {
     if let Some(s) = weak.upgrade() {
         f(&s);
@@ -290,21 +306,38 @@ impl Shared {
     }
 
     fn received(&self, text: &str) {
-        let Ok(value) = js_sys::JSON::parse(text) else { return };
-        // Frames without `msg` (`{"server_id":"0"}`) or of kinds not spoken here are skipped.
-        let Ok(frame) = serde_wasm_bindgen::from_value::<Incoming>(value.clone()) else { return };
-        if let ServerFrame::Changed { collection, fields, .. } = &frame {
-            let kind = {
-                let st = self.state.borrow();
-                st.proto.room().and_then(|rid| classify(collection, &fields.event_name, rid))
-            };
-            let args = js_sys::Reflect::get(&value, &"fields".into())
-                .and_then(|f| js_sys::Reflect::get(&f, &"args".into()))
-                .unwrap_or_default();
-            if let Some(kind) = kind {
-                self.stream_event(kind, args);
+        let Ok(v) = js_sys::JSON::parse(text) else { return };
+        // Frames are read field by field rather than through serde's tagged-enum decoding, which
+        // would add a second decoder for every type inside them to the wasm.
+        let frame: Incoming = match string(&v, "msg").as_deref() {
+            Some("connected") => ServerFrame::Connected { session: string(&v, "session").unwrap_or_default() },
+            Some("failed") => ServerFrame::Failed { version: string(&v, "version").unwrap_or_default() },
+            Some("ping") => ServerFrame::Ping { id: string(&v, "id") },
+            Some("ready") => {
+                ServerFrame::Ready { subs: array(get(&v, "subs")).iter().filter_map(|s| s.as_string()).collect() }
             }
-        }
+            Some("nosub") => ServerFrame::NoSub {
+                id: string(&v, "id").unwrap_or_default(),
+                error: get(&v, "error").is_object().then(DdpError::default),
+            },
+            Some("changed") => {
+                let fields = get(&v, "fields");
+                let (collection, event) = (string(&v, "collection").unwrap_or_default(), string(&fields, "eventName"));
+                let kind = {
+                    let st = self.state.borrow();
+                    st.proto.room().zip(event).and_then(|(rid, event)| classify(&collection, &event, rid))
+                };
+                if let Some(kind) = kind {
+                    self.stream_event(kind, get(&fields, "args"));
+                }
+                // Heard from the server: that is all the protocol needs to know.
+                ServerFrame::Updated { methods: Vec::new() }
+            }
+            // Pongs, method results: the server is there.
+            Some(_) => ServerFrame::Updated { methods: Vec::new() },
+            // Frames without `msg` (`{"server_id":"0"}`) are skipped.
+            None => return,
+        };
         let (out, note) = self.state.borrow_mut().proto.receive(frame, now());
         self.send_all(&out);
         match note {
@@ -320,28 +353,45 @@ impl Shared {
     }
 
     fn stream_event(&self, kind: StreamKind, args: JsValue) {
-        use serde_wasm_bindgen::from_value;
+        let args = array(args);
         match kind {
             StreamKind::Message => {
-                for m in from_value::<Vec<Message>>(args).unwrap_or_default() {
+                for m in serde_wasm_bindgen::from_value::<Vec<Message>>(args.into()).unwrap_or_default() {
                     self.emit(Event::Message(Box::new(m)));
                 }
             }
             StreamKind::Deleted => {
-                for d in from_value::<Vec<DeletedId>>(args).unwrap_or_default() {
-                    self.emit(Event::Deleted(d.id));
+                for d in args.iter() {
+                    if let Some(id) = string(&d, "_id") {
+                        self.emit(Event::Deleted(id));
+                    }
                 }
             }
             StreamKind::Activity => {
                 // `[username, activities, extra?]`
-                let args = js_sys::Array::from(&args);
                 let Some(username) = args.get(0).as_string() else { return };
-                let typing = js_sys::Array::from(&args.get(1)).includes(&USER_TYPING.into(), 0);
+                let typing = array(args.get(1)).includes(&USER_TYPING.into(), 0);
                 self.emit(Event::Typing(username, typing));
             }
             StreamKind::Room => {
-                for e in from_value::<Vec<LivechatRoomEvent>>(args).unwrap_or_default() {
-                    self.emit(Event::Room(Box::new(e)));
+                for e in args.iter() {
+                    let data = get(&e, "data");
+                    let news = match string(&e, "type").as_deref() {
+                        Some("agentData") => LivechatRoomEvent::AgentData {
+                            data: serde_wasm_bindgen::from_value::<Option<Agent>>(data).ok().flatten(),
+                        },
+                        Some("agentStatus") => {
+                            LivechatRoomEvent::AgentStatus { status: string(&e, "status").unwrap_or_default() }
+                        }
+                        Some("queueData") => LivechatRoomEvent::QueueData {
+                            data: data.is_object().then(|| QueueData {
+                                spot: get(&data, "spot").as_f64().unwrap_or(0.0) as u32,
+                                ..QueueData::default()
+                            }),
+                        },
+                        _ => continue,
+                    };
+                    self.emit(Event::Room(Box::new(news)));
                 }
             }
         }

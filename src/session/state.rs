@@ -289,7 +289,8 @@ impl Session {
     fn load_outbox(&self) {
         let rid = self.room_id().unwrap_or_default();
         let stored = self.store.with_value(TokenStore::outbox);
-        for m in stored {
+        for p in stored {
+            let m = self.pending_message(p.id, p.rid, p.msg);
             if m.rid.is_empty() || m.rid == rid {
                 if self.out.with_value(|o| o.queue.iter().any(|q| q.id == m.id)) {
                     continue;
@@ -424,12 +425,11 @@ impl Session {
                     self.recount();
                 }
             }
-            "m" => {
-                if let Ok(m) = crate::json::from_str::<Message>(rest)
-                    && self.room_id().as_deref() == Some(m.rid.as_str())
-                {
-                    self.take_in(vec![m]);
-                }
+            // Another tab delivered a message: a tab with a live socket hears it from the
+            // server; one without catches up now.
+            "m" if self.link.get_untracked() != Status::Live => {
+                let session = *self;
+                Session::spawn(async move { session.refresh().await });
             }
             _ => {}
         }
@@ -608,22 +608,8 @@ impl Session {
             rt.typing_done();
         }
         let id = crate::storage::new_token();
-        let me = self.visitor.with_untracked(|v| {
-            v.as_ref().map(|v| livechat_wire::UserRef {
-                id: v.id.clone(),
-                username: v.username.clone(),
-                name: v.name.clone(),
-            })
-        });
         // Before the first message there is no room: it is made when the message goes out.
-        let pending = Message {
-            id: id.clone(),
-            rid: self.room_id().unwrap_or_default(),
-            msg: text,
-            u: me,
-            token: Some(self.token()),
-            ..Message::default()
-        };
+        let pending = self.pending_message(id.clone(), self.room_id().unwrap_or_default(), text);
         self.conversation.update(|c| {
             c.upsert(pending.clone());
         });
@@ -633,6 +619,18 @@ impl Session {
         self.store.with_value(|s| s.update_outbox(&id, Some(&pending)));
         self.out.update_value(|o| o.queue.push(pending));
         self.flush(Some(&id)).await;
+    }
+
+    /// The visitor's message as shown while it waits for the server.
+    fn pending_message(&self, id: String, rid: String, msg: String) -> Message {
+        let u = self.visitor.with_untracked(|v| {
+            v.as_ref().map(|v| livechat_wire::UserRef {
+                id: v.id.clone(),
+                username: v.username.clone(),
+                name: v.name.clone(),
+            })
+        });
+        Message { id, rid, msg, u, token: Some(self.token()), ..Message::default() }
     }
 
     /// Sends what waits in the outbox, oldest first, one at a time (so the server stores them in
@@ -711,9 +709,7 @@ impl Session {
                     self.banner.set(None);
                 }
                 self.settle(&id);
-                if let Ok(text) = crate::json::to_string(&stored) {
-                    self.post(&["m", &text].concat());
-                }
+                self.post("m");
                 self.conversation.update(|c| {
                     c.upsert(stored);
                 });

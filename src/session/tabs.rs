@@ -1,9 +1,9 @@
 //! Several tabs of one visitor in step: a `BroadcastChannel` per server and storage namespace
-//! carries the window's open state, how far the visitor has read, and the messages a tab
-//! delivered; a Web Lock elects the one tab that plays the notification sound.
+//! carries the window's open state, how far the visitor has read, and word that a tab
+//! delivered a message; a Web Lock elects the one tab that plays the notification sound.
 //!
 //! Messages on the channel are short strings: `o1` / `o0` (window opened / closed), `r<ms>`
-//! (read up to that time), `m<json>` (a message this tab delivered).
+//! (read up to that time), `m` (this tab delivered a message: catch up if not live).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

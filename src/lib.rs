@@ -3,6 +3,7 @@
 //! * [`api`]: a typed client for the Livechat REST API (visitor and agent sides).
 //! * [`storage`]: the visitor's token and room id, kept in `localStorage` (or memory).
 //! * [`i18n`]: the widget's words in six languages.
+//! * [`realtime`]: Rocket.Chat's DDP over WebSocket (pure protocol logic and a thin driver).
 //! * [`session`]: the conversation as data (ordering, merging, grouping) and message text.
 //! * [`ui`]: the Leptos components, mounted in a shadow root.
 //!
@@ -12,6 +13,7 @@
 pub mod api;
 pub mod i18n;
 mod json;
+pub mod realtime;
 pub mod session;
 pub mod storage;
 pub mod ui;

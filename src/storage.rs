@@ -10,12 +10,16 @@
 //! * In consent mode nothing is written to storage until [`TokenStore::consent`] is called (the
 //!   visitor's first interaction); values wait in memory until then. Values already stored by an
 //!   earlier, consented visit are read.
+//! * The outbox (the visitor's messages the server has not confirmed yet), whether the window is
+//!   open, and how far the visitor has read live here too, so a reload resends and reopens.
 //! * [`TokenStore::reset`] forgets everything.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use livechat_wire::id;
+use livechat_wire::message::Message;
+use serde::{Deserialize, Serialize};
 use web_sys::Storage;
 
 use crate::json::describe;
@@ -46,6 +50,23 @@ pub struct StoreOptions {
 pub const TOKEN: &str = "token";
 /// The name of the room-id value.
 pub const ROOM_ID: &str = "rid";
+/// The name of the outbox value: a JSON array of messages not yet confirmed, in send order.
+pub const OUTBOX: &str = "outbox";
+/// `1` while the chat window is open.
+pub const OPEN: &str = "open";
+/// Milliseconds: agent messages up to this time have been seen.
+pub const READ: &str = "read";
+
+/// A message in the outbox: what it takes to send it again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    #[serde(rename = "_id")]
+    pub id: String,
+    /// Empty when it was written before the room existed.
+    #[serde(default)]
+    pub rid: String,
+    pub msg: String,
+}
 
 pub struct TokenStore {
     prefix: String,
@@ -221,6 +242,28 @@ impl TokenStore {
 
     pub fn set_room_id(&self, rid: Option<&str>) {
         self.set(ROOM_ID, rid);
+    }
+
+    /// The prefix of this store's keys (server and namespace): what other tabs of the same
+    /// visitor share.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The outbox: messages sent but not confirmed, oldest first. Unreadable contents count as
+    /// empty.
+    pub fn outbox(&self) -> Vec<Pending> {
+        self.get(OUTBOX).and_then(|text| crate::json::from_str(&text).ok()).unwrap_or_default()
+    }
+
+    /// Adds `message` to the outbox, or (`None`) removes the message `id` — read, changed and
+    /// written at once, so another tab's entries stay.
+    pub fn update_outbox(&self, id: &str, message: Option<&Message>) {
+        let mut list = self.outbox();
+        list.retain(|m| m.id != id);
+        list.extend(message.map(|m| Pending { id: m.id.clone(), rid: m.rid.clone(), msg: m.msg.clone() }));
+        let text = if list.is_empty() { None } else { crate::json::to_string(&list).ok() };
+        self.set(OUTBOX, text.as_deref());
     }
 
     /// The visitor interacted: storage may be written now. Pending values are written.

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use livechat_widget::api::{AgentClient, Transport};
 use livechat_widget::i18n::Lang;
+use livechat_widget::realtime::Status;
 use livechat_widget::session::{Screen, Session, SessionOptions};
 use livechat_widget::storage::new_token;
 use livechat_widget::ui;
@@ -250,4 +251,44 @@ async fn arabic_is_right_to_left() {
     p.click(".lc-launcher");
     p.until("the composer", |p| p.find("textarea.lc-input").is_some()).await;
     assert_eq!(p.get("textarea.lc-input").get_attribute("placeholder").as_deref(), Some("اكتب رسالتك…"));
+}
+
+#[wasm_bindgen_test]
+async fn live_news_shows_without_a_refresh_and_a_lost_connection_is_told_politely() {
+    let options =
+        SessionOptions { name: Some("Noor".into()), email: Some(unique_email()), ..SessionOptions::default() };
+    let p = page(Lang::En, options).await;
+    p.click(".lc-launcher");
+    p.until("the composer", |p| p.find("textarea.lc-input").is_some()).await;
+    p.type_into("textarea.lc-input", "Hi there");
+    p.key("textarea.lc-input", "Enter", false);
+    p.until("the live link", |p| p.session.link.get_untracked() == Status::Live).await;
+    assert!(p.find(".lc-banner").is_none(), "connecting the first time is not news");
+
+    // The agent's reply appears and is announced, with no refresh.
+    let room = p.session.room.get_untracked().unwrap();
+    let agent_id = room.served_by.expect("an agent serves the room").id;
+    let mut staff = AgentClient::login(Transport::new(server_url()), "agent", "agent").await.unwrap();
+    if staff.user_id() != agent_id {
+        staff = AgentClient::login(Transport::new(server_url()), "bob", "bob-password").await.unwrap();
+    }
+    staff.send_message(&room.id, "Live reply", None).await.unwrap();
+    p.until("the reply", |p| p.all_text(".lc-theirs .lc-bubble") == ["Live reply"]).await;
+    p.until("the announcement", |p| p.get(".lc-live").text_content().unwrap_or_default().contains("Live reply")).await;
+
+    // Typing shows in a status line (read politely by screen readers).
+    p.session.typing.set(vec!["Alex Agent".into()]);
+    p.until("typing shown", |p| p.get(".lc-typing").text_content().as_deref() == Some("Alex Agent is typing…")).await;
+    assert_eq!(p.get(".lc-typing").get_attribute("role").as_deref(), Some("status"));
+
+    // A dropped connection shows a polite banner until the link is back.
+    let rt = p.session.realtime().unwrap();
+    rt.kill();
+    p.until("the banner", |p| p.find(".lc-banner.lc-link-lost").is_some()).await;
+    let banner = p.get(".lc-banner");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("status"));
+    assert_eq!(banner.text_content().as_deref(), Some("Connection lost. Reconnecting…"));
+    p.until("reconnected", |p| p.session.link.get_untracked() == Status::Live).await;
+    p.until("the banner gone", |p| p.find(".lc-banner").is_none()).await;
+    assert!(p.session.typing.get_untracked().is_empty(), "typing forgotten with the lost link");
 }

@@ -44,10 +44,13 @@ impl Conversation {
         self.messages.iter().find(|m| m.id == id)
     }
 
-    /// Adds or replaces the message with `m`'s `_id`, keeping the order.
+    /// Adds or replaces the message with `m`'s `_id`, keeping the order. A copy older than the
+    /// one kept (by `_updatedAt`: a history page fetched before a live edit arrived) changes
+    /// nothing.
     pub fn upsert(&mut self, m: Message) -> Change {
         if let Some(i) = self.messages.iter().position(|x| x.id == m.id) {
-            if self.messages[i] == m {
+            let kept = &self.messages[i];
+            if *kept == m || matches!((kept.updated_at, m.updated_at), (Some(a), Some(b)) if a > b) {
                 return Change::Unchanged;
             }
             self.messages.remove(i);
@@ -87,6 +90,19 @@ impl Conversation {
 
     pub fn clear(&mut self) {
         self.messages.clear();
+    }
+
+    /// After catching up from history: `page` is everything the server holds from its oldest
+    /// message's time up to its newest's. Visitor and agent messages kept here within that span
+    /// that the page lacks were deleted meanwhile, and are removed (messages still pending — no
+    /// time yet — and system messages stay). Returns how many were removed.
+    pub fn drop_missing(&mut self, page: &[Message]) -> usize {
+        let times = page.iter().filter_map(|m| m.ts);
+        let (Some(from), Some(to)) = (times.clone().min(), times.max()) else { return 0 };
+        let before = self.messages.len();
+        self.messages
+            .retain(|m| m.t.is_some() || m.ts.is_none_or(|t| t < from || t > to) || page.iter().any(|p| p.id == m.id));
+        before - self.messages.len()
     }
 }
 
@@ -259,6 +275,33 @@ mod tests {
         assert_eq!(c.upsert(msg("pending", 16, "v")), Change::Updated);
         assert_eq!(ids(&c), ["old", "agent", "pending"]);
         assert_eq!(c.newest(), Some(Timestamp(16)));
+    }
+
+    #[test]
+    fn an_older_copy_does_not_undo_a_newer_edit() {
+        let mut c = Conversation::default();
+        let edited = Message { msg: "new".into(), updated_at: Some(Timestamp(50)), ..msg("a", 10, "v") };
+        c.upsert(edited);
+        let stale = Message { msg: "old".into(), updated_at: Some(Timestamp(10)), ..msg("a", 10, "v") };
+        assert_eq!(c.upsert(stale), Change::Unchanged);
+        assert_eq!(c.get("a").unwrap().msg, "new");
+        let newer = Message { msg: "newer".into(), updated_at: Some(Timestamp(60)), ..msg("a", 10, "v") };
+        assert_eq!(c.upsert(newer), Change::Updated);
+    }
+
+    #[test]
+    fn catching_up_drops_what_was_deleted_within_the_span_fetched() {
+        let mut c = Conversation::default();
+        c.merge([msg("old", 10, "v"), msg("gone", 20, "agent"), msg("kept", 30, "v"), msg("later", 50, "agent")]);
+        c.upsert(system("s", 25, "uj"));
+        c.upsert(Message { ts: None, ..msg("pending", 0, "v") });
+        // History from 15 to 40 holds "kept" only: "gone" was deleted; "old" and "later" lie
+        // outside the span and cannot be judged; system and pending messages stay.
+        let page = [msg("kept", 30, "v"), msg("x", 15, "agent"), msg("y", 40, "agent")];
+        assert_eq!(c.drop_missing(&page), 1);
+        assert!(c.get("gone").is_none());
+        assert_eq!(ids(&c), ["old", "s", "kept", "later", "pending"]);
+        assert_eq!(c.drop_missing(&[]), 0);
     }
 
     #[test]

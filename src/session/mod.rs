@@ -4,6 +4,7 @@
 
 pub mod conversation;
 pub mod state;
+mod tabs;
 pub mod text;
 
-pub use state::{Banner, Delivery, FormErrors, Screen, Session, SessionOptions};
+pub use state::{Banner, Delivery, FAILED_AFTER, FormErrors, Screen, Session, SessionOptions};

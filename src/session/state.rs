@@ -5,17 +5,23 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use livechat_wire::Timestamp;
 use livechat_wire::agent::Agent;
 use livechat_wire::config::{Config, Department};
+use livechat_wire::ddp::LivechatRoomEvent;
 use livechat_wire::message::{HistoryQuery, Message, types};
 use livechat_wire::offline_message::OfflineMessage;
 use livechat_wire::room::{Room, SurveyItem, survey};
 use livechat_wire::visitor::{NewVisitor, Visitor};
 
 use super::conversation::{Change, Conversation};
+use super::tabs::Tabs;
+use wasm_bindgen::JsCast;
+
 use crate::api::{Error, Transport, VisitorClient};
 use crate::i18n::{Key, Lang};
-use crate::storage::{StoreOptions, TokenStore};
+use crate::realtime::{Event, Realtime, Status, protocol};
+use crate::storage::{OPEN, READ, StoreOptions, TokenStore};
 
 /// How many messages one history page holds.
 pub const PAGE: u32 = 20;
@@ -49,9 +55,15 @@ pub enum Banner {
 /// Where one of the visitor's messages stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivery {
+    /// Being sent, or waiting to be sent again automatically.
     Sending,
+    /// Refused by the server, or failed [`FAILED_AFTER`] times: the visitor may retry (it is
+    /// still resent on reconnect unless the server refused it).
     Failed,
 }
+
+/// Failed attempts after which a message shows as failed, with a retry control.
+pub const FAILED_AFTER: u32 = 3;
 
 /// What the site tells the widget before it starts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,6 +76,11 @@ pub struct SessionOptions {
     pub email: Option<String>,
     /// Storage namespace (see [`StoreOptions::namespace`]).
     pub namespace: String,
+    /// Play a short tone when an agent message arrives while the window is closed or the page
+    /// hidden (one tab of the visitor's plays it). Off by default.
+    pub sound: bool,
+    /// Never open a WebSocket: poll history instead (for networks that break WebSocket).
+    pub polling_only: bool,
 }
 
 /// Problems with a form, per field; empty when the form is fine.
@@ -105,9 +122,42 @@ pub struct Session {
     pub lang: RwSignal<Lang>,
     /// Rocket.Chat's answer text for the last failed form (offline form, registration).
     pub form_error: RwSignal<Option<String>>,
+    /// The realtime connection.
+    pub link: RwSignal<Status>,
+    /// Display names of the agents typing now.
+    pub typing: RwSignal<Vec<String>>,
+    /// Place in the waiting queue, when the server tells it.
+    pub queue_spot: RwSignal<Option<u32>>,
     client: StoredValue<VisitorClient, LocalStorage>,
     store: StoredValue<TokenStore, LocalStorage>,
     options: StoredValue<SessionOptions>,
+    realtime: StoredValue<Option<Realtime>, LocalStorage>,
+    tabs: StoredValue<Option<Tabs>, LocalStorage>,
+    out: StoredValue<Outbox, LocalStorage>,
+    /// Agent messages up to this time (ms) have been seen.
+    read_at: StoredValue<i64>,
+}
+
+/// The visitor's unconfirmed messages, in send order, and how their delivery goes.
+#[derive(Default)]
+struct Outbox {
+    queue: Vec<Message>,
+    /// Failed attempts by `_id`.
+    failures: BTreeMap<String, u32>,
+    /// Refused by the server: not resent automatically.
+    refused: Vec<String>,
+    /// Being sent now.
+    in_flight: Vec<String>,
+    /// A timed resend is pending.
+    retry_scheduled: bool,
+}
+
+/// What a delivery attempt means for the rest of the outbox.
+enum Next {
+    /// Go on with the next message.
+    Go,
+    /// The server cannot be reached: stop, a resend is scheduled.
+    Stop,
 }
 
 impl Session {
@@ -119,7 +169,11 @@ impl Session {
             StoreOptions { require_consent: options.require_consent, namespace: options.namespace.clone() },
         );
         let client = VisitorClient::new(Transport::new(server_url), &store.token());
-        Session {
+        let open = store.get(OPEN).as_deref() == Some("1");
+        let read_at = store.get(READ).and_then(|r| r.parse().ok()).unwrap_or(0);
+        let channel = store.prefix().to_owned();
+        let sound = options.sound;
+        let session = Session {
             screen: RwSignal::new(Screen::Loading),
             config: RwSignal::new(None),
             visitor: RwSignal::new(None),
@@ -129,14 +183,30 @@ impl Session {
             outbox: RwSignal::new(BTreeMap::new()),
             banner: RwSignal::new(None),
             history_complete: RwSignal::new(false),
-            open: RwSignal::new(false),
+            open: RwSignal::new(open),
             unread: RwSignal::new(0),
             lang: RwSignal::new(lang),
             form_error: RwSignal::new(None),
+            link: RwSignal::new(Status::Idle),
+            typing: RwSignal::new(Vec::new()),
+            queue_spot: RwSignal::new(None),
             client: StoredValue::new_local(client),
             store: StoredValue::new_local(store),
             options: StoredValue::new(options),
-        }
+            realtime: StoredValue::new_local(None),
+            tabs: StoredValue::new_local(None),
+            out: StoredValue::new_local(Outbox::default()),
+            read_at: StoredValue::new(read_at),
+        };
+        let tabs = Tabs::join(&channel, sound, Box::new(move |text| session.heard_from_tab(&text)));
+        session.tabs.set_value(Some(tabs));
+        session
+    }
+
+    /// The realtime connection, once a room made one (tests use it to drop the socket or fake
+    /// the browser going offline).
+    pub fn realtime(&self) -> Option<Realtime> {
+        self.realtime.get_value()
     }
 
     /// The options this session was made with.
@@ -202,10 +272,213 @@ impl Session {
             Screen::Chat
         };
         self.config.set(Some(config));
+        if screen == Screen::Chat {
+            self.load_outbox();
+        }
         if screen == Screen::Chat && self.room.get_untracked().is_some() {
             self.refresh().await;
+            self.follow();
         }
         self.screen.set(screen);
+        self.flush(None).await;
+    }
+
+    /// Takes in what the outbox in storage holds from an earlier page (a reload, another tab):
+    /// the open room's messages and those written before any room, shown as sending. Messages of
+    /// rooms that are gone are dropped: the server would refuse them.
+    fn load_outbox(&self) {
+        let rid = self.room_id().unwrap_or_default();
+        let stored = self.store.with_value(TokenStore::outbox);
+        for p in stored {
+            let m = self.pending_message(p.id, p.rid, p.msg);
+            if m.rid.is_empty() || m.rid == rid {
+                if self.out.with_value(|o| o.queue.iter().any(|q| q.id == m.id)) {
+                    continue;
+                }
+                self.conversation.update(|c| {
+                    c.upsert(m.clone());
+                });
+                self.outbox.update(|o| {
+                    o.insert(m.id.clone(), Delivery::Sending);
+                });
+                self.out.update_value(|o| o.queue.push(m));
+            } else {
+                self.store.with_value(|s| s.update_outbox(&m.id, None));
+            }
+        }
+    }
+
+    /// Follows the open room in realtime (or stops following when there is none).
+    fn follow(&self) {
+        let room = self.room_id();
+        let rt = match self.realtime.get_value() {
+            Some(rt) => rt,
+            None if room.is_some() => {
+                let session = *self;
+                let polling_only = self.options.with_value(|o| o.polling_only);
+                let url = self.client.with_value(|c| c.transport().server_url().to_owned());
+                let rt = Realtime::new(&url, !polling_only, Box::new(move |e| session.on_realtime(e)));
+                self.realtime.set_value(Some(rt.clone()));
+                rt
+            }
+            None => return,
+        };
+        let token = self.token();
+        rt.watch(room.as_deref().map(|r| (r, token.as_str())));
+    }
+
+    /// What the realtime connection reports.
+    fn on_realtime(&self, event: Event) {
+        match event {
+            Event::Status(status) => {
+                if status != Status::Live {
+                    self.typing.set(Vec::new());
+                }
+                self.link.set(status);
+            }
+            // Caught up from history and the outbox resent: nothing missed, nothing twice.
+            Event::Live | Event::Poll | Event::Refused => {
+                let session = *self;
+                Session::spawn(async move {
+                    session.refresh().await;
+                    session.flush(None).await;
+                });
+            }
+            Event::Online => Session::spawn(self.flush(None)),
+            Event::Message(m) => {
+                if self.room_id().as_deref() != Some(m.rid.as_str()) {
+                    return;
+                }
+                if let Some(u) = &m.u {
+                    let name = self.agent_name(&u.username);
+                    self.typing.update(|t| t.retain(|n| *n != name));
+                }
+                self.take_in(vec![*m]);
+            }
+            Event::Deleted(id) => {
+                self.conversation.update(|c| {
+                    c.remove(&id);
+                });
+                self.recount();
+            }
+            Event::Typing(username, on) => {
+                let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.username.clone()));
+                if me.as_deref() == Some(username.as_str()) {
+                    return;
+                }
+                let name = self.agent_name(&username);
+                self.typing.update(|t| {
+                    t.retain(|n| *n != name);
+                    if on {
+                        t.push(name);
+                    }
+                });
+            }
+            Event::Room(news) => match *news {
+                LivechatRoomEvent::AgentData { data } => {
+                    self.queue_spot.set(None);
+                    self.agent.set(data);
+                }
+                LivechatRoomEvent::AgentStatus { status } => self.agent.update(|a| {
+                    if let Some(a) = a {
+                        a.status = Some(status);
+                    }
+                }),
+                LivechatRoomEvent::QueueData { data } => self.queue_spot.set(data.map(|q| q.spot)),
+                LivechatRoomEvent::VisitorData { .. } => {}
+            },
+        }
+    }
+
+    /// The name to show for `username`: the serving agent's display name when it is them.
+    fn agent_name(&self, username: &str) -> String {
+        self.agent.with_untracked(|a| {
+            a.as_ref()
+                .filter(|a| a.username.as_deref() == Some(username) && !a.hidden_info)
+                .and_then(|a| a.display_name().map(str::to_owned))
+                .unwrap_or_else(|| username.to_owned())
+        })
+    }
+
+    /// The visitor typed in the composer: tells the agent (throttled).
+    pub fn typed(&self) {
+        let username = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.username.clone()));
+        if let (Some(rt), Some(username)) = (self.realtime.get_value(), username) {
+            rt.keystroke(&username);
+        }
+    }
+
+    /// What another tab of this visitor posted.
+    fn heard_from_tab(&self, text: &str) {
+        let (kind, rest) = text.split_at(text.len().min(1));
+        match kind {
+            "o" => {
+                self.open.set(rest == "1");
+                if rest == "1" {
+                    self.mark_read(false);
+                }
+                self.recount();
+            }
+            "r" => {
+                if let Ok(at) = rest.parse::<i64>() {
+                    self.read_at.update_value(|r| *r = (*r).max(at));
+                    self.recount();
+                }
+            }
+            // Another tab delivered a message: a tab with a live socket hears it from the
+            // server; one without catches up now.
+            "m" if self.link.get_untracked() != Status::Live => {
+                let session = *self;
+                Session::spawn(async move { session.refresh().await });
+            }
+            _ => {}
+        }
+    }
+
+    fn post(&self, text: &str) {
+        self.tabs.with_value(|t| {
+            if let Some(t) = t {
+                t.post(text);
+            }
+        });
+    }
+
+    /// Everything up to the newest message counts as seen; `tell` other tabs.
+    fn mark_read(&self, tell: bool) {
+        let newest = self.conversation.with_untracked(|c| c.newest().map_or(0, Timestamp::millis));
+        if newest <= self.read_at.get_value() {
+            return;
+        }
+        self.read_at.set_value(newest);
+        let text = newest.to_string();
+        self.store.with_value(|s| s.set(READ, Some(&text)));
+        if tell {
+            self.post(&["r", &text].concat());
+        }
+    }
+
+    /// Unread: agent messages newer than what was seen, while the window is closed.
+    fn recount(&self) {
+        if self.open.get_untracked() {
+            self.mark_read(false);
+            self.unread.set(0);
+            return;
+        }
+        let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.id.clone()));
+        let read_at = self.read_at.get_value();
+        let n = self.conversation.with_untracked(|c| {
+            c.messages()
+                .iter()
+                .filter(|m| {
+                    m.t.is_none()
+                        && m.u.as_ref().map(|u| &u.id) != me.as_ref()
+                        && m.ts.is_some_and(|t| t.millis() > read_at)
+                })
+                .count() as u32
+        });
+        if n != self.unread.get_untracked() {
+            self.unread.set(n);
+        }
     }
 
     /// The pre-chat form is needed when the server asks for it and the site did not supply the
@@ -303,6 +576,7 @@ impl Session {
         let room = self.client().room(None).await?.room;
         self.store.with_value(|s| s.set_room_id(Some(&room.id)));
         self.room.set(Some(room.clone()));
+        self.follow();
         if room.served_by.is_some() {
             self.refresh_agent().await;
         }
@@ -320,86 +594,229 @@ impl Session {
         }
     }
 
-    /// Sends a message: shown at once as sending, confirmed (or marked failed) when the server
-    /// answers. The `_id` is chosen here, so a retry can never store it twice.
+    /// Sends a message: shown at once as sending, kept in the outbox (in storage) until the
+    /// server confirms it, and resent with the same `_id` after a failure, a reconnect or a
+    /// reload — the `_id` is chosen here, so the server never stores it twice. Returns once this
+    /// message is confirmed, refused, or waiting for a resend.
     pub async fn send(self, text: String) {
         self.interacted();
         let text = text.trim().to_owned();
         if text.is_empty() {
             return;
         }
-        let room = match self.ensure_room().await {
-            Ok(room) => room,
-            Err(e) if e.is("no-agent-online") => {
-                self.screen.set(Screen::Offline);
-                return;
-            }
-            Err(e) => {
-                self.fail(&e);
-                return;
-            }
-        };
+        if let Some(rt) = self.realtime.get_value() {
+            rt.typing_done();
+        }
         let id = crate::storage::new_token();
-        let me = self.visitor.with_untracked(|v| {
+        // Before the first message there is no room: it is made when the message goes out.
+        let pending = self.pending_message(id.clone(), self.room_id().unwrap_or_default(), text);
+        self.conversation.update(|c| {
+            c.upsert(pending.clone());
+        });
+        self.outbox.update(|o| {
+            o.insert(id.clone(), Delivery::Sending);
+        });
+        self.store.with_value(|s| s.update_outbox(&id, Some(&pending)));
+        self.out.update_value(|o| o.queue.push(pending));
+        self.flush(Some(&id)).await;
+    }
+
+    /// The visitor's message as shown while it waits for the server.
+    fn pending_message(&self, id: String, rid: String, msg: String) -> Message {
+        let u = self.visitor.with_untracked(|v| {
             v.as_ref().map(|v| livechat_wire::UserRef {
                 id: v.id.clone(),
                 username: v.username.clone(),
                 name: v.name.clone(),
             })
         });
-        let pending = Message {
-            id: id.clone(),
-            rid: room.id.clone(),
-            msg: text,
-            u: me,
-            token: Some(self.token()),
-            ..Message::default()
-        };
-        self.conversation.update(|c| {
-            c.upsert(pending.clone());
-        });
-        self.deliver(pending).await;
+        Message { id, rid, msg, u, token: Some(self.token()), ..Message::default() }
     }
 
-    /// Sends (or re-sends) a message already in the conversation.
-    async fn deliver(&self, message: Message) {
-        self.outbox.update(|o| {
-            o.insert(message.id.clone(), Delivery::Sending);
+    /// Sends what waits in the outbox, oldest first, one at a time (so the server stores them in
+    /// order), up to `until` if given. Messages being sent already or refused are skipped; a
+    /// failure to reach the server stops here and schedules a resend.
+    async fn flush(self, until: Option<&str>) {
+        loop {
+            let next = self.out.with_value(|o| {
+                o.queue.iter().find(|m| !o.in_flight.contains(&m.id) && !o.refused.contains(&m.id)).cloned()
+            });
+            let Some(m) = next else { return };
+            let id = m.id.clone();
+            if let Next::Stop = self.deliver(m).await {
+                return;
+            }
+            if until == Some(id.as_str()) {
+                return;
+            }
+        }
+    }
+
+    /// Forgets `id` from the outbox: confirmed, or no longer sendable.
+    fn settle(&self, id: &str) {
+        self.out.update_value(|o| {
+            o.queue.retain(|m| m.id != id);
+            o.failures.remove(id);
+            o.refused.retain(|r| r != id);
         });
-        match self.client().send_message(&message.rid, &message.msg, Some(&message.id)).await {
+        self.store.with_value(|s| s.update_outbox(id, None));
+        if self.outbox.with_untracked(|o| o.contains_key(id)) {
+            self.outbox.update(|o| {
+                o.remove(id);
+            });
+        }
+    }
+
+    /// One attempt to deliver `message`.
+    async fn deliver(&self, mut message: Message) -> Next {
+        let id = message.id.clone();
+        self.out.update_value(|o| o.in_flight.push(id.clone()));
+        let result = if message.rid.is_empty() {
+            match self.ensure_room().await {
+                Ok(room) => {
+                    message.rid = room.id;
+                    // Every message written before the room existed belongs to it.
+                    let rid = message.rid.clone();
+                    let orphans = self.out.with_value(|o| {
+                        o.queue
+                            .iter()
+                            .filter(|m| m.rid.is_empty())
+                            .map(|m| Message { rid: rid.clone(), ..m.clone() })
+                            .collect::<Vec<_>>()
+                    });
+                    for m in orphans {
+                        self.store.with_value(|s| s.update_outbox(&m.id, Some(&m)));
+                        self.conversation.update(|c| {
+                            c.upsert(m.clone());
+                        });
+                        self.out.update_value(|o| {
+                            if let Some(q) = o.queue.iter_mut().find(|q| q.id == m.id) {
+                                *q = m;
+                            }
+                        });
+                    }
+                    self.client().send_message(&message.rid, &message.msg, Some(&id)).await
+                }
+                Err(e) => Err(e),
+            }
+        } else {
+            self.client().send_message(&message.rid, &message.msg, Some(&id)).await
+        };
+        self.out.update_value(|o| o.in_flight.retain(|f| *f != id));
+        match result {
             Ok(stored) => {
-                self.banner.set(None);
-                self.outbox.update(|o| {
-                    o.remove(&stored.id);
-                });
+                if self.banner.with_untracked(|b| b.is_some()) {
+                    self.banner.set(None);
+                }
+                self.settle(&id);
+                self.post("m");
                 self.conversation.update(|c| {
                     c.upsert(stored);
                 });
+                Next::Go
+            }
+            Err(e) if e.is("no-agent-online") => {
+                // Nobody to talk to: the offline form takes over; messages without a room go.
+                for m in self.out.with_value(|o| {
+                    o.queue.iter().filter(|m| m.rid.is_empty()).map(|m| m.id.clone()).collect::<Vec<_>>()
+                }) {
+                    self.settle(&m);
+                    self.conversation.update(|c| {
+                        c.remove(&m);
+                    });
+                }
+                self.settle(&id);
+                self.conversation.update(|c| {
+                    c.remove(&id);
+                });
+                self.screen.set(Screen::Offline);
+                Next::Stop
+            }
+            Err(e) if e.is("room-closed") => {
+                self.settle(&id);
+                self.conversation.update(|c| {
+                    c.remove(&id);
+                });
+                if self.room_id().as_deref() == Some(message.rid.as_str()) {
+                    self.chat_ended();
+                }
+                Next::Go
             }
             Err(e) => {
-                if e.is("room-closed") {
-                    self.outbox.update(|o| {
-                        o.remove(&message.id);
-                    });
-                    self.conversation.update(|c| {
-                        c.remove(&message.id);
-                    });
-                    self.chat_ended();
-                    return;
-                }
-                self.outbox.update(|o| {
-                    o.insert(message.id.clone(), Delivery::Failed);
-                });
                 self.fail(&e);
+                // No answer, too many requests, or the server failing: worth another try later.
+                let transient = matches!(e, Error::Network { .. } | Error::RateLimited { .. })
+                    || e.status().is_some_and(|s| s >= 500);
+                let failures = self.out.try_update_value(|o| {
+                    let n = o.failures.entry(id.clone()).or_insert(0);
+                    *n += 1;
+                    if !transient && !o.refused.contains(&id) {
+                        o.refused.push(id.clone());
+                    }
+                    *n
+                });
+                let failures = failures.unwrap_or(1);
+                let delivery =
+                    if !transient || failures >= FAILED_AFTER { Delivery::Failed } else { Delivery::Sending };
+                self.outbox.update(|o| {
+                    o.insert(id.clone(), delivery);
+                });
+                if !transient {
+                    return Next::Go;
+                }
+                let wait = match e {
+                    Error::RateLimited { retry_after: Some(s), .. } => f64::from(s) * 1000.0,
+                    _ => protocol::backoff(failures, js_sys::Math::random()),
+                };
+                self.schedule_flush(wait);
+                Next::Stop
             }
         }
     }
 
-    /// Tries a failed message again, with the same `_id`.
-    pub async fn retry(self, id: String) {
-        if let Some(message) = self.conversation.with_untracked(|c| c.get(&id).cloned()) {
-            self.deliver(message).await;
+    /// Flushes the outbox again after `ms` (once, however many ask).
+    fn schedule_flush(&self, ms: f64) {
+        let already = self.out.try_update_value(|o| std::mem::replace(&mut o.retry_scheduled, true));
+        if already != Some(false) {
+            return;
         }
+        let session = *self;
+        let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
+            // The session may be gone (its owner disposed) by then.
+            if session.out.try_update_value(|o| o.retry_scheduled = false).is_some() {
+                Session::spawn(session.flush(None));
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms as i32);
+        }
+    }
+
+    /// Tries a failed message again now, with the same `_id`.
+    pub async fn retry(self, id: String) {
+        let Some(message) = self.out.with_value(|o| o.queue.iter().find(|m| m.id == id).cloned()) else { return };
+        if self.out.with_value(|o| o.in_flight.contains(&id)) {
+            return;
+        }
+        self.out.update_value(|o| {
+            o.refused.retain(|r| *r != id);
+            o.failures.remove(&id);
+        });
+        self.outbox.update(|o| {
+            o.insert(id.clone(), Delivery::Sending);
+        });
+        self.deliver(message).await;
+    }
+
+    /// Gives up a message that was not sent: it leaves the outbox and the conversation.
+    pub fn discard(&self, id: &str) {
+        if self.out.with_value(|o| o.in_flight.iter().any(|f| f == id)) {
+            return;
+        }
+        self.settle(id);
+        self.conversation.update(|c| {
+            c.remove(id);
+        });
     }
 
     /// Edits one of the visitor's messages.
@@ -428,17 +845,23 @@ impl Session {
         }
     }
 
-    /// Takes in one page of history (or a live message), counting unread agent messages and
-    /// noticing the chat's end.
+    /// Takes in history or live messages: merged by `_id`; a server copy of an outbox message
+    /// confirms it; unread recounted; the chat's end and agent changes noticed; the sound played
+    /// for news from an agent.
     fn take_in(&self, messages: Vec<Message>) {
         let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.id.clone()));
+        let had_messages = self.conversation.with_untracked(|c| !c.is_empty());
         let mut fresh_from_agent = 0;
         let mut closed = false;
         let mut agent_changed = false;
+        let mut confirmed = Vec::new();
         self.conversation.update(|c| {
             for m in messages {
                 let from_agent = m.t.is_none() && m.u.as_ref().map(|u| &u.id) != me.as_ref();
                 let kind = m.t.clone();
+                if m.ts.is_some() && self.outbox.with_untracked(|o| o.contains_key(&m.id)) {
+                    confirmed.push(m.id.clone());
+                }
                 if c.upsert(m) == Change::Inserted {
                     fresh_from_agent += u32::from(from_agent);
                     closed |= kind.as_deref() == Some(types::LIVECHAT_CLOSE);
@@ -446,33 +869,83 @@ impl Session {
                 }
             }
         });
+        // The server has it (seen live or in history before the send's own answer came back).
+        for id in confirmed {
+            if !self.out.with_value(|o| o.in_flight.contains(&id)) {
+                self.settle(&id);
+            }
+        }
         if agent_changed && !closed {
             let session = *self;
             Session::spawn(async move { session.refresh_agent().await });
         }
-        if fresh_from_agent > 0 && !self.open.get_untracked() {
-            self.unread.update(|n| *n += fresh_from_agent);
+        self.recount();
+        if fresh_from_agent > 0 && had_messages {
+            self.chime();
         }
         if closed && self.screen.get_untracked() == Screen::Chat {
             self.chat_ended();
         }
     }
 
-    /// Fetches the newest page of history and merges it.
+    /// The notification sound, when asked for, in the one tab that plays it, for news the
+    /// visitor is not looking at.
+    fn chime(&self) {
+        let hidden = web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
+        if (self.open.get_untracked() && !hidden) || !self.plays_sound() {
+            return;
+        }
+        self.tabs.with_value(|t| t.as_ref().map(Tabs::chime));
+    }
+
+    /// Whether this tab plays the notification sound: the option is on and, of the visitor's
+    /// tabs, this one leads.
+    pub fn plays_sound(&self) -> bool {
+        self.options.with_value(|o| o.sound) && self.tabs.with_value(|t| t.as_ref().is_some_and(Tabs::leads))
+    }
+
+    /// Catches up from history: everything newer than the newest confirmed message, page by
+    /// page until it is reached (just the newest page when nothing is shown yet), merged by
+    /// `_id`; messages deleted meanwhile within the span fetched go. Nothing is merged unless
+    /// every page came, so a later catch-up never leaves a gap.
     pub async fn refresh(&self) {
         let Some(rid) = self.room_id() else { return };
-        let query = HistoryQuery { limit: Some(PAGE), ..HistoryQuery::default() };
-        match self.client().history(&rid, &query).await {
-            Ok(page) => {
-                self.banner.set(None);
-                let full = page.len() as u32 >= PAGE;
-                if self.conversation.with_untracked(Conversation::is_empty) && !full {
-                    self.history_complete.set(true);
-                }
-                self.take_in(page);
+        let since = self.conversation.with_untracked(Conversation::newest);
+        let mut got: Vec<Message> = Vec::new();
+        let mut end = None;
+        let mut first_full = None;
+        loop {
+            let query = HistoryQuery { end, limit: Some(PAGE), ..HistoryQuery::default() };
+            let page = match self.client().history(&rid, &query).await {
+                Ok(page) => page,
+                Err(e) => return self.fail(&e),
+            };
+            let full = page.len() as u32 >= PAGE;
+            first_full.get_or_insert(full);
+            let oldest = page.iter().filter_map(|m| m.ts).min();
+            let reached = since.is_none_or(|since| page.iter().any(|m| m.ts.is_some_and(|t| t <= since)));
+            got.extend(page);
+            // `end` is exclusive: ask up to the oldest's millisecond included, so messages
+            // sharing it are not skipped (the overlap merges away).
+            let next = oldest.map(|t| Timestamp(t.millis() + 1));
+            if reached || !full || next.is_none() || next == end {
+                break;
             }
-            Err(e) => self.fail(&e),
+            end = next;
         }
+        if self.banner.with_untracked(|b| *b == Some(Banner::ConnectionLost)) {
+            self.banner.set(None);
+        }
+        if since.is_none() && first_full == Some(false) {
+            self.history_complete.set(true);
+        }
+        if self.conversation.with_untracked(|c| c.messages().iter().any(|m| m.ts.is_some())) {
+            let dropped = self.conversation.try_update(|c| c.drop_missing(&got)).unwrap_or(0);
+            if dropped > 0 {
+                self.recount();
+            }
+        }
+        self.take_in(got);
     }
 
     /// Loads the page of history before the oldest message shown.
@@ -491,9 +964,14 @@ impl Session {
         }
     }
 
-    /// The chat ended (by the visitor, the agent or the server): on to the survey.
+    /// The chat ended (by the visitor, the agent or the server): on to the survey. Nothing
+    /// more will happen in the room: the realtime connection closes.
     fn chat_ended(&self) {
         self.store.with_value(|s| s.set_room_id(None));
+        if let Some(rt) = self.realtime.get_value() {
+            rt.watch(None);
+        }
+        self.typing.set(Vec::new());
         self.screen.set(Screen::Survey);
     }
 
@@ -540,9 +1018,14 @@ impl Session {
     pub fn new_chat(&self) {
         self.room.set(None);
         self.agent.set(None);
+        self.queue_spot.set(None);
         self.conversation.update(Conversation::clear);
+        for id in self.out.with_value(|o| o.queue.iter().map(|m| m.id.clone()).collect::<Vec<_>>()) {
+            self.settle(&id);
+        }
         self.outbox.update(BTreeMap::clear);
         self.history_complete.set(false);
+        self.follow();
         self.screen.set(Screen::Chat);
     }
 
@@ -607,12 +1090,16 @@ impl Session {
         }
     }
 
-    /// Opens or closes the window; opening marks everything read.
+    /// Opens or closes the window; opening marks everything read. The state is kept (a reload
+    /// reopens it; nothing is written before consent) and shared with the visitor's other tabs.
     pub fn set_open(&self, open: bool) {
         self.open.set(open);
+        self.store.with_value(|s| s.set(OPEN, open.then_some("1")));
+        self.post(if open { "o1" } else { "o0" });
         if open {
-            self.unread.set(0);
+            self.mark_read(true);
         }
+        self.recount();
     }
 
     /// Runs `f` in the background (for components' event handlers and follow-up work).

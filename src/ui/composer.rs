@@ -77,7 +77,12 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                 aria-invalid=move || too_long().to_string()
                 aria-describedby="lc-counter"
                 prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    if editing.with_untracked(Option::is_none) {
+                        s.typed();
+                    }
+                }
                 on:keydown=on_keydown
             ></textarea>
             {move || left().map(|n| view! {

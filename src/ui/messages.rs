@@ -198,6 +198,11 @@ pub fn MessageList(
                 {render_row(row, s, editing)}
             </For>
         </ol>
+        <p class="lc-typing" role="status">
+            {move || s.typing.with(|names| {
+                names.first().map(|name| s.lang.get().tf(Key::IsTyping, &[("name", name)]))
+            })}
+        </p>
     }
 }
 
@@ -232,8 +237,14 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
                             Some(Delivery::Sending) => Some(view! { <span class="lc-status">{lang.t(Key::Sending)}</span> }.into_any()),
                             Some(Delivery::Failed) => Some(view! {
                                 <span class="lc-status lc-failed">{lang.t(Key::NotSent)}</span>
-                                <button type="button" class="lc-link" on:click=move |_| Session::spawn(s.retry(retry_id.clone()))>
+                                <button type="button" class="lc-link lc-retry" on:click={
+                                    let retry_id = retry_id.clone();
+                                    move |_| Session::spawn(s.retry(retry_id.clone()))
+                                }>
                                     {lang.t(Key::Retry)}
+                                </button>
+                                <button type="button" class="lc-link lc-discard" on:click=move |_| s.discard(&retry_id)>
+                                    {lang.t(Key::Delete)}
                                 </button>
                             }.into_any()),
                             None => None,

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::{Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, SurveyForm, ThankYou, tr};
 use crate::i18n::Key;
+use crate::realtime::Status;
 use crate::session::{Banner, Screen, Session};
 
 /// Up to two initials of a name, for the agent's avatar.
@@ -60,7 +61,14 @@ fn Header() -> impl IntoView {
                 <h1 id="lc-title" class="lc-title">{move || agent_name().unwrap_or_else(title)}</h1>
                 {move || agent_name().map(|_| view! { <span class="lc-subtitle">{status_label()}</span> })}
                 {move || (s.screen.get() == Screen::Chat && s.room.with(Option::is_some) && s.agent.with(Option::is_none))
-                    .then(|| view! { <span class="lc-subtitle">{s.lang.get().t(Key::WaitingForAgent)}</span> })}
+                    .then(|| {
+                        let lang = s.lang.get();
+                        let text = match s.queue_spot.get() {
+                            Some(spot) if spot > 0 => lang.tf(Key::QueuePosition, &[("spot", &spot.to_string())]),
+                            _ => lang.t(Key::WaitingForAgent).to_owned(),
+                        };
+                        view! { <span class="lc-subtitle lc-waiting" role="status">{text}</span> }
+                    })}
             </div>
             <Show when=move || can_transfer() || can_end()>
                 <div class="lc-menu-wrap">
@@ -128,14 +136,20 @@ struct ConfirmEnd(RwSignal<bool>);
 #[component]
 fn BannerView() -> impl IntoView {
     let s = expect_context::<Session>();
+    // A lost realtime connection is news, told politely; the first connection is not.
+    let link_lost = move || matches!(s.link.get(), Status::Reconnecting | Status::Offline);
     move || {
+        if link_lost() && s.banner.with(|b| b.as_ref().is_none_or(|b| *b == Banner::ConnectionLost)) {
+            let text = s.lang.get().t(Key::ConnectionLost);
+            return Some(view! { <div class="lc-banner lc-link-lost" role="status">{text}</div> }.into_any());
+        }
         s.banner.get().map(|banner| {
             let lang = s.lang.get();
             let text = match banner {
                 Banner::ConnectionLost => lang.t(Key::ConnectionLost).to_owned(),
                 Banner::Refused(reason) => lang.tf(Key::ServerRefused, &[("reason", &reason)]),
             };
-            view! { <div class="lc-banner" role="alert">{text}</div> }
+            view! { <div class="lc-banner" role="alert">{text}</div> }.into_any()
         })
     }
 }

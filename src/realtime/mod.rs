@@ -1,0 +1,523 @@
+//! Realtime: Rocket.Chat's DDP over the browser's WebSocket.
+//!
+//! [`protocol`] is the protocol as pure logic (handshake, the room's subscriptions, keep-alive,
+//! backoff, typing throttle), tested natively. [`Realtime`] is the thin driver around it: one
+//! `WebSocket` at a time, one half-second timer for every time-based decision, the browser's
+//! `online`/`offline` events, and one callback that hands the session what happened
+//! ([`Event`]). It never talks REST: catching up from history and resending the outbox are the
+//! session's, on [`Event::Live`] and [`Event::Poll`].
+//!
+//! * The socket opens only while a room is watched, and re-subscribes after every reconnect.
+//! * A socket silent for [`protocol::PING_AFTER`] is pinged; one that does not answer within
+//!   [`protocol::ANSWER_WITHIN`] is closed and replaced.
+//! * Reconnection waits grow exponentially with jitter up to [`protocol::MAX_BACKOFF`]; the
+//!   browser going back online reconnects at once.
+//! * After [`protocol::POLL_AFTER_FAILURES`] failed attempts in a row (or when the site turned
+//!   WebSocket off) the session is asked to poll history every [`protocol::POLL_EVERY`] ms until
+//!   the socket is back.
+
+pub mod protocol;
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use livechat_wire::agent::Agent;
+use livechat_wire::ddp::{DdpError, LivechatRoomEvent, QueueData, ServerFrame, USER_TYPING};
+use livechat_wire::message::Message;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{MessageEvent, WebSocket};
+
+use protocol::{Incoming, Link, Note, Outgoing, Protocol, StreamKind, Typing, backoff, classify};
+
+/// The realtime connection as the visitor sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// No room to follow: no socket.
+    Idle,
+    /// Connecting for the first time.
+    Connecting,
+    /// Connected and subscribed: news arrives as it happens.
+    Live,
+    /// The connection was lost; reconnecting.
+    Reconnecting,
+    /// The socket keeps failing (or is turned off): history is polled instead.
+    Polling,
+    /// The browser is offline.
+    Offline,
+}
+
+/// What the driver tells the session.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Status(Status),
+    /// Connected and subscribed to the watched room: catch up from history, resend the outbox.
+    Live,
+    /// Polling: fetch what is new from history now.
+    Poll,
+    /// The browser is back online: resend the outbox.
+    Online,
+    /// A subscription was refused (the room closed, or is not the visitor's).
+    Refused,
+    /// A message was sent or changed in the room.
+    Message(Box<Message>),
+    /// The message with this `_id` was deleted.
+    Deleted(String),
+    /// Someone (`username`) started or stopped typing.
+    Typing(String, bool),
+    /// Agent, queue or visitor news of the room.
+    Room(Box<LivechatRoomEvent>),
+}
+
+/// How often the timer runs (ms).
+const TICK: i32 = 500;
+
+struct State {
+    url: String,
+    proto: Protocol,
+    typing: Typing,
+    /// The visitor's username, for "stopped typing".
+    username: String,
+    socket: Option<WebSocket>,
+    /// When the next connection attempt may start.
+    retry_at: f64,
+    /// When history is polled next, while polling.
+    poll_at: f64,
+    online: bool,
+    use_socket: bool,
+    /// The link has been live at least once (a loss after that is "reconnecting").
+    was_live: bool,
+    status: Status,
+    stopped: bool,
+}
+
+struct Handlers {
+    open: Closure<dyn FnMut()>,
+    message: Closure<dyn FnMut(MessageEvent)>,
+    close: Closure<dyn FnMut()>,
+    tick: Closure<dyn FnMut()>,
+    online: Closure<dyn FnMut()>,
+    offline: Closure<dyn FnMut()>,
+    interval: i32,
+}
+
+struct Shared {
+    state: RefCell<State>,
+    on: Box<dyn Fn(Event)>,
+    js: RefCell<Option<Handlers>>,
+}
+
+/// The realtime connection of one session. Cloning shares it; it stops when the last clone is
+/// dropped (or on [`Realtime::stop`]).
+#[derive(Clone)]
+pub struct Realtime(Rc<Shared>);
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+impl Realtime {
+    /// A realtime connection to the server at `server_url`; `use_socket: false` polls history
+    /// instead. Nothing connects until a room is watched.
+    pub fn new(server_url: &str, use_socket: bool, on: Box<dyn Fn(Event)>) -> Realtime {
+        let shared = Rc::new_cyclic(|weak: &Weak<Shared>| {
+            let state = State {
+                url: protocol::socket_url(server_url),
+                proto: Protocol::new(),
+                typing: Typing::default(),
+                username: String::new(),
+                socket: None,
+                retry_at: 0.0,
+                poll_at: 0.0,
+                online: web_sys::window().is_none_or(|w| w.navigator().on_line()),
+                use_socket,
+                was_live: false,
+                status: Status::Idle,
+                stopped: false,
+            };
+            let w = weak.clone();
+            let open = Closure::<dyn FnMut()>::new(move || with(&w, Shared::opened));
+            let w = weak.clone();
+            let message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+                if let (Some(s), Some(text)) = (w.upgrade(), e.data().as_string()) {
+                    s.received(&text);
+                }
+            });
+            let w = weak.clone();
+            let close = Closure::<dyn FnMut()>::new(move || with(&w, |s| s.lost(false)));
+            let w = weak.clone();
+            let tick = Closure::<dyn FnMut()>::new(move || with(&w, Shared::tick));
+            let w = weak.clone();
+            let online = Closure::<dyn FnMut()>::new(move || with(&w, |s| s.set_online(true)));
+            let w = weak.clone();
+            let offline = Closure::<dyn FnMut()>::new(move || with(&w, |s| s.set_online(false)));
+            let mut interval = 0;
+            if let Some(window) = web_sys::window() {
+                interval = window
+                    .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), TICK)
+                    .unwrap_or(0);
+                let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+                let _ = window.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+            }
+            let handlers = Handlers { open, message, close, tick, online, offline, interval };
+            Shared { state: RefCell::new(state), on, js: RefCell::new(Some(handlers)) }
+        });
+        Realtime(shared)
+    }
+
+    /// Follows room `rid` with the visitor's `token`, or nothing (`None`: the socket closes).
+    pub fn watch(&self, room: Option<(&str, &str)>) {
+        let s = &self.0;
+        let out = s.state.borrow_mut().proto.watch(room);
+        s.send_all(&out);
+        if room.is_none() {
+            s.close_socket();
+        }
+        // Connect (or start polling) now rather than at the next tick.
+        s.tick();
+    }
+
+    /// The visitor pressed a key in the composer.
+    pub fn keystroke(&self, username: &str) {
+        let frame = {
+            let mut st = self.0.state.borrow_mut();
+            st.username = username.to_owned();
+            if st.typing.keystroke(now()) { st.proto.typing(username, true) } else { None }
+        };
+        self.0.send_all(frame.as_slice());
+    }
+
+    /// The visitor sent the message being typed.
+    pub fn typing_done(&self) {
+        self.0.stop_typing();
+    }
+
+    pub fn status(&self) -> Status {
+        self.0.state.borrow().status
+    }
+
+    /// Drops the socket as a network failure would: reconnection follows after the backoff.
+    /// For fault drills and tests.
+    pub fn kill(&self) {
+        self.0.lost(true);
+    }
+
+    /// What the browser's `online` / `offline` events do (tests call it to simulate them).
+    pub fn set_online(&self, online: bool) {
+        self.0.set_online(online);
+    }
+
+    /// Closes the socket and stops every timer for good.
+    pub fn stop(&self) {
+        self.0.shutdown();
+    }
+}
+
+/// `o[key]`, or `undefined`.
+fn get(o: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or_default()
+}
+
+/// `v` when it is an array, else an empty one.
+fn array(v: JsValue) -> js_sys::Array {
+    v.dyn_into().unwrap_or_default()
+}
+
+/// `o[key]` when it is a string.
+fn string(o: &JsValue, key: &str) -> Option<String> {
+    get(o, key).as_string()
+}
+
+fn with(weak: &Weak<Shared>, f: impl FnOnce(&Shared)) {
+    if let Some(s) = weak.upgrade() {
+        f(&s);
+    }
+}
+
+impl Shared {
+    fn emit(&self, event: Event) {
+        if !self.state.borrow().stopped {
+            (self.on)(event);
+        }
+    }
+
+    fn send_all(&self, frames: &[Outgoing]) {
+        let st = self.state.borrow();
+        let Some(socket) = st.socket.as_ref().filter(|s| s.ready_state() == WebSocket::OPEN) else { return };
+        for frame in frames {
+            if let Ok(text) = crate::json::to_string(frame) {
+                let _ = socket.send_with_str(&text);
+            }
+        }
+    }
+
+    /// Re-reads the status and tells the session when it changed.
+    fn update_status(&self) {
+        let changed = {
+            let mut st = self.state.borrow_mut();
+            let status = if !st.online {
+                Status::Offline
+            } else if st.proto.room().is_none() {
+                Status::Idle
+            } else if st.proto.link() == Link::Connected {
+                Status::Live
+            } else if !st.use_socket || st.proto.should_poll() {
+                Status::Polling
+            } else if st.was_live {
+                Status::Reconnecting
+            } else {
+                Status::Connecting
+            };
+            (st.status != status).then(|| {
+                st.status = status;
+                status
+            })
+        };
+        if let Some(status) = changed {
+            self.emit(Event::Status(status));
+        }
+    }
+
+    fn connect(&self) {
+        let made = {
+            let st = self.state.borrow();
+            let js = self.js.borrow();
+            let Some(h) = js.as_ref() else { return };
+            WebSocket::new(&st.url).ok().inspect(|ws| {
+                ws.set_onopen(Some(h.open.as_ref().unchecked_ref()));
+                ws.set_onmessage(Some(h.message.as_ref().unchecked_ref()));
+                ws.set_onclose(Some(h.close.as_ref().unchecked_ref()));
+            })
+        };
+        let mut st = self.state.borrow_mut();
+        match made {
+            Some(ws) => st.socket = Some(ws),
+            // No WebSocket here (or the address is refused outright): a failure like any other.
+            None => {
+                st.proto.closed();
+                st.retry_at = now() + backoff(st.proto.failures(), js_sys::Math::random());
+            }
+        }
+    }
+
+    fn opened(&self) {
+        let frame = self.state.borrow_mut().proto.opened(now());
+        self.send_all(&[frame]);
+    }
+
+    fn received(&self, text: &str) {
+        let Ok(v) = js_sys::JSON::parse(text) else { return };
+        // Frames are read field by field rather than through serde's tagged-enum decoding, which
+        // would add a second decoder for every type inside them to the wasm.
+        let frame: Incoming = match string(&v, "msg").as_deref() {
+            Some("connected") => ServerFrame::Connected { session: string(&v, "session").unwrap_or_default() },
+            Some("failed") => ServerFrame::Failed { version: string(&v, "version").unwrap_or_default() },
+            Some("ping") => ServerFrame::Ping { id: string(&v, "id") },
+            Some("ready") => {
+                ServerFrame::Ready { subs: array(get(&v, "subs")).iter().filter_map(|s| s.as_string()).collect() }
+            }
+            Some("nosub") => ServerFrame::NoSub {
+                id: string(&v, "id").unwrap_or_default(),
+                error: get(&v, "error").is_object().then(DdpError::default),
+            },
+            Some("changed") => {
+                let fields = get(&v, "fields");
+                let (collection, event) = (string(&v, "collection").unwrap_or_default(), string(&fields, "eventName"));
+                let kind = {
+                    let st = self.state.borrow();
+                    st.proto.room().zip(event).and_then(|(rid, event)| classify(&collection, &event, rid))
+                };
+                if let Some(kind) = kind {
+                    self.stream_event(kind, get(&fields, "args"));
+                }
+                // Heard from the server: that is all the protocol needs to know.
+                ServerFrame::Updated { methods: Vec::new() }
+            }
+            // Pongs, method results: the server is there.
+            Some(_) => ServerFrame::Updated { methods: Vec::new() },
+            // Frames without `msg` (`{"server_id":"0"}`) are skipped.
+            None => return,
+        };
+        let (out, note) = self.state.borrow_mut().proto.receive(frame, now());
+        self.send_all(&out);
+        match note {
+            Some(Note::Live) => {
+                self.state.borrow_mut().was_live = true;
+                self.update_status();
+                self.emit(Event::Live);
+            }
+            Some(Note::HangUp) => self.lost(true),
+            Some(Note::Refused(_)) => self.emit(Event::Refused),
+            None => {}
+        }
+    }
+
+    fn stream_event(&self, kind: StreamKind, args: JsValue) {
+        let args = array(args);
+        match kind {
+            StreamKind::Message => {
+                for m in serde_wasm_bindgen::from_value::<Vec<Message>>(args.into()).unwrap_or_default() {
+                    self.emit(Event::Message(Box::new(m)));
+                }
+            }
+            StreamKind::Deleted => {
+                for d in args.iter() {
+                    if let Some(id) = string(&d, "_id") {
+                        self.emit(Event::Deleted(id));
+                    }
+                }
+            }
+            StreamKind::Activity => {
+                // `[username, activities, extra?]`
+                let Some(username) = args.get(0).as_string() else { return };
+                let typing = array(args.get(1)).includes(&USER_TYPING.into(), 0);
+                self.emit(Event::Typing(username, typing));
+            }
+            StreamKind::Room => {
+                for e in args.iter() {
+                    let data = get(&e, "data");
+                    let news = match string(&e, "type").as_deref() {
+                        Some("agentData") => LivechatRoomEvent::AgentData {
+                            data: serde_wasm_bindgen::from_value::<Option<Agent>>(data).ok().flatten(),
+                        },
+                        Some("agentStatus") => {
+                            LivechatRoomEvent::AgentStatus { status: string(&e, "status").unwrap_or_default() }
+                        }
+                        Some("queueData") => LivechatRoomEvent::QueueData {
+                            data: data.is_object().then(|| QueueData {
+                                spot: get(&data, "spot").as_f64().unwrap_or(0.0) as u32,
+                                ..QueueData::default()
+                            }),
+                        },
+                        _ => continue,
+                    };
+                    self.emit(Event::Room(Box::new(news)));
+                }
+            }
+        }
+    }
+
+    /// Takes the socket away from its handlers and closes it.
+    fn close_socket(&self) {
+        let socket = self.state.borrow_mut().socket.take();
+        if let Some(ws) = socket {
+            ws.set_onopen(None);
+            ws.set_onmessage(None);
+            ws.set_onclose(None);
+            let _ = ws.close();
+        }
+    }
+
+    /// The socket closed, died or was dropped (`ours`: we closed it): reconnect after the backoff.
+    fn lost(&self, ours: bool) {
+        if ours {
+            self.close_socket();
+        } else {
+            self.state.borrow_mut().socket = None;
+        }
+        {
+            let mut st = self.state.borrow_mut();
+            st.proto.closed();
+            st.retry_at = now() + backoff(st.proto.failures(), js_sys::Math::random());
+            // Polling starts at once when it starts.
+            st.poll_at = 0.0;
+            st.typing.stop();
+        }
+        self.update_status();
+    }
+
+    fn stop_typing(&self) {
+        let frame = {
+            let mut st = self.state.borrow_mut();
+            if st.typing.stop() {
+                let username = st.username.clone();
+                st.proto.typing(&username, false)
+            } else {
+                None
+            }
+        };
+        self.send_all(frame.as_slice());
+    }
+
+    fn set_online(&self, online: bool) {
+        if self.state.borrow().online == online {
+            return;
+        }
+        self.state.borrow_mut().online = online;
+        if online {
+            {
+                let mut st = self.state.borrow_mut();
+                st.proto.reset_failures();
+                st.retry_at = 0.0;
+                st.poll_at = 0.0;
+            }
+            self.emit(Event::Online);
+            self.tick();
+        } else {
+            self.close_socket();
+            let mut st = self.state.borrow_mut();
+            if st.proto.link() != Link::Closed {
+                st.proto.closed();
+                st.proto.reset_failures();
+            }
+        }
+        self.update_status();
+    }
+
+    /// Every time-based decision: keep-alive, typing pause, reconnection, polling.
+    fn tick(&self) {
+        let t = now();
+        let (frames, hang_up, connect, poll) = {
+            let mut st = self.state.borrow_mut();
+            if st.stopped {
+                return;
+            }
+            let mut frames = Vec::new();
+            let mut hang_up = false;
+            if st.socket.is_some() {
+                let (ping, note) = st.proto.tick(t);
+                frames.extend(ping);
+                hang_up = note == Some(Note::HangUp);
+            }
+            if st.typing.tick(t) {
+                let username = st.username.clone();
+                frames.extend(st.proto.typing(&username, false));
+            }
+            let watching = st.online && st.proto.room().is_some();
+            let connect = watching && st.use_socket && st.socket.is_none() && t >= st.retry_at;
+            let poll = watching && (!st.use_socket || st.proto.should_poll()) && t >= st.poll_at;
+            if poll {
+                st.poll_at = t + protocol::POLL_EVERY;
+            }
+            (frames, hang_up, connect, poll)
+        };
+        self.send_all(&frames);
+        if hang_up {
+            self.lost(true);
+        }
+        if connect {
+            self.connect();
+        }
+        self.update_status();
+        if poll {
+            self.emit(Event::Poll);
+        }
+    }
+
+    fn shutdown(&self) {
+        self.close_socket();
+        self.state.borrow_mut().stopped = true;
+        if let (Some(h), Some(window)) = (self.js.borrow_mut().take(), web_sys::window()) {
+            window.clear_interval_with_handle(h.interval);
+            let _ = window.remove_event_listener_with_callback("online", h.online.as_ref().unchecked_ref());
+            let _ = window.remove_event_listener_with_callback("offline", h.offline.as_ref().unchecked_ref());
+            drop((h.open, h.message, h.close, h.tick));
+        }
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

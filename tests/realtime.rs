@@ -1,0 +1,353 @@
+//! Realtime against a real dev server, in headless Chromium: the DDP client, live news, typing,
+//! reconnect with catch-up, the persisted outbox, several tabs, and polling without WebSocket.
+#![cfg(target_arch = "wasm32")]
+// Without the server address the tests must stop with a clear message, not be skipped.
+#![allow(clippy::option_env_unwrap)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use livechat_widget::api::{AgentClient, Transport, VisitorClient};
+use livechat_widget::i18n::Lang;
+use livechat_widget::realtime::Status;
+use livechat_widget::session::{Screen, Session, SessionOptions};
+use livechat_widget::storage::{StoreOptions, TokenStore, new_token};
+use livechat_widget::wire::message::{HistoryQuery, Message};
+use livechat_widget::wire::room::Room;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+use web_sys::{MessageEvent, WebSocket};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn server_url() -> &'static str {
+    option_env!("LIVECHAT_TEST_SERVER").expect("LIVECHAT_TEST_SERVER: run the browser tests with `cargo xtask test`")
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits (up to ten seconds: a reconnect backs off, polling polls every four) until
+/// `ready` holds.
+async fn until(what: &str, ready: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if ready() {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Options of a new visitor the site already knows (no pre-chat form), in its own namespace.
+fn visitor(extra: SessionOptions) -> SessionOptions {
+    SessionOptions {
+        name: Some("Rita".into()),
+        email: Some(format!("rt.{}@example.com", new_token().to_lowercase())),
+        namespace: new_token(),
+        ..extra
+    }
+}
+
+/// A session under its own root owner (signals die with it; disposing it leaves others be).
+fn session(options: SessionOptions) -> (Owner, Session) {
+    let owner = Owner::new_root(None);
+    owner.set();
+    (owner.clone(), Session::new(server_url(), Lang::En, options))
+}
+
+fn texts(s: &Session) -> Vec<String> {
+    s.conversation.with_untracked(|c| c.messages().iter().filter(|m| m.t.is_none()).map(|m| m.msg.clone()).collect())
+}
+
+fn count(s: &Session, text: &str) -> usize {
+    texts(s).iter().filter(|t| *t == text).count()
+}
+
+/// The agent serving `room`.
+async fn staff(room: &Room) -> AgentClient {
+    let served_by = room.served_by.as_ref().expect("auto routing assigned an agent").id.clone();
+    let agent = AgentClient::login(Transport::new(server_url()), "agent", "agent").await.unwrap();
+    if agent.user_id() == served_by {
+        agent
+    } else {
+        AgentClient::login(Transport::new(server_url()), "bob", "bob-password").await.unwrap()
+    }
+}
+
+/// A started visitor with a room (its first message sent) and a live realtime link.
+async fn live_chat(extra: SessionOptions) -> (Owner, Session, Room, AgentClient) {
+    let (owner, s) = session(visitor(extra));
+    s.start().await;
+    s.send("Hello".into()).await;
+    let room = s.room.get_untracked().expect("a room");
+    until("the live link", || s.link.get_untracked() == Status::Live).await;
+    let agent = staff(&room).await;
+    (owner, s, room, agent)
+}
+
+#[wasm_bindgen_test]
+async fn agent_messages_and_the_chats_end_arrive_live() {
+    let (_owner, s, room, agent) = live_chat(SessionOptions::default()).await;
+    agent.send_message(&room.id, "Hi Rita, live!", None).await.unwrap();
+    until("the agent's message without a refresh", || count(&s, "Hi Rita, live!") == 1).await;
+    assert_eq!(s.unread.get_untracked(), 1, "arrived while the window was closed");
+    assert!(s.agent.get_untracked().is_some(), "the header knows the agent");
+
+    agent.close_room(&room.id, Some("Bye")).await.unwrap();
+    until("the survey", || s.screen.get_untracked() == Screen::Survey).await;
+    until("the link closed with the chat", || s.link.get_untracked() == Status::Idle).await;
+}
+
+#[wasm_bindgen_test]
+async fn edits_and_deletions_reach_the_visitors_other_tab_live() {
+    let (_owner, s, _room, _agent) = live_chat(SessionOptions::default()).await;
+    // A second tab of the same visitor: same storage, its own socket.
+    let other = Session::new(server_url(), Lang::En, s.options());
+    other.start().await;
+    assert_eq!(texts(&other), ["Hello"]);
+    until("the second tab live", || other.link.get_untracked() == Status::Live).await;
+
+    s.send("Second".into()).await;
+    until("the new message in the other tab", || count(&other, "Second") == 1).await;
+    let id = s.conversation.with_untracked(|c| c.messages().iter().find(|m| m.msg == "Hello").unwrap().id.clone());
+    s.edit(id.clone(), "Hello, edited".into()).await;
+    until("the edit in the other tab", || texts(&other) == ["Hello, edited", "Second"]).await;
+    assert!(other.conversation.with_untracked(|c| c.get(&id).unwrap().edited_at.is_some()));
+    s.delete(id).await;
+    until("the deletion in the other tab", || texts(&other) == ["Second"]).await;
+}
+
+/// An agent's own DDP connection, logged in with its REST token, as an agent console has.
+struct AgentSocket {
+    ws: WebSocket,
+    heard: Rc<RefCell<Vec<String>>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl AgentSocket {
+    async fn open(agent: &AgentClient) -> AgentSocket {
+        let url = server_url().replacen("http://", "ws://", 1) + "/websocket";
+        let ws = WebSocket::new(&url).unwrap();
+        let heard = Rc::new(RefCell::new(Vec::new()));
+        let log = heard.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            log.borrow_mut().push(e.data().as_string().unwrap_or_default());
+        });
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let socket = AgentSocket { ws, heard, _on_message: on_message };
+        until("the agent's socket open", || socket.ws.ready_state() == WebSocket::OPEN).await;
+        socket.send(r#"{"msg":"connect","version":"1","support":["1"]}"#);
+        socket.wait_for(r#""msg":"connected""#).await;
+        let login = format!(
+            r#"{{"msg":"method","id":"login","method":"login","params":[{{"resume":"{}"}}]}}"#,
+            agent.auth_token()
+        );
+        socket.send(&login);
+        socket.wait_for(r#""id":"login""#).await;
+        socket
+    }
+
+    fn send(&self, text: &str) {
+        self.ws.send_with_str(text).unwrap();
+    }
+
+    async fn wait_for(&self, needle: &str) {
+        until(needle, || self.heard.borrow().iter().any(|f| f.contains(needle))).await;
+    }
+
+    fn typing(&self, rid: &str, username: &str, on: bool) {
+        let activity = if on { r#"["user-typing"]"# } else { "[]" };
+        self.send(&format!(
+            r#"{{"msg":"method","id":"t","method":"stream-notify-room","params":["{rid}/user-activity","{username}",{activity},{{}}]}}"#
+        ));
+    }
+}
+
+impl Drop for AgentSocket {
+    fn drop(&mut self) {
+        self.ws.set_onmessage(None);
+        let _ = self.ws.close();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn typing_goes_both_ways() {
+    let (_owner, s, room, agent) = live_chat(SessionOptions::default()).await;
+    let socket = AgentSocket::open(&agent).await;
+    let username = agent.me().username.clone();
+    let name = agent.me().name.clone().unwrap_or_else(|| username.clone());
+
+    socket.typing(&room.id, &username, true);
+    until("the agent's typing shown", || s.typing.get_untracked() == [name.clone()]).await;
+    socket.typing(&room.id, &username, false);
+    until("the agent's typing cleared", || s.typing.get_untracked().is_empty()).await;
+    socket.typing(&room.id, &username, true);
+    until("typing again", || !s.typing.get_untracked().is_empty()).await;
+    agent.send_message(&room.id, "Here you go", None).await.unwrap();
+    until("typing cleared by the agent's message", || s.typing.get_untracked().is_empty()).await;
+
+    // The visitor's typing reaches the agent, as Rocket.Chat's widget sends it.
+    let sub = format!(
+        r#"{{"msg":"sub","id":"a","name":"stream-notify-room","params":["{}/user-activity",{{"useCollection":false,"args":[]}}]}}"#,
+        room.id
+    );
+    socket.send(&sub);
+    socket.wait_for(r#""subs":["a"]"#).await;
+    let me = s.visitor.get_untracked().unwrap().username;
+    s.typed();
+    socket.wait_for(&format!(r#""args":["{me}",["user-typing"]]"#)).await;
+    // Sending the message says "stopped".
+    s.send("Thanks".into()).await;
+    socket.wait_for(&format!(r#""args":["{me}",[]]"#)).await;
+}
+
+#[wasm_bindgen_test]
+async fn after_a_network_blip_missed_messages_come_from_history_exactly_once() {
+    let (_owner, s, room, agent) = live_chat(SessionOptions::default()).await;
+    let rt = s.realtime().expect("a realtime link");
+
+    // Offline: the socket goes, nothing can arrive live.
+    rt.set_online(false);
+    until("offline", || s.link.get_untracked() == Status::Offline).await;
+    for i in 0..3 {
+        agent.send_message(&room.id, &format!("missed {i}"), None).await.unwrap();
+    }
+    sleep(300).await;
+    assert_eq!(count(&s, "missed 0"), 0, "nothing live while offline");
+
+    // Back online: reconnect, re-subscribe, catch up.
+    rt.set_online(true);
+    until("the missed messages", || (0..3).all(|i| count(&s, &format!("missed {i}")) == 1)).await;
+    until("live again", || s.link.get_untracked() == Status::Live).await;
+
+    // A socket that dies under us is replaced after a short backoff; the banner says so.
+    rt.kill();
+    assert_eq!(s.link.get_untracked(), Status::Reconnecting);
+    agent.send_message(&room.id, "during the drop", None).await.unwrap();
+    until("reconnected", || s.link.get_untracked() == Status::Live).await;
+    until("the message sent during the drop", || count(&s, "during the drop") == 1).await;
+    agent.send_message(&room.id, "after", None).await.unwrap();
+    until("live after the reconnect", || count(&s, "after") == 1).await;
+    // Exactly once each, in the server's order.
+    let all = texts(&s);
+    assert_eq!(all, ["Hello", "missed 0", "missed 1", "missed 2", "during the drop", "after"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_outbox_survives_a_reload_and_each_message_is_stored_once() {
+    let (owner, s, room, _agent) = live_chat(SessionOptions::default()).await;
+    let options = s.options();
+    // The page dies with two messages in the outbox: one the server stored but whose answer
+    // was lost, one that never left.
+    let store =
+        TokenStore::open(server_url(), StoreOptions { require_consent: false, namespace: options.namespace.clone() });
+    let client = VisitorClient::new(Transport::new(server_url()), &store.token());
+    let pending = |id: &str, text: &str| Message {
+        id: id.into(),
+        rid: room.id.clone(),
+        msg: text.into(),
+        token: Some(store.token()),
+        ..Message::default()
+    };
+    let (stored_id, unsent_id) = (new_token(), new_token());
+    client.send_message(&room.id, "stored, answer lost", Some(&stored_id)).await.unwrap();
+    store.update_outbox(&stored_id, Some(&pending(&stored_id, "stored, answer lost")));
+    store.update_outbox(&unsent_id, Some(&pending(&unsent_id, "never left")));
+    drop(owner);
+
+    // The reload: a new session on the same storage resends both with their ids.
+    let (_owner, again) = session(options);
+    again.start().await;
+    until("the outbox emptied", || again.outbox.with_untracked(|o| o.is_empty())).await;
+    assert!(store.outbox().is_empty(), "storage forgets confirmed messages");
+    assert_eq!(count(&again, "stored, answer lost"), 1);
+    assert_eq!(count(&again, "never left"), 1);
+    let history = client.history(&room.id, &HistoryQuery::default()).await.unwrap();
+    for (id, text) in [(&stored_id, "stored, answer lost"), (&unsent_id, "never left")] {
+        let copies: Vec<_> = history.iter().filter(|m| m.msg == text).collect();
+        assert_eq!(copies.len(), 1, "{text} stored once");
+        assert_eq!(&copies[0].id, id, "with the client's _id");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_message_sent_while_the_server_is_unreachable_waits_in_the_outbox() {
+    // A port nothing listens on: every call fails to connect.
+    let dead = "http://127.0.0.1:9";
+    let owner = Owner::new_root(None);
+    owner.set();
+    let options = visitor(SessionOptions::default());
+    let s = Session::new(dead, Lang::En, options.clone());
+    s.send("Are you there?".into()).await;
+    assert_eq!(texts(&s), ["Are you there?"], "shown at once");
+    assert_eq!(s.outbox.with_untracked(|o| o.len()), 1, "pending");
+    let store = TokenStore::open(dead, StoreOptions { require_consent: false, namespace: options.namespace });
+    let kept = store.outbox();
+    assert_eq!(kept.len(), 1, "kept in storage for a reload");
+    assert_eq!(kept[0].msg, "Are you there?");
+    assert!(kept[0].rid.is_empty(), "no room yet: it is made when the message goes out");
+    s.discard(&kept[0].id);
+    assert!(store.outbox().is_empty() && texts(&s).is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_share_open_state_unread_count_and_the_sound() {
+    let (owner, s, room, agent) = live_chat(SessionOptions { sound: true, ..SessionOptions::default() }).await;
+    let other_owner = Owner::new_root(None);
+    other_owner.set();
+    let other = Session::new(server_url(), Lang::En, s.options());
+    other.start().await;
+    until("the second tab live", || other.link.get_untracked() == Status::Live).await;
+
+    s.set_open(true);
+    until("opened in the other tab", || other.open.get_untracked()).await;
+    s.set_open(false);
+    until("closed in the other tab", || !other.open.get_untracked()).await;
+
+    agent.send_message(&room.id, "Ping", None).await.unwrap();
+    until("unread in both", || s.unread.get_untracked() == 1 && other.unread.get_untracked() == 1).await;
+    other.set_open(true);
+    until("read in both", || s.unread.get_untracked() == 0 && s.open.get_untracked()).await;
+    assert_eq!(other.unread.get_untracked(), 0);
+
+    // A reload keeps the window open.
+    let reloaded = Session::new(server_url(), Lang::En, s.options());
+    assert!(reloaded.open.get_untracked());
+
+    // One tab leads the sound; when it goes, the other takes over.
+    until("one leader", || s.plays_sound() != other.plays_sound()).await;
+    let (leader_owner, follower) = if s.plays_sound() { (owner, other) } else { (other_owner, s) };
+    leader_owner.cleanup();
+    until("the other tab leads", || follower.plays_sound()).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_open_window_is_not_stored_before_consent() {
+    let options = visitor(SessionOptions { require_consent: true, ..SessionOptions::default() });
+    let (_owner, s) = session(options.clone());
+    s.set_open(true);
+    assert!(!Session::new(server_url(), Lang::En, options.clone()).open.get_untracked(), "nothing written");
+    s.interacted();
+    s.set_open(true);
+    assert!(Session::new(server_url(), Lang::En, options).open.get_untracked(), "written after consent");
+}
+
+#[wasm_bindgen_test]
+async fn without_websocket_history_is_polled() {
+    let (_owner, s) = session(visitor(SessionOptions { polling_only: true, ..SessionOptions::default() }));
+    s.start().await;
+    s.send("Polling here".into()).await;
+    let room = s.room.get_untracked().unwrap();
+    until("polling", || s.link.get_untracked() == Status::Polling).await;
+    let agent = staff(&room).await;
+    agent.send_message(&room.id, "Polled answer", None).await.unwrap();
+    until("the answer through polling", || count(&s, "Polled answer") == 1).await;
+    assert_eq!(count(&s, "Polling here"), 1);
+}

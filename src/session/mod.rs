@@ -6,4 +6,4 @@ pub mod conversation;
 pub mod state;
 pub mod text;
 
-pub use state::{Banner, Delivery, FormErrors, Screen, Session, SessionOptions};
+pub use state::{Banner, Delivery, FormErrors, Screen, Session, SessionOptions, Submitted};

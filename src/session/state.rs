@@ -17,6 +17,9 @@ use crate::api::{Error, Transport, VisitorClient};
 use crate::i18n::{Key, Lang};
 use crate::storage::{StoreOptions, TokenStore};
 
+mod site;
+pub use site::Submitted;
+
 /// How many messages one history page holds.
 pub const PAGE: u32 = 20;
 
@@ -64,6 +67,8 @@ pub struct SessionOptions {
     pub email: Option<String>,
     /// Storage namespace (see [`StoreOptions::namespace`]).
     pub namespace: String,
+    /// Custom field values the site set before the visitor registered; sent with registration.
+    pub custom_fields: Vec<livechat_wire::visitor::CustomField>,
 }
 
 /// Problems with a form, per field; empty when the form is fine.
@@ -105,6 +110,8 @@ pub struct Session {
     pub lang: RwSignal<Lang>,
     /// Rocket.Chat's answer text for the last failed form (offline form, registration).
     pub form_error: RwSignal<Option<String>>,
+    /// The last form the server accepted (pre-chat or offline), for the site's callbacks.
+    pub submitted: RwSignal<Option<Submitted>>,
     client: StoredValue<VisitorClient, LocalStorage>,
     store: StoredValue<TokenStore, LocalStorage>,
     options: StoredValue<SessionOptions>,
@@ -133,6 +140,7 @@ impl Session {
             unread: RwSignal::new(0),
             lang: RwSignal::new(lang),
             form_error: RwSignal::new(None),
+            submitted: RwSignal::new(None),
             client: StoredValue::new_local(client),
             store: StoredValue::new_local(store),
             options: StoredValue::new(options),
@@ -265,11 +273,18 @@ impl Session {
             department: department
                 .filter(|d| !d.is_empty())
                 .or_else(|| self.options.with_value(|o| o.department.clone())),
+            custom_fields: self.options.with_value(|o| o.custom_fields.clone()),
             ..NewVisitor::default()
+        };
+        let form = Submitted::PreChat {
+            name: details.name.clone().unwrap_or_default(),
+            email: details.email.clone().unwrap_or_default(),
+            department: details.department.clone(),
         };
         match self.client().register(details).await {
             Ok(visitor) => {
                 self.visitor.set(Some(visitor));
+                self.submitted.set(Some(form));
                 self.form_error.set(None);
                 self.screen.set(Screen::Chat);
             }
@@ -287,6 +302,7 @@ impl Session {
             name: o.name.clone(),
             email: o.email.clone(),
             department: o.department.clone(),
+            custom_fields: o.custom_fields.clone(),
             ..NewVisitor::default()
         });
         let visitor = self.client().register(details).await?;
@@ -585,6 +601,12 @@ impl Session {
         };
         match self.client().offline_message(&note).await {
             Ok(_) => {
+                self.submitted.set(Some(Submitted::Offline {
+                    name: note.name,
+                    email: note.email,
+                    message: note.message,
+                    department: note.department,
+                }));
                 self.form_error.set(None);
                 self.screen.set(Screen::OfflineSent);
             }

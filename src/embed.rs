@@ -147,6 +147,9 @@ pub fn boot(host: Element, options: JsValue) -> Result<Livechat, JsValue> {
         namespace: text(&options, "namespace").unwrap_or_default(),
         custom_fields: Vec::new(),
     };
+    if host.shadow_root().and_then(|r| r.query_selector(".lc-root").ok().flatten()).is_some() {
+        return Err(js_error("Livechat: this element has a widget already"));
+    }
     let owner = Owner::new();
     let session = owner.with(|| Session::new(&server, lang, session_options));
     if let Some(color) = text(&options, "color") {

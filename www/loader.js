@@ -18,7 +18,13 @@
   var rc = w.RocketChat;
   // The server: data-server, or Rocket.Chat's snippet's `RocketChat.url` (https://host/livechat).
   var server = data.server || (rc && typeof rc.url === 'string' ? rc.url.replace(/\/livechat\/?$/, '') : '');
-  if (!/^https?:\/\//.test(server || '')) {
+  // Relative to the page when not absolute (`data-server="/"`: the page's own server).
+  try {
+    server = server ? new URL(server, w.location.href).href.replace(/\/$/, '') : '';
+  } catch (e) {
+    server = '';
+  }
+  if (!server || !/^https?:\/\//.test(server)) {
     console.error('Livechat: the script tag needs data-server="https://your-rocket-chat"');
     return;
   }
@@ -71,6 +77,7 @@
   var handle = null; // the widget, once loaded
   var queue = []; // [method, arguments, resolve, reject] until then
   var clicked = false;
+  var loading = null; // the load under way, once started
   var host = doc.createElement('div');
   var root, button;
 
@@ -111,7 +118,6 @@
     for (var i = 0; i < pending.length; i++) RocketChat(pending[i]);
   }
 
-  var loading = null;
   function load() {
     if (loading) return loading;
     loading = import(base + 'widget.js')

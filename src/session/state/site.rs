@@ -1,7 +1,10 @@
 //! What the host site changes through the JavaScript API (Rocket.Chat's `setDepartment`,
 //! `setGuestName`, `setGuestEmail`, `setGuestToken`, `registerGuest`, `setCustomField`,
-//! `setLanguage`, and the widget's own `reset`). Each changes the session's options; when the
-//! visitor is already registered the change is also sent to the server.
+//! `setLanguage`, and the widget's own `reset`). Each changes the session's options at once (so
+//! calls apply in the order they were made); when the visitor is already registered, the
+//! returned future also sends the change to the server.
+
+use std::future::Future;
 
 use livechat_wire::visitor::CustomField;
 
@@ -27,30 +30,30 @@ pub(crate) fn merge_field(pending: &mut Vec<CustomField>, field: CustomField) {
 
 impl Session {
     /// Routes the next chat to `department` (id or name), or to none.
-    pub async fn set_department(self, department: Option<String>) -> Result<(), Error> {
+    pub fn set_department(&self, department: Option<String>) -> impl Future<Output = Result<(), Error>> + 'static {
         let department = department.filter(|d| !d.trim().is_empty());
         self.options.update_value(|o| o.department = department);
-        self.update_visitor().await
+        self.update_visitor()
     }
 
     /// The visitor's name as the site knows it; with a name and an e-mail the pre-chat form
     /// is skipped.
-    pub async fn set_guest_name(self, name: Option<String>) -> Result<(), Error> {
+    pub fn set_guest_name(&self, name: Option<String>) -> impl Future<Output = Result<(), Error>> + 'static {
         let name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
         self.options.update_value(|o| o.name = name);
-        self.update_visitor().await
+        self.update_visitor()
     }
 
     /// The visitor's e-mail as the site knows it. Check it with [`is_email`] first.
-    pub async fn set_guest_email(self, email: Option<String>) -> Result<(), Error> {
+    pub fn set_guest_email(&self, email: Option<String>) -> impl Future<Output = Result<(), Error>> + 'static {
         let email = email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
         self.options.update_value(|o| o.email = email);
-        self.update_visitor().await
+        self.update_visitor()
     }
 
     /// Sends the site's name, e-mail and department when the visitor is registered already;
     /// otherwise they go with the registration.
-    async fn update_visitor(&self) -> Result<(), Error> {
+    async fn update_visitor(self) -> Result<(), Error> {
         if self.visitor.with_untracked(Option::is_none) {
             return Ok(());
         }
@@ -67,18 +70,29 @@ impl Session {
 
     /// Sets a custom field of the visitor: at once when registered, else with the
     /// registration. Without `overwrite` a value already set is kept.
-    pub async fn set_custom_field(self, key: String, value: String, overwrite: bool) -> Result<(), Error> {
-        if self.visitor.with_untracked(Option::is_some) {
-            self.client().set_custom_field(&key, &value, overwrite).await?;
-            return Ok(());
+    pub fn set_custom_field(
+        &self,
+        key: String,
+        value: String,
+        overwrite: bool,
+    ) -> impl Future<Output = Result<(), Error>> + 'static {
+        let registered = self.visitor.with_untracked(Option::is_some);
+        if !registered {
+            let field = CustomField { key: key.clone(), value: value.clone(), overwrite };
+            self.options.update_value(|o| merge_field(&mut o.custom_fields, field));
         }
-        self.options.update_value(|o| merge_field(&mut o.custom_fields, CustomField { key, value, overwrite }));
-        Ok(())
+        let client = self.client();
+        async move {
+            if registered {
+                client.set_custom_field(&key, &value, overwrite).await?;
+            }
+            Ok(())
+        }
     }
 
     /// Registers the visitor with what the site knows, without the pre-chat form (Rocket.Chat's
     /// `registerGuest`). A `token` in `guest` switches to that visitor first.
-    pub async fn register_guest(self, guest: NewVisitor) -> Result<(), Error> {
+    pub fn register_guest(&self, guest: NewVisitor) -> impl Future<Output = Result<(), Error>> + 'static {
         if !guest.token.is_empty() && guest.token != self.token() {
             self.use_token(&guest.token);
         }
@@ -97,13 +111,16 @@ impl Session {
             custom_fields: o.custom_fields.clone(),
             ..guest
         });
-        let visitor = self.client().register(details).await?;
-        self.options.update_value(|o| o.custom_fields.clear());
-        self.visitor.set(Some(visitor));
-        if self.screen.get_untracked() == Screen::Register {
-            self.screen.set(Screen::Chat);
+        let session = *self;
+        async move {
+            let visitor = session.client().register(details).await?;
+            session.options.update_value(|o| o.custom_fields.clear());
+            session.visitor.set(Some(visitor));
+            if session.screen.get_untracked() == Screen::Register {
+                session.screen.set(Screen::Chat);
+            }
+            Ok(())
         }
-        Ok(())
     }
 
     /// Continues as the visitor with `token` (Rocket.Chat's `setGuestToken`): the conversation

@@ -80,6 +80,8 @@ struct Inner {
     /// The session has started (or is starting).
     started: Cell<bool>,
     visible: Cell<bool>,
+    /// Whether the window was open at the last `chat-maximized`/`chat-minimized`.
+    open_seen: Cell<bool>,
     /// The last page reported before the session started, sent when it starts.
     pending_page: RefCell<Option<(String, String)>>,
     /// Header titles the site set with `setTheme` (online, offline).
@@ -150,8 +152,9 @@ pub fn boot(host: Element, options: JsValue) -> Result<Livechat, JsValue> {
     if host.shadow_root().and_then(|r| r.query_selector(".lc-root").ok().flatten()).is_some() {
         return Err(js_error("Livechat: this element has a widget already"));
     }
+    // The session belongs to no owner: work it has under way may outlive a freed handle.
+    let session = Session::new(&server, lang, session_options);
     let owner = Owner::new();
-    let session = owner.with(|| Session::new(&server, lang, session_options));
     if let Some(color) = text(&options, "color") {
         set_style(&host, "--lc-color", &color);
     }
@@ -171,6 +174,7 @@ pub fn boot(host: Element, options: JsValue) -> Result<Livechat, JsValue> {
         listeners: RefCell::new(Vec::new()),
         started: Cell::new(false),
         visible: Cell::new(true),
+        open_seen: Cell::new(false),
         pending_page: RefCell::new(None),
         titles: RefCell::new((None, None)),
         _owner: owner.clone(),
@@ -230,6 +234,19 @@ impl Inner {
         }
     }
 
+    /// Reports an opened or closed window once. Called at once by `open`/`close`, so events keep
+    /// the order of the calls, and by an effect for the visitor's own clicks.
+    fn sync_open(&self) {
+        let open = self.session.open.get_untracked();
+        if self.open_seen.replace(open) != open {
+            self.emit(if open { "chat-maximized" } else { "chat-minimized" }, &JsValue::UNDEFINED);
+        }
+        // Opening shows the chat: the session must be running (it waits for consent otherwise).
+        if open {
+            self.start();
+        }
+    }
+
     fn set_visible(&self, visible: bool) {
         if self.visible.replace(visible) == visible {
             return;
@@ -257,16 +274,11 @@ fn watch(inner: &Rc<Inner>) {
     let ev = Emitter(Rc::downgrade(inner));
 
     let e = ev.clone();
-    Effect::new(move |was: Option<bool>| {
-        let open = s.open.get();
-        if was.is_some_and(|was| was != open) {
-            e.emit(if open { "chat-maximized" } else { "chat-minimized" }, JsValue::UNDEFINED);
+    Effect::new(move |_| {
+        s.open.track();
+        if let Some(inner) = e.0.upgrade() {
+            inner.sync_open();
         }
-        // Opening shows the chat: the session must be running (it waits for consent otherwise).
-        if open && let Some(inner) = e.0.upgrade() {
-            inner.start();
-        }
-        open
     });
     // A chat starts when a room appears while the chat screen is up (a returning visitor's
     // room appears while the session is still loading).
@@ -421,11 +433,13 @@ impl Livechat {
     /// Opens the chat window.
     pub fn open(&self) {
         self.inner.session.set_open(true);
+        self.inner.sync_open();
     }
 
     /// Closes the chat window (the launcher stays).
     pub fn close(&self) {
         self.inner.session.set_open(false);
+        self.inner.sync_open();
     }
 
     /// Shows the whole widget.

@@ -19,7 +19,7 @@
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use leptos::prelude::*;
@@ -82,6 +82,7 @@ struct Inner {
     visible: Cell<bool>,
     /// Whether the window was open at the last `chat-maximized`/`chat-minimized`.
     open_seen: Cell<bool>,
+    seen: RefCell<Seen>,
     /// The last page reported before the session started, sent when it starts.
     pending_page: RefCell<Option<(String, String)>>,
     /// Header titles the site set with `setTheme` (online, offline).
@@ -175,6 +176,7 @@ pub fn boot(host: Element, options: JsValue) -> Result<Livechat, JsValue> {
         started: Cell::new(false),
         visible: Cell::new(true),
         open_seen: Cell::new(false),
+        seen: RefCell::new(Seen::default()),
         pending_page: RefCell::new(None),
         titles: RefCell::new((None, None)),
         _owner: owner.clone(),
@@ -256,115 +258,55 @@ impl Inner {
     }
 }
 
-/// The handle's state as the effects see it: gone once the page dropped the handle.
-#[derive(Clone)]
-struct Emitter(Weak<Inner>);
-
-impl Emitter {
-    fn emit(&self, event: &'static str, payload: JsValue) {
-        if let Some(inner) = self.0.upgrade() {
-            inner.emit(event, &payload);
-        }
-    }
+/// What the events have reported so far.
+#[derive(Default)]
+struct Seen {
+    has_room: bool,
+    screen: Option<Screen>,
+    /// The agent's id and status.
+    agent: (Option<String>, Option<String>),
+    unread: u32,
+    messages: BTreeSet<String>,
 }
 
-/// Turns the session's changes into events.
-fn watch(inner: &Rc<Inner>) {
-    let s = inner.session;
-    let ev = Emitter(Rc::downgrade(inner));
-
-    let e = ev.clone();
-    Effect::new(move |_| {
+impl Inner {
+    /// Compares the session with what was reported and emits an event per change. Runs in one
+    /// effect: every signal read here is tracked.
+    fn observe(&self) {
+        let s = self.session;
         s.open.track();
-        if let Some(inner) = e.0.upgrade() {
-            inner.sync_open();
-        }
-    });
-    // A chat starts when a room appears while the chat screen is up (a returning visitor's
-    // room appears while the session is still loading).
-    let e = ev.clone();
-    Effect::new(move |was: Option<bool>| {
+        self.sync_open();
+        let mut seen = self.seen.borrow_mut();
+        // A chat starts when a room appears while the chat screen is up (a returning visitor's
+        // room appears while the session is still loading).
         let has_room = s.room.with(Option::is_some);
-        if was == Some(false) && has_room && s.screen.get_untracked() == Screen::Chat {
-            e.emit("chat-started", JsValue::UNDEFINED);
-        }
-        has_room
-    });
-    let e = ev.clone();
-    Effect::new(move |was: Option<Screen>| {
+        let chat_started = !seen.has_room && has_room && s.screen.get_untracked() == Screen::Chat;
+        seen.has_room = has_room;
+
         let screen = s.screen.get();
-        if was.as_ref().is_some_and(|was| *was != screen) {
-            if screen == Screen::Survey {
-                e.emit("chat-ended", JsValue::UNDEFINED);
-            }
-            e.emit("status-change", JsValue::from_str(status_name(&screen)));
-        }
-        screen
-    });
-    let e = ev.clone();
-    Effect::new(move |was: Option<(Option<String>, Option<String>)>| {
-        let now = s.agent.with(|a| a.as_ref().map(|a| (Some(a.id.clone()), a.status.clone()))).unwrap_or_default();
-        let payload = || {
-            s.agent.with_untracked(|a| {
-                a.as_ref().map_or(JsValue::UNDEFINED, |a| {
-                    obj(&[
-                        ("_id", JsValue::from_str(&a.id)),
-                        ("name", opt(&a.name)),
-                        ("username", opt(&a.username)),
-                        ("status", opt(&a.status)),
-                    ])
-                })
-            })
+        let screen_changed = seen.screen.replace(screen.clone()).is_some_and(|was| was != screen);
+
+        let agent = s.agent.with(|a| a.as_ref().map(|a| (Some(a.id.clone()), a.status.clone()))).unwrap_or_default();
+        let agent_event = match (&agent.0, &seen.agent) {
+            (Some(id), (was, _)) if Some(id) != was.as_ref() => Some("assign-agent"),
+            (Some(_), (_, status)) if *status != agent.1 => Some("agent-status-change"),
+            _ => None,
         };
-        if let Some(was) = was {
-            if now.0.is_some() && now.0 != was.0 {
-                e.emit("assign-agent", payload());
-            } else if now.0.is_some() && now.1 != was.1 {
-                e.emit("agent-status-change", payload());
-            }
-        }
-        now
-    });
-    let e = ev.clone();
-    Effect::new(move |_| match s.submitted.get() {
-        Some(Submitted::PreChat { name, email, department }) => e.emit(
-            "pre-chat-form-submit",
-            obj(&[("name", name.into()), ("email", email.into()), ("department", opt(&department))]),
-        ),
-        Some(Submitted::Offline { name, email, message, department }) => e.emit(
-            "offline-form-submit",
-            obj(&[
-                ("name", name.into()),
-                ("email", email.into()),
-                ("message", message.into()),
-                ("department", opt(&department)),
-            ]),
-        ),
-        None => {}
-    });
-    let e = ev.clone();
-    Effect::new(move |was: Option<u32>| {
-        let n = s.unread.get();
-        if was.is_some_and(|was| was != n) {
-            e.emit("unread-change", JsValue::from(n));
-        }
-        n
-    });
-    // One `message` event per confirmed message.
-    let seen = StoredValue::new_local(BTreeSet::<String>::new());
-    let e = ev.clone();
-    Effect::new(move |_| {
+        seen.agent = agent;
+
+        let unread = s.unread.get();
+        let unread_changed = std::mem::replace(&mut seen.unread, unread) != unread;
+
+        let submitted = s.submitted.get();
         let me = s.visitor.with(|v| v.as_ref().map(|v| v.id.clone()));
+        let mut messages = Vec::new();
         s.outbox.track();
         s.conversation.with(|c| {
             for m in c.messages() {
-                let pending = s.outbox.with_untracked(|o| o.contains_key(&m.id));
-                if pending || seen.with_value(|seen| seen.contains(&m.id)) {
+                // The visitor's own messages count once the server has them.
+                if s.outbox.with_untracked(|o| o.contains_key(&m.id)) || !seen.messages.insert(m.id.clone()) {
                     continue;
                 }
-                seen.update_value(|seen| {
-                    seen.insert(m.id.clone());
-                });
                 let from_visitor = m.t.is_none() && m.u.as_ref().map(|u| &u.id) == me.as_ref();
                 let user = m.u.as_ref().map_or(JsValue::UNDEFINED, |u| {
                     obj(&[
@@ -373,7 +315,7 @@ fn watch(inner: &Rc<Inner>) {
                         ("name", opt(&u.name)),
                     ])
                 });
-                let payload = obj(&[
+                messages.push(obj(&[
                     ("_id", m.id.as_str().into()),
                     ("rid", m.rid.as_str().into()),
                     ("msg", m.msg.as_str().into()),
@@ -381,15 +323,67 @@ fn watch(inner: &Rc<Inner>) {
                     ("t", opt(&m.t)),
                     ("u", user),
                     ("fromVisitor", from_visitor.into()),
-                ]);
-                e.emit("message", payload);
+                ]));
             }
         });
-    });
-    // Titles the site set win over the server's.
-    Effect::new(move |_| {
-        let Some(inner) = ev.0.upgrade() else { return };
-        let (title, offline) = inner.titles.borrow().clone();
+        drop(seen);
+        self.apply_titles();
+
+        // Callbacks run last: they may call back into the handle.
+        if chat_started {
+            self.emit("chat-started", &JsValue::UNDEFINED);
+        }
+        if let Some(event) = agent_event {
+            let payload = s.agent.with_untracked(|a| {
+                a.as_ref().map_or(JsValue::UNDEFINED, |a| {
+                    obj(&[
+                        ("_id", JsValue::from_str(&a.id)),
+                        ("name", opt(&a.name)),
+                        ("username", opt(&a.username)),
+                        ("status", opt(&a.status)),
+                    ])
+                })
+            });
+            self.emit(event, &payload);
+        }
+        for m in &messages {
+            self.emit("message", m);
+        }
+        if screen_changed {
+            if screen == Screen::Survey {
+                self.emit("chat-ended", &JsValue::UNDEFINED);
+            }
+            self.emit("status-change", &JsValue::from_str(status_name(&screen)));
+        }
+        if unread_changed {
+            self.emit("unread-change", &JsValue::from(unread));
+        }
+        if let Some(form) = submitted {
+            // Reported once: the next submission sets it again.
+            s.submitted.update_untracked(|f| *f = None);
+            let (event, payload) = match form {
+                Submitted::PreChat { name, email, department } => (
+                    "pre-chat-form-submit",
+                    obj(&[("name", name.into()), ("email", email.into()), ("department", opt(&department))]),
+                ),
+                Submitted::Offline { name, email, message, department } => (
+                    "offline-form-submit",
+                    obj(&[
+                        ("name", name.into()),
+                        ("email", email.into()),
+                        ("message", message.into()),
+                        ("department", opt(&department)),
+                    ]),
+                ),
+            };
+            self.emit(event, &payload);
+        }
+    }
+
+    /// Titles the site set win over the server's.
+    fn apply_titles(&self) {
+        let s = self.session;
+        let (title, offline) = self.titles.borrow().clone();
         let differs = s.config.with(|c| {
             c.as_ref().is_some_and(|c| {
                 title.as_ref().is_some_and(|t| *t != c.theme.title)
@@ -407,6 +401,16 @@ fn watch(inner: &Rc<Inner>) {
                     }
                 }
             });
+        }
+    }
+}
+
+/// Turns the session's changes into events, through one effect.
+fn watch(inner: &Rc<Inner>) {
+    let inner = Rc::downgrade(inner);
+    Effect::new(move |_| {
+        if let Some(inner) = inner.upgrade() {
+            inner.observe();
         }
     });
 }

@@ -11,6 +11,7 @@
 //! development server.
 
 pub mod api;
+#[cfg(feature = "embed")]
 pub mod embed;
 pub mod i18n;
 mod json;

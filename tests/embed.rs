@@ -1,6 +1,6 @@
 //! The embed API (`livechat_widget::embed`) in headless Chromium against the dev servers: the
 //! handle a page gets from `boot`, driven through its JavaScript methods.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "embed"))]
 // Without the server address the tests must stop with a clear message, not be skipped.
 #![allow(clippy::option_env_unwrap)]
 

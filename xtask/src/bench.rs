@@ -27,8 +27,12 @@ struct Variant {
 }
 
 const VARIANTS: &[Variant] = &[
-    Variant { name: "client, browser JSON (shipped)", example: "client_size", features: &[] },
-    Variant { name: "client, serde_json in the wasm", example: "client_size", features: &["--features", "serde-json"] },
+    Variant { name: "client, browser JSON (shipped)", example: "client_size", features: &["--no-default-features"] },
+    Variant {
+        name: "client, serde_json in the wasm",
+        example: "client_size",
+        features: &["--no-default-features", "--features", "serde-json"],
+    },
 ];
 
 /// Raw, gzip and brotli sizes of one file.

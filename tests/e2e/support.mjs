@@ -27,7 +27,7 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
  */
 export async function startServer({ args = [], www = DIST } = {}) {
   if (!existsSync(BINARY)) throw new Error(`no dev server at ${BINARY}: run \`cargo build -p livechat-dev-server\``);
-  if (www && !existsSync(join(www, 'livechat.js'))) throw new Error(`no widget in ${www}: run \`cargo xtask dist\``);
+  if (www === DIST && !existsSync(join(www, 'livechat.js'))) throw new Error(`no widget in ${www}: run \`cargo xtask dist\``);
   const argv = ['--addr', '127.0.0.1:0', '--memory', ...(www ? ['--www', www] : []), ...args];
   const child = spawn(BINARY, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];

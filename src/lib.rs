@@ -6,11 +6,14 @@
 //! * [`realtime`]: Rocket.Chat's DDP over WebSocket (pure protocol logic and a thin driver).
 //! * [`session`]: the conversation as data (ordering, merging, grouping) and message text.
 //! * [`ui`]: the Leptos components, mounted in a shadow root.
+//! * [`embed`]: the widget as a page embeds it: `boot` and the JavaScript API.
 //!
 //! The wire types it speaks live in [`wire`] (the `livechat-wire` crate), shared with the
 //! development server.
 
 pub mod api;
+#[cfg(feature = "embed")]
+pub mod embed;
 pub mod i18n;
 mod json;
 pub mod realtime;

@@ -347,3 +347,38 @@ async fn transport_failures_are_errors_not_panics() {
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
+
+#[wasm_bindgen_test]
+async fn page_visits_are_reported_and_only_tracked_changes_saved() {
+    let client = visitor().await;
+    let saved = client.page_visited(None, "Pricing", "https://shop.example/pricing", "url").await.unwrap();
+    let saved = saved.expect("a url change is tracked");
+    assert_eq!(saved.msg, "Pricing - https://shop.example/pricing");
+    assert_eq!(saved.navigation.token, client.token());
+    let room = client.room(None).await.unwrap().room;
+    assert!(client.page_visited(Some(&room.id), "Cart", "https://shop.example/cart", "url").await.unwrap().is_some());
+    assert_eq!(
+        client.page_visited(Some(&room.id), "Cart (2)", "https://shop.example/cart", "title").await.unwrap(),
+        None
+    );
+}
+
+#[wasm_bindgen_test]
+async fn custom_fields_are_set_kept_and_read_back() {
+    use livechat_widget::wire::custom_field::CustomField;
+    let client = visitor().await;
+    let field = client.set_custom_field("plan", "gold", true).await.unwrap();
+    assert_eq!((field.key.as_str(), field.value.as_str(), field.overwrite), ("plan", "gold", true));
+    client.set_custom_field("plan", "free", false).await.unwrap();
+    let saved = client
+        .set_custom_fields(vec![CustomField { key: "company".into(), value: "Acme".into(), overwrite: true }])
+        .await
+        .unwrap();
+    assert_eq!(saved[0].key, "company");
+    let me = client.visitor().await.unwrap();
+    assert_eq!(me.livechat_data.get("plan").map(String::as_str), Some("gold"), "overwrite false kept gold");
+    assert_eq!(me.livechat_data.get("company").map(String::as_str), Some("Acme"));
+
+    let stranger = VisitorClient::new(server(), &new_token());
+    expect_code(stranger.set_custom_field("plan", "gold", true).await, 400, "invalid-token");
+}

@@ -5,10 +5,14 @@ use std::rc::Rc;
 use livechat_wire::Empty;
 use livechat_wire::agent::{Agent, AgentInfoResponse};
 use livechat_wire::config::{Config, ConfigResponse};
+use livechat_wire::custom_field::{
+    CustomField, CustomFieldResponse, CustomFieldsResponse, SavedField, SetCustomField, SetCustomFields,
+};
 use livechat_wire::message::{
     DeleteMessage, EditMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, SendMessage,
 };
 use livechat_wire::offline_message::{OfflineMessage, OfflineMessageResponse};
+use livechat_wire::page::{Location, NavigationMessage, PageInfo, PageVisited, PageVisitedResponse};
 use livechat_wire::room::{
     CloseRoom, CloseRoomResponse, Room, RoomResponse, Survey, SurveyItem, SurveyResponse, TransferResponse,
     TransferRoom,
@@ -163,6 +167,44 @@ impl VisitorClient {
     pub async fn offline_message(&self, message: &OfflineMessage) -> Result<String, Error> {
         let call = Call::new("POST livechat/offline.message", "livechat/offline.message").body(message);
         Ok(self.transport.send::<OfflineMessageResponse>(call).await?.message)
+    }
+
+    /// `POST livechat/page.visited`: the visitor is on `href` (titled `title`). `change` is
+    /// what changed ([`livechat_wire::page::change`]); the server keeps the visit only when it
+    /// tracks that kind of change, and then answers with the navigation message.
+    pub async fn page_visited(
+        &self,
+        rid: Option<&str>,
+        title: &str,
+        href: &str,
+        change: &str,
+    ) -> Result<Option<NavigationMessage>, Error> {
+        let body = PageVisited {
+            token: self.token.to_string(),
+            rid: rid.map(str::to_owned),
+            page_info: PageInfo {
+                title: title.into(),
+                change: change.into(),
+                location: Location { href: href.into() },
+            },
+        };
+        let call = Call::new("POST livechat/page.visited", "livechat/page.visited").body(&body);
+        Ok(self.transport.send::<PageVisitedResponse>(call).await?.page)
+    }
+
+    /// `POST livechat/custom.field`: one custom field of the (registered) visitor. Without
+    /// `overwrite` a value already set is kept.
+    pub async fn set_custom_field(&self, key: &str, value: &str, overwrite: bool) -> Result<CustomField, Error> {
+        let body = SetCustomField { token: self.token.to_string(), key: key.into(), value: value.into(), overwrite };
+        let call = Call::new("POST livechat/custom.field", "livechat/custom.field").body(&body);
+        Ok(self.transport.send::<CustomFieldResponse>(call).await?.field)
+    }
+
+    /// `POST livechat/custom.fields`: several at once (all must be defined on the server).
+    pub async fn set_custom_fields(&self, fields: Vec<CustomField>) -> Result<Vec<SavedField>, Error> {
+        let body = SetCustomFields { token: self.token.to_string(), custom_fields: fields };
+        let call = Call::new("POST livechat/custom.fields", "livechat/custom.fields").body(&body);
+        Ok(self.transport.send::<CustomFieldsResponse>(call).await?.fields)
     }
 
     /// `GET livechat/agent.info/:rid/:token`: the agent serving the room.

@@ -7,4 +7,4 @@ pub mod state;
 mod tabs;
 pub mod text;
 
-pub use state::{Banner, Delivery, FAILED_AFTER, FormErrors, Screen, Session, SessionOptions};
+pub use state::{Banner, Delivery, FAILED_AFTER, FormErrors, Screen, Session, SessionOptions, Submitted};

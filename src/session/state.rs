@@ -23,6 +23,9 @@ use crate::i18n::{Key, Lang};
 use crate::realtime::{Event, Realtime, Status, protocol};
 use crate::storage::{OPEN, READ, StoreOptions, TokenStore};
 
+mod site;
+pub use site::Submitted;
+
 /// How many messages one history page holds.
 pub const PAGE: u32 = 20;
 
@@ -81,6 +84,8 @@ pub struct SessionOptions {
     pub sound: bool,
     /// Never open a WebSocket: poll history instead (for networks that break WebSocket).
     pub polling_only: bool,
+    /// Custom field values the site set before the visitor registered; sent with registration.
+    pub custom_fields: Vec<livechat_wire::visitor::CustomField>,
 }
 
 /// Problems with a form, per field; empty when the form is fine.
@@ -128,6 +133,8 @@ pub struct Session {
     pub typing: RwSignal<Vec<String>>,
     /// Place in the waiting queue, when the server tells it.
     pub queue_spot: RwSignal<Option<u32>>,
+    /// The last form the server accepted (pre-chat or offline), for the site's callbacks.
+    pub submitted: RwSignal<Option<Submitted>>,
     client: StoredValue<VisitorClient, LocalStorage>,
     store: StoredValue<TokenStore, LocalStorage>,
     options: StoredValue<SessionOptions>,
@@ -190,6 +197,7 @@ impl Session {
             link: RwSignal::new(Status::Idle),
             typing: RwSignal::new(Vec::new()),
             queue_spot: RwSignal::new(None),
+            submitted: RwSignal::new(None),
             client: StoredValue::new_local(client),
             store: StoredValue::new_local(store),
             options: StoredValue::new(options),
@@ -538,11 +546,18 @@ impl Session {
             department: department
                 .filter(|d| !d.is_empty())
                 .or_else(|| self.options.with_value(|o| o.department.clone())),
+            custom_fields: self.options.with_value(|o| o.custom_fields.clone()),
             ..NewVisitor::default()
+        };
+        let form = Submitted::PreChat {
+            name: details.name.clone().unwrap_or_default(),
+            email: details.email.clone().unwrap_or_default(),
+            department: details.department.clone(),
         };
         match self.client().register(details).await {
             Ok(visitor) => {
                 self.visitor.set(Some(visitor));
+                self.submitted.set(Some(form));
                 self.form_error.set(None);
                 self.screen.set(Screen::Chat);
             }
@@ -560,6 +575,7 @@ impl Session {
             name: o.name.clone(),
             email: o.email.clone(),
             department: o.department.clone(),
+            custom_fields: o.custom_fields.clone(),
             ..NewVisitor::default()
         });
         let visitor = self.client().register(details).await?;
@@ -1068,6 +1084,12 @@ impl Session {
         };
         match self.client().offline_message(&note).await {
             Ok(_) => {
+                self.submitted.set(Some(Submitted::Offline {
+                    name: note.name,
+                    email: note.email,
+                    message: note.message,
+                    department: note.department,
+                }));
                 self.form_error.set(None);
                 self.screen.set(Screen::OfflineSent);
             }

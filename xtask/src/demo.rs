@@ -1,4 +1,6 @@
-//! `cargo xtask demo`: build and run the development server in the foreground.
+//! `cargo xtask demo`: build `dist/` (widget, demo host page, npm package), then run the
+//! development server in the foreground, serving `dist/`: the demo host page at `/`, the agent
+//! console at `/console/` (when its build has put it in `dist/console/`).
 
 use std::fs;
 
@@ -13,8 +15,15 @@ pub struct Options {
 }
 
 pub fn run(sh: &Sh, opts: Options) -> Result<()> {
+    crate::ensure::run(sh, crate::ensure::Options { install: true })?;
+    crate::dist::run(sh)?;
+    let www = crate::dist::dir(sh);
+    if !www.join("console").join("index.html").is_file() {
+        println!("==> no agent console in dist/console/ yet: /console/ answers 404 until it is built there");
+    }
     let addr = format!("127.0.0.1:{}", opts.port);
-    let server = sh.cargo().args(["run", "--release", "-p", "livechat-dev-server", "--", "--addr", &addr]);
+    let server =
+        sh.cargo().args(["run", "--release", "-p", "livechat-dev-server", "--", "--addr", &addr, "--www"]).arg(&www);
     let server = if opts.memory {
         println!("==> database: in memory (gone when the server stops)");
         server.arg("--memory")
@@ -25,6 +34,8 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
         server.args(["--db", "data/livechat.db"])
     };
     println!("==> building the dev server (release) and starting it on http://{addr}; Ctrl-C stops it");
+    println!("    demo host page  http://{addr}/");
+    println!("    agent console   http://{addr}/console/");
     println!("$ {server}");
     Err(server.exec())
 }

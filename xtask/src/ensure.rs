@@ -15,7 +15,7 @@ pub struct Options {
 }
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Debian's `binaryen` (wasm-opt 108) breaks wasm-bindgen 0.2.130 output, and trunk and
 /// wasm-pack take `/usr/bin/wasm-opt` when it is the first on PATH.

@@ -5,6 +5,7 @@
 mod bench;
 mod cmd;
 mod demo;
+mod dist;
 mod ensure;
 mod server;
 mod test;
@@ -23,10 +24,14 @@ commands:
   ensure   check the pinned toolchain (wasm32 target, wasm-bindgen-cli, wasm-pack, trunk,
            npm packages, Chromium + ChromeDriver) and install what is missing or of the wrong version
              --no-install    only check; fail with the command to run
-  demo     build and run the development server in the foreground (Ctrl-C stops it)
+  demo     build dist/, then run the development server serving it in the foreground (Ctrl-C
+           stops it): the demo host page at /, the agent console at /console/
              --port N        listen on 127.0.0.1:N (default 3000)
              --memory        keep the database in memory instead of data/livechat.db
-  bench    build the client for release and print its size (raw, gzip -9, brotli 11)
+  dist     build dist/: the script-tag bundle (livechat.js, widget.js, widget_bg.wasm), the demo
+           page, and the npm package in dist/npm/
+  bench    build the script-tag bundle and the client for release and print their sizes
+           (raw, gzip -9, brotli 11) against the budgets
   help     print this message
 ";
 
@@ -65,6 +70,12 @@ fn run(args: &[String]) -> Result<()> {
             };
             flags.finish()?;
             demo::run(&Sh::new()?, opts)
+        }
+        "dist" => {
+            flags.finish()?;
+            let sh = Sh::new()?;
+            ensure::run(&sh, ensure::Options { install: true })?;
+            dist::run(&sh)
         }
         "bench" => {
             flags.finish()?;

@@ -53,12 +53,27 @@ impl Tally {
             }
         }
     }
+
+    /// Adds the counts of `node --test`'s TAP summary (`# pass 4`, `# fail 0`, `# skipped 1`,
+    /// `# todo 0`, `# cancelled 0`); cancelled tests count as failed, todo ones as skipped.
+    pub fn add_node_line(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("# ") else { return };
+        let Some((what, n)) = rest.split_once(' ') else { return };
+        let Ok(n) = n.trim().parse::<u64>() else { return };
+        match what {
+            "pass" => self.passed += n,
+            "fail" | "cancelled" => self.failed += n,
+            "skipped" | "todo" => self.ignored += n,
+            _ => {}
+        }
+    }
 }
 
 /// The test layers, in order. Adding one is a function and a line here.
 const LAYERS: &[Layer] = &[
     Layer { name: "native tests", browser: false, run: native_tests },
     Layer { name: "browser tests (wasm-bindgen-test, headless Chromium)", browser: true, run: browser_tests },
+    Layer { name: "end-to-end tests (Playwright)", browser: true, run: e2e_tests },
 ];
 
 /// The wire crate, the dev server's in-process router tests and the black-box tests.
@@ -89,6 +104,21 @@ fn browser_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
         // Test .wasm files with debug info are ~60 MB each.
         .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .run_tee(|line| tally.add_line(line))
+}
+
+/// Whole journeys in headless Chromium (playwright-core): builds `dist/`, then runs
+/// `node --test tests/e2e/`. Each test file starts its own dev server(s) on free loopback
+/// ports serving `dist/` (`tests/e2e/support.mjs`), told where by `LIVECHAT_DEV_SERVER` and
+/// `LIVECHAT_DIST`.
+fn e2e_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
+    crate::dist::run(sh)?;
+    let binary = server::build(sh)?;
+    sh.cmd("node")
+        .args(["--test", "--test-reporter=tap", "--test-concurrency=1", "tests/e2e/"])
+        .env("LIVECHAT_DEV_SERVER", &binary)
+        .env("LIVECHAT_DIST", crate::dist::dir(sh))
+        .env("CHROMIUM", ensure::CHROMIUM)
+        .run_tee(|line| tally.add_node_line(line))
 }
 
 enum Outcome {
@@ -185,6 +215,17 @@ mod tests {
         t.add_line("running 4 tests");
         t.add_line("test passed ... ok");
         assert_eq!(t, Tally { passed: 14, failed: 3, ignored: 1 });
+    }
+
+    #[test]
+    fn tally_sums_node_test_summaries() {
+        let mut t = Tally::default();
+        for line in ["# tests 6", "# suites 0", "# pass 4", "# fail 1", "# cancelled 1", "# skipped 1", "# todo 0"] {
+            t.add_node_line(line);
+        }
+        t.add_node_line("ok 1 - # pass 9 in a test name");
+        t.add_node_line("# Subtest: pass 3");
+        assert_eq!(t, Tally { passed: 4, failed: 2, ignored: 1 });
     }
 
     #[test]

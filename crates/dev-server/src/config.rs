@@ -51,6 +51,23 @@ pub struct ServerConfig {
     pub messages: Messages,
     pub agents: Vec<AgentConfig>,
     pub departments: Vec<DepartmentConfig>,
+    /// `Livechat_history_monitor_type`: which page change (`url` or `title`) is saved as a
+    /// visit by `livechat/page.visited`.
+    pub history_monitor_type: String,
+    /// Custom fields an administrator defined. With none, every key is accepted as a visitor
+    /// field; with some, only those, checked against their patterns, as Rocket.Chat does.
+    pub custom_fields: Vec<CustomFieldConfig>,
+}
+
+/// A custom field definition (Rocket.Chat's `LivechatCustomField`), visitor scope.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomFieldConfig {
+    /// The key (`_id`) visitors send values for.
+    pub id: String,
+    /// A pattern every value must match (anywhere in it, as JavaScript's `RegExp.test`).
+    #[serde(default)]
+    pub regexp: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +158,8 @@ impl Default for ServerConfig {
                     show_on_offline_form: true,
                 })
                 .collect(),
+            history_monitor_type: "url".into(),
+            custom_fields: Vec::new(),
         }
     }
 }
@@ -178,6 +197,18 @@ impl ServerConfig {
             }
             if let Some(unknown) = dept.agents.iter().find(|a| !seen.contains(a.as_str())) {
                 return Err(format!("department {:?} names unknown agent {unknown:?}", dept.name));
+            }
+        }
+        if !["url", "title"].contains(&self.history_monitor_type.as_str()) {
+            return Err(format!("history_monitor_type must be url or title, not {:?}", self.history_monitor_type));
+        }
+        let mut fields = std::collections::HashSet::new();
+        for field in &self.custom_fields {
+            if field.id.trim().is_empty() || !fields.insert(field.id.as_str()) {
+                return Err(format!("custom field {:?} is empty or listed twice", field.id));
+            }
+            if let Some(pattern) = &field.regexp {
+                regex::Regex::new(pattern).map_err(|e| format!("custom field {:?}: bad regexp: {e}", field.id))?;
             }
         }
         Ok(())
@@ -240,6 +271,15 @@ mod tests {
         assert!(bad.check().unwrap_err().contains("unknown agent"));
         assert!(toml::from_str::<ServerConfig>("routing = \"random\"").is_err());
         assert!(toml::from_str::<ServerConfig>("colour = 1").is_err());
+
+        let fields: ServerConfig =
+            toml::from_str("[[custom_fields]]\nid = \"plan\"\nregexp = \"^(free|gold)$\"").unwrap();
+        fields.check().unwrap();
+        assert_eq!(fields.history_monitor_type, "url");
+        let bad: ServerConfig = toml::from_str("[[custom_fields]]\nid = \"plan\"\nregexp = \"(\"").unwrap();
+        assert!(bad.check().unwrap_err().contains("bad regexp"));
+        let bad: ServerConfig = toml::from_str("history_monitor_type = \"hash\"").unwrap();
+        assert!(bad.check().is_err());
     }
 
     #[test]

@@ -10,7 +10,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::Connection;
 
 /// Migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/0001_init.sql")),
+    ("0002_navigation", include_str!("../migrations/0002_navigation.sql")),
+];
 
 #[derive(Clone)]
 pub struct Db(Arc<Mutex<Connection>>);

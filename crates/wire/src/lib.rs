@@ -12,6 +12,8 @@
 //! | [`room`] | `livechat/room`, `room.close`, `room.transfer`, `visitor/department.transfer`, `room.survey`, `room.forward`, `room.closeByUser` |
 //! | [`message`] | `livechat/message`, `livechat/message/:_id`, `livechat/messages.history/:rid`, `chat.sendMessage` |
 //! | [`offline_message`] | `livechat/offline.message` |
+//! | [`page`] | `livechat/page.visited` |
+//! | [`custom_field`] | `livechat/custom.field`, `livechat/custom.fields` |
 //! | [`agent`] | `livechat/agent.info/:rid/:token` and the agent shape shown to visitors |
 //! | [`rooms`] | `livechat/rooms` (agent side) |
 //! | [`inquiries`] | `livechat/inquiries.list`, `inquiries.take`, `inquiries.getOne` (agent side) |
@@ -33,6 +35,7 @@
 pub mod agent;
 pub mod auth;
 pub mod config;
+pub mod custom_field;
 pub mod date;
 pub mod ddp;
 pub mod error;
@@ -40,6 +43,7 @@ pub mod id;
 pub mod inquiries;
 pub mod message;
 pub mod offline_message;
+pub mod page;
 pub mod room;
 pub mod rooms;
 pub mod visitor;

@@ -4,9 +4,11 @@ pub mod agent;
 pub mod auth;
 pub mod chat;
 pub mod config;
+pub mod custom_field;
 pub mod inquiries;
 pub mod message;
 pub mod offline_message;
+pub mod page;
 pub mod room;
 pub mod rooms;
 pub mod visitor;
@@ -24,6 +26,8 @@ pub fn router(config: &crate::config::ServerConfig) -> Router<AppState> {
         .merge(room::router(config.api_version))
         .merge(message::router())
         .merge(offline_message::router())
+        .merge(page::router())
+        .merge(custom_field::router())
         .merge(agent::router())
         .merge(rooms::router())
         .merge(inquiries::router())

@@ -1,0 +1,126 @@
+//! `livechat/custom.field` and `livechat/custom.fields`: a visitor's custom field values.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use livechat_wire::Success;
+use livechat_wire::custom_field::{
+    CustomField, CustomFieldResponse, CustomFieldsResponse, SavedField, SetCustomField, SetCustomFields,
+};
+use rusqlite::{Connection, params};
+
+use crate::AppState;
+use crate::config::ServerConfig;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, Params, ok};
+use crate::routes::room::guest;
+use crate::validate::{Kind, Schema, Style, req};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/livechat/custom.field", post(set_one)).route("/livechat/custom.fields", post(set_many))
+}
+
+static FIELD: Schema = Schema {
+    fields: &[req("key", Kind::Str), req("value", Kind::Str), req("overwrite", Kind::Bool)],
+    additional: false,
+};
+static FIELD_KIND: Kind = Kind::Obj(&FIELD);
+
+impl Params for SetCustomField {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[
+            req("token", Kind::Str),
+            req("key", Kind::Str),
+            req("value", Kind::Str),
+            req("overwrite", Kind::Bool),
+        ],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+impl Params for SetCustomFields {
+    const SCHEMA: &'static Schema = &Schema {
+        fields: &[req("token", Kind::Str), req("customFields", Kind::Arr { of: &FIELD_KIND, min: 0 })],
+        additional: false,
+    };
+    const STYLE: Style = Style::Legacy;
+}
+
+/// Checks `field` against its definition: an unknown key is `invalid-custom-field`, a value
+/// that does not match the field's pattern is Rocket.Chat's `error-invalid-custom-field-value`
+/// text. With no definitions configured every key is a visitor field.
+fn check(config: &ServerConfig, field: &CustomField) -> ApiResult<()> {
+    if config.custom_fields.is_empty() {
+        return Ok(());
+    }
+    let def = config
+        .custom_fields
+        .iter()
+        .find(|d| d.id == field.key)
+        .ok_or_else(|| ApiError::plain("invalid-custom-field"))?;
+    if let Some(pattern) = def.regexp.as_deref().filter(|p| !p.is_empty()) {
+        let re = regex::Regex::new(pattern).map_err(|e| ApiError::Internal(format!("custom field pattern: {e}")))?;
+        if !re.is_match(&field.value) {
+            return Err(ApiError::plain(format!("Invalid value for {} field", field.key)));
+        }
+    }
+    Ok(())
+}
+
+fn save(conn: &Connection, id: &str, data: &BTreeMap<String, String>) -> ApiResult<()> {
+    conn.execute("UPDATE visitors SET livechat_data = ?2 WHERE id = ?1", params![id, serde_json::to_string(data)?])?;
+    Ok(())
+}
+
+/// One field. Without `overwrite` a value already set (even an empty one) is kept.
+async fn set_one(
+    State(state): State<AppState>,
+    Body(q): Body<SetCustomField>,
+) -> ApiResult<Json<Success<CustomFieldResponse>>> {
+    let field = CustomField { key: q.key, value: q.value, overwrite: q.overwrite };
+    {
+        let conn = state.db.conn();
+        let visitor = guest(&conn, &q.token)?;
+        check(&state.config, &field)?;
+        let mut data = visitor.livechat_data;
+        if field.overwrite || !data.contains_key(&field.key) {
+            data.insert(field.key.clone(), field.value.clone());
+            save(&conn, &visitor.id, &data)?;
+        }
+    }
+    Ok(ok(CustomFieldResponse { field }))
+}
+
+/// Several fields at once: all or none. Every key must be defined; without `overwrite` a
+/// field keeps a non-empty value it has.
+async fn set_many(
+    State(state): State<AppState>,
+    Body(q): Body<SetCustomFields>,
+) -> ApiResult<Json<Success<CustomFieldsResponse>>> {
+    let conn = state.db.conn();
+    let visitor = guest(&conn, &q.token)?;
+    // Rocket.Chat finds no definition for an empty list either.
+    if q.custom_fields.is_empty() {
+        return Err(ApiError::plain("invalid-custom-field"));
+    }
+    for field in &q.custom_fields {
+        check(&state.config, field)?;
+    }
+    let mut data = visitor.livechat_data;
+    for field in &q.custom_fields {
+        if field.overwrite || data.get(&field.key).is_none_or(String::is_empty) {
+            data.insert(field.key.clone(), field.value.clone());
+        }
+    }
+    save(&conn, &visitor.id, &data)?;
+    drop(conn);
+    let fields = q
+        .custom_fields
+        .into_iter()
+        .map(|f| SavedField { key: f.key, value: f.value, overwrite: f.overwrite })
+        .collect();
+    Ok(ok(CustomFieldsResponse { fields }))
+}

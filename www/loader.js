@@ -1,0 +1,235 @@
+/* Livechat loader (livechat.js): one <script> tag per widget.
+ *
+ *   <script async src="https://cdn.example/livechat/livechat.js"
+ *     data-server="https://chat.example.com" data-department="sales" data-language="de"
+ *     data-color="#0b5cad" data-position="left" data-consent="required"></script>
+ *
+ * It draws the launcher at once, in a shadow root, before any wasm is fetched; loads the widget
+ * (widget.js + widget_bg.wasm, next to this file) on the visitor's first interaction or when the
+ * page is idle; replays the calls the site made meanwhile, in order; and hands the launcher over
+ * to the widget's own. Rocket.Chat's `RocketChat(function () { this.… })` queue works unchanged.
+ * Route changes of single-page sites are reported through the History API, without polling.
+ * Plain ES5-compatible script, no build step. */
+(function (w, doc) {
+  'use strict';
+  var script = doc.currentScript;
+  if (!script) return;
+  var data = script.dataset;
+  var rc = w.RocketChat;
+  // The server: data-server, or Rocket.Chat's snippet's `RocketChat.url` (https://host/livechat).
+  var server = data.server || (rc && typeof rc.url === 'string' ? rc.url.replace(/\/livechat\/?$/, '') : '');
+  // Relative to the page when not absolute (`data-server="/"`: the page's own server).
+  try {
+    server = server ? new URL(server, w.location.href).href.replace(/\/$/, '') : '';
+  } catch (e) {
+    server = '';
+  }
+  if (!server || !/^https?:\/\//.test(server)) {
+    console.error('Livechat: the script tag needs data-server="https://your-rocket-chat"');
+    return;
+  }
+  var base = new URL('.', script.src).href;
+
+  // The launcher's styles: the same rules as the widget's own (src/ui/widget.css; a test keeps
+  // them equal), so the hand-over is invisible.
+  var CSS =
+    ':host{--lc-color:#c1272d;--lc-on-color:#ffffff;--lc-text:#1f2329;--lc-offset:20px;all:initial;}' +
+    '*,*::before,*::after{box-sizing:border-box;}' +
+    'button,input,select,textarea{font:inherit;color:inherit;}' +
+    '.lc-launcher{position:fixed;inset-block-end:var(--lc-offset);inset-inline-end:var(--lc-offset);' +
+    'z-index:2147483000;inline-size:56px;block-size:56px;border:0;border-radius:50%;' +
+    'background:var(--lc-color);color:var(--lc-on-color);box-shadow:0 4px 14px rgb(0 0 0 / 25%);' +
+    'cursor:pointer;display:grid;place-items:center;transition:transform 0.15s ease-out;}' +
+    '.lc-launcher:hover{transform:scale(1.06);}' +
+    '.lc-launcher:focus-visible{outline:3px solid var(--lc-text);outline-offset:3px;}' +
+    ':host([data-position="left"]) .lc-launcher,:host([data-position="left"]) .lc-window{' +
+    'inset-inline-end:auto;inset-inline-start:var(--lc-offset);}' +
+    '.lc-icon{inline-size:24px;block-size:24px;fill:currentColor;stroke:currentColor;}';
+  var ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z';
+  // The launcher's accessible name in the widget's languages (src/i18n, Key::OpenChat).
+  var OPEN = { en: 'Open chat', pt: 'Abrir chat', es: 'Abrir chat', de: 'Chat öffnen', fr: 'Ouvrir le chat', ar: 'فتح المحادثة' };
+
+  function language() {
+    var tags = [data.language].concat(w.navigator.languages || [w.navigator.language]);
+    for (var i = 0; i < tags.length; i++) {
+      var primary = String(tags[i] || '').split(/[-_]/)[0].toLowerCase();
+      if (OPEN[primary]) return primary;
+    }
+    return 'en';
+  }
+
+  // The registry of every widget on the page, shared by all loaders.
+  var registry = (w.Livechat = w.Livechat || { widgets: [] });
+  registry.get = function (key) {
+    for (var i = 0; i < registry.widgets.length; i++) {
+      var x = registry.widgets[i];
+      if (key === undefined || x.name === key || x.server === key) return x;
+    }
+  };
+
+  var METHODS = (
+    'setTheme setCustomField setCustomFields setDepartment clearDepartment setGuestToken setGuestName ' +
+    'setGuestEmail registerGuest setLanguage showWidget hideWidget maximizeWidget minimizeWidget initialize ' +
+    'onChatMaximized onChatMinimized onChatStarted onChatEnded onPrechatFormSubmit onOfflineFormSubmit ' +
+    'onWidgetShown onWidgetHidden onAssignAgent onAgentStatusChange open close show hide reset consent on off pageVisited'
+  ).split(' ');
+
+  var handle = null; // the widget, once loaded
+  var queue = []; // [method, arguments, resolve, reject] until then
+  var clicked = false;
+  var loading = null; // the load under way, once started
+  var host = doc.createElement('div');
+  var root, button;
+
+  var api = { name: data.name || server, server: server };
+  METHODS.forEach(function (m) {
+    api[m] = function () {
+      if (handle) return handle[m].apply(handle, arguments);
+      var args = arguments;
+      if (m === 'hideWidget' || m === 'hide') host.style.display = 'none';
+      if (m === 'showWidget' || m === 'show') host.style.display = '';
+      if (m === 'maximizeWidget' || m === 'open') quietly();
+      return new Promise(function (resolve, reject) {
+        queue.push([m, args, resolve, reject]);
+      });
+    };
+  });
+  // Getters answer from what the loader knows until the widget is there.
+  api.isOpen = function () { return handle ? handle.isOpen() : false; };
+  api.isVisible = function () { return handle ? handle.isVisible() : host.style.display !== 'none'; };
+  api.status = function () { return handle ? handle.status() : 'loading'; };
+  api.unreadCount = function () { return handle ? handle.unreadCount() : 0; };
+  api.isLoaded = function () { return !!handle; };
+  api.ready = function () { return load(); };
+  registry.widgets.push(api);
+
+  // The first widget on the page answers Rocket.Chat's API: drain its queue in order, then run
+  // later calls at once.
+  if (!registry.rocketChat) {
+    registry.rocketChat = api;
+    var pending = rc && rc._ instanceof Array ? rc._ : [];
+    var RocketChat = function (fn) {
+      if (typeof fn === 'function') fn.call(api);
+    };
+    RocketChat._ = { push: RocketChat };
+    RocketChat.url = rc && rc.url;
+    RocketChat.livechat = api;
+    w.RocketChat = RocketChat;
+    for (var i = 0; i < pending.length; i++) RocketChat(pending[i]);
+  }
+
+  function load() {
+    if (loading) return loading;
+    loading = import(base + 'widget.js')
+      .then(function (m) {
+        return m.default({ module_or_path: base + 'widget_bg.wasm' }).then(function () {
+          return m.boot(host, {
+            server: server,
+            department: data.department,
+            language: data.language,
+            color: data.color,
+            position: data.position,
+            colorScheme: data.colorScheme,
+            consent: data.consent,
+            namespace: data.namespace,
+            sound: data.sound,
+            transport: data.transport,
+          });
+        });
+      })
+      .then(handOver, function (e) {
+        console.error('Livechat: the widget could not be loaded', e);
+        button.removeAttribute('aria-busy');
+        loading = null; // the next interaction tries again
+        throw e;
+      });
+    return loading;
+  }
+
+  function handOver(h) {
+    handle = h;
+    var calls = queue;
+    queue = [];
+    calls.forEach(function (c) {
+      try {
+        c[2](h[c[0]].apply(h, c[1]));
+      } catch (e) {
+        c[3](e);
+      }
+    });
+    if (clicked) {
+      h.consent();
+      h.open();
+    }
+    var own = root.querySelector('.lc-root .lc-launcher');
+    if (own && root.activeElement === button) own.focus();
+    var mine = root.querySelectorAll('[data-lc-loader]');
+    for (var i = 0; i < mine.length; i++) mine[i].remove();
+    return api;
+  }
+
+  function quietly() {
+    load().catch(function () {});
+  }
+
+  function draw() {
+    host.setAttribute('data-livechat', api.name);
+    if (data.position === 'left' || data.position === 'right') host.setAttribute('data-position', data.position);
+    if (/^(light|dark|auto)$/.test(data.colorScheme || '')) host.setAttribute('data-theme', data.colorScheme);
+    if (data.color) host.style.setProperty('--lc-color', data.color);
+    doc.body.appendChild(host);
+    root = host.attachShadow({ mode: 'open' });
+    root.innerHTML =
+      '<style data-lc-loader>' + CSS + '</style>' +
+      '<button data-lc-loader type="button" class="lc-launcher" aria-expanded="false" aria-controls="lc-window">' +
+      '<svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' + ICON + '"/></svg></button>';
+    button = root.querySelector('button');
+    button.setAttribute('aria-label', OPEN[language()]);
+    button.addEventListener('click', function () {
+      if (handle) return;
+      clicked = true;
+      button.setAttribute('aria-busy', 'true');
+      quietly();
+    });
+    ['pointerenter', 'focusin', 'touchstart'].forEach(function (type) {
+      host.addEventListener(type, quietly, { once: true, passive: true });
+    });
+    if (data.load !== 'interaction') {
+      var idle = w.requestIdleCallback || function (f) { setTimeout(f, 1500); };
+      idle(quietly);
+    }
+    report();
+  }
+
+  // Page visits: the current page now, and every route change of a single-page site. The
+  // History API is wrapped once for every widget on the page; no polling.
+  var last = '';
+  function report() {
+    if (w.location.href === last) return;
+    last = w.location.href;
+    api.pageVisited(doc.title, last);
+  }
+  if (!registry.routes) {
+    registry.routes = [];
+    var changed = function () {
+      // After the site's own handler has run (and set the new title).
+      setTimeout(function () {
+        registry.routes.forEach(function (f) { f(); });
+      }, 0);
+    };
+    ['pushState', 'replaceState'].forEach(function (name) {
+      var original = w.history[name];
+      w.history[name] = function () {
+        var result = original.apply(this, arguments);
+        changed();
+        return result;
+      };
+    });
+    w.addEventListener('popstate', changed);
+    w.addEventListener('hashchange', changed);
+  }
+  registry.routes.push(report);
+
+  if (doc.body) draw();
+  else doc.addEventListener('DOMContentLoaded', draw);
+})(window, document);

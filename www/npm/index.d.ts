@@ -1,0 +1,164 @@
+// The widget's JavaScript API. The same handle serves Rocket.Chat's embed API (unchanged) and
+// the widget's own typed API.
+
+/** Options for {@link boot}; the script tag's `data-` attributes map onto them. */
+export interface BootOptions {
+  /** The Rocket.Chat server, `https://chat.example.com`. Required. */
+  server: string;
+  /** Department id or name to route chats to. */
+  department?: string;
+  /** BCP 47 tag; the browser's languages are tried next, then English. */
+  language?: string;
+  /** The theme colour (launcher, header, buttons), any CSS colour. */
+  color?: string;
+  position?: 'left' | 'right';
+  colorScheme?: 'light' | 'dark' | 'auto';
+  /** `"required"`: nothing starts and nothing is stored until the visitor interacts or `consent()` is called. */
+  consent?: 'required' | 'none';
+  /** Keeps this widget's stored visitor apart from others of the same server on the page. */
+  namespace?: string;
+  guestName?: string;
+  guestEmail?: string;
+}
+
+/** What `status()` answers. */
+export type Status = 'loading' | 'prechat' | 'chat' | 'offline' | 'offline-sent' | 'survey' | 'ended' | 'unavailable';
+
+export interface AgentInfo {
+  _id: string;
+  name?: string;
+  username?: string;
+  status?: string;
+}
+
+export interface ChatMessage {
+  _id: string;
+  rid: string;
+  msg: string;
+  /** Milliseconds since the epoch. */
+  ts?: number;
+  /** System message type (`uj`, `livechat-close`, …); absent for plain messages. */
+  t?: string;
+  u?: { _id: string; username: string; name?: string };
+  /** The visitor's own message. */
+  fromVisitor: boolean;
+}
+
+export interface PrechatForm {
+  name: string;
+  email: string;
+  department?: string;
+}
+
+export interface OfflineForm extends PrechatForm {
+  message: string;
+}
+
+/** Events for `on`/`off` and what their callbacks receive. */
+export interface Events {
+  'chat-maximized': () => void;
+  'chat-minimized': () => void;
+  'chat-started': () => void;
+  'chat-ended': () => void;
+  'pre-chat-form-submit': (form: PrechatForm) => void;
+  'offline-form-submit': (form: OfflineForm) => void;
+  'show-widget': () => void;
+  'hide-widget': () => void;
+  'assign-agent': (agent: AgentInfo) => void;
+  'agent-status-change': (agent: AgentInfo) => void;
+  /** Once per message: history, the agent's, and the visitor's own once the server has it. */
+  message: (message: ChatMessage) => void;
+  'status-change': (status: Status) => void;
+  'unread-change': (count: number) => void;
+}
+
+/** Rocket.Chat's `setTheme` argument. `fontColor` (or `iconColor`) colours text and icons on the theme colour. */
+export interface Theme {
+  color?: string;
+  fontColor?: string;
+  iconColor?: string;
+  title?: string;
+  offlineTitle?: string;
+  position?: 'left' | 'right';
+}
+
+export interface Guest {
+  token?: string;
+  name?: string;
+  email?: string;
+  department?: string;
+  customFields?: { key: string; value: string; overwrite?: boolean }[];
+}
+
+/** Rocket.Chat's `initialize` argument; applied in this order. */
+export interface InitializeParams {
+  theme?: Theme;
+  department?: string;
+  guestToken?: string;
+  guestName?: string;
+  guestEmail?: string;
+  registerGuest?: Guest;
+  language?: string;
+  customField?: [key: string, value: string, overwrite?: boolean];
+  setCustomFields?: [key: string, value: string, overwrite?: boolean][];
+}
+
+/** Rocket.Chat's embed API, unchanged (`RocketChat(function () { this.… })`). */
+export interface RocketChatApi {
+  setTheme(theme: Theme): void;
+  setCustomField(key: string, value: string | number, overwrite?: boolean): Promise<void>;
+  setCustomFields(fields: [key: string, value: string | number, overwrite?: boolean][]): Promise<void>;
+  setDepartment(department: string): Promise<void>;
+  clearDepartment(): Promise<void>;
+  setGuestToken(token: string): void;
+  setGuestName(name: string): Promise<void>;
+  setGuestEmail(email: string): Promise<void>;
+  registerGuest(guest: Guest): Promise<void>;
+  setLanguage(language: string): void;
+  showWidget(): void;
+  hideWidget(): void;
+  maximizeWidget(): void;
+  minimizeWidget(): void;
+  initialize(params: InitializeParams): void;
+  onChatMaximized(callback: Events['chat-maximized']): void;
+  onChatMinimized(callback: Events['chat-minimized']): void;
+  onChatStarted(callback: Events['chat-started']): void;
+  onChatEnded(callback: Events['chat-ended']): void;
+  onPrechatFormSubmit(callback: Events['pre-chat-form-submit']): void;
+  onOfflineFormSubmit(callback: Events['offline-form-submit']): void;
+  onWidgetShown(callback: Events['show-widget']): void;
+  onWidgetHidden(callback: Events['hide-widget']): void;
+  onAssignAgent(callback: Events['assign-agent']): void;
+  onAgentStatusChange(callback: Events['agent-status-change']): void;
+}
+
+/** The widget's own typed API. */
+export interface TypedApi {
+  open(): void;
+  close(): void;
+  show(): void;
+  hide(): void;
+  isOpen(): boolean;
+  isVisible(): boolean;
+  status(): Status;
+  unreadCount(): number;
+  /** Forgets the visitor (token, room, stored values) and starts over as a new one. */
+  reset(): void;
+  /** The visitor agreed: storage may be written; a widget waiting for consent starts. */
+  consent(): void;
+  /** Reports the page the visitor is on (the script-tag loader does it on every route change). */
+  pageVisited(title: string, href: string): Promise<void>;
+  on<E extends keyof Events>(event: E, callback: Events[E]): void;
+  off<E extends keyof Events>(event: E, callback: Events[E]): void;
+}
+
+/** A widget on the page. */
+export interface Livechat extends RocketChatApi, TypedApi {
+  /** The visitor's token. */
+  token(): string;
+  /** Releases the handle (the widget stays on the page). */
+  free(): void;
+}
+
+/** Mounts a widget on `host` (in a shadow root) and returns its handle. Throws on bad options. */
+export function boot(host: Element, options: BootOptions): Livechat;

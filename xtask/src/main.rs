@@ -4,6 +4,7 @@
 
 mod bench;
 mod cmd;
+mod console;
 mod demo;
 mod ensure;
 mod server;
@@ -27,6 +28,8 @@ commands:
              --port N        listen on 127.0.0.1:N (default 3000)
              --memory        keep the database in memory instead of data/livechat.db
   bench    build the client for release and print its size (raw, gzip -9, brotli 11)
+  console  build the agent console (release wasm, wasm-opt -Oz) with its index.html
+             --out DIR       where to write it (default dist/console)
   help     print this message
 ";
 
@@ -65,6 +68,13 @@ fn run(args: &[String]) -> Result<()> {
             };
             flags.finish()?;
             demo::run(&Sh::new()?, opts)
+        }
+        "console" => {
+            let out = flags.take_value::<std::path::PathBuf>("--out")?.unwrap_or_else(|| console::DEFAULT_OUT.into());
+            flags.finish()?;
+            let sh = Sh::new()?;
+            let out = if out.is_absolute() { out } else { sh.root.join(out) };
+            console::build(&sh, &out)
         }
         "bench" => {
             flags.finish()?;

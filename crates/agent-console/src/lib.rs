@@ -46,6 +46,7 @@ pub fn boot() -> Result<(), JsValue> {
 
 /// Mounts the console for `console` inside `parent`. Dropping the handle unmounts it.
 pub fn mount(parent: web_sys::HtmlElement, console: Console) -> leptos::mount::UnmountHandle<impl Mountable> {
+    console.set_root(parent.clone().into());
     leptos::mount::mount_to(parent, move || {
         provide_context(console);
         view! { <ui::App/> }

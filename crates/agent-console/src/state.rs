@@ -93,6 +93,8 @@ pub struct Console {
     /// Bumped on sign-out: a poll loop of an earlier login stops.
     generation: StoredValue<u32>,
     visitors: StoredValue<BTreeMap<String, Visitor>>,
+    /// The element the console is mounted in (focus moves are looked up inside it).
+    root: StoredValue<Option<web_sys::Element>, LocalStorage>,
 }
 
 impl Console {
@@ -121,6 +123,7 @@ impl Console {
             store: StoredValue::new_local(store),
             generation: StoredValue::new(0),
             visitors: StoredValue::new(BTreeMap::new()),
+            root: StoredValue::new_local(None),
         }
     }
 
@@ -134,6 +137,21 @@ impl Console {
 
     fn client(&self) -> Option<AgentClient> {
         self.client.with_value(Clone::clone)
+    }
+
+    pub fn set_root(&self, root: web_sys::Element) {
+        self.root.set_value(Some(root));
+    }
+
+    /// The element with `id` inside the console.
+    pub fn element(&self, id: &str) -> Option<web_sys::Element> {
+        let root = self.root.try_with_value(Clone::clone).flatten()?;
+        root.query_selector(&format!("#{id}")).ok().flatten()
+    }
+
+    /// Stops polling (the page is going away).
+    pub fn stop(&self) {
+        self.generation.update_value(|g| *g += 1);
     }
 
     pub fn me_id(&self) -> String {

@@ -12,11 +12,10 @@ use wasm_bindgen::JsCast;
 use crate::logic::{self, Author};
 use crate::state::{Console, Phase, Queue, RoomState};
 
-/// Focuses the element with `id` once the view has caught up.
-fn focus_later(id: &'static str) {
+/// Focuses the console's element with `id` once the view has caught up.
+fn focus_later(c: Console, id: &'static str) {
     request_animation_frame(move || {
-        let el = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
-        if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if let Some(el) = c.element(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = el.focus();
         }
     });
@@ -36,8 +35,8 @@ pub fn App() -> impl IntoView {
         let phase = c.phase.get();
         if previous.is_some_and(|p| p != phase) {
             match phase {
-                Phase::SignedIn => focus_later("ac-queue-title"),
-                Phase::SignedOut => focus_later("ac-user"),
+                Phase::SignedIn => focus_later(c, "ac-queue-title"),
+                Phase::SignedOut => focus_later(c, "ac-user"),
                 Phase::Resuming => {}
             }
         }
@@ -68,7 +67,7 @@ fn Header() -> impl IntoView {
         let want = !c.available.get_untracked();
         Console::spawn(async move {
             c.set_available(want).await;
-            busy.set(false);
+            let _ = busy.try_set(false);
         });
     };
     let who = move || {
@@ -136,8 +135,8 @@ fn SignIn() -> impl IntoView {
             c.sign_in(user.get_untracked(), password.get_untracked()).await;
             // Signed in: this form is gone. Otherwise try again from the password.
             if c.phase.try_get_untracked() == Some(Phase::SignedOut) {
-                busy.set(false);
-                focus_later("ac-password");
+                let _ = busy.try_set(false);
+                focus_later(c, "ac-password");
             }
         });
     };
@@ -227,7 +226,7 @@ fn QueuePanel() -> impl IntoView {
                 let result = c.take(inquiry).await;
                 let _ = busy.try_set(false);
                 match result {
-                    Ok(()) => focus_later("ac-reply"),
+                    Ok(()) => focus_later(c, "ac-reply"),
                     Err(e) => {
                         let _ = error.try_set(Some(e));
                     }
@@ -332,7 +331,7 @@ fn RoomItem(room: Room) -> impl IntoView {
         let room = current();
         Console::spawn(async move {
             c.open(room).await;
-            focus_later("ac-reply");
+            focus_later(c, "ac-reply");
         });
     };
     view! {
@@ -364,7 +363,7 @@ fn RoomView() -> impl IntoView {
     let panel = RwSignal::new(None::<&'static str>);
     let back = move |_| {
         c.close_view();
-        focus_later("ac-rooms-title");
+        focus_later(c, "ac-rooms-title");
     };
     let detail = move |value: Option<String>| value.filter(|v| !v.is_empty()).unwrap_or("—".into());
     let name = move || {
@@ -385,7 +384,7 @@ fn RoomView() -> impl IntoView {
             let next = if panel.get_untracked() == Some(which) { None } else { Some(which) };
             panel.set(next);
             if let Some(which) = next {
-                focus_later(if which == "forward" { "ac-fwd-kind-department" } else { "ac-close-comment" });
+                focus_later(c, if which == "forward" { "ac-fwd-kind-department" } else { "ac-close-comment" });
             }
         }
     };
@@ -450,6 +449,21 @@ fn MessageLog() -> impl IntoView {
             let _ = loading.try_set(false);
         });
     };
+    // Follow new messages while the reader is at the bottom.
+    let wrap = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |before: Option<usize>| {
+        let len = c.conversation.with(|m| m.len());
+        if let Some(el) = wrap.get_untracked() {
+            let first = before.is_none_or(|n| n == 0);
+            let near_bottom = first || el.scroll_height() - el.scroll_top() - el.client_height() < 80;
+            request_animation_frame(move || {
+                if near_bottom {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            });
+        }
+        len
+    });
     let line = move |m: Message| {
         let room = c.selected.get_untracked().unwrap_or_default();
         let me = c.me_id();
@@ -489,7 +503,7 @@ fn MessageLog() -> impl IntoView {
         }
     };
     view! {
-        <div class="ac-log-wrap">
+        <div class="ac-log-wrap" node_ref=wrap>
             <Show when=move || !c.history_complete.get() && c.conversation.with(|m| !m.is_empty())>
                 <button type="button" class="ac-link ac-older" on:click=older disabled=move || loading.get()>
                     "Load older messages"
@@ -612,7 +626,7 @@ fn ForwardForm(panel: RwSignal<Option<&'static str>>) -> impl IntoView {
         error.set(None);
         Console::spawn(async move {
             match c.forward(target, comment.get_untracked()).await {
-                Ok(()) => focus_later("ac-rooms-title"),
+                Ok(()) => focus_later(c, "ac-rooms-title"),
                 Err(e) => {
                     let _ = busy.try_set(false);
                     let _ = error.try_set(Some(e));
@@ -691,7 +705,7 @@ fn ForwardForm(panel: RwSignal<Option<&'static str>>) -> impl IntoView {
             <p class="ac-error" id="ac-fwd-error" role="alert">{move || error.get()}</p>
             <div class="ac-row">
                 <button type="submit" class="ac-button ac-primary" disabled=move || busy.get()>"Forward"</button>
-                <button type="button" class="ac-button" on:click=move |_| { panel.set(None); focus_later("ac-forward-toggle"); }>
+                <button type="button" class="ac-button" on:click=move |_| { panel.set(None); focus_later(c, "ac-forward-toggle"); }>
                     "Cancel"
                 </button>
             </div>
@@ -714,11 +728,11 @@ fn CloseForm(panel: RwSignal<Option<&'static str>>) -> impl IntoView {
         error.set(None);
         Console::spawn(async move {
             match c.close(comment.get_untracked()).await {
-                Ok(()) => focus_later("ac-rooms-title"),
+                Ok(()) => focus_later(c, "ac-rooms-title"),
                 Err(e) => {
                     let _ = busy.try_set(false);
                     let _ = error.try_set(Some(e));
-                    focus_later("ac-close-comment");
+                    focus_later(c, "ac-close-comment");
                 }
             }
         });
@@ -737,7 +751,7 @@ fn CloseForm(panel: RwSignal<Option<&'static str>>) -> impl IntoView {
             <p class="ac-error" id="ac-close-error" role="alert">{move || error.get()}</p>
             <div class="ac-row">
                 <button type="submit" class="ac-button ac-danger" disabled=move || busy.get()>"Close conversation"</button>
-                <button type="button" class="ac-button" on:click=move |_| { panel.set(None); focus_later("ac-close-toggle"); }>
+                <button type="button" class="ac-button" on:click=move |_| { panel.set(None); focus_later(c, "ac-close-toggle"); }>
                     "Cancel"
                 </button>
             </div>

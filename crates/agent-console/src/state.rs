@@ -242,7 +242,8 @@ impl Console {
     /// Reports a failed call; a lost login signs out.
     fn fail(self, action: Action, e: &Error) -> String {
         let text = logic::explain(action, e);
-        if logic::is_signed_out(e) {
+        // A call that was under way when the agent signed out changes nothing.
+        if logic::is_signed_out(e) && self.client.with_value(Option::is_some) {
             self.forget(&text);
         }
         text
@@ -261,10 +262,17 @@ impl Console {
     pub async fn refresh(self) {
         let Some(client) = self.client() else { return };
         let me = self.me_id();
+        let generation = self.generation.get_value();
+        // Answers that arrive after a sign-out belong to a login that is gone.
+        let current = move || self.generation.try_get_value() == Some(generation);
         let mut problem = None;
 
         let query = InquiriesQuery { count: Some(100), sort: Some(r#"{"ts":1}"#.into()), ..InquiriesQuery::default() };
-        match client.inquiries(&query).await {
+        let answer = client.inquiries(&query).await;
+        if !current() {
+            return;
+        }
+        match answer {
             Ok(answer) => self.queue.set(Queue::Inquiries(answer.inquiries)),
             Err(e) if e.status() == Some(403) => self.queue.set(Queue::NotAllowed),
             Err(e) => problem = Some(e),
@@ -277,16 +285,23 @@ impl Console {
             sort: Some(r#"{"lm":-1}"#.into()),
             ..RoomsQuery::default()
         };
-        match client.rooms(&query).await {
+        let answer = client.rooms(&query).await;
+        if !current() {
+            return;
+        }
+        match answer {
             Ok(answer) => self.take_rooms(answer.rooms),
             Err(e) => problem = Some(e),
         }
 
-        if let Some(room) = self.selected.get_untracked()
-            && self.room_state.get_untracked() == RoomState::Serving
-        {
+        // Also once the room has left the list: its last messages say how it ended.
+        if let Some(room) = self.selected.get_untracked() {
             let query = HistoryQuery { limit: Some(POLL_PAGE), ..HistoryQuery::default() };
-            match client.room_history(&room, &query).await {
+            let answer = client.room_history(&room, &query).await;
+            if !current() {
+                return;
+            }
+            match answer {
                 Ok(page) => self.take_history(&room.id, page),
                 Err(e) => problem = Some(e),
             }

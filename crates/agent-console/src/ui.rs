@@ -5,7 +5,7 @@ use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use livechat_widget::session::text::{Segment, segments};
 use livechat_wire::inquiries::Inquiry;
-use livechat_wire::message::Message;
+use livechat_wire::message::{Message, types};
 use livechat_wire::room::Room;
 use wasm_bindgen::JsCast;
 
@@ -205,13 +205,14 @@ fn QueuePanel() -> impl IntoView {
     let c = expect_context::<Console>();
     let error = RwSignal::new(None::<String>);
     let count = move || c.queue.with(|q| if let Queue::Inquiries(l) = q { l.len() } else { 0 });
-    let dept_name = move |id: &str| {
-        c.departments.with_untracked(|d| d.iter().find(|d| d.id == id).map(|d| d.name.clone())).unwrap_or(id.into())
+    // Reactive: the departments may arrive after the queue.
+    let dept_name = move |id: String| {
+        move || c.departments.with(|d| d.iter().find(|d| d.id == id).map(|d| d.name.clone())).unwrap_or(id.clone())
     };
     let row = move |inquiry: Inquiry| {
         let name = inquiry.name.clone().or(inquiry.v.as_ref().and_then(|v| v.name.clone())).unwrap_or("Visitor".into());
         let since = inquiry.ts.map(|t| clock(t.millis()));
-        let department = inquiry.department.as_deref().map(dept_name);
+        let department = inquiry.department.clone().map(dept_name);
         let label = format!("Take the chat with {name}");
         let first = inquiry.message.clone().filter(|m| !m.is_empty());
         let busy = RwSignal::new(false);
@@ -238,7 +239,7 @@ fn QueuePanel() -> impl IntoView {
                 <div class="ac-inquiry-text">
                     <span class="ac-name">{name}</span>
                     <span class="ac-muted">
-                        {department.map(|d| format!("{d} · "))}
+                        {department.map(|d| move || format!("{} · ", d()))}
                         {since.map(|s| format!("waiting since {s}"))}
                     </span>
                     {first.map(|m| view! { <span class="ac-preview">{m}</span> })}
@@ -428,7 +429,13 @@ fn RoomView() -> impl IntoView {
             _ => ().into_any(),
         }}
         {move || match c.room_state.get() {
-            RoomState::Ended(why) => view! { <p class="ac-ended" role="status">{why}</p> }.into_any(),
+            RoomState::Ended(why) => {
+                let closed = move || {
+                    c.conversation.with(|m| m.messages().iter().any(|m| m.t.as_deref() == Some(types::LIVECHAT_CLOSE)))
+                };
+                let why = move || if closed() { "This conversation was closed.".to_owned() } else { why.clone() };
+                view! { <p class="ac-ended" role="status">{why}</p> }.into_any()
+            }
             RoomState::Serving => ().into_any(),
         }}
         <MessageLog/>

@@ -333,6 +333,23 @@ async fn a_new_message_marks_a_room_unread_and_closing_needs_a_comment() {
 }
 
 #[wasm_bindgen_test]
+async fn a_room_the_visitor_closes_ends_on_screen() {
+    let (visitor, rid, name, _) = visitor(server_url(), "sales", "Quick question").await;
+    let p = page(server_url(), &new_token());
+    p.sign_in("agent", "agent").await;
+    p.until("the room among my chats", |p| p.row(".ac-room-item", &name).is_some()).await;
+    p.row(".ac-room-item", &name).unwrap().unchecked_into::<HtmlElement>().click();
+    p.until("the composer", |p| p.find("#ac-reply").is_some()).await;
+
+    visitor.close_room(&rid).await.unwrap();
+    p.until("the end said", |p| p.text(".ac-ended") == "This conversation was closed.").await;
+    assert!(p.find("#ac-reply").is_none(), "no replies to a closed room");
+    assert!(p.find("#ac-close-toggle").is_none() && p.find("#ac-forward-toggle").is_none());
+    p.until("the close line", |p| p.all_text(".ac-system-text").iter().any(|t| t.starts_with("Closed by"))).await;
+    assert!(p.row(".ac-room-item", &name).is_none());
+}
+
+#[wasm_bindgen_test]
 async fn availability_switches_and_agents_without_the_manager_role_see_why_there_is_no_queue() {
     // Sam is in no department: switching it off changes nobody's routing.
     let p = page(server_url(), &new_token());

@@ -1,6 +1,6 @@
-//! `cargo xtask demo`: build `dist/` (widget, demo host page, npm package), then run the
-//! development server in the foreground, serving `dist/`: the demo host page at `/`, the agent
-//! console at `/console/` (when its build has put it in `dist/console/`).
+//! `cargo xtask demo`: build `dist/` (widget, demo host page, agent console, npm package), then
+//! run the development server in the foreground, serving `dist/`: the demo host page at `/`, the
+//! agent console at `/console/`.
 
 use std::fs;
 
@@ -18,9 +18,6 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     crate::ensure::run(sh, crate::ensure::Options { install: true })?;
     crate::dist::run(sh)?;
     let www = crate::dist::dir(sh);
-    if !www.join("console").join("index.html").is_file() {
-        println!("==> no agent console in dist/console/ yet: /console/ answers 404 until it is built there");
-    }
     let addr = format!("127.0.0.1:{}", opts.port);
     let server =
         sh.cargo().args(["run", "--release", "-p", "livechat-dev-server", "--", "--addr", &addr, "--www"]).arg(&www);

@@ -60,12 +60,14 @@ fn remove(path: &Path) -> Result<()> {
 pub fn run(sh: &Sh) -> Result<()> {
     let bundle = script_tag(sh)?;
     demo_page(sh)?;
+    crate::console::build(sh, &dir(sh).join("console"))?;
     npm(sh)?;
     println!("==> dist/ is ready:");
     for file in [&bundle.loader, &bundle.glue, &bundle.wasm] {
         let size = fs::metadata(file).map_err(|e| io("read", file, e))?.len();
         println!("  {:<28} {size:>9} bytes", file.strip_prefix(&sh.root).unwrap_or(file).display());
     }
+    println!("  dist/console/ (the agent console)");
     println!("  dist/npm/ (bundler and web builds, TypeScript declarations)");
     Ok(())
 }

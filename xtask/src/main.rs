@@ -4,6 +4,7 @@
 
 mod bench;
 mod cmd;
+mod console;
 mod demo;
 mod dist;
 mod ensure;
@@ -32,6 +33,8 @@ commands:
            page, and the npm package in dist/npm/
   bench    build the script-tag bundle and the client for release and print their sizes
            (raw, gzip -9, brotli 11) against the budgets
+  console  build the agent console (release wasm, wasm-opt -Oz) with its index.html
+             --out DIR       where to write it (default dist/console)
   help     print this message
 ";
 
@@ -76,6 +79,13 @@ fn run(args: &[String]) -> Result<()> {
             let sh = Sh::new()?;
             ensure::run(&sh, ensure::Options { install: true })?;
             dist::run(&sh)
+        }
+        "console" => {
+            let out = flags.take_value::<std::path::PathBuf>("--out")?.unwrap_or_else(|| console::DEFAULT_OUT.into());
+            flags.finish()?;
+            let sh = Sh::new()?;
+            let out = if out.is_absolute() { out } else { sh.root.join(out) };
+            console::build(&sh, &out)
         }
         "bench" => {
             flags.finish()?;

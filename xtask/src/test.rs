@@ -85,26 +85,38 @@ fn native_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
     cargo.run_tee(|line| tally.add_line(line))
 }
 
-/// The widget crate's tests in headless Chromium, against two dev servers: Rocket.Chat 8's
-/// API, and Rocket.Chat 7's with manual routing and rate limits. Their addresses reach the
-/// tests at compile time.
+/// The browser tests of the widget crate, then of the agent console, in headless Chromium,
+/// against two dev servers: Rocket.Chat 8's API, and Rocket.Chat 7's with manual routing and
+/// rate limits. Their addresses reach the tests at compile time. Each crate gets fresh servers:
+/// the widget's tests use up the legacy server's rate limits on purpose.
 fn browser_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
     let binary = server::build(sh)?;
     let config = "tests/browser-server.toml";
-    let current = server::DevServer::start(sh, &binary, &["--config", config])?;
-    let legacy = server::DevServer::start(
-        sh,
-        &binary,
-        &["--config", config, "--api-version", "7", "--routing", "manual", "--rate-limit"],
-    )?;
-    sh.cargo()
-        .args(["test", "-p", "livechat-widget", "--target", "wasm32-unknown-unknown"])
-        .env("LIVECHAT_TEST_SERVER", &current.url)
-        .env("LIVECHAT_TEST_SERVER_LEGACY", &legacy.url)
-        // Test .wasm files with debug info are ~60 MB each.
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .run_tee(|line| tally.add_line(line))
+    let mut outcome = Ok(());
+    for package in BROWSER_PACKAGES {
+        let current = server::DevServer::start(sh, &binary, &["--config", config])?;
+        let legacy = server::DevServer::start(
+            sh,
+            &binary,
+            &["--config", config, "--api-version", "7", "--routing", "manual", "--rate-limit"],
+        )?;
+        let run = sh
+            .cargo()
+            .args(["test", "-p", package, "--target", "wasm32-unknown-unknown"])
+            .env("LIVECHAT_TEST_SERVER", &current.url)
+            .env("LIVECHAT_TEST_SERVER_LEGACY", &legacy.url)
+            // Test .wasm files with debug info are ~60 MB each.
+            .env("CARGO_PROFILE_DEV_DEBUG", "0")
+            .run_tee(|line| tally.add_line(line));
+        if outcome.is_ok() {
+            outcome = run;
+        }
+    }
+    outcome
 }
+
+/// The packages whose browser tests run, in this order.
+const BROWSER_PACKAGES: &[&str] = &["livechat-widget", "agent-console"];
 
 /// Whole journeys in headless Chromium (playwright-core): builds `dist/`, then runs
 /// `node --test tests/e2e/`. Each test file starts its own dev server(s) on free loopback

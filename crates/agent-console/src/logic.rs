@@ -1,0 +1,379 @@
+//! The console's pure logic: which server to talk to, what an error means to a person, what a
+//! system message says, which rooms have unread messages. No browser calls; tested natively.
+
+use livechat_widget::api::Error;
+use livechat_wire::message::{Message, types};
+use livechat_wire::room::Room;
+
+/// The server the console talks to: `?server=<http(s) address>` in the page's address, else the
+/// page's own origin. `Err` says what is wrong with a `server` parameter that is not an address.
+pub fn server_for(page_url: &str) -> Result<String, String> {
+    let (before_hash, _) = page_url.split_once('#').unwrap_or((page_url, ""));
+    let (base, query) = before_hash.split_once('?').unwrap_or((before_hash, ""));
+    let param = query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (key == "server").then(|| percent_decode(value))
+    });
+    match param {
+        Some(server) => {
+            let server = server.trim().trim_end_matches('/').to_owned();
+            if is_http_address(&server) {
+                Ok(server)
+            } else {
+                Err(format!("The server parameter must be an http:// or https:// address, not “{server}”."))
+            }
+        }
+        None => origin(base).ok_or_else(|| {
+            "This page was not opened over http(s): add ?server=http://host:port to its address.".to_owned()
+        }),
+    }
+}
+
+fn is_http_address(s: &str) -> bool {
+    let rest = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace))
+}
+
+/// `scheme://host[:port]` of an http(s) address.
+fn origin(url: &str) -> Option<String> {
+    let scheme_end = url.find("://")?;
+    let scheme = &url[..scheme_end];
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let rest = &url[scheme_end + 3..];
+    let host = &rest[..rest.find('/').unwrap_or(rest.len())];
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+}
+
+/// `%XX` escapes and `+` as a space, as in a query string. Bad escapes are kept as written.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: Option<&u8>) -> Option<u8> {
+    let b = *b?;
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// What the console was doing when a call failed; it picks the words for a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    SignIn,
+    Load,
+    Take,
+    Reply,
+    Forward,
+    Close,
+    Availability,
+}
+
+/// A sentence for a person about a failed call. Known Rocket.Chat codes get their own words;
+/// anything else quotes the server.
+pub fn explain(action: Action, err: &Error) -> String {
+    match err {
+        Error::Network { .. } => "Cannot reach the server. Check that it is running and try again.".into(),
+        Error::RateLimited { retry_after: Some(s), .. } => format!("Too many requests: try again in {s} s."),
+        Error::RateLimited { .. } => "Too many requests: try again in a minute.".into(),
+        Error::Decode { endpoint, .. } => {
+            format!("The server gave an answer the console does not understand ({endpoint}).")
+        }
+        Error::Http { status: 401, .. } if action == Action::SignIn => "Wrong username or password.".into(),
+        Error::Http { status: 401, .. } => "Your sign-in is no longer valid. Sign in again.".into(),
+        Error::Http { status: 403, .. } => "You do not have permission to do this.".into(),
+        Error::Http { .. } => match err.code() {
+            Some("error-comment-is-required") => "Write a comment to close this conversation.".into(),
+            Some("error-inquiry-taken") => "Another agent has already taken this chat.".into(),
+            Some("error-not-found") if action == Action::Take => "This chat is no longer in the queue.".into(),
+            Some("error-agent-status-service-offline") => {
+                "You are not available: set yourself available to take chats.".into()
+            }
+            Some("error-user-is-offline") => "That agent is offline or not available.".into(),
+            Some("error-invalid-agent") => "There is no agent with that id.".into(),
+            Some("error-selected-agent-room-agent-are-same") => "That agent already serves this chat.".into(),
+            Some("error-invalid-department") => "There is no such department.".into(),
+            Some("error-transfering-chat") => "Nobody in that department is available.".into(),
+            Some("This_conversation_is_already_closed" | "error-room-already-closed" | "room-closed") => {
+                "This conversation is already closed.".into()
+            }
+            Some("error-not-authorized") => "You are not allowed to do this in this chat.".into(),
+            _ => match err.message() {
+                Some(text) => format!("The server refused: {text}"),
+                None => format!("The server refused ({}).", err.status().unwrap_or_default()),
+            },
+        },
+    }
+}
+
+/// True when a failure means the login itself is gone (sign in again).
+pub fn is_signed_out(err: &Error) -> bool {
+    err.status() == Some(401)
+}
+
+/// The name to show for a room: its contact name, else the visitor's name or username.
+pub fn room_title(room: &Room) -> String {
+    let visitor = room.v.as_ref();
+    [room.fname.as_deref(), visitor.and_then(|v| v.name.as_deref()), visitor.map(|v| v.username.as_str())]
+        .into_iter()
+        .flatten()
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or("Visitor")
+        .to_owned()
+}
+
+/// True when the room's newest message came from someone else after `seen` (epoch ms, the
+/// newest message the agent has had on screen).
+pub fn is_unread(room: &Room, me: &str, seen: Option<i64>) -> bool {
+    let Some(last) = room.last_message.as_deref() else { return false };
+    if last.is_system() || last.u.as_ref().is_some_and(|u| u.id == me) {
+        return false;
+    }
+    let Some(ts) = last.ts.or(room.lm) else { return false };
+    seen.is_none_or(|seen| ts.millis() > seen)
+}
+
+/// Who wrote a message, as the room view groups it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Author {
+    Visitor,
+    Me,
+    OtherAgent,
+    System,
+}
+
+pub fn author(m: &Message, room: &Room, me: &str) -> Author {
+    if m.is_system() {
+        return Author::System;
+    }
+    let from = m.u.as_ref().map(|u| u.id.as_str());
+    if m.token.is_some() || (from.is_some() && from == room.v.as_ref().map(|v| v.id.as_str())) {
+        Author::Visitor
+    } else if from == Some(me) {
+        Author::Me
+    } else {
+        Author::OtherAgent
+    }
+}
+
+/// The line a system message shows in the room view.
+pub fn system_text(m: &Message) -> String {
+    let who = m.u.as_ref().map(|u| u.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| u.username.clone()));
+    let who = who.unwrap_or_else(|| "Someone".into());
+    let with_comment = |line: String, comment: Option<&str>| match comment.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => format!("{line}: “{c}”"),
+        None => line,
+    };
+    match m.t.as_deref().unwrap_or_default() {
+        types::LIVECHAT_STARTED => "Chat started".into(),
+        types::LIVECHAT_CLOSE => with_comment(format!("Closed by {who}"), Some(&m.msg)),
+        types::TRANSFER_HISTORY => {
+            let data = m.transfer_data.as_ref();
+            let by = data.and_then(|d| d.transferred_by.as_ref()).map_or(who, |u| u.username.clone());
+            let to = data.and_then(|d| match d.scope.as_str() {
+                "department" => d.next_department.as_ref().map(|dep| format!("the {} department", dep.name)),
+                _ => d.transferred_to.as_ref().map(|u| u.username.clone()),
+            });
+            let line = match to {
+                Some(to) => format!("{by} forwarded the chat to {to}"),
+                None => format!("{by} forwarded the chat"),
+            };
+            with_comment(line, data.and_then(|d| d.comment.as_deref()))
+        }
+        types::USER_JOINED => format!("{who} joined"),
+        types::USER_LEFT => format!("{who} left"),
+        types::NAVIGATION_HISTORY => format!("Visited {}", m.msg),
+        t if m.msg.is_empty() => format!("({t})"),
+        t => format!("({t}) {}", m.msg),
+    }
+}
+
+/// Where to forward a room, as the forward form collects it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Department(String),
+    /// An agent's user id.
+    Agent(String),
+}
+
+/// Reads the forward form: a department id, or an agent picked by username (from `known`,
+/// `(id, username)` pairs) or typed as a user id.
+pub fn forward_target(
+    to_department: bool,
+    department: &str,
+    agent: &str,
+    known: &[(String, String)],
+) -> Result<Target, String> {
+    if to_department {
+        let department = department.trim();
+        return if department.is_empty() {
+            Err("Choose a department.".into())
+        } else {
+            Ok(Target::Department(department.to_owned()))
+        };
+    }
+    let agent = agent.trim().trim_start_matches('@');
+    if agent.is_empty() {
+        return Err("Enter the agent's username or user id.".into());
+    }
+    let id = known.iter().find(|(_, username)| username == agent).map_or(agent, |(id, _)| id.as_str());
+    Ok(Target::Agent(id.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use livechat_wire::message::TransferData;
+    use livechat_wire::room::RoomVisitor;
+    use livechat_wire::{Timestamp, UserRef};
+
+    use super::*;
+
+    #[test]
+    fn the_server_is_the_page_origin_unless_given() {
+        assert_eq!(server_for("http://127.0.0.1:3000/console/").unwrap(), "http://127.0.0.1:3000");
+        assert_eq!(server_for("https://demo.example/console/index.html?x=1#top").unwrap(), "https://demo.example");
+        assert_eq!(
+            server_for("http://127.0.0.1:8080/console/?server=http%3A%2F%2F127.0.0.1%3A3001%2F").unwrap(),
+            "http://127.0.0.1:3001"
+        );
+        assert_eq!(server_for("http://a/?lang=en&server=https://chat.example").unwrap(), "https://chat.example");
+        assert!(server_for("http://a/?server=javascript:alert(1)").unwrap_err().contains("http://"));
+        assert!(server_for("http://a/?server=").is_err());
+        assert!(server_for("file:///tmp/console/index.html").unwrap_err().contains("?server="));
+    }
+
+    #[test]
+    fn percent_decoding_keeps_bad_escapes() {
+        assert_eq!(percent_decode("a%20b+c"), "a b c");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%C3%A9"), "é");
+    }
+
+    fn http(status: u16, error: Option<&str>, error_type: Option<&str>) -> Error {
+        Error::Http {
+            endpoint: "POST x",
+            status,
+            error: error.map(str::to_owned),
+            error_type: error_type.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn errors_read_as_sentences() {
+        assert_eq!(explain(Action::SignIn, &http(401, Some("Unauthorized"), None)), "Wrong username or password.");
+        assert!(explain(Action::Load, &http(401, None, None)).contains("Sign in again"));
+        assert!(is_signed_out(&http(401, None, None)));
+        assert!(!is_signed_out(&http(403, None, None)));
+        assert_eq!(
+            explain(Action::Close, &http(400, Some("error-comment-is-required"), None)),
+            "Write a comment to close this conversation."
+        );
+        assert_eq!(
+            explain(
+                Action::Take,
+                &http(400, Some("Inquiry already taken [error-inquiry-taken]"), Some("error-inquiry-taken"))
+            ),
+            "Another agent has already taken this chat."
+        );
+        assert_eq!(
+            explain(Action::Reply, &http(400, Some("Something odd"), None)),
+            "The server refused: Something odd"
+        );
+        assert_eq!(explain(Action::Reply, &http(502, None, None)), "The server refused (502).");
+        let offline = Error::Network { endpoint: "GET me", detail: "TypeError".into() };
+        assert!(explain(Action::Load, &offline).starts_with("Cannot reach the server"));
+        let limited = Error::RateLimited { endpoint: "GET x", retry_after: Some(7), error: None };
+        assert_eq!(explain(Action::Load, &limited), "Too many requests: try again in 7 s.");
+    }
+
+    fn room_with_last(from: &str, t: Option<&str>, ts: i64) -> Room {
+        let last = Message {
+            id: "m".into(),
+            msg: "hi".into(),
+            ts: Some(Timestamp(ts)),
+            u: Some(UserRef { id: from.into(), username: from.into(), name: None }),
+            t: t.map(str::to_owned),
+            ..Message::default()
+        };
+        Room { id: "r".into(), last_message: Some(Box::new(last)), ..Room::default() }
+    }
+
+    #[test]
+    fn unread_means_someone_else_wrote_after_the_agent_looked() {
+        assert!(is_unread(&room_with_last("visitor", None, 10), "me", None));
+        assert!(is_unread(&room_with_last("visitor", None, 10), "me", Some(9)));
+        assert!(!is_unread(&room_with_last("visitor", None, 10), "me", Some(10)));
+        assert!(!is_unread(&room_with_last("me", None, 10), "me", None));
+        assert!(!is_unread(&room_with_last("visitor", Some("livechat-started"), 10), "me", None));
+        assert!(!is_unread(&Room::default(), "me", None));
+    }
+
+    #[test]
+    fn titles_and_authors() {
+        let v =
+            RoomVisitor { id: "v1".into(), username: "guest-3".into(), token: "T".into(), ..RoomVisitor::default() };
+        let mut room = Room { v: Some(v), ..Room::default() };
+        assert_eq!(room_title(&room), "guest-3");
+        room.fname = Some("Ada".into());
+        assert_eq!(room_title(&room), "Ada");
+        let from =
+            |id: &str| Message { u: Some(UserRef { id: id.into(), ..UserRef::default() }), ..Message::default() };
+        assert_eq!(author(&from("v1"), &room, "me"), Author::Visitor);
+        assert_eq!(author(&from("me"), &room, "me"), Author::Me);
+        assert_eq!(author(&from("bob"), &room, "me"), Author::OtherAgent);
+        assert_eq!(author(&Message { t: Some("uj".into()), ..from("me") }, &room, "me"), Author::System);
+    }
+
+    #[test]
+    fn system_lines() {
+        let by = UserRef { id: "a".into(), username: "agent".into(), name: Some("Alex".into()) };
+        let close = Message {
+            t: Some("livechat-close".into()),
+            msg: "Solved".into(),
+            u: Some(by.clone()),
+            ..Message::default()
+        };
+        assert_eq!(system_text(&close), "Closed by Alex: “Solved”");
+        let transfer = Message {
+            t: Some("livechat_transfer_history".into()),
+            transfer_data: Some(TransferData {
+                scope: "agent".into(),
+                transferred_by: Some(by.clone()),
+                transferred_to: Some(UserRef { id: "b".into(), username: "bob".into(), name: None }),
+                comment: Some("over to you".into()),
+                ..TransferData::default()
+            }),
+            ..Message::default()
+        };
+        assert_eq!(system_text(&transfer), "agent forwarded the chat to bob: “over to you”");
+        assert_eq!(system_text(&Message { t: Some("livechat-started".into()), ..Message::default() }), "Chat started");
+        assert_eq!(system_text(&Message { t: Some("odd".into()), msg: "x".into(), ..Message::default() }), "(odd) x");
+    }
+
+    #[test]
+    fn forward_targets() {
+        let known = vec![("id-bob".to_owned(), "bob".to_owned())];
+        assert_eq!(forward_target(true, "support", "", &known), Ok(Target::Department("support".into())));
+        assert!(forward_target(true, " ", "", &known).is_err());
+        assert_eq!(forward_target(false, "", "@bob", &known), Ok(Target::Agent("id-bob".into())));
+        assert_eq!(forward_target(false, "", "XyZ123", &known), Ok(Target::Agent("XyZ123".into())));
+        assert!(forward_target(false, "", "  ", &known).is_err());
+    }
+}

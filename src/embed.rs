@@ -33,7 +33,7 @@ use crate::session::{Screen, Session, SessionOptions, Submitted};
 
 /// Every event [`Livechat::on`] takes. The first ten are Rocket.Chat's (its `on…` callbacks
 /// register for them); the rest are the widget's own.
-pub const EVENTS: [&str; 13] = [
+pub const EVENTS: [&str; 15] = [
     "chat-maximized",
     "chat-minimized",
     "chat-started",
@@ -44,6 +44,10 @@ pub const EVENTS: [&str; 13] = [
     "hide-widget",
     "assign-agent",
     "agent-status-change",
+    // The visitor's place in the waiting queue changed: `{spot}` (`spot` 0 once out of it).
+    "queue-position-change",
+    // The visitor opened the window while no agent is online (the offline form, or nothing).
+    "no-agent-online",
     // A message appeared in the conversation (from history, the agent, or the visitor's own
     // once the server confirmed it), once per message.
     "message",
@@ -190,7 +194,15 @@ pub fn boot(host: Element, options: JsValue) -> Result<Livechat, JsValue> {
     if !consent_required {
         inner.start();
     }
+    // The widget lives as long as the page: a handle the page drops (and the garbage collector
+    // frees) must not take the widget off the page while its session goes on underneath.
+    MOUNTED.with(|m| m.borrow_mut().push(inner.clone()));
     Ok(Livechat { inner })
+}
+
+thread_local! {
+    /// Every widget booted on this page.
+    static MOUNTED: RefCell<Vec<Rc<Inner>>> = const { RefCell::new(Vec::new()) };
 }
 
 fn set_style(host: &Element, property: &str, value: &str) {
@@ -271,6 +283,9 @@ struct Seen {
     agent: (Option<String>, Option<String>),
     unread: u32,
     messages: BTreeSet<String>,
+    queue_spot: Option<u32>,
+    /// Whether "no agent online" was reported for the current opening of the window.
+    offline_reported: bool,
 }
 
 impl Inner {
@@ -300,6 +315,15 @@ impl Inner {
 
         let unread = s.unread.get();
         let unread_changed = std::mem::replace(&mut seen.unread, unread) != unread;
+
+        let spot = s.queue_spot.get();
+        let spot_changed = std::mem::replace(&mut seen.queue_spot, spot) != spot;
+
+        // Rocket.Chat reports a visitor who reaches for the chat while nobody can take it.
+        let open = s.open.get_untracked();
+        let nobody = open && matches!(screen, Screen::Offline | Screen::Unavailable);
+        let no_agent_online = nobody && !seen.offline_reported;
+        seen.offline_reported = nobody;
 
         let submitted = s.submitted.get();
         let me = s.visitor.with(|v| v.as_ref().map(|v| v.id.clone()));
@@ -361,6 +385,12 @@ impl Inner {
         }
         if unread_changed {
             self.emit("unread-change", &JsValue::from(unread));
+        }
+        if spot_changed {
+            self.emit("queue-position-change", &obj(&[("spot", JsValue::from(spot.unwrap_or(0)))]));
+        }
+        if no_agent_online {
+            self.emit("no-agent-online", &JsValue::UNDEFINED);
         }
         if let Some(form) = submitted {
             // Reported once: the next submission sets it again.
@@ -639,8 +669,19 @@ impl Livechat {
             custom_fields,
             ..NewVisitor::default()
         };
+        let session = self.inner.session;
+        // Another visitor than the one on screen: once registered, load its state afresh (as
+        // `setGuestToken` does), or the window would wait on the old visitor's screen.
+        let switches = !visitor.token.is_empty() && visitor.token != session.token() && self.inner.started.get();
         self.inner.start();
-        Ok(promise(self.inner.session.register_guest(visitor)))
+        let registration = session.register_guest(visitor);
+        Ok(promise(async move {
+            registration.await?;
+            if switches {
+                session.start().await;
+            }
+            Ok(())
+        }))
     }
 
     #[wasm_bindgen(js_name = setLanguage)]
@@ -757,6 +798,22 @@ impl Livechat {
     pub fn on_agent_status_change(&self, f: Function) {
         let _ = self.on("agent-status-change", f);
     }
+
+    #[wasm_bindgen(js_name = onQueuePositionChange)]
+    pub fn on_queue_position_change(&self, f: Function) {
+        let _ = self.on("queue-position-change", f);
+    }
+
+    #[wasm_bindgen(js_name = onServiceOffline)]
+    pub fn on_service_offline(&self, f: Function) {
+        let _ = self.on("no-agent-online", f);
+    }
+
+    /// Forgets every callback and listener the site registered.
+    #[wasm_bindgen(js_name = clearAllCallbacks)]
+    pub fn clear_all_callbacks(&self) {
+        self.inner.listeners.borrow_mut().clear();
+    }
 }
 
 /// Rocket.Chat's widget takes numbers as custom field values too.
@@ -846,9 +903,12 @@ mod tests {
             .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic()))
             .filter(|name| !["isOpen", "isVisible", "unreadCount"].contains(name))
             .collect();
+        // The loader's METHODS list: its string literals, joined, split on spaces.
+        let list = LOADER.split("var METHODS = (").nth(1).and_then(|rest| rest.split(").split(").next()).unwrap();
+        let proxied: BTreeSet<&str> = list.split('\'').skip(1).step_by(2).flat_map(str::split_whitespace).collect();
+        assert!(proxied.len() > 30, "the loader's METHODS list was not found: {proxied:?}");
         for name in handle.iter().chain(&["open", "close", "show", "hide", "reset", "consent", "on", "off"]) {
-            let listed = [format!(" {name} "), format!("'{name} "), format!(" {name}'")];
-            assert!(listed.iter().any(|l| LOADER.contains(l.as_str())), "the loader does not proxy {name}");
+            assert!(proxied.contains(name), "the loader does not proxy {name}");
         }
     }
 }

@@ -288,3 +288,44 @@ fn one_element_holds_one_widget() {
     assert!(describe(&Reflect::get(&err, &"message".into()).unwrap()).contains("already"));
     assert_eq!(w.host.shadow_root().unwrap().query_selector_all(".lc-root").unwrap().length(), 1);
 }
+
+#[wasm_bindgen_test]
+async fn register_guest_with_another_token_switches_visitor() {
+    let w = widget(server_url(), &[]);
+    until("the pre-chat form", || w.chat.status() == "prechat").await;
+    let first = w.chat.token();
+    let token = new_token();
+    let guest = Object::new();
+    Reflect::set(&guest, &"token".into(), &token.as_str().into()).unwrap();
+    Reflect::set(&guest, &"name".into(), &"Noor".into()).unwrap();
+    Reflect::set(&guest, &"email".into(), &unique_email().as_str().into()).unwrap();
+    JsFuture::from(w.chat.register_guest(guest.into()).unwrap()).await.expect("registerGuest");
+    assert_ne!(first, token);
+    assert_eq!(w.chat.token(), token, "the site's token is the visitor's now");
+    until("the chat screen for the new visitor", || w.chat.status() == "chat").await;
+    let me = VisitorClient::new(Transport::new(server_url()), &token).visitor().await.unwrap();
+    assert_eq!(me.name.as_deref(), Some("Noor"));
+}
+
+#[wasm_bindgen_test]
+async fn service_offline_is_reported_when_the_visitor_reaches_for_the_chat() {
+    // Only an offline agent serves the "night" department.
+    let w = widget(server_url(), &[("department", "night")]);
+    let log = w.record(&["no-agent-online"]);
+    until("the offline form", || w.chat.status() == "offline").await;
+    assert!(log.borrow().is_empty(), "nobody reached for the chat yet: {:?}", log.borrow());
+    w.chat.open();
+    until("the report", || log.borrow().len() == 1).await;
+    w.chat.close();
+    sleep(100).await; // the widget sees the window closed before it opens again
+    w.chat.open();
+    until("a second report for the second opening", || log.borrow().len() == 2).await;
+
+    // clearAllCallbacks forgets them: a third opening reports to nobody.
+    w.chat.clear_all_callbacks();
+    w.chat.close();
+    sleep(100).await;
+    w.chat.open();
+    sleep(200).await;
+    assert_eq!(log.borrow().len(), 2);
+}

@@ -71,8 +71,11 @@
     'setTheme setCustomField setCustomFields setDepartment clearDepartment setGuestToken setGuestName ' +
     'setGuestEmail registerGuest setLanguage showWidget hideWidget maximizeWidget minimizeWidget initialize ' +
     'onChatMaximized onChatMinimized onChatStarted onChatEnded onPrechatFormSubmit onOfflineFormSubmit ' +
-    'onWidgetShown onWidgetHidden onAssignAgent onAgentStatusChange open close show hide reset consent on off pageVisited'
+    'onWidgetShown onWidgetHidden onAssignAgent onAgentStatusChange onQueuePositionChange onServiceOffline ' +
+    'clearAllCallbacks open close show hide reset consent on off pageVisited'
   ).split(' ');
+  // Rocket.Chat's Enterprise-only calls: accepted (so a site's snippet keeps working) and ignored.
+  var IGNORED = 'setAgent setBusinessUnit clearBusinessUnit setGuestMetadata setHiddenSystemMessages setParentUrl'.split(' ');
 
   var handle = null; // the widget, once loaded
   var queue = []; // [method, arguments, resolve, reject] until then
@@ -94,11 +97,17 @@
       });
     };
   });
+  IGNORED.forEach(function (m) {
+    api[m] = function () {
+      console.warn('Livechat: RocketChat ' + m + '() is not supported by this widget and was ignored');
+    };
+  });
   // Getters answer from what the loader knows until the widget is there.
   api.isOpen = function () { return handle ? handle.isOpen() : false; };
   api.isVisible = function () { return handle ? handle.isVisible() : host.style.display !== 'none'; };
   api.status = function () { return handle ? handle.status() : 'loading'; };
   api.unreadCount = function () { return handle ? handle.unreadCount() : 0; };
+  api.token = function () { return handle ? handle.token() : undefined; };
   api.isLoaded = function () { return !!handle; };
   api.ready = function () { return load(); };
   registry.widgets.push(api);
@@ -108,8 +117,14 @@
   if (!registry.rocketChat) {
     registry.rocketChat = api;
     var pending = rc && rc._ instanceof Array ? rc._ : [];
+    // A site's callback that throws must not stop the others, or the widget.
     var RocketChat = function (fn) {
-      if (typeof fn === 'function') fn.call(api);
+      if (typeof fn !== 'function') return;
+      try {
+        fn.call(api);
+      } catch (e) {
+        console.error('Livechat: a RocketChat(function () { … }) call failed', e);
+      }
     };
     RocketChat._ = { push: RocketChat };
     RocketChat.url = rc && rc.url;

@@ -19,6 +19,10 @@ export interface BootOptions {
   namespace?: string;
   guestName?: string;
   guestEmail?: string;
+  /** `"on"`: a short tone when an agent message arrives while the window is closed or the page hidden. */
+  sound?: 'on' | 'off';
+  /** `"polling"`: never open a WebSocket; poll for new messages instead. */
+  transport?: 'websocket' | 'polling';
 }
 
 /** What `status()` answers. */
@@ -66,6 +70,10 @@ export interface Events {
   'hide-widget': () => void;
   'assign-agent': (agent: AgentInfo) => void;
   'agent-status-change': (agent: AgentInfo) => void;
+  /** The visitor's place in the waiting queue (`spot` 0 once out of it). */
+  'queue-position-change': (queue: { spot: number }) => void;
+  /** The visitor opened the window while no agent is online. */
+  'no-agent-online': () => void;
   /** Once per message: history, the agent's, and the visitor's own once the server has it. */
   message: (message: ChatMessage) => void;
   'status-change': (status: Status) => void;
@@ -130,6 +138,17 @@ export interface RocketChatApi {
   onWidgetHidden(callback: Events['hide-widget']): void;
   onAssignAgent(callback: Events['assign-agent']): void;
   onAgentStatusChange(callback: Events['agent-status-change']): void;
+  onQueuePositionChange(callback: Events['queue-position-change']): void;
+  onServiceOffline(callback: Events['no-agent-online']): void;
+  /** Forgets every callback and listener the site registered. */
+  clearAllCallbacks(): void;
+  /** Rocket.Chat Enterprise calls: accepted by the script-tag loader and ignored, with a console warning. */
+  setAgent?(agent: object): void;
+  setBusinessUnit?(id: string): void;
+  clearBusinessUnit?(): void;
+  setGuestMetadata?(metadata: object): void;
+  setHiddenSystemMessages?(types: string[]): void;
+  setParentUrl?(url: string): void;
 }
 
 /** The widget's own typed API. */
@@ -156,7 +175,7 @@ export interface TypedApi {
 export interface Livechat extends RocketChatApi, TypedApi {
   /** The visitor's token. */
   token(): string;
-  /** Releases the handle (the widget stays on the page). */
+  /** Releases the handle; the widget stays on the page (so does it when the handle is garbage-collected). */
   free(): void;
 }
 

@@ -45,6 +45,74 @@ async fn until(what: &str, ready: impl Fn() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
+/// Waits up to `secs` seconds (a retry after several failures may back off for eight).
+async fn until_within(secs: u32, what: &str, ready: impl Fn() -> bool) {
+    for _ in 0..secs * 20 {
+        if ready() {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Network faults for this page's `fetch`, by substring of a request's method, address and body
+/// (tests run interleaved in one page: each test matches only its own room, token or text).
+/// `fail`: rejected as a network failure; `hold`: sent, but its answer is held until `release`.
+fn faults() -> JsValue {
+    let install = js_sys::Function::new_no_args(
+        r#"
+        if (!window.__lcFaults) {
+            const original = window.fetch.bind(window);
+            const F = window.__lcFaults = { fail: new Set(), hold: new Map(), seen: [] };
+            F.release = (m) => { const w = F.hold.get(m) || []; F.hold.delete(m); w.forEach((r) => r()); };
+            window.fetch = async (input, init) => {
+                const request = new Request(input, init);
+                const body = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.clone().text();
+                const text = request.method + ' ' + request.url + ' ' + body;
+                F.seen.push(text);
+                for (const m of F.fail) if (text.includes(m)) throw new TypeError('Failed to fetch');
+                for (const [m, waiting] of F.hold) if (text.includes(m)) {
+                    const answer = original(request);
+                    await new Promise((r) => waiting.push(r));
+                    return answer;
+                }
+                return original(request);
+            };
+        }
+        return window.__lcFaults;
+        "#,
+    );
+    install.call0(&JsValue::NULL).unwrap()
+}
+
+/// Requests matching `m` fail (`on`) or go through again.
+fn fail_fetches(m: &str, on: bool) {
+    let set = js_sys::Reflect::get(&faults(), &"fail".into()).unwrap().unchecked_into::<js_sys::Set>();
+    if on {
+        set.add(&m.into());
+    } else {
+        set.delete(&m.into());
+    }
+}
+
+/// Requests matching `m` are sent, but their answers wait for [`release_fetches`].
+fn hold_fetches(m: &str) {
+    let map = js_sys::Reflect::get(&faults(), &"hold".into()).unwrap().unchecked_into::<js_sys::Map>();
+    map.set(&m.into(), &js_sys::Array::new());
+}
+
+fn release_fetches(m: &str) {
+    let release = js_sys::Reflect::get(&faults(), &"release".into()).unwrap().unchecked_into::<js_sys::Function>();
+    release.call1(&JsValue::NULL, &m.into()).unwrap();
+}
+
+/// How many requests so far matched `m`.
+fn fetches_matching(m: &str) -> usize {
+    let seen = js_sys::Reflect::get(&faults(), &"seen".into()).unwrap().unchecked_into::<js_sys::Array>();
+    seen.iter().filter(|t| t.as_string().is_some_and(|t| t.contains(m))).count()
+}
+
 /// Options of a new visitor the site already knows (no pre-chat form), in its own namespace.
 fn visitor(extra: SessionOptions) -> SessionOptions {
     SessionOptions {
@@ -238,6 +306,34 @@ async fn after_a_network_blip_missed_messages_come_from_history_exactly_once() {
     // Exactly once each, in the server's order.
     let all = texts(&s);
     assert_eq!(all, ["Hello", "missed 0", "missed 1", "missed 2", "during the drop", "after"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_catch_up_is_retried_and_fills_the_whole_gap() {
+    let (_owner, s, room, agent) = live_chat(SessionOptions::default()).await;
+    let rt = s.realtime().expect("a realtime link");
+    rt.set_online(false);
+    until("offline", || s.link.get_untracked() == Status::Offline).await;
+    agent.send_message(&room.id, "missed while offline", None).await.unwrap();
+
+    // Back online, but the catch-up's history call fails (a network flap).
+    let history = format!("messages.history/{}", room.id);
+    fail_fetches(&history, true);
+    rt.set_online(true);
+    until("live again", || s.link.get_untracked() == Status::Live).await;
+    // More than a page of live news: the newest message shown moves far past the gap.
+    for i in 0..22 {
+        agent.send_message(&room.id, &format!("live {i}"), None).await.unwrap();
+    }
+    until("the live news", || count(&s, "live 21") == 1).await;
+    assert_eq!(count(&s, "missed while offline"), 0, "the catch-up failed");
+
+    // The server answers again: a retry fetches back to where the gap starts.
+    fail_fetches(&history, false);
+    until_within(12, "the gap filled", || count(&s, "missed while offline") == 1).await;
+    let mut expected = vec!["Hello".to_owned(), "missed while offline".to_owned()];
+    expected.extend((0..22).map(|i| format!("live {i}")));
+    assert_eq!(texts(&s), expected);
 }
 
 #[wasm_bindgen_test]

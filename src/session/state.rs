@@ -104,6 +104,14 @@ impl FormErrors {
 
 pub use livechat_wire::visitor::is_email;
 
+/// Runs `f` once after `ms` milliseconds.
+fn later(ms: f64, f: impl FnOnce() + 'static) {
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms as i32);
+    }
+}
+
 /// The visitor's session. `Copy`: every field is a handle into the reactive arena.
 #[derive(Debug, Clone, Copy)]
 pub struct Session {
@@ -143,6 +151,15 @@ pub struct Session {
     out: StoredValue<Outbox, LocalStorage>,
     /// Agent messages up to this time (ms) have been seen.
     read_at: StoredValue<i64>,
+    /// The catch-up watermark: history up to this time is known to be complete here. Only a
+    /// successful catch-up moves it (and live news while the link stays live after one), so a
+    /// catch-up that failed is retried from where the gap starts, however much news came since.
+    synced: StoredValue<Option<Timestamp>>,
+    /// Whether the last catch-up succeeded on the live link now up: live news then moves
+    /// [`Session::synced`] too.
+    caught_up: StoredValue<bool>,
+    /// Catch-ups that failed in a row, and whether a retry is scheduled.
+    refresh_retry: StoredValue<(u32, bool)>,
 }
 
 /// The visitor's unconfirmed messages, in send order, and how their delivery goes.
@@ -205,6 +222,9 @@ impl Session {
             tabs: StoredValue::new_local(None),
             out: StoredValue::new_local(Outbox::default()),
             read_at: StoredValue::new(read_at),
+            synced: StoredValue::new(None),
+            caught_up: StoredValue::new(false),
+            refresh_retry: StoredValue::new((0, false)),
         };
         let tabs = Tabs::join(&channel, sound, Box::new(move |text| session.heard_from_tab(&text)));
         session.tabs.set_value(Some(tabs));
@@ -341,6 +361,7 @@ impl Session {
             Event::Status(status) => {
                 if status != Status::Live {
                     self.typing.set(Vec::new());
+                    self.caught_up.set_value(false);
                 }
                 self.link.set(status);
             }
@@ -360,6 +381,10 @@ impl Session {
                 if let Some(u) = &m.u {
                     let name = self.agent_name(&u.username);
                     self.typing.update(|t| t.retain(|n| *n != name));
+                }
+                // Nothing was missed since the last catch-up on this live link.
+                if let Some(ts) = m.ts.filter(|_| self.caught_up.get_value()) {
+                    self.synced.update_value(|s| *s = Some(s.map_or(ts, |s| s.max(ts))));
                 }
                 self.take_in(vec![*m]);
             }
@@ -797,15 +822,12 @@ impl Session {
             return;
         }
         let session = *self;
-        let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
+        later(ms, move || {
             // The session may be gone (its owner disposed) by then.
             if session.out.try_update_value(|o| o.retry_scheduled = false).is_some() {
                 Session::spawn(session.flush(None));
             }
         });
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms as i32);
-        }
     }
 
     /// Tries a failed message again now, with the same `_id`.
@@ -920,21 +942,30 @@ impl Session {
         self.options.with_value(|o| o.sound) && self.tabs.with_value(|t| t.as_ref().is_some_and(Tabs::leads))
     }
 
-    /// Catches up from history: everything newer than the newest confirmed message, page by
-    /// page until it is reached (just the newest page when nothing is shown yet), merged by
-    /// `_id`; messages deleted meanwhile within the span fetched go. Nothing is merged unless
-    /// every page came, so a later catch-up never leaves a gap.
+    /// Catches up from history: everything newer than the catch-up watermark (the newest
+    /// message a successful catch-up saw), page by page until it is reached (just the newest
+    /// page the first time), merged by `_id`; messages deleted meanwhile within the span fetched
+    /// go. Nothing is merged unless every page came, so a later catch-up never leaves a gap. A
+    /// catch-up that fails for want of an answer (network, 429, 5xx) is tried again with backoff
+    /// (after `Retry-After` on a 429) until it succeeds.
     pub async fn refresh(&self) {
         let Some(rid) = self.room_id() else { return };
-        let since = self.conversation.with_untracked(Conversation::newest);
+        let since = self.synced.get_value();
         let mut got: Vec<Message> = Vec::new();
         let mut end = None;
         let mut first_full = None;
         loop {
             let query = HistoryQuery { end, limit: Some(PAGE), ..HistoryQuery::default() };
-            let page = match self.client().history(&rid, &query).await {
+            let page = self.client().history(&rid, &query).await;
+            if self.room_id().as_deref() != Some(rid.as_str()) {
+                return;
+            }
+            let page = match page {
                 Ok(page) => page,
-                Err(e) => return self.fail(&e),
+                Err(e) => {
+                    self.fail(&e);
+                    return self.retry_refresh(&e);
+                }
             };
             let full = page.len() as u32 >= PAGE;
             first_full.get_or_insert(full);
@@ -949,6 +980,11 @@ impl Session {
             }
             end = next;
         }
+        self.refresh_retry.update_value(|r| r.0 = 0);
+        if let Some(newest) = got.iter().filter_map(|m| m.ts).max() {
+            self.synced.update_value(|s| *s = Some(s.map_or(newest, |s| s.max(newest))));
+        }
+        self.caught_up.set_value(self.link.get_untracked() == Status::Live);
         if self.banner.with_untracked(|b| *b == Some(Banner::ConnectionLost)) {
             self.banner.set(None);
         }
@@ -962,6 +998,40 @@ impl Session {
             }
         }
         self.take_in(got);
+    }
+
+    /// Schedules another catch-up after a failed one, when the failure is worth a retry: no
+    /// answer, too many requests (after the server's `Retry-After`), or the server failing.
+    fn retry_refresh(&self, e: &Error) {
+        let transient =
+            matches!(e, Error::Network { .. } | Error::RateLimited { .. }) || e.status().is_some_and(|s| s >= 500);
+        if !transient {
+            return;
+        }
+        let Some((failures, already)) = self.refresh_retry.try_update_value(|r| {
+            r.0 += 1;
+            (r.0, std::mem::replace(&mut r.1, true))
+        }) else {
+            return;
+        };
+        if already {
+            return;
+        }
+        let wait = match e {
+            Error::RateLimited { retry_after: Some(s), .. } => f64::from(*s) * 1000.0,
+            // Up to 8 s between tries: a missed message should not wait long once the server is back.
+            _ => protocol::backoff(failures.min(4), js_sys::Math::random()),
+        };
+        let session = *self;
+        later(wait, move || {
+            // The session may be gone (its owner disposed) by then.
+            if session.refresh_retry.try_update_value(|r| r.1 = false).is_some() {
+                Session::spawn(async move {
+                    session.refresh().await;
+                    session.flush(None).await;
+                });
+            }
+        });
     }
 
     /// Loads the page of history before the oldest message shown.
@@ -1032,6 +1102,8 @@ impl Session {
 
     /// Starts over after a finished chat: a new room on the next message.
     pub fn new_chat(&self) {
+        self.synced.set_value(None);
+        self.caught_up.set_value(false);
         self.room.set(None);
         self.agent.set(None);
         self.queue_spot.set(None);

@@ -156,6 +156,8 @@ impl Session {
         });
         let transport = self.client.with_value(|c| c.transport().clone());
         self.client.set_value(VisitorClient::new(transport, token));
+        self.synced.set_value(None);
+        self.caught_up.set_value(false);
         self.visitor.set(None);
         self.room.set(None);
         self.agent.set(None);

@@ -107,10 +107,10 @@ fn release_fetches(m: &str) {
     release.call1(&JsValue::NULL, &m.into()).unwrap();
 }
 
-/// How many requests so far matched `m`.
-fn fetches_matching(m: &str) -> usize {
+/// How many requests so far matched every one of `all`.
+fn fetches_matching(all: &[&str]) -> usize {
     let seen = js_sys::Reflect::get(&faults(), &"seen".into()).unwrap().unchecked_into::<js_sys::Array>();
-    seen.iter().filter(|t| t.as_string().is_some_and(|t| t.contains(m))).count()
+    seen.iter().filter(|t| t.as_string().is_some_and(|t| all.iter().all(|m| t.contains(m)))).count()
 }
 
 /// Options of a new visitor the site already knows (no pre-chat form), in its own namespace.
@@ -334,6 +334,27 @@ async fn a_failed_catch_up_is_retried_and_fills_the_whole_gap() {
     let mut expected = vec!["Hello".to_owned(), "missed while offline".to_owned()];
     expected.extend((0..22).map(|i| format!("live {i}")));
     assert_eq!(texts(&s), expected);
+}
+
+#[wasm_bindgen_test]
+async fn quick_first_messages_make_one_visitor_and_one_room_and_go_out_in_order() {
+    let (_owner, s) = session(visitor(SessionOptions::default()));
+    faults();
+    s.start().await;
+    assert!(s.room.get_untracked().is_none());
+    let token = s.token();
+    // Two messages written before any room, the second while the first is still going out.
+    Session::spawn(s.send("first".into()));
+    sleep(0).await;
+    s.send("second".into()).await;
+    until("both confirmed", || s.outbox.with_untracked(|o| o.is_empty()) && count(&s, "second") == 1).await;
+    let room = s.room.get_untracked().expect("a room");
+    assert_eq!(fetches_matching(&["POST", "livechat/visitor", &token]), 1, "one registration");
+    assert_eq!(fetches_matching(&["GET", "livechat/room?", &token]), 1, "one room request");
+    let client = VisitorClient::new(Transport::new(server_url()), &token);
+    let history = client.history(&room.id, &HistoryQuery::default()).await.unwrap();
+    let sent: Vec<&str> = history.iter().rev().filter(|m| m.t.is_none()).map(|m| m.msg.as_str()).collect();
+    assert_eq!(sent, ["first", "second"], "stored in the order written");
 }
 
 #[wasm_bindgen_test]

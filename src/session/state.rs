@@ -174,6 +174,10 @@ struct Outbox {
     in_flight: Vec<String>,
     /// A timed resend is pending.
     retry_scheduled: bool,
+    /// The one flush loop is running.
+    flushing: bool,
+    /// Calls that found the loop running: resolved when it ends.
+    waiters: Vec<js_sys::Function>,
 }
 
 /// What a delivery attempt means for the rest of the outbox.
@@ -308,7 +312,7 @@ impl Session {
             self.follow();
         }
         self.screen.set(screen);
-        self.flush(None).await;
+        self.flush().await;
     }
 
     /// Takes in what the outbox in storage holds from an earlier page (a reload, another tab):
@@ -370,10 +374,10 @@ impl Session {
                 let session = *self;
                 Session::spawn(async move {
                     session.refresh().await;
-                    session.flush(None).await;
+                    session.flush().await;
                 });
             }
-            Event::Online => Session::spawn(self.flush(None)),
+            Event::Online => Session::spawn(self.flush()),
             Event::Message(m) => {
                 if self.room_id().as_deref() != Some(m.rid.as_str()) {
                     return;
@@ -659,7 +663,7 @@ impl Session {
         });
         self.store.with_value(|s| s.update_outbox(&id, Some(&pending)));
         self.out.update_value(|o| o.queue.push(pending));
-        self.flush(Some(&id)).await;
+        self.flush().await;
     }
 
     /// The visitor's message as shown while it waits for the server.
@@ -675,21 +679,38 @@ impl Session {
     }
 
     /// Sends what waits in the outbox, oldest first, one at a time (so the server stores them in
-    /// order), up to `until` if given. Messages being sent already or refused are skipped; a
-    /// failure to reach the server stops here and schedules a resend.
-    async fn flush(self, until: Option<&str>) {
+    /// order, and only the first message makes the room). Messages refused are skipped; a
+    /// failure to reach the server stops here and schedules a resend. One loop runs at a time
+    /// and picks up what is added meanwhile: a call while it runs waits for it to end.
+    async fn flush(self) {
+        match self.out.try_update_value(|o| std::mem::replace(&mut o.flushing, true)) {
+            None => return,
+            Some(true) => {
+                let mut resolve = None;
+                let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+                if let Some(resolve) = resolve {
+                    self.out.update_value(|o| o.waiters.push(resolve));
+                }
+                let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+                return;
+            }
+            Some(false) => {}
+        }
         loop {
-            let next = self.out.with_value(|o| {
+            let next = self.out.try_with_value(|o| {
                 o.queue.iter().find(|m| !o.in_flight.contains(&m.id) && !o.refused.contains(&m.id)).cloned()
             });
-            let Some(m) = next else { return };
-            let id = m.id.clone();
+            let Some(m) = next.flatten() else { break };
             if let Next::Stop = self.deliver(m).await {
-                return;
+                break;
             }
-            if until == Some(id.as_str()) {
-                return;
-            }
+        }
+        let waiters = self.out.try_update_value(|o| {
+            o.flushing = false;
+            std::mem::take(&mut o.waiters)
+        });
+        for resolve in waiters.unwrap_or_default() {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
         }
     }
 
@@ -825,15 +846,16 @@ impl Session {
         later(ms, move || {
             // The session may be gone (its owner disposed) by then.
             if session.out.try_update_value(|o| o.retry_scheduled = false).is_some() {
-                Session::spawn(session.flush(None));
+                Session::spawn(session.flush());
             }
         });
     }
 
     /// Tries a failed message again now, with the same `_id`.
     pub async fn retry(self, id: String) {
-        let Some(message) = self.out.with_value(|o| o.queue.iter().find(|m| m.id == id).cloned()) else { return };
-        if self.out.with_value(|o| o.in_flight.contains(&id)) {
+        if !self.out.with_value(|o| o.queue.iter().any(|m| m.id == id))
+            || self.out.with_value(|o| o.in_flight.contains(&id))
+        {
             return;
         }
         self.out.update_value(|o| {
@@ -843,7 +865,7 @@ impl Session {
         self.outbox.update(|o| {
             o.insert(id.clone(), Delivery::Sending);
         });
-        self.deliver(message).await;
+        self.flush().await;
     }
 
     /// Gives up a message that was not sent: it leaves the outbox and the conversation.
@@ -1028,7 +1050,7 @@ impl Session {
             if session.refresh_retry.try_update_value(|r| r.1 = false).is_some() {
                 Session::spawn(async move {
                     session.refresh().await;
-                    session.flush(None).await;
+                    session.flush().await;
                 });
             }
         });

@@ -358,6 +358,41 @@ async fn quick_first_messages_make_one_visitor_and_one_room_and_go_out_in_order(
 }
 
 #[wasm_bindgen_test]
+async fn a_new_identity_leaves_the_old_visitors_room_outbox_and_answers_behind() {
+    let (_owner, s, room, _agent) = live_chat(SessionOptions::default()).await;
+    // A message that cannot go out (the network fails for it) waits in the outbox…
+    let stuck = format!("stuck {}", new_token());
+    fail_fetches(&stuck, true);
+    s.send(stuck.clone()).await;
+    assert_eq!(s.outbox.with_untracked(|o| o.len()), 1);
+    // …and a catch-up of the old room is under way when the site switches visitors.
+    let history = format!("messages.history/{}", room.id);
+    hold_fetches(&history);
+    Session::spawn(async move { s.refresh().await });
+    until("the catch-up sent", || fetches_matching(&[&history]) > 0).await;
+    assert!(s.set_guest_token(&new_token()));
+    until("the old room's link closed", || s.link.get_untracked() == Status::Idle).await;
+    let store =
+        TokenStore::open(server_url(), StoreOptions { require_consent: false, namespace: s.options().namespace });
+    assert!(store.outbox().is_empty(), "the old visitor's unsent messages are not kept for the new one");
+    release_fetches(&history);
+    fail_fetches(&stuck, false);
+    let tries = fetches_matching(&[&stuck]);
+    sleep(300).await;
+    assert!(texts(&s).is_empty(), "the old room's history stays out of the new conversation");
+
+    // The new visitor chats in a room of their own; the old message is not sent there.
+    s.start().await;
+    s.send("new visitor".into()).await;
+    let new_room = s.room.get_untracked().expect("a room");
+    assert_ne!(new_room.id, room.id);
+    until("the new room live", || s.link.get_untracked() == Status::Live).await;
+    sleep(300).await;
+    assert_eq!(texts(&s), ["new visitor"]);
+    assert_eq!(fetches_matching(&[&stuck]), tries, "the old visitor's message is not sent again");
+}
+
+#[wasm_bindgen_test]
 async fn the_outbox_survives_a_reload_and_each_message_is_stored_once() {
     let (owner, s, room, _agent) = live_chat(SessionOptions::default()).await;
     let options = s.options();

@@ -104,6 +104,12 @@ impl FormErrors {
 
 pub use livechat_wire::visitor::is_email;
 
+/// The error work for a previous visitor ends with (nobody reads it: the caller checks the
+/// generation first).
+fn stale() -> Error {
+    Error::Network { endpoint: "", detail: String::new() }
+}
+
 /// Runs `f` once after `ms` milliseconds.
 fn later(ms: f64, f: impl FnOnce() + 'static) {
     let callback = wasm_bindgen::closure::Closure::once_into_js(f);
@@ -160,6 +166,9 @@ pub struct Session {
     caught_up: StoredValue<bool>,
     /// Catch-ups that failed in a row, and whether a retry is scheduled.
     refresh_retry: StoredValue<(u32, bool)>,
+    /// Bumped when the visitor changes (reset, another token): work begun for the previous
+    /// visitor checks it before writing anything, so nothing of theirs reaches the new one.
+    generation: StoredValue<u32>,
 }
 
 /// The visitor's unconfirmed messages, in send order, and how their delivery goes.
@@ -229,6 +238,7 @@ impl Session {
             synced: StoredValue::new(None),
             caught_up: StoredValue::new(false),
             refresh_retry: StoredValue::new((0, false)),
+            generation: StoredValue::new(0),
         };
         let tabs = Tabs::join(&channel, sound, Box::new(move |text| session.heard_from_tab(&text)));
         session.tabs.set_value(Some(tabs));
@@ -244,6 +254,16 @@ impl Session {
     /// The options this session was made with.
     pub fn options(&self) -> SessionOptions {
         self.options.get_value()
+    }
+
+    /// The visitor generation now (see [`Session::generation`]).
+    fn generation(&self) -> u32 {
+        self.generation.try_get_value().unwrap_or(u32::MAX)
+    }
+
+    /// Whether work begun in generation `g` may still write state: same visitor, session alive.
+    fn current(&self, g: u32) -> bool {
+        self.generation.try_get_value() == Some(g)
     }
 
     /// The open room's id, if a room is open.
@@ -279,7 +299,12 @@ impl Session {
     /// Loads the configuration and the visitor's open room, and picks the first screen.
     pub async fn start(self) {
         let department = self.options.with_value(|o| o.department.clone());
-        let config = match self.client().config(department.as_deref()).await {
+        let g = self.generation();
+        let config = self.client().config(department.as_deref()).await;
+        if !self.current(g) {
+            return;
+        }
+        let config = match config {
             Ok(config) => config,
             Err(e) => {
                 self.fail(&e);
@@ -309,6 +334,9 @@ impl Session {
         }
         if screen == Screen::Chat && self.room.get_untracked().is_some() {
             self.refresh().await;
+            if !self.current(g) {
+                return;
+            }
             self.follow();
         }
         self.screen.set(screen);
@@ -392,13 +420,19 @@ impl Session {
                 }
                 self.take_in(vec![*m]);
             }
-            Event::Deleted(id) => {
+            Event::Deleted { rid, id } => {
+                if self.room_id().as_deref() != Some(rid.as_str()) {
+                    return;
+                }
                 self.conversation.update(|c| {
                     c.remove(&id);
                 });
                 self.recount();
             }
-            Event::Typing(username, on) => {
+            Event::Typing { rid, username, on } => {
+                if self.room_id().as_deref() != Some(rid.as_str()) {
+                    return;
+                }
                 let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.username.clone()));
                 if me.as_deref() == Some(username.as_str()) {
                     return;
@@ -411,7 +445,8 @@ impl Session {
                     }
                 });
             }
-            Event::Room(news) => match *news {
+            Event::Room { rid, .. } if self.room_id().as_deref() != Some(rid.as_str()) => {}
+            Event::Room { news, .. } => match *news {
                 LivechatRoomEvent::AgentData { data } => {
                     self.queue_spot.set(None);
                     self.agent.set(data);
@@ -583,7 +618,12 @@ impl Session {
             email: details.email.clone().unwrap_or_default(),
             department: details.department.clone(),
         };
-        match self.client().register(details).await {
+        let g = self.generation();
+        let result = self.client().register(details).await;
+        if !self.current(g) {
+            return FormErrors::default();
+        }
+        match result {
             Ok(visitor) => {
                 self.visitor.set(Some(visitor));
                 self.submitted.set(Some(form));
@@ -607,7 +647,11 @@ impl Session {
             custom_fields: o.custom_fields.clone(),
             ..NewVisitor::default()
         });
+        let g = self.generation();
         let visitor = self.client().register(details).await?;
+        if !self.current(g) {
+            return Err(stale());
+        }
         self.visitor.set(Some(visitor));
         Ok(())
     }
@@ -617,8 +661,12 @@ impl Session {
         if let Some(room) = self.room.get_untracked() {
             return Ok(room);
         }
+        let g = self.generation();
         self.ensure_visitor().await?;
         let room = self.client().room(None).await?.room;
+        if !self.current(g) {
+            return Err(stale());
+        }
         self.store.with_value(|s| s.set_room_id(Some(&room.id)));
         self.room.set(Some(room.clone()));
         self.follow();
@@ -631,7 +679,11 @@ impl Session {
     /// Asks the server who serves the room now (after an assignment or a transfer).
     pub async fn refresh_agent(&self) {
         let Some(rid) = self.room_id() else { return };
-        match self.client().agent_info(&rid).await {
+        let agent = self.client().agent_info(&rid).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match agent {
             Ok(agent) => self.agent.set(Some(agent)),
             // Not served (yet, or any more): no agent to show.
             Err(e) if e.is("invalid-agent") => self.agent.set(None),
@@ -696,12 +748,18 @@ impl Session {
             }
             Some(false) => {}
         }
+        let g = self.generation();
         loop {
             let next = self.out.try_with_value(|o| {
                 o.queue.iter().find(|m| !o.in_flight.contains(&m.id) && !o.refused.contains(&m.id)).cloned()
             });
             let Some(m) = next.flatten() else { break };
-            if let Next::Stop = self.deliver(m).await {
+            let next = self.deliver(m).await;
+            if !self.current(g) {
+                // Another visitor now: their outbox is not this loop's.
+                return;
+            }
+            if let Next::Stop = next {
                 break;
             }
         }
@@ -732,9 +790,11 @@ impl Session {
     /// One attempt to deliver `message`.
     async fn deliver(&self, mut message: Message) -> Next {
         let id = message.id.clone();
+        let g = self.generation();
         self.out.update_value(|o| o.in_flight.push(id.clone()));
         let result = if message.rid.is_empty() {
             match self.ensure_room().await {
+                Ok(_) | Err(_) if !self.current(g) => return Next::Stop,
                 Ok(room) => {
                     message.rid = room.id;
                     // Every message written before the room existed belongs to it.
@@ -764,6 +824,9 @@ impl Session {
         } else {
             self.client().send_message(&message.rid, &message.msg, Some(&id)).await
         };
+        if !self.current(g) {
+            return Next::Stop;
+        }
         self.out.update_value(|o| o.in_flight.retain(|f| *f != id));
         match result {
             Ok(stored) => {
@@ -886,7 +949,11 @@ impl Session {
         if text.is_empty() {
             return;
         }
-        match self.client().edit_message(&rid, &id, &text).await {
+        let edited = self.client().edit_message(&rid, &id, &text).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match edited {
             Ok(edited) => self.conversation.update(|c| {
                 c.upsert(edited);
             }),
@@ -897,7 +964,11 @@ impl Session {
     /// Deletes one of the visitor's messages.
     pub async fn delete(self, id: String) {
         let Some(rid) = self.room_id() else { return };
-        match self.client().delete_message(&rid, &id).await {
+        let deleted = self.client().delete_message(&rid, &id).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match deleted {
             Ok(_) => self.conversation.update(|c| {
                 c.remove(&id);
             }),
@@ -972,6 +1043,7 @@ impl Session {
     /// (after `Retry-After` on a 429) until it succeeds.
     pub async fn refresh(&self) {
         let Some(rid) = self.room_id() else { return };
+        let g = self.generation();
         let since = self.synced.get_value();
         let mut got: Vec<Message> = Vec::new();
         let mut end = None;
@@ -979,7 +1051,7 @@ impl Session {
         loop {
             let query = HistoryQuery { end, limit: Some(PAGE), ..HistoryQuery::default() };
             let page = self.client().history(&rid, &query).await;
-            if self.room_id().as_deref() != Some(rid.as_str()) {
+            if !self.current(g) || self.room_id().as_deref() != Some(rid.as_str()) {
                 return;
             }
             let page = match page {
@@ -1061,7 +1133,11 @@ impl Session {
         let Some(rid) = self.room_id() else { return };
         let end = self.conversation.with_untracked(Conversation::oldest);
         let query = HistoryQuery { end, limit: Some(PAGE), ..HistoryQuery::default() };
-        match self.client().history(&rid, &query).await {
+        let page = self.client().history(&rid, &query).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match page {
             Ok(page) => {
                 if (page.len() as u32) < PAGE {
                     self.history_complete.set(true);
@@ -1089,7 +1165,11 @@ impl Session {
             self.screen.set(Screen::ThankYou);
             return;
         };
-        match self.client().close_room(&rid).await {
+        let closed = self.client().close_room(&rid).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match closed {
             Ok(_) => self.chat_ended(),
             Err(e) if e.is("room-closed") => self.chat_ended(),
             Err(e) => self.fail(&e),
@@ -1111,7 +1191,12 @@ impl Session {
             self.screen.set(Screen::ThankYou);
             return;
         }
-        match self.client().survey(&rid, data).await {
+        let g = self.generation();
+        let sent = self.client().survey(&rid, data).await;
+        if !self.current(g) {
+            return;
+        }
+        match sent {
             Ok(_) => self.screen.set(Screen::ThankYou),
             Err(e) => self.fail(&e),
         }
@@ -1176,7 +1261,12 @@ impl Session {
                 .or_else(|| self.options.with_value(|o| o.department.clone())),
             host: web_sys::window().and_then(|w| w.location().host().ok()),
         };
-        match self.client().offline_message(&note).await {
+        let g = self.generation();
+        let sent = self.client().offline_message(&note).await;
+        if !self.current(g) {
+            return FormErrors::default();
+        }
+        match sent {
             Ok(_) => {
                 self.submitted.set(Some(Submitted::Offline {
                     name: note.name,
@@ -1195,9 +1285,17 @@ impl Session {
     /// Moves the chat to another department.
     pub async fn transfer(self, department: String) {
         let Some(rid) = self.room_id() else { return };
-        match self.client().transfer(&rid, &department).await {
+        let moved = self.client().transfer(&rid, &department).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match moved {
             Ok(_) => {
-                if let Ok(agent) = self.client().agent_info(&rid).await {
+                let agent = self.client().agent_info(&rid).await;
+                if self.room_id().as_deref() != Some(rid.as_str()) {
+                    return;
+                }
+                if let Ok(agent) = agent {
                     self.agent.set(Some(agent));
                 }
                 self.refresh().await;

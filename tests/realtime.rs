@@ -393,6 +393,38 @@ async fn a_new_identity_leaves_the_old_visitors_room_outbox_and_answers_behind()
 }
 
 #[wasm_bindgen_test]
+async fn a_message_deleted_while_its_send_is_answered_leaves_the_outbox_for_good() {
+    let (_owner, s, room, _agent) = live_chat(SessionOptions::default()).await;
+    // The server stores the message and streams it, but the answer to the send is slow.
+    let doomed = format!("doomed {}", new_token());
+    hold_fetches(&doomed);
+    let answered = Rc::new(RefCell::new(false));
+    let done = answered.clone();
+    let sent = doomed.clone();
+    Session::spawn(async move {
+        s.send(sent).await;
+        *done.borrow_mut() = true;
+    });
+    let text = doomed.clone();
+    let find = move || s.conversation.with_untracked(|c| c.messages().iter().find(|m| m.msg == text).cloned());
+    until("the message shown", || find().is_some()).await;
+    let held = doomed.clone();
+    let doomed = find();
+    let id = doomed.as_ref().map(|m| m.id.clone()).unwrap_or_default();
+    until("the server's copy live", || s.conversation.with_untracked(|c| c.get(&id).is_some_and(|m| m.ts.is_some())))
+        .await;
+    // Deleted meanwhile (from another tab of the visitor).
+    let other = VisitorClient::new(Transport::new(server_url()), &s.token());
+    other.delete_message(&room.id, &id).await.unwrap();
+    until("the deletion live", || s.conversation.with_untracked(|c| c.get(&id).is_none())).await;
+    assert!(s.outbox.with_untracked(|o| o.is_empty()), "settled by the deletion");
+    release_fetches(&held);
+    until("the send answered", || *answered.borrow()).await;
+    assert!(s.conversation.with_untracked(|c| c.get(&id).is_none()), "the late answer does not bring it back");
+    assert!(s.outbox.with_untracked(|o| o.is_empty()));
+}
+
+#[wasm_bindgen_test]
 async fn the_outbox_survives_a_reload_and_each_message_is_stored_once() {
     let (owner, s, room, _agent) = live_chat(SessionOptions::default()).await;
     let options = s.options();

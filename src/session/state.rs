@@ -424,6 +424,8 @@ impl Session {
                 if self.room_id().as_deref() != Some(rid.as_str()) {
                     return;
                 }
+                // Gone for good: not resent, and a late answer to its send does not bring it back.
+                self.settle(&id);
                 self.conversation.update(|c| {
                     c.remove(&id);
                 });
@@ -833,11 +835,15 @@ impl Session {
                 if self.banner.with_untracked(|b| b.is_some()) {
                     self.banner.set(None);
                 }
+                // Settled while it went out (deleted meanwhile): the answer is stale.
+                let waiting = self.out.with_value(|o| o.queue.iter().any(|m| m.id == id));
                 self.settle(&id);
                 self.post("m");
-                self.conversation.update(|c| {
-                    c.upsert(stored);
-                });
+                if waiting {
+                    self.conversation.update(|c| {
+                        c.upsert(stored);
+                    });
+                }
                 Next::Go
             }
             Err(e) if e.is("no-agent-online") => {

@@ -1051,6 +1051,8 @@ impl Session {
         let Some(rid) = self.room_id() else { return };
         let g = self.generation();
         let since = self.synced.get_value();
+        // What was shown before asking: anything up to it the server no longer has is deleted.
+        let shown = self.conversation.with_untracked(Conversation::newest);
         let mut got: Vec<Message> = Vec::new();
         let mut end = None;
         let mut first_full = None;
@@ -1092,7 +1094,7 @@ impl Session {
             self.history_complete.set(true);
         }
         if self.conversation.with_untracked(|c| c.messages().iter().any(|m| m.ts.is_some())) {
-            let dropped = self.conversation.try_update(|c| c.drop_missing(&got)).unwrap_or(0);
+            let dropped = self.conversation.try_update(|c| c.drop_missing(&got, shown)).unwrap_or(0);
             if dropped > 0 {
                 self.recount();
             }

@@ -33,7 +33,7 @@ async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
-/// Waits (up to ten seconds: a reconnect backs off, polling polls every four) until
+/// Waits (up to ten seconds: a reconnect backs off) until
 /// `ready` holds.
 async fn until(what: &str, ready: impl Fn() -> bool) {
     for _ in 0..200 {
@@ -532,6 +532,6 @@ async fn without_websocket_history_is_polled() {
     until("polling", || s.link.get_untracked() == Status::Polling).await;
     let agent = staff(&room).await;
     agent.send_message(&room.id, "Polled answer", None).await.unwrap();
-    until("the answer through polling", || count(&s, "Polled answer") == 1).await;
+    until_within(12, "the answer through polling (every eight seconds)", || count(&s, "Polled answer") == 1).await;
     assert_eq!(count(&s, "Polling here"), 1);
 }

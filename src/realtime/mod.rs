@@ -217,6 +217,12 @@ impl Realtime {
         self.0.set_online(online);
     }
 
+    /// Polls no sooner than `ms` from now (the server said to slow down).
+    pub fn poll_later(&self, ms: f64) {
+        let mut st = self.0.state.borrow_mut();
+        st.poll_at = st.poll_at.max(now() + ms);
+    }
+
     /// Closes the socket and stops every timer for good.
     pub fn stop(&self) {
         self.0.shutdown();

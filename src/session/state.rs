@@ -209,7 +209,6 @@ impl Session {
         let open = store.get(OPEN).as_deref() == Some("1");
         let read_at = store.get(READ).and_then(|r| r.parse().ok()).unwrap_or(0);
         let channel = store.prefix().to_owned();
-        let sound = options.sound;
         let session = Session {
             screen: RwSignal::new(Screen::Loading),
             config: RwSignal::new(None),
@@ -240,7 +239,8 @@ impl Session {
             refresh_retry: StoredValue::new((0, false)),
             generation: StoredValue::new(0),
         };
-        let tabs = Tabs::join(&channel, sound, Box::new(move |text| session.heard_from_tab(&text)));
+        // Every tab queues for the lock: its holder plays the sound (when asked for) and polls.
+        let tabs = Tabs::join(&channel, true, Box::new(move |text| session.heard_from_tab(&text)));
         session.tabs.set_value(Some(tabs));
         session
     }
@@ -397,8 +397,24 @@ impl Session {
                 }
                 self.link.set(status);
             }
+            // One tab of the visitor polls (Rocket.Chat limits history calls per address); it
+            // tells the others when it found news.
+            Event::Poll => {
+                if !self.tabs.with_value(|t| t.as_ref().is_none_or(Tabs::polls)) {
+                    return;
+                }
+                let session = *self;
+                Session::spawn(async move {
+                    let before = session.conversation.with_untracked(Conversation::newest);
+                    session.refresh().await;
+                    if session.conversation.try_with_untracked(Conversation::newest).is_some_and(|n| n != before) {
+                        session.post("m");
+                    }
+                    session.flush().await;
+                });
+            }
             // Caught up from history and the outbox resent: nothing missed, nothing twice.
-            Event::Live | Event::Poll | Event::Refused => {
+            Event::Live | Event::Refused => {
                 let session = *self;
                 Session::spawn(async move {
                     session.refresh().await;
@@ -1120,7 +1136,14 @@ impl Session {
             return;
         }
         let wait = match e {
-            Error::RateLimited { retry_after: Some(s), .. } => f64::from(*s) * 1000.0,
+            Error::RateLimited { retry_after, .. } => {
+                let wait = retry_after.map_or(protocol::POLL_EVERY, |s| f64::from(s) * 1000.0);
+                // Polling slows down too.
+                if let Some(rt) = self.realtime.get_value() {
+                    rt.poll_later(wait);
+                }
+                wait
+            }
             // Up to 8 s between tries: a missed message should not wait long once the server is back.
             _ => protocol::backoff(failures.min(4), js_sys::Math::random()),
         };

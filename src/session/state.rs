@@ -166,6 +166,10 @@ pub struct Session {
     caught_up: StoredValue<bool>,
     /// Catch-ups that failed in a row, and whether a retry is scheduled.
     refresh_retry: StoredValue<(u32, bool)>,
+    /// The next open, close or screen change comes from something the visitor (or the site's
+    /// script) did in this tab: focus may follow it. A window restored open, opened by another
+    /// tab, or a screen the server pushed leaves focus where it is.
+    focus_on_change: StoredValue<bool>,
     /// Bumped when the visitor changes (reset, another token): work begun for the previous
     /// visitor checks it before writing anything, so nothing of theirs reaches the new one.
     generation: StoredValue<u32>,
@@ -238,6 +242,7 @@ impl Session {
             caught_up: StoredValue::new(false),
             refresh_retry: StoredValue::new((0, false)),
             generation: StoredValue::new(0),
+            focus_on_change: StoredValue::new(false),
         };
         // Every tab queues for the lock: its holder plays the sound (when asked for) and polls.
         let tabs = Tabs::join(&channel, true, Box::new(move |text| session.heard_from_tab(&text)));
@@ -249,6 +254,21 @@ impl Session {
     /// the browser going offline).
     pub fn realtime(&self) -> Option<Realtime> {
         self.realtime.get_value()
+    }
+
+    /// Whether focus may follow the open state or screen now (see [`Session::moved_focus`]).
+    pub fn wants_focus(&self) -> bool {
+        self.focus_on_change.try_get_value().unwrap_or(false)
+    }
+
+    /// The view moved focus after a change this tab asked for (or found nothing to focus).
+    pub fn moved_focus(&self) {
+        let _ = self.focus_on_change.try_set_value(false);
+    }
+
+    /// The visitor acted in this tab: the change that follows may move focus.
+    fn acted(&self) {
+        self.focus_on_change.set_value(true);
     }
 
     /// The options this session was made with.
@@ -646,6 +666,7 @@ impl Session {
                 self.visitor.set(Some(visitor));
                 self.submitted.set(Some(form));
                 self.form_error.set(None);
+                self.acted();
                 self.screen.set(Screen::Chat);
             }
             Err(e) => self.form_error.set(Some(e.message().map_or_else(|| e.to_string(), str::to_owned))),
@@ -876,6 +897,7 @@ impl Session {
                 self.conversation.update(|c| {
                     c.remove(&id);
                 });
+                self.acted();
                 self.screen.set(Screen::Offline);
                 Next::Stop
             }
@@ -885,6 +907,7 @@ impl Session {
                     c.remove(&id);
                 });
                 if self.room_id().as_deref() == Some(message.rid.as_str()) {
+                    self.acted();
                     self.chat_ended();
                 }
                 Next::Go
@@ -1192,6 +1215,7 @@ impl Session {
 
     /// The visitor ends the chat.
     pub async fn close(self) {
+        self.acted();
         let Some(rid) = self.room_id() else {
             self.screen.set(Screen::ThankYou);
             return;
@@ -1218,6 +1242,7 @@ impl Session {
         if !feedback.trim().is_empty() {
             data.push(SurveyItem { name: survey::ADDITIONAL_FEEDBACK.into(), value: feedback.trim().to_owned() });
         }
+        self.acted();
         if data.is_empty() {
             self.screen.set(Screen::ThankYou);
             return;
@@ -1235,6 +1260,7 @@ impl Session {
 
     /// Skips the survey.
     pub fn skip_survey(&self) {
+        self.acted();
         self.screen.set(Screen::ThankYou);
     }
 
@@ -1252,6 +1278,7 @@ impl Session {
         self.outbox.update(BTreeMap::clear);
         self.history_complete.set(false);
         self.follow();
+        self.acted();
         self.screen.set(Screen::Chat);
     }
 
@@ -1306,6 +1333,7 @@ impl Session {
                     department: note.department,
                 }));
                 self.form_error.set(None);
+                self.acted();
                 self.screen.set(Screen::OfflineSent);
             }
             Err(e) => self.form_error.set(Some(e.message().map_or_else(|| e.to_string(), str::to_owned))),
@@ -1338,6 +1366,7 @@ impl Session {
     /// Opens or closes the window; opening marks everything read. The state is kept (a reload
     /// reopens it; nothing is written before consent) and shared with the visitor's other tabs.
     pub fn set_open(&self, open: bool) {
+        self.acted();
         self.open.set(open);
         self.store.with_value(|s| s.set(OPEN, open.then_some("1")));
         self.post(if open { "o1" } else { "o0" });

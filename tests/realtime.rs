@@ -33,7 +33,7 @@ async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
-/// Waits (up to ten seconds: a reconnect backs off, polling polls every four) until
+/// Waits (up to ten seconds: a reconnect backs off) until
 /// `ready` holds.
 async fn until(what: &str, ready: impl Fn() -> bool) {
     for _ in 0..200 {
@@ -43,6 +43,74 @@ async fn until(what: &str, ready: impl Fn() -> bool) {
         sleep(50).await;
     }
     panic!("timed out waiting for {what}");
+}
+
+/// Waits up to `secs` seconds (a retry after several failures may back off for eight).
+async fn until_within(secs: u32, what: &str, ready: impl Fn() -> bool) {
+    for _ in 0..secs * 20 {
+        if ready() {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Network faults for this page's `fetch`, by substring of a request's method, address and body
+/// (tests run interleaved in one page: each test matches only its own room, token or text).
+/// `fail`: rejected as a network failure; `hold`: sent, but its answer is held until `release`.
+fn faults() -> JsValue {
+    let install = js_sys::Function::new_no_args(
+        r#"
+        if (!window.__lcFaults) {
+            const original = window.fetch.bind(window);
+            const F = window.__lcFaults = { fail: new Set(), hold: new Map(), seen: [] };
+            F.release = (m) => { const w = F.hold.get(m) || []; F.hold.delete(m); w.forEach((r) => r()); };
+            window.fetch = async (input, init) => {
+                const request = new Request(input, init);
+                const body = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.clone().text();
+                const text = request.method + ' ' + request.url + ' ' + body;
+                F.seen.push(text);
+                for (const m of F.fail) if (text.includes(m)) throw new TypeError('Failed to fetch');
+                for (const [m, waiting] of F.hold) if (text.includes(m)) {
+                    const answer = original(request);
+                    await new Promise((r) => waiting.push(r));
+                    return answer;
+                }
+                return original(request);
+            };
+        }
+        return window.__lcFaults;
+        "#,
+    );
+    install.call0(&JsValue::NULL).unwrap()
+}
+
+/// Requests matching `m` fail (`on`) or go through again.
+fn fail_fetches(m: &str, on: bool) {
+    let set = js_sys::Reflect::get(&faults(), &"fail".into()).unwrap().unchecked_into::<js_sys::Set>();
+    if on {
+        set.add(&m.into());
+    } else {
+        set.delete(&m.into());
+    }
+}
+
+/// Requests matching `m` are sent, but their answers wait for [`release_fetches`].
+fn hold_fetches(m: &str) {
+    let map = js_sys::Reflect::get(&faults(), &"hold".into()).unwrap().unchecked_into::<js_sys::Map>();
+    map.set(&m.into(), &js_sys::Array::new());
+}
+
+fn release_fetches(m: &str) {
+    let release = js_sys::Reflect::get(&faults(), &"release".into()).unwrap().unchecked_into::<js_sys::Function>();
+    release.call1(&JsValue::NULL, &m.into()).unwrap();
+}
+
+/// How many requests so far matched every one of `all`.
+fn fetches_matching(all: &[&str]) -> usize {
+    let seen = js_sys::Reflect::get(&faults(), &"seen".into()).unwrap().unchecked_into::<js_sys::Array>();
+    seen.iter().filter(|t| t.as_string().is_some_and(|t| all.iter().all(|m| t.contains(m)))).count()
 }
 
 /// Options of a new visitor the site already knows (no pre-chat form), in its own namespace.
@@ -241,6 +309,122 @@ async fn after_a_network_blip_missed_messages_come_from_history_exactly_once() {
 }
 
 #[wasm_bindgen_test]
+async fn a_failed_catch_up_is_retried_and_fills_the_whole_gap() {
+    let (_owner, s, room, agent) = live_chat(SessionOptions::default()).await;
+    let rt = s.realtime().expect("a realtime link");
+    rt.set_online(false);
+    until("offline", || s.link.get_untracked() == Status::Offline).await;
+    agent.send_message(&room.id, "missed while offline", None).await.unwrap();
+
+    // Back online, but the catch-up's history call fails (a network flap).
+    let history = format!("messages.history/{}", room.id);
+    fail_fetches(&history, true);
+    rt.set_online(true);
+    until("live again", || s.link.get_untracked() == Status::Live).await;
+    // More than a page of live news: the newest message shown moves far past the gap.
+    for i in 0..22 {
+        agent.send_message(&room.id, &format!("live {i}"), None).await.unwrap();
+    }
+    until("the live news", || count(&s, "live 21") == 1).await;
+    assert_eq!(count(&s, "missed while offline"), 0, "the catch-up failed");
+
+    // The server answers again: a retry fetches back to where the gap starts.
+    fail_fetches(&history, false);
+    until_within(12, "the gap filled", || count(&s, "missed while offline") == 1).await;
+    let mut expected = vec!["Hello".to_owned(), "missed while offline".to_owned()];
+    expected.extend((0..22).map(|i| format!("live {i}")));
+    assert_eq!(texts(&s), expected);
+}
+
+#[wasm_bindgen_test]
+async fn quick_first_messages_make_one_visitor_and_one_room_and_go_out_in_order() {
+    let (_owner, s) = session(visitor(SessionOptions::default()));
+    faults();
+    s.start().await;
+    assert!(s.room.get_untracked().is_none());
+    let token = s.token();
+    // Two messages written before any room, the second while the first is still going out.
+    Session::spawn(s.send("first".into()));
+    sleep(0).await;
+    s.send("second".into()).await;
+    until("both confirmed", || s.outbox.with_untracked(|o| o.is_empty()) && count(&s, "second") == 1).await;
+    let room = s.room.get_untracked().expect("a room");
+    assert_eq!(fetches_matching(&["POST", "livechat/visitor", &token]), 1, "one registration");
+    assert_eq!(fetches_matching(&["GET", "livechat/room?", &token]), 1, "one room request");
+    let client = VisitorClient::new(Transport::new(server_url()), &token);
+    let history = client.history(&room.id, &HistoryQuery::default()).await.unwrap();
+    let sent: Vec<&str> = history.iter().rev().filter(|m| m.t.is_none()).map(|m| m.msg.as_str()).collect();
+    assert_eq!(sent, ["first", "second"], "stored in the order written");
+}
+
+#[wasm_bindgen_test]
+async fn a_new_identity_leaves_the_old_visitors_room_outbox_and_answers_behind() {
+    let (_owner, s, room, _agent) = live_chat(SessionOptions::default()).await;
+    // A message that cannot go out (the network fails for it) waits in the outbox…
+    let stuck = format!("stuck {}", new_token());
+    fail_fetches(&stuck, true);
+    s.send(stuck.clone()).await;
+    assert_eq!(s.outbox.with_untracked(|o| o.len()), 1);
+    // …and a catch-up of the old room is under way when the site switches visitors.
+    let history = format!("messages.history/{}", room.id);
+    hold_fetches(&history);
+    Session::spawn(async move { s.refresh().await });
+    until("the catch-up sent", || fetches_matching(&[&history]) > 0).await;
+    assert!(s.set_guest_token(&new_token()));
+    until("the old room's link closed", || s.link.get_untracked() == Status::Idle).await;
+    let store =
+        TokenStore::open(server_url(), StoreOptions { require_consent: false, namespace: s.options().namespace });
+    assert!(store.outbox().is_empty(), "the old visitor's unsent messages are not kept for the new one");
+    release_fetches(&history);
+    fail_fetches(&stuck, false);
+    let tries = fetches_matching(&[&stuck]);
+    sleep(300).await;
+    assert!(texts(&s).is_empty(), "the old room's history stays out of the new conversation");
+
+    // The new visitor chats in a room of their own; the old message is not sent there.
+    s.start().await;
+    s.send("new visitor".into()).await;
+    let new_room = s.room.get_untracked().expect("a room");
+    assert_ne!(new_room.id, room.id);
+    until("the new room live", || s.link.get_untracked() == Status::Live).await;
+    sleep(300).await;
+    assert_eq!(texts(&s), ["new visitor"]);
+    assert_eq!(fetches_matching(&[&stuck]), tries, "the old visitor's message is not sent again");
+}
+
+#[wasm_bindgen_test]
+async fn a_message_deleted_while_its_send_is_answered_leaves_the_outbox_for_good() {
+    let (_owner, s, room, _agent) = live_chat(SessionOptions::default()).await;
+    // The server stores the message and streams it, but the answer to the send is slow.
+    let doomed = format!("doomed {}", new_token());
+    hold_fetches(&doomed);
+    let answered = Rc::new(RefCell::new(false));
+    let done = answered.clone();
+    let sent = doomed.clone();
+    Session::spawn(async move {
+        s.send(sent).await;
+        *done.borrow_mut() = true;
+    });
+    let text = doomed.clone();
+    let find = move || s.conversation.with_untracked(|c| c.messages().iter().find(|m| m.msg == text).cloned());
+    until("the message shown", || find().is_some()).await;
+    let held = doomed.clone();
+    let doomed = find();
+    let id = doomed.as_ref().map(|m| m.id.clone()).unwrap_or_default();
+    until("the server's copy live", || s.conversation.with_untracked(|c| c.get(&id).is_some_and(|m| m.ts.is_some())))
+        .await;
+    // Deleted meanwhile (from another tab of the visitor).
+    let other = VisitorClient::new(Transport::new(server_url()), &s.token());
+    other.delete_message(&room.id, &id).await.unwrap();
+    until("the deletion live", || s.conversation.with_untracked(|c| c.get(&id).is_none())).await;
+    assert!(s.outbox.with_untracked(|o| o.is_empty()), "settled by the deletion");
+    release_fetches(&held);
+    until("the send answered", || *answered.borrow()).await;
+    assert!(s.conversation.with_untracked(|c| c.get(&id).is_none()), "the late answer does not bring it back");
+    assert!(s.outbox.with_untracked(|o| o.is_empty()));
+}
+
+#[wasm_bindgen_test]
 async fn the_outbox_survives_a_reload_and_each_message_is_stored_once() {
     let (owner, s, room, _agent) = live_chat(SessionOptions::default()).await;
     let options = s.options();
@@ -348,6 +532,6 @@ async fn without_websocket_history_is_polled() {
     until("polling", || s.link.get_untracked() == Status::Polling).await;
     let agent = staff(&room).await;
     agent.send_message(&room.id, "Polled answer", None).await.unwrap();
-    until("the answer through polling", || count(&s, "Polled answer") == 1).await;
+    until_within(12, "the answer through polling (every eight seconds)", || count(&s, "Polled answer") == 1).await;
     assert_eq!(count(&s, "Polling here"), 1);
 }

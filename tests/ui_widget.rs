@@ -292,3 +292,53 @@ async fn live_news_shows_without_a_refresh_and_a_lost_connection_is_told_politel
     p.until("the banner gone", |p| p.find(".lc-banner").is_none()).await;
     assert!(p.session.typing.get_untracked().is_empty(), "typing forgotten with the lost link");
 }
+
+#[wasm_bindgen_test]
+async fn a_window_opened_without_the_visitor_here_leaves_focus_on_the_page() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    // The host page's own field has focus.
+    let field = document.create_element("input").unwrap().unchecked_into::<HtmlElement>();
+    document.body().unwrap().append_child(&field).unwrap();
+    field.focus().unwrap();
+    let page_has_focus = || document.active_element().is_some_and(|e| e.is_same_node(Some(&field)));
+    assert!(page_has_focus());
+
+    // Another tab of the visitor opened the window: this page, loaded after, restores it open.
+    let owner = Owner::new();
+    owner.set();
+    let options = SessionOptions {
+        namespace: new_token(),
+        name: Some("Noor".into()),
+        email: Some(unique_email()),
+        ..SessionOptions::default()
+    };
+    let other_tab = Session::new(server_url(), Lang::En, options.clone());
+    other_tab.interacted();
+    other_tab.set_open(true);
+    let session = Session::new(server_url(), Lang::En, options);
+    session.start().await;
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    std::mem::forget(ui::mount(&host, session).unwrap());
+    let p = Page { host, _owner: owner, session };
+    p.until("the window restored open", |p| p.find("textarea").is_some()).await;
+    sleep(200).await;
+    assert!(page_has_focus(), "a restored window does not take focus");
+
+    // Closed and opened again by the other tab: still the page's.
+    other_tab.set_open(false);
+    p.until("closed by the other tab", |p| p.find("#lc-window").is_none()).await;
+    sleep(200).await;
+    assert!(page_has_focus(), "closing from another tab does not move focus");
+    other_tab.set_open(true);
+    p.until("opened by the other tab", |p| p.find("#lc-window").is_some()).await;
+    sleep(200).await;
+    assert!(page_has_focus(), "opening from another tab does not take focus");
+
+    // The visitor's own click in this tab does move focus into the window.
+    p.click(".lc-launcher");
+    p.until("closed here", |p| p.find("#lc-window").is_none()).await;
+    p.click(".lc-launcher");
+    p.until("focus in the window", |p| p.focused().is_some_and(|e| e.tag_name() == "TEXTAREA")).await;
+    field.remove();
+}

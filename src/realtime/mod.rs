@@ -61,12 +61,22 @@ pub enum Event {
     Refused,
     /// A message was sent or changed in the room.
     Message(Box<Message>),
-    /// The message with this `_id` was deleted.
-    Deleted(String),
-    /// Someone (`username`) started or stopped typing.
-    Typing(String, bool),
-    /// Agent, queue or visitor news of the room.
-    Room(Box<LivechatRoomEvent>),
+    /// The message `id` of room `rid` was deleted.
+    Deleted {
+        rid: String,
+        id: String,
+    },
+    /// Someone (`username`) started (`on`) or stopped typing in room `rid`.
+    Typing {
+        rid: String,
+        username: String,
+        on: bool,
+    },
+    /// Agent, queue or visitor news of room `rid`.
+    Room {
+        rid: String,
+        news: Box<LivechatRoomEvent>,
+    },
 }
 
 /// How often the timer runs (ms).
@@ -207,6 +217,12 @@ impl Realtime {
         self.0.set_online(online);
     }
 
+    /// Polls no sooner than `ms` from now (the server said to slow down).
+    pub fn poll_later(&self, ms: f64) {
+        let mut st = self.0.state.borrow_mut();
+        st.poll_at = st.poll_at.max(now() + ms);
+    }
+
     /// Closes the socket and stops every timer for good.
     pub fn stop(&self) {
         self.0.shutdown();
@@ -325,10 +341,13 @@ impl Shared {
                 let (collection, event) = (string(&v, "collection").unwrap_or_default(), string(&fields, "eventName"));
                 let kind = {
                     let st = self.state.borrow();
-                    st.proto.room().zip(event).and_then(|(rid, event)| classify(&collection, &event, rid))
+                    st.proto
+                        .room()
+                        .zip(event)
+                        .and_then(|(rid, event)| classify(&collection, &event, rid).map(|kind| (kind, rid.to_owned())))
                 };
-                if let Some(kind) = kind {
-                    self.stream_event(kind, get(&fields, "args"));
+                if let Some((kind, rid)) = kind {
+                    self.stream_event(kind, rid, get(&fields, "args"));
                 }
                 // Heard from the server: that is all the protocol needs to know.
                 ServerFrame::Updated { methods: Vec::new() }
@@ -352,7 +371,7 @@ impl Shared {
         }
     }
 
-    fn stream_event(&self, kind: StreamKind, args: JsValue) {
+    fn stream_event(&self, kind: StreamKind, rid: String, args: JsValue) {
         let args = array(args);
         match kind {
             StreamKind::Message => {
@@ -363,7 +382,7 @@ impl Shared {
             StreamKind::Deleted => {
                 for d in args.iter() {
                     if let Some(id) = string(&d, "_id") {
-                        self.emit(Event::Deleted(id));
+                        self.emit(Event::Deleted { rid: rid.clone(), id });
                     }
                 }
             }
@@ -371,7 +390,7 @@ impl Shared {
                 // `[username, activities, extra?]`
                 let Some(username) = args.get(0).as_string() else { return };
                 let typing = array(args.get(1)).includes(&USER_TYPING.into(), 0);
-                self.emit(Event::Typing(username, typing));
+                self.emit(Event::Typing { rid, username, on: typing });
             }
             StreamKind::Room => {
                 for e in args.iter() {
@@ -391,7 +410,7 @@ impl Shared {
                         },
                         _ => continue,
                     };
-                    self.emit(Event::Room(Box::new(news)));
+                    self.emit(Event::Room { rid: rid.clone(), news: Box::new(news) });
                 }
             }
         }

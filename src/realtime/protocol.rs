@@ -28,8 +28,10 @@ pub const ANSWER_WITHIN: f64 = 10_000.0;
 pub const MAX_BACKOFF: f64 = 30_000.0;
 /// Failed connection attempts in a row after which history is polled until the socket is back.
 pub const POLL_AFTER_FAILURES: u32 = 3;
-/// Time (ms) between two polls of history while polling.
-pub const POLL_EVERY: f64 = 4_000.0;
+/// Time (ms) between two polls of history while polling. Rocket.Chat limits
+/// `messages.history` to 10 calls a minute per address by default: 7.5 a minute leaves room
+/// for a catch-up that takes two pages, and only one tab of a visitor polls.
+pub const POLL_EVERY: f64 = 8_000.0;
 /// Typing: "typing" is sent at most this often (ms) while keys are pressed…
 pub const TYPING_EVERY: f64 = 4_500.0;
 /// …and "stopped" this long (ms) after the last key, as Rocket.Chat's widget does.
@@ -516,6 +518,12 @@ mod tests {
         assert_eq!(p.failures(), 1);
         p.reset_failures();
         assert_eq!(p.failures(), 0);
+    }
+
+    #[test]
+    fn polling_stays_under_rocket_chats_history_rate_limit() {
+        // `messages.history`: 10 calls per 60 s per address, by default.
+        assert!(60_000.0 / POLL_EVERY <= 7.5, "a poll a minute to spare for a two-page catch-up and a retry");
     }
 
     #[test]

@@ -93,12 +93,15 @@ impl Conversation {
     }
 
     /// After catching up from history: `page` is everything the server holds from its oldest
-    /// message's time up to its newest's. Visitor and agent messages kept here within that span
-    /// that the page lacks were deleted meanwhile, and are removed (messages still pending — no
-    /// time yet — and system messages stay). Returns how many were removed.
-    pub fn drop_missing(&mut self, page: &[Message]) -> usize {
+    /// message's time up to now, asked for when the newest message shown was `shown`. Visitor
+    /// and agent messages kept here from the page's oldest time up to the later of its newest
+    /// and `shown` that the page lacks were deleted meanwhile (the newest ones too), and are
+    /// removed (messages still pending — no time yet — and system messages stay). Returns how
+    /// many were removed.
+    pub fn drop_missing(&mut self, page: &[Message], shown: Option<Timestamp>) -> usize {
         let times = page.iter().filter_map(|m| m.ts);
         let (Some(from), Some(to)) = (times.clone().min(), times.max()) else { return 0 };
+        let to = shown.map_or(to, |shown| shown.max(to));
         let before = self.messages.len();
         self.messages
             .retain(|m| m.t.is_some() || m.ts.is_none_or(|t| t < from || t > to) || page.iter().any(|p| p.id == m.id));
@@ -298,10 +301,25 @@ mod tests {
         // History from 15 to 40 holds "kept" only: "gone" was deleted; "old" and "later" lie
         // outside the span and cannot be judged; system and pending messages stay.
         let page = [msg("kept", 30, "v"), msg("x", 15, "agent"), msg("y", 40, "agent")];
-        assert_eq!(c.drop_missing(&page), 1);
+        assert_eq!(c.drop_missing(&page, None), 1);
         assert!(c.get("gone").is_none());
         assert_eq!(ids(&c), ["old", "s", "kept", "later", "pending"]);
-        assert_eq!(c.drop_missing(&[]), 0);
+        assert_eq!(c.drop_missing(&[], Some(Timestamp(50))), 0);
+    }
+
+    #[test]
+    fn the_newest_messages_deleted_meanwhile_go_too() {
+        let mut c = Conversation::default();
+        c.merge([msg("a", 10, "v"), msg("b", 20, "agent"), msg("c", 30, "v")]);
+        // Offline, "b" and "c" were deleted: the catch-up, asked for when "c" was the newest
+        // shown, finds only "a" and a message newer than everything shown.
+        let page = [msg("a", 10, "v")];
+        assert_eq!(c.drop_missing(&page, Some(Timestamp(30))), 2);
+        assert_eq!(ids(&c), ["a"]);
+        // Messages newer than what was shown (live news during the catch-up) are not judged.
+        c.upsert(msg("d", 40, "agent"));
+        assert_eq!(c.drop_missing(&page, Some(Timestamp(30))), 0);
+        assert_eq!(ids(&c), ["a", "d"]);
     }
 
     #[test]

@@ -104,6 +104,20 @@ impl FormErrors {
 
 pub use livechat_wire::visitor::is_email;
 
+/// The error work for a previous visitor ends with (nobody reads it: the caller checks the
+/// generation first).
+fn stale() -> Error {
+    Error::Network { endpoint: "", detail: String::new() }
+}
+
+/// Runs `f` once after `ms` milliseconds.
+fn later(ms: f64, f: impl FnOnce() + 'static) {
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms as i32);
+    }
+}
+
 /// The visitor's session. `Copy`: every field is a handle into the reactive arena.
 #[derive(Debug, Clone, Copy)]
 pub struct Session {
@@ -143,6 +157,22 @@ pub struct Session {
     out: StoredValue<Outbox, LocalStorage>,
     /// Agent messages up to this time (ms) have been seen.
     read_at: StoredValue<i64>,
+    /// The catch-up watermark: history up to this time is known to be complete here. Only a
+    /// successful catch-up moves it (and live news while the link stays live after one), so a
+    /// catch-up that failed is retried from where the gap starts, however much news came since.
+    synced: StoredValue<Option<Timestamp>>,
+    /// Whether the last catch-up succeeded on the live link now up: live news then moves
+    /// [`Session::synced`] too.
+    caught_up: StoredValue<bool>,
+    /// Catch-ups that failed in a row, and whether a retry is scheduled.
+    refresh_retry: StoredValue<(u32, bool)>,
+    /// The next open, close or screen change comes from something the visitor (or the site's
+    /// script) did in this tab: focus may follow it. A window restored open, opened by another
+    /// tab, or a screen the server pushed leaves focus where it is.
+    focus_on_change: StoredValue<bool>,
+    /// Bumped when the visitor changes (reset, another token): work begun for the previous
+    /// visitor checks it before writing anything, so nothing of theirs reaches the new one.
+    generation: StoredValue<u32>,
 }
 
 /// The visitor's unconfirmed messages, in send order, and how their delivery goes.
@@ -157,6 +187,10 @@ struct Outbox {
     in_flight: Vec<String>,
     /// A timed resend is pending.
     retry_scheduled: bool,
+    /// The one flush loop is running.
+    flushing: bool,
+    /// Calls that found the loop running: resolved when it ends.
+    waiters: Vec<js_sys::Function>,
 }
 
 /// What a delivery attempt means for the rest of the outbox.
@@ -179,7 +213,6 @@ impl Session {
         let open = store.get(OPEN).as_deref() == Some("1");
         let read_at = store.get(READ).and_then(|r| r.parse().ok()).unwrap_or(0);
         let channel = store.prefix().to_owned();
-        let sound = options.sound;
         let session = Session {
             screen: RwSignal::new(Screen::Loading),
             config: RwSignal::new(None),
@@ -205,8 +238,14 @@ impl Session {
             tabs: StoredValue::new_local(None),
             out: StoredValue::new_local(Outbox::default()),
             read_at: StoredValue::new(read_at),
+            synced: StoredValue::new(None),
+            caught_up: StoredValue::new(false),
+            refresh_retry: StoredValue::new((0, false)),
+            generation: StoredValue::new(0),
+            focus_on_change: StoredValue::new(false),
         };
-        let tabs = Tabs::join(&channel, sound, Box::new(move |text| session.heard_from_tab(&text)));
+        // Every tab queues for the lock: its holder plays the sound (when asked for) and polls.
+        let tabs = Tabs::join(&channel, true, Box::new(move |text| session.heard_from_tab(&text)));
         session.tabs.set_value(Some(tabs));
         session
     }
@@ -217,9 +256,34 @@ impl Session {
         self.realtime.get_value()
     }
 
+    /// Whether focus may follow the open state or screen now (see [`Session::moved_focus`]).
+    pub fn wants_focus(&self) -> bool {
+        self.focus_on_change.try_get_value().unwrap_or(false)
+    }
+
+    /// The view moved focus after a change this tab asked for (or found nothing to focus).
+    pub fn moved_focus(&self) {
+        let _ = self.focus_on_change.try_set_value(false);
+    }
+
+    /// The visitor acted in this tab: the change that follows may move focus.
+    fn acted(&self) {
+        self.focus_on_change.set_value(true);
+    }
+
     /// The options this session was made with.
     pub fn options(&self) -> SessionOptions {
         self.options.get_value()
+    }
+
+    /// The visitor generation now (see [`Session::generation`]).
+    fn generation(&self) -> u32 {
+        self.generation.try_get_value().unwrap_or(u32::MAX)
+    }
+
+    /// Whether work begun in generation `g` may still write state: same visitor, session alive.
+    fn current(&self, g: u32) -> bool {
+        self.generation.try_get_value() == Some(g)
     }
 
     /// The open room's id, if a room is open.
@@ -255,7 +319,12 @@ impl Session {
     /// Loads the configuration and the visitor's open room, and picks the first screen.
     pub async fn start(self) {
         let department = self.options.with_value(|o| o.department.clone());
-        let config = match self.client().config(department.as_deref()).await {
+        let g = self.generation();
+        let config = self.client().config(department.as_deref()).await;
+        if !self.current(g) {
+            return;
+        }
+        let config = match config {
             Ok(config) => config,
             Err(e) => {
                 self.fail(&e);
@@ -285,10 +354,13 @@ impl Session {
         }
         if screen == Screen::Chat && self.room.get_untracked().is_some() {
             self.refresh().await;
+            if !self.current(g) {
+                return;
+            }
             self.follow();
         }
         self.screen.set(screen);
-        self.flush(None).await;
+        self.flush().await;
     }
 
     /// Takes in what the outbox in storage holds from an earlier page (a reload, another tab):
@@ -341,18 +413,35 @@ impl Session {
             Event::Status(status) => {
                 if status != Status::Live {
                     self.typing.set(Vec::new());
+                    self.caught_up.set_value(false);
                 }
                 self.link.set(status);
             }
+            // One tab of the visitor polls (Rocket.Chat limits history calls per address); it
+            // tells the others when it found news.
+            Event::Poll => {
+                if !self.tabs.with_value(|t| t.as_ref().is_none_or(Tabs::polls)) {
+                    return;
+                }
+                let session = *self;
+                Session::spawn(async move {
+                    let before = session.conversation.with_untracked(Conversation::newest);
+                    session.refresh().await;
+                    if session.conversation.try_with_untracked(Conversation::newest).is_some_and(|n| n != before) {
+                        session.post("m");
+                    }
+                    session.flush().await;
+                });
+            }
             // Caught up from history and the outbox resent: nothing missed, nothing twice.
-            Event::Live | Event::Poll | Event::Refused => {
+            Event::Live | Event::Refused => {
                 let session = *self;
                 Session::spawn(async move {
                     session.refresh().await;
-                    session.flush(None).await;
+                    session.flush().await;
                 });
             }
-            Event::Online => Session::spawn(self.flush(None)),
+            Event::Online => Session::spawn(self.flush()),
             Event::Message(m) => {
                 if self.room_id().as_deref() != Some(m.rid.as_str()) {
                     return;
@@ -361,15 +450,27 @@ impl Session {
                     let name = self.agent_name(&u.username);
                     self.typing.update(|t| t.retain(|n| *n != name));
                 }
+                // Nothing was missed since the last catch-up on this live link.
+                if let Some(ts) = m.ts.filter(|_| self.caught_up.get_value()) {
+                    self.synced.update_value(|s| *s = Some(s.map_or(ts, |s| s.max(ts))));
+                }
                 self.take_in(vec![*m]);
             }
-            Event::Deleted(id) => {
+            Event::Deleted { rid, id } => {
+                if self.room_id().as_deref() != Some(rid.as_str()) {
+                    return;
+                }
+                // Gone for good: not resent, and a late answer to its send does not bring it back.
+                self.settle(&id);
                 self.conversation.update(|c| {
                     c.remove(&id);
                 });
                 self.recount();
             }
-            Event::Typing(username, on) => {
+            Event::Typing { rid, username, on } => {
+                if self.room_id().as_deref() != Some(rid.as_str()) {
+                    return;
+                }
                 let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.username.clone()));
                 if me.as_deref() == Some(username.as_str()) {
                     return;
@@ -382,7 +483,8 @@ impl Session {
                     }
                 });
             }
-            Event::Room(news) => match *news {
+            Event::Room { rid, .. } if self.room_id().as_deref() != Some(rid.as_str()) => {}
+            Event::Room { news, .. } => match *news {
                 LivechatRoomEvent::AgentData { data } => {
                     self.queue_spot.set(None);
                     self.agent.set(data);
@@ -554,11 +656,17 @@ impl Session {
             email: details.email.clone().unwrap_or_default(),
             department: details.department.clone(),
         };
-        match self.client().register(details).await {
+        let g = self.generation();
+        let result = self.client().register(details).await;
+        if !self.current(g) {
+            return FormErrors::default();
+        }
+        match result {
             Ok(visitor) => {
                 self.visitor.set(Some(visitor));
                 self.submitted.set(Some(form));
                 self.form_error.set(None);
+                self.acted();
                 self.screen.set(Screen::Chat);
             }
             Err(e) => self.form_error.set(Some(e.message().map_or_else(|| e.to_string(), str::to_owned))),
@@ -578,7 +686,11 @@ impl Session {
             custom_fields: o.custom_fields.clone(),
             ..NewVisitor::default()
         });
+        let g = self.generation();
         let visitor = self.client().register(details).await?;
+        if !self.current(g) {
+            return Err(stale());
+        }
         self.visitor.set(Some(visitor));
         Ok(())
     }
@@ -588,8 +700,12 @@ impl Session {
         if let Some(room) = self.room.get_untracked() {
             return Ok(room);
         }
+        let g = self.generation();
         self.ensure_visitor().await?;
         let room = self.client().room(None).await?.room;
+        if !self.current(g) {
+            return Err(stale());
+        }
         self.store.with_value(|s| s.set_room_id(Some(&room.id)));
         self.room.set(Some(room.clone()));
         self.follow();
@@ -602,7 +718,11 @@ impl Session {
     /// Asks the server who serves the room now (after an assignment or a transfer).
     pub async fn refresh_agent(&self) {
         let Some(rid) = self.room_id() else { return };
-        match self.client().agent_info(&rid).await {
+        let agent = self.client().agent_info(&rid).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match agent {
             Ok(agent) => self.agent.set(Some(agent)),
             // Not served (yet, or any more): no agent to show.
             Err(e) if e.is("invalid-agent") => self.agent.set(None),
@@ -634,7 +754,7 @@ impl Session {
         });
         self.store.with_value(|s| s.update_outbox(&id, Some(&pending)));
         self.out.update_value(|o| o.queue.push(pending));
-        self.flush(Some(&id)).await;
+        self.flush().await;
     }
 
     /// The visitor's message as shown while it waits for the server.
@@ -650,21 +770,44 @@ impl Session {
     }
 
     /// Sends what waits in the outbox, oldest first, one at a time (so the server stores them in
-    /// order), up to `until` if given. Messages being sent already or refused are skipped; a
-    /// failure to reach the server stops here and schedules a resend.
-    async fn flush(self, until: Option<&str>) {
+    /// order, and only the first message makes the room). Messages refused are skipped; a
+    /// failure to reach the server stops here and schedules a resend. One loop runs at a time
+    /// and picks up what is added meanwhile: a call while it runs waits for it to end.
+    async fn flush(self) {
+        match self.out.try_update_value(|o| std::mem::replace(&mut o.flushing, true)) {
+            None => return,
+            Some(true) => {
+                let mut resolve = None;
+                let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+                if let Some(resolve) = resolve {
+                    self.out.update_value(|o| o.waiters.push(resolve));
+                }
+                let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+                return;
+            }
+            Some(false) => {}
+        }
+        let g = self.generation();
         loop {
-            let next = self.out.with_value(|o| {
+            let next = self.out.try_with_value(|o| {
                 o.queue.iter().find(|m| !o.in_flight.contains(&m.id) && !o.refused.contains(&m.id)).cloned()
             });
-            let Some(m) = next else { return };
-            let id = m.id.clone();
-            if let Next::Stop = self.deliver(m).await {
+            let Some(m) = next.flatten() else { break };
+            let next = self.deliver(m).await;
+            if !self.current(g) {
+                // Another visitor now: their outbox is not this loop's.
                 return;
             }
-            if until == Some(id.as_str()) {
-                return;
+            if let Next::Stop = next {
+                break;
             }
+        }
+        let waiters = self.out.try_update_value(|o| {
+            o.flushing = false;
+            std::mem::take(&mut o.waiters)
+        });
+        for resolve in waiters.unwrap_or_default() {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
         }
     }
 
@@ -686,9 +829,11 @@ impl Session {
     /// One attempt to deliver `message`.
     async fn deliver(&self, mut message: Message) -> Next {
         let id = message.id.clone();
+        let g = self.generation();
         self.out.update_value(|o| o.in_flight.push(id.clone()));
         let result = if message.rid.is_empty() {
             match self.ensure_room().await {
+                Ok(_) | Err(_) if !self.current(g) => return Next::Stop,
                 Ok(room) => {
                     message.rid = room.id;
                     // Every message written before the room existed belongs to it.
@@ -718,17 +863,24 @@ impl Session {
         } else {
             self.client().send_message(&message.rid, &message.msg, Some(&id)).await
         };
+        if !self.current(g) {
+            return Next::Stop;
+        }
         self.out.update_value(|o| o.in_flight.retain(|f| *f != id));
         match result {
             Ok(stored) => {
                 if self.banner.with_untracked(|b| b.is_some()) {
                     self.banner.set(None);
                 }
+                // Settled while it went out (deleted meanwhile): the answer is stale.
+                let waiting = self.out.with_value(|o| o.queue.iter().any(|m| m.id == id));
                 self.settle(&id);
                 self.post("m");
-                self.conversation.update(|c| {
-                    c.upsert(stored);
-                });
+                if waiting {
+                    self.conversation.update(|c| {
+                        c.upsert(stored);
+                    });
+                }
                 Next::Go
             }
             Err(e) if e.is("no-agent-online") => {
@@ -745,6 +897,7 @@ impl Session {
                 self.conversation.update(|c| {
                     c.remove(&id);
                 });
+                self.acted();
                 self.screen.set(Screen::Offline);
                 Next::Stop
             }
@@ -754,6 +907,7 @@ impl Session {
                     c.remove(&id);
                 });
                 if self.room_id().as_deref() == Some(message.rid.as_str()) {
+                    self.acted();
                     self.chat_ended();
                 }
                 Next::Go
@@ -797,21 +951,19 @@ impl Session {
             return;
         }
         let session = *self;
-        let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
+        later(ms, move || {
             // The session may be gone (its owner disposed) by then.
             if session.out.try_update_value(|o| o.retry_scheduled = false).is_some() {
-                Session::spawn(session.flush(None));
+                Session::spawn(session.flush());
             }
         });
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms as i32);
-        }
     }
 
     /// Tries a failed message again now, with the same `_id`.
     pub async fn retry(self, id: String) {
-        let Some(message) = self.out.with_value(|o| o.queue.iter().find(|m| m.id == id).cloned()) else { return };
-        if self.out.with_value(|o| o.in_flight.contains(&id)) {
+        if !self.out.with_value(|o| o.queue.iter().any(|m| m.id == id))
+            || self.out.with_value(|o| o.in_flight.contains(&id))
+        {
             return;
         }
         self.out.update_value(|o| {
@@ -821,7 +973,7 @@ impl Session {
         self.outbox.update(|o| {
             o.insert(id.clone(), Delivery::Sending);
         });
-        self.deliver(message).await;
+        self.flush().await;
     }
 
     /// Gives up a message that was not sent: it leaves the outbox and the conversation.
@@ -842,7 +994,11 @@ impl Session {
         if text.is_empty() {
             return;
         }
-        match self.client().edit_message(&rid, &id, &text).await {
+        let edited = self.client().edit_message(&rid, &id, &text).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match edited {
             Ok(edited) => self.conversation.update(|c| {
                 c.upsert(edited);
             }),
@@ -853,7 +1009,11 @@ impl Session {
     /// Deletes one of the visitor's messages.
     pub async fn delete(self, id: String) {
         let Some(rid) = self.room_id() else { return };
-        match self.client().delete_message(&rid, &id).await {
+        let deleted = self.client().delete_message(&rid, &id).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match deleted {
             Ok(_) => self.conversation.update(|c| {
                 c.remove(&id);
             }),
@@ -920,21 +1080,33 @@ impl Session {
         self.options.with_value(|o| o.sound) && self.tabs.with_value(|t| t.as_ref().is_some_and(Tabs::leads))
     }
 
-    /// Catches up from history: everything newer than the newest confirmed message, page by
-    /// page until it is reached (just the newest page when nothing is shown yet), merged by
-    /// `_id`; messages deleted meanwhile within the span fetched go. Nothing is merged unless
-    /// every page came, so a later catch-up never leaves a gap.
+    /// Catches up from history: everything newer than the catch-up watermark (the newest
+    /// message a successful catch-up saw), page by page until it is reached (just the newest
+    /// page the first time), merged by `_id`; messages deleted meanwhile within the span fetched
+    /// go. Nothing is merged unless every page came, so a later catch-up never leaves a gap. A
+    /// catch-up that fails for want of an answer (network, 429, 5xx) is tried again with backoff
+    /// (after `Retry-After` on a 429) until it succeeds.
     pub async fn refresh(&self) {
         let Some(rid) = self.room_id() else { return };
-        let since = self.conversation.with_untracked(Conversation::newest);
+        let g = self.generation();
+        let since = self.synced.get_value();
+        // What was shown before asking: anything up to it the server no longer has is deleted.
+        let shown = self.conversation.with_untracked(Conversation::newest);
         let mut got: Vec<Message> = Vec::new();
         let mut end = None;
         let mut first_full = None;
         loop {
             let query = HistoryQuery { end, limit: Some(PAGE), ..HistoryQuery::default() };
-            let page = match self.client().history(&rid, &query).await {
+            let page = self.client().history(&rid, &query).await;
+            if !self.current(g) || self.room_id().as_deref() != Some(rid.as_str()) {
+                return;
+            }
+            let page = match page {
                 Ok(page) => page,
-                Err(e) => return self.fail(&e),
+                Err(e) => {
+                    self.fail(&e);
+                    return self.retry_refresh(&e);
+                }
             };
             let full = page.len() as u32 >= PAGE;
             first_full.get_or_insert(full);
@@ -949,6 +1121,11 @@ impl Session {
             }
             end = next;
         }
+        self.refresh_retry.update_value(|r| r.0 = 0);
+        if let Some(newest) = got.iter().filter_map(|m| m.ts).max() {
+            self.synced.update_value(|s| *s = Some(s.map_or(newest, |s| s.max(newest))));
+        }
+        self.caught_up.set_value(self.link.get_untracked() == Status::Live);
         if self.banner.with_untracked(|b| *b == Some(Banner::ConnectionLost)) {
             self.banner.set(None);
         }
@@ -956,7 +1133,7 @@ impl Session {
             self.history_complete.set(true);
         }
         if self.conversation.with_untracked(|c| c.messages().iter().any(|m| m.ts.is_some())) {
-            let dropped = self.conversation.try_update(|c| c.drop_missing(&got)).unwrap_or(0);
+            let dropped = self.conversation.try_update(|c| c.drop_missing(&got, shown)).unwrap_or(0);
             if dropped > 0 {
                 self.recount();
             }
@@ -964,12 +1141,57 @@ impl Session {
         self.take_in(got);
     }
 
+    /// Schedules another catch-up after a failed one, when the failure is worth a retry: no
+    /// answer, too many requests (after the server's `Retry-After`), or the server failing.
+    fn retry_refresh(&self, e: &Error) {
+        let transient =
+            matches!(e, Error::Network { .. } | Error::RateLimited { .. }) || e.status().is_some_and(|s| s >= 500);
+        if !transient {
+            return;
+        }
+        let Some((failures, already)) = self.refresh_retry.try_update_value(|r| {
+            r.0 += 1;
+            (r.0, std::mem::replace(&mut r.1, true))
+        }) else {
+            return;
+        };
+        if already {
+            return;
+        }
+        let wait = match e {
+            Error::RateLimited { retry_after, .. } => {
+                let wait = retry_after.map_or(protocol::POLL_EVERY, |s| f64::from(s) * 1000.0);
+                // Polling slows down too.
+                if let Some(rt) = self.realtime.get_value() {
+                    rt.poll_later(wait);
+                }
+                wait
+            }
+            // Up to 8 s between tries: a missed message should not wait long once the server is back.
+            _ => protocol::backoff(failures.min(4), js_sys::Math::random()),
+        };
+        let session = *self;
+        later(wait, move || {
+            // The session may be gone (its owner disposed) by then.
+            if session.refresh_retry.try_update_value(|r| r.1 = false).is_some() {
+                Session::spawn(async move {
+                    session.refresh().await;
+                    session.flush().await;
+                });
+            }
+        });
+    }
+
     /// Loads the page of history before the oldest message shown.
     pub async fn load_older(self) {
         let Some(rid) = self.room_id() else { return };
         let end = self.conversation.with_untracked(Conversation::oldest);
         let query = HistoryQuery { end, limit: Some(PAGE), ..HistoryQuery::default() };
-        match self.client().history(&rid, &query).await {
+        let page = self.client().history(&rid, &query).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match page {
             Ok(page) => {
                 if (page.len() as u32) < PAGE {
                     self.history_complete.set(true);
@@ -993,11 +1215,16 @@ impl Session {
 
     /// The visitor ends the chat.
     pub async fn close(self) {
+        self.acted();
         let Some(rid) = self.room_id() else {
             self.screen.set(Screen::ThankYou);
             return;
         };
-        match self.client().close_room(&rid).await {
+        let closed = self.client().close_room(&rid).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match closed {
             Ok(_) => self.chat_ended(),
             Err(e) if e.is("room-closed") => self.chat_ended(),
             Err(e) => self.fail(&e),
@@ -1015,11 +1242,17 @@ impl Session {
         if !feedback.trim().is_empty() {
             data.push(SurveyItem { name: survey::ADDITIONAL_FEEDBACK.into(), value: feedback.trim().to_owned() });
         }
+        self.acted();
         if data.is_empty() {
             self.screen.set(Screen::ThankYou);
             return;
         }
-        match self.client().survey(&rid, data).await {
+        let g = self.generation();
+        let sent = self.client().survey(&rid, data).await;
+        if !self.current(g) {
+            return;
+        }
+        match sent {
             Ok(_) => self.screen.set(Screen::ThankYou),
             Err(e) => self.fail(&e),
         }
@@ -1027,11 +1260,14 @@ impl Session {
 
     /// Skips the survey.
     pub fn skip_survey(&self) {
+        self.acted();
         self.screen.set(Screen::ThankYou);
     }
 
     /// Starts over after a finished chat: a new room on the next message.
     pub fn new_chat(&self) {
+        self.synced.set_value(None);
+        self.caught_up.set_value(false);
         self.room.set(None);
         self.agent.set(None);
         self.queue_spot.set(None);
@@ -1042,6 +1278,7 @@ impl Session {
         self.outbox.update(BTreeMap::clear);
         self.history_complete.set(false);
         self.follow();
+        self.acted();
         self.screen.set(Screen::Chat);
     }
 
@@ -1082,7 +1319,12 @@ impl Session {
                 .or_else(|| self.options.with_value(|o| o.department.clone())),
             host: web_sys::window().and_then(|w| w.location().host().ok()),
         };
-        match self.client().offline_message(&note).await {
+        let g = self.generation();
+        let sent = self.client().offline_message(&note).await;
+        if !self.current(g) {
+            return FormErrors::default();
+        }
+        match sent {
             Ok(_) => {
                 self.submitted.set(Some(Submitted::Offline {
                     name: note.name,
@@ -1091,6 +1333,7 @@ impl Session {
                     department: note.department,
                 }));
                 self.form_error.set(None);
+                self.acted();
                 self.screen.set(Screen::OfflineSent);
             }
             Err(e) => self.form_error.set(Some(e.message().map_or_else(|| e.to_string(), str::to_owned))),
@@ -1101,9 +1344,17 @@ impl Session {
     /// Moves the chat to another department.
     pub async fn transfer(self, department: String) {
         let Some(rid) = self.room_id() else { return };
-        match self.client().transfer(&rid, &department).await {
+        let moved = self.client().transfer(&rid, &department).await;
+        if self.room_id().as_deref() != Some(rid.as_str()) {
+            return;
+        }
+        match moved {
             Ok(_) => {
-                if let Ok(agent) = self.client().agent_info(&rid).await {
+                let agent = self.client().agent_info(&rid).await;
+                if self.room_id().as_deref() != Some(rid.as_str()) {
+                    return;
+                }
+                if let Ok(agent) = agent {
                     self.agent.set(Some(agent));
                 }
                 self.refresh().await;
@@ -1115,6 +1366,7 @@ impl Session {
     /// Opens or closes the window; opening marks everything read. The state is kept (a reload
     /// reopens it; nothing is written before consent) and shared with the visitor's other tabs.
     pub fn set_open(&self, open: bool) {
+        self.acted();
         self.open.set(open);
         self.store.with_value(|s| s.set(OPEN, open.then_some("1")));
         self.post(if open { "o1" } else { "o0" });

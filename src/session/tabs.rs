@@ -1,6 +1,7 @@
 //! Several tabs of one visitor in step: a `BroadcastChannel` per server and storage namespace
 //! carries the window's open state, how far the visitor has read, and word that a tab
-//! delivered a message; a Web Lock elects the one tab that plays the notification sound.
+//! delivered a message; a Web Lock elects the one tab that plays the notification sound and
+//! polls history when the socket cannot be used.
 //!
 //! Messages on the channel are short strings: `o1` / `o0` (window opened / closed), `r<ms>`
 //! (read up to that time), `m` (this tab delivered a message: catch up if not live).
@@ -81,6 +82,12 @@ impl Tabs {
         if let Some(c) = &self.channel {
             let _ = c.post_message(&JsValue::from_str(text));
         }
+    }
+
+    /// Whether this tab polls history (when polling): the lock holder, or every tab without Web
+    /// Locks (nothing elects one then).
+    pub fn polls(&self) -> bool {
+        !self.has_locks || self.leader.get()
     }
 
     /// Whether this tab plays the sound: the lock holder, or (without Web Locks) a visible tab.

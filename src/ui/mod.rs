@@ -60,7 +60,7 @@ where
 }
 
 /// The whole widget: the launcher and, when open, the window. Focus returns to the launcher
-/// when the window closes.
+/// when the window closes by the visitor's action in this tab.
 #[component]
 pub fn Widget() -> impl IntoView {
     let s = expect_context::<Session>();
@@ -70,9 +70,11 @@ pub fn Widget() -> impl IntoView {
         let open = s.open.get();
         if was_open.get_value()
             && !open
+            && s.wants_focus()
             && let Some(button) = launcher.get_untracked()
         {
             let _ = button.focus();
+            s.moved_focus();
         }
         was_open.set_value(open);
     });

@@ -186,16 +186,25 @@ pub fn Window() -> impl IntoView {
     let s = expect_context::<Session>();
     provide_context(ConfirmEnd(RwSignal::new(false)));
     let section = NodeRef::<leptos::html::Section>::new();
-    // Focus follows the screen: the element marked `data-autofocus` in the new screen.
+    // Focus follows the screen: the element marked `data-autofocus` in the new screen — when
+    // the visitor's own action in this tab opened the window or changed the screen (a window
+    // restored open, opened by another tab, or a screen the server pushed leaves focus be).
     Effect::new(move |_| {
-        s.screen.track();
+        let screen = s.screen.get();
         if let Some(el) = section.get() {
             let el: web_sys::Element = el.into();
             request_animation_frame(move || {
+                if !s.wants_focus() {
+                    return;
+                }
                 if let Ok(Some(target)) = el.query_selector("[data-autofocus]")
                     && let Ok(target) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(target)
                 {
                     let _ = target.focus();
+                    s.moved_focus();
+                } else if screen != Screen::Loading {
+                    // Nothing to focus here: the request does not outlive this change.
+                    s.moved_focus();
                 }
             });
         }

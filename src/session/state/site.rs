@@ -9,6 +9,7 @@ use std::future::Future;
 use livechat_wire::visitor::CustomField;
 
 use super::*;
+use crate::storage::OUTBOX;
 
 /// A form the server accepted, as the site's `onPrechatFormSubmit` / `onOfflineFormSubmit`
 /// callbacks receive it.
@@ -63,8 +64,11 @@ impl Session {
             department: o.department.clone(),
             ..NewVisitor::default()
         });
+        let g = self.generation();
         let visitor = self.client().register(details).await?;
-        self.visitor.set(Some(visitor));
+        if self.current(g) {
+            self.visitor.set(Some(visitor));
+        }
         Ok(())
     }
 
@@ -112,8 +116,12 @@ impl Session {
             ..guest
         });
         let session = *self;
+        let g = self.generation();
         async move {
             let visitor = session.client().register(details).await?;
+            if !session.current(g) {
+                return Ok(());
+            }
             session.options.update_value(|o| o.custom_fields.clear());
             session.visitor.set(Some(visitor));
             if session.screen.get_untracked() == Screen::Register {
@@ -148,17 +156,33 @@ impl Session {
         self.use_token(&token);
     }
 
-    /// Uses `token` from now on and forgets the conversation shown.
+    /// Uses `token` from now on and forgets the conversation shown, the realtime link to the
+    /// old room, the messages still waiting to go out (in memory and in storage), and any work
+    /// begun for the previous visitor (its answers are dropped when they come).
     fn use_token(&self, token: &str) {
+        self.generation.update_value(|g| *g = g.wrapping_add(1));
+        if let Some(rt) = self.realtime.get_value() {
+            rt.watch(None);
+        }
+        let waiters = self.out.try_update_value(|o| std::mem::take(o).waiters).unwrap_or_default();
+        for resolve in waiters {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+        self.refresh_retry.update_value(|r| r.0 = 0);
         self.store.with_value(|s| {
             s.set_token(token);
             s.set_room_id(None);
+            s.set(OUTBOX, None);
         });
         let transport = self.client.with_value(|c| c.transport().clone());
         self.client.set_value(VisitorClient::new(transport, token));
+        self.synced.set_value(None);
+        self.caught_up.set_value(false);
         self.visitor.set(None);
         self.room.set(None);
         self.agent.set(None);
+        self.typing.set(Vec::new());
+        self.queue_spot.set(None);
         self.conversation.update(Conversation::clear);
         self.outbox.update(BTreeMap::clear);
         self.banner.set(None);

@@ -307,7 +307,10 @@ impl Shared {
         };
         let mut st = self.state.borrow_mut();
         match made {
-            Some(ws) => st.socket = Some(ws),
+            Some(ws) => {
+                st.socket = Some(ws);
+                st.proto.dialing(now());
+            }
             // No WebSocket here (or the address is refused outright): a failure like any other.
             None => {
                 st.proto.closed();

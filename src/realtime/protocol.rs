@@ -95,6 +95,8 @@ pub struct Protocol {
     failures: u32,
     /// `Live` has been reported for the current room and socket.
     live: bool,
+    /// When the socket now being made was created, until it opens.
+    dialing_since: Option<f64>,
 }
 
 /// The streams the visitor follows for room `rid`, as Rocket.Chat's widget subscribes them:
@@ -159,6 +161,7 @@ impl Protocol {
             pinged_at: None,
             failures: 0,
             live: false,
+            dialing_since: None,
         }
     }
 
@@ -191,8 +194,15 @@ impl Protocol {
         self.next_id.to_string()
     }
 
+    /// A socket was created at `now` and is opening: [`Protocol::tick`] gives it up if it has
+    /// not opened within [`ANSWER_WITHIN`].
+    pub fn dialing(&mut self, now: f64) {
+        self.dialing_since = Some(now);
+    }
+
     /// The socket opened: the handshake to send.
     pub fn opened(&mut self, now: f64) -> Outgoing {
+        self.dialing_since = None;
         self.link = Link::Connecting;
         self.heard_at = now;
         self.pinged_at = None;
@@ -209,6 +219,7 @@ impl Protocol {
     /// after it comes quickly.)
     pub fn closed(&mut self) {
         self.failures = self.failures.saturating_add(1);
+        self.dialing_since = None;
         self.link = Link::Closed;
         self.subs.clear();
         self.pinged_at = None;
@@ -248,6 +259,13 @@ impl Protocol {
                 out.push(ClientFrame::Unsub { id: sub.id });
             }
             self.subscribe_all(&mut out);
+        }
+        if self.room.is_none() {
+            // Nothing to follow: the driver closes the socket. That is no failure.
+            self.link = Link::Closed;
+            self.subs.clear();
+            self.pinged_at = None;
+            self.dialing_since = None;
         }
         out
     }
@@ -317,6 +335,8 @@ impl Protocol {
     /// has not answered the handshake or our ping in time.
     pub fn tick(&mut self, now: f64) -> (Option<Outgoing>, Option<Note>) {
         match self.link {
+            // A socket stuck opening (no answer to the TCP or WebSocket handshake).
+            Link::Closed if self.dialing_since.is_some_and(|at| now - at > ANSWER_WITHIN) => (None, Some(Note::HangUp)),
             Link::Closed => (None, None),
             Link::Connecting if now - self.heard_at > ANSWER_WITHIN => (None, Some(Note::HangUp)),
             Link::Connecting => (None, None),
@@ -495,6 +515,35 @@ mod tests {
         assert_eq!(p.tick(100.0 + ANSWER_WITHIN).1, None);
         assert_eq!(p.tick(101.0 + ANSWER_WITHIN).1, Some(Note::HangUp));
         assert_eq!(p.receive(incoming(json!({"msg": "failed", "version": "1"})), 0.0).1, Some(Note::HangUp));
+    }
+
+    #[test]
+    fn a_socket_that_never_opens_is_given_up() {
+        let mut p = Protocol::new();
+        p.watch(Some(("R", "T")));
+        assert_eq!(p.tick(5.0), (None, None), "no socket being made");
+        p.dialing(100.0);
+        assert_eq!(p.tick(100.0 + ANSWER_WITHIN), (None, None));
+        assert_eq!(p.tick(101.0 + ANSWER_WITHIN).1, Some(Note::HangUp));
+        p.closed();
+        assert_eq!(p.tick(200.0 + ANSWER_WITHIN), (None, None), "given up: nothing more to time");
+        // One that opens in time is timed by its handshake from then on.
+        p.dialing(300.0);
+        p.opened(305.0);
+        assert_eq!(p.tick(305.0 + ANSWER_WITHIN).1, None);
+    }
+
+    #[test]
+    fn following_nothing_closes_the_link_without_counting_a_failure() {
+        let (mut p, _) = connected();
+        p.receive(incoming(json!({"msg": "ready", "subs": ["1", "2", "3", "4"]})), 2.0);
+        assert_eq!(p.watch(None).len(), 4, "the unsubs go out first");
+        assert_eq!(p.link(), Link::Closed);
+        assert!(!p.is_live());
+        assert_eq!(p.failures(), 0);
+        // A new room later waits for a new socket's handshake rather than counting as connected.
+        assert!(p.watch(Some(("S", "T"))).is_empty());
+        assert!(p.typing("guest", true).is_none());
     }
 
     #[test]

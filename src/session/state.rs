@@ -104,6 +104,13 @@ impl FormErrors {
 
 pub use livechat_wire::visitor::is_email;
 
+/// A message from another tab: its kind (first character) and the rest. Anything may arrive on
+/// the channel (another script, another version): it is split by character, never by byte.
+fn tab_message(text: &str) -> (Option<char>, &str) {
+    let mut chars = text.chars();
+    (chars.next(), chars.as_str())
+}
+
 /// The error work for a previous visitor ends with (nobody reads it: the caller checks the
 /// generation first).
 fn stale() -> Error {
@@ -520,16 +527,16 @@ impl Session {
 
     /// What another tab of this visitor posted.
     fn heard_from_tab(&self, text: &str) {
-        let (kind, rest) = text.split_at(text.len().min(1));
+        let (kind, rest) = tab_message(text);
         match kind {
-            "o" => {
+            Some('o') => {
                 self.open.set(rest == "1");
                 if rest == "1" {
                     self.mark_read(false);
                 }
                 self.recount();
             }
-            "r" => {
+            Some('r') => {
                 if let Ok(at) = rest.parse::<i64>() {
                     self.read_at.update_value(|r| *r = (*r).max(at));
                     self.recount();
@@ -537,7 +544,7 @@ impl Session {
             }
             // Another tab delivered a message: a tab with a live socket hears it from the
             // server; one without catches up now.
-            "m" if self.link.get_untracked() != Status::Live => {
+            Some('m') if self.link.get_untracked() != Status::Live => {
                 let session = *self;
                 Session::spawn(async move { session.refresh().await });
             }
@@ -1384,5 +1391,19 @@ impl Session {
         // The browser's microtask queue, not Leptos's executor: a session also works before (or
         // without) a mounted view.
         wasm_bindgen_futures::spawn_local(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tab_message;
+
+    #[test]
+    fn tab_messages_split_by_character() {
+        assert_eq!(tab_message("o1"), (Some('o'), "1"));
+        assert_eq!(tab_message("r1700000000000"), (Some('r'), "1700000000000"));
+        assert_eq!(tab_message(""), (None, ""));
+        assert_eq!(tab_message("é1"), (Some('é'), "1"), "a first character of two bytes");
+        assert_eq!(tab_message("😀"), (Some('😀'), ""));
     }
 }

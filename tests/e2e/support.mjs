@@ -21,16 +21,64 @@ const BINARY = process.env.LIVECHAT_DEV_SERVER || join(ROOT, 'target', 'debug', 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 /**
- * Starts `livechat-dev-server --addr 127.0.0.1:0 --memory [--www DIR] ...args` and resolves
- * once it printed its address. `www: null` serves no files.
- * @returns {Promise<{url: string, pid: number, output: string[], stop: () => Promise<void>}>}
+ * Starts `livechat-dev-server --addr ADDR (--memory | --db DB) [--www DIR] ...args` and resolves
+ * once it printed its address. `addr` defaults to a free loopback port (`127.0.0.1:0`); `db` is
+ * a SQLite file (kept across restarts), in memory when absent; `www: null` serves no files.
+ * `restart()` stops the server and starts it again with the same arguments on the same port.
+ * @returns {Promise<Server>}
+ *
+ * @typedef {object} Server
+ * @property {string} url       `http://127.0.0.1:PORT`
+ * @property {string} addr      `127.0.0.1:PORT`
+ * @property {number} pid       the current process
+ * @property {string[]} output  what it printed (stdout lines and stderr chunks), every run
+ * @property {(opts?: {signal?: NodeJS.Signals}) => Promise<void>} stop   by PID (SIGTERM unless told)
+ * @property {() => Promise<void>} start  again, on the same address, after `stop`
+ * @property {(opts?: {signal?: NodeJS.Signals}) => Promise<void>} restart  `stop` then `start`
  */
-export async function startServer({ args = [], www = DIST } = {}) {
+export async function startServer({ args = [], www = DIST, db = null, addr = '127.0.0.1:0' } = {}) {
   if (!existsSync(BINARY)) throw new Error(`no dev server at ${BINARY}: run \`cargo build -p livechat-dev-server\``);
   if (www === DIST && !existsSync(join(www, 'livechat.js'))) throw new Error(`no widget in ${www}: run \`cargo xtask dist\``);
-  const argv = ['--addr', '127.0.0.1:0', '--memory', ...(www ? ['--www', www] : []), ...args];
-  const child = spawn(BINARY, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
+  const argv = (at) => ['--addr', at, ...(db ? ['--db', db] : ['--memory']), ...(www ? ['--www', www] : []), ...args];
+  let child = null;
+  const server = {
+    url: '',
+    addr: '',
+    pid: 0,
+    output,
+    async stop({ signal = 'SIGTERM' } = {}) {
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = once(c, 'exit');
+      process.kill(c.pid, signal);
+      await exited;
+    },
+    async start() {
+      // A port just freed may still be held for a moment: try again a few times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          ({ child, url: server.url } = await spawnServer(argv(server.addr || addr), output));
+          break;
+        } catch (e) {
+          if (!server.addr || attempt >= 20 || !/cannot listen/.test(e.message)) throw e;
+          await sleep(100);
+        }
+      }
+      server.addr = server.url.replace(/^http:\/\//, '');
+      server.pid = child.pid;
+    },
+    async restart(opts) {
+      await server.stop(opts);
+      await server.start();
+    },
+  };
+  await server.start();
+  return server;
+}
+
+async function spawnServer(argv, output) {
+  const child = spawn(BINARY, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr.on('data', (chunk) => output.push(String(chunk)));
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise((resolveUrl, reject) => {
@@ -44,18 +92,11 @@ export async function startServer({ args = [], www = DIST } = {}) {
   });
   // Keep reading so the server never blocks on a full pipe.
   lines.on('line', (line) => output.push(line));
-  const pid = child.pid;
-  return {
-    url,
-    pid,
-    output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      process.kill(pid, 'SIGTERM');
-      await exited;
-    },
-  };
+  return { child, url };
+}
+
+export function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Headless Chromium; close it with `browser.close()`. */
@@ -85,4 +126,64 @@ export async function holdRequests(page, suffix) {
 /** The launcher button, whichever drew it (loader or widget); Playwright pierces open shadow roots. */
 export function launcher(page) {
   return page.locator('[data-livechat] button.lc-launcher');
+}
+
+/**
+ * An agent's login over REST (`POST /api/v1/login`), for tests that play the agent from Node.
+ * `call(method, path, body)` sends with `X-User-Id`/`X-Auth-Token` and resolves to
+ * `{status, body}` (the parsed JSON); it rejects only when the server cannot be reached.
+ */
+export async function agentLogin(url, user = 'agent', password = 'agent') {
+  const res = await fetch(`${url}/api/v1/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user, password }),
+  });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`login as ${user}: ${res.status} ${JSON.stringify(body)}`);
+  const { userId, authToken } = body.data;
+  return {
+    userId,
+    async call(method, path, payload, base = url) {
+      const r = await fetch(base + path, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-user-id': userId, 'x-auth-token': authToken },
+        body: payload === undefined ? undefined : JSON.stringify(payload),
+      });
+      return { status: r.status, body: await r.json().catch(() => null) };
+    },
+  };
+}
+
+/** The agent console (`/console/`) in its own browser context, signed in through its form. */
+export async function openConsole(browser, url, user = 'agent', password = 'agent') {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('console page error:', e));
+  await page.goto(`${url}/console/`);
+  await page.getByLabel('Username or e-mail').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^My chats/ }).waitFor();
+  return page;
+}
+
+/** The widget's chat window (Playwright pierces the open shadow root). */
+export function chatWindow(page) {
+  return page.locator('[data-livechat] section.lc-window');
+}
+
+/** Polls `f` (an async predicate) every 100 ms until it is true, or fails after `ms` with `what`. */
+export async function until(f, what, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      if (await f()) return;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await sleep(100);
+  }
 }

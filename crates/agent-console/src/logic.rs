@@ -236,6 +236,20 @@ pub fn forward_target(
     Ok(Target::Agent(id.to_owned()))
 }
 
+/// The ids of messages shown (`shown`, oldest first) that the room's newest page of history
+/// (`newest_page`, fetched without `end`) shows were deleted: visitor or agent messages at or
+/// after the page's oldest message that the page lacks. With an empty page, every such message.
+/// System messages and messages without a time stay.
+pub fn deleted_since(shown: &[Message], newest_page: &[Message]) -> Vec<String> {
+    let from = newest_page.iter().filter_map(|m| m.ts).min();
+    shown
+        .iter()
+        .filter(|m| m.t.is_none() && m.ts.is_some_and(|t| from.is_none_or(|from| t >= from)))
+        .filter(|m| !newest_page.iter().any(|p| p.id == m.id))
+        .map(|m| m.id.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use livechat_wire::message::TransferData;
@@ -375,5 +389,19 @@ mod tests {
         assert_eq!(forward_target(false, "", "@bob", &known), Ok(Target::Agent("id-bob".into())));
         assert_eq!(forward_target(false, "", "XyZ123", &known), Ok(Target::Agent("XyZ123".into())));
         assert!(forward_target(false, "", "  ", &known).is_err());
+    }
+
+    #[test]
+    fn messages_missing_from_the_newest_page_were_deleted() {
+        let at = |id: &str, ms: i64| Message { id: id.into(), ts: Some(Timestamp(ms)), ..Message::default() };
+        let system = Message { t: Some(types::LIVECHAT_STARTED.into()), ..at("s", 5) };
+        let shown = [at("old", 10), system.clone(), at("a", 20), at("gone", 30), at("b", 40), at("last", 50)];
+        // The page starts at 20: "old" is out of its span, "gone" and the newest, "last", went.
+        let page = [at("b", 40), at("a", 20)];
+        assert_eq!(deleted_since(&shown, &page), ["gone", "last"]);
+        assert_eq!(deleted_since(&shown, &[at("a", 20), at("gone", 30), at("b", 40), at("last", 50)]), [] as [&str; 0]);
+        // A room with nothing left: every timed message went; system and unsent ones stay.
+        let unsent = Message { id: "unsent".into(), ..Message::default() };
+        assert_eq!(deleted_since(&[system, at("x", 60), unsent], &[]), ["x"]);
     }
 }

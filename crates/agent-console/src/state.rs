@@ -297,12 +297,26 @@ impl Console {
         // Also once the room has left the list: its last messages say how it ended.
         if let Some(room) = self.selected.get_untracked() {
             let query = HistoryQuery { limit: Some(POLL_PAGE), ..HistoryQuery::default() };
+            // Only what was shown before asking can have been deleted: a reply stored while
+            // the page was on its way is not in it, and stays.
+            let shown: Vec<Message> = self.conversation.with_untracked(|c| c.messages().to_vec());
             let answer = client.room_history(&room, &query).await;
             if !current() {
                 return;
             }
             match answer {
-                Ok(page) => self.take_history(&room.id, page),
+                Ok(page) => {
+                    let gone = logic::deleted_since(&shown, &page);
+                    let same_room = self.selected.with_untracked(|r| r.as_ref().is_some_and(|r| r.id == room.id));
+                    if same_room && !gone.is_empty() {
+                        self.conversation.update(|c| {
+                            for id in &gone {
+                                c.remove(id);
+                            }
+                        });
+                    }
+                    self.take_history(&room.id, page);
+                }
                 Err(e) => problem = Some(e),
             }
         }

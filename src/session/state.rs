@@ -288,7 +288,7 @@ impl Session {
             self.follow();
         }
         self.screen.set(screen);
-        self.flush(None).await;
+        self.flush().await;
     }
 
     /// Takes in what the outbox in storage holds from an earlier page (a reload, another tab):
@@ -349,10 +349,10 @@ impl Session {
                 let session = *self;
                 Session::spawn(async move {
                     session.refresh().await;
-                    session.flush(None).await;
+                    session.flush().await;
                 });
             }
-            Event::Online => Session::spawn(self.flush(None)),
+            Event::Online => Session::spawn(self.flush()),
             Event::Message(m) => {
                 if self.room_id().as_deref() != Some(m.rid.as_str()) {
                     return;
@@ -613,7 +613,8 @@ impl Session {
     /// Sends a message: shown at once as sending, kept in the outbox (in storage) until the
     /// server confirms it, and resent with the same `_id` after a failure, a reconnect or a
     /// reload — the `_id` is chosen here, so the server never stores it twice. Returns once this
-    /// message is confirmed, refused, or waiting for a resend.
+    /// message (and what was written before it) is confirmed, refused, or waiting for a resend —
+    /// or at once when an earlier message is on its way: that send takes this one along after it.
     pub async fn send(self, text: String) {
         self.interacted();
         let text = text.trim().to_owned();
@@ -634,7 +635,7 @@ impl Session {
         });
         self.store.with_value(|s| s.update_outbox(&id, Some(&pending)));
         self.out.update_value(|o| o.queue.push(pending));
-        self.flush(Some(&id)).await;
+        self.flush().await;
     }
 
     /// The visitor's message as shown while it waits for the server.
@@ -649,20 +650,17 @@ impl Session {
         Message { id, rid, msg, u, token: Some(self.token()), ..Message::default() }
     }
 
-    /// Sends what waits in the outbox, oldest first, one at a time (so the server stores them in
-    /// order), up to `until` if given. Messages being sent already or refused are skipped; a
-    /// failure to reach the server stops here and schedules a resend.
-    async fn flush(self, until: Option<&str>) {
+    /// Sends what waits in the outbox, oldest first, one at a time, so the server stores them in
+    /// the order they were written: the oldest message not refused goes next, and when it is on
+    /// its way already, the flush sending it goes on with the rest and this one stops. A failure
+    /// to reach the server stops here and schedules a resend.
+    async fn flush(self) {
         loop {
             let next = self.out.with_value(|o| {
-                o.queue.iter().find(|m| !o.in_flight.contains(&m.id) && !o.refused.contains(&m.id)).cloned()
+                o.queue.iter().find(|m| !o.refused.contains(&m.id)).filter(|m| !o.in_flight.contains(&m.id)).cloned()
             });
             let Some(m) = next else { return };
-            let id = m.id.clone();
             if let Next::Stop = self.deliver(m).await {
-                return;
-            }
-            if until == Some(id.as_str()) {
                 return;
             }
         }
@@ -800,7 +798,7 @@ impl Session {
         let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
             // The session may be gone (its owner disposed) by then.
             if session.out.try_update_value(|o| o.retry_scheduled = false).is_some() {
-                Session::spawn(session.flush(None));
+                Session::spawn(session.flush());
             }
         });
         if let Some(w) = web_sys::window() {
@@ -810,8 +808,7 @@ impl Session {
 
     /// Tries a failed message again now, with the same `_id`.
     pub async fn retry(self, id: String) {
-        let Some(message) = self.out.with_value(|o| o.queue.iter().find(|m| m.id == id).cloned()) else { return };
-        if self.out.with_value(|o| o.in_flight.contains(&id)) {
+        if !self.out.with_value(|o| o.queue.iter().any(|m| m.id == id) && !o.in_flight.contains(&id)) {
             return;
         }
         self.out.update_value(|o| {
@@ -821,7 +818,8 @@ impl Session {
         self.outbox.update(|o| {
             o.insert(id.clone(), Delivery::Sending);
         });
-        self.deliver(message).await;
+        // In its place in the outbox: what was written before it goes first.
+        self.flush().await;
     }
 
     /// Gives up a message that was not sent: it leaves the outbox and the conversation.

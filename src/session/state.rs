@@ -589,8 +589,13 @@ impl Session {
             return Ok(room);
         }
         self.ensure_visitor().await?;
-        let room = self.client().room(None).await?.room;
+        let answer = self.client().room(None).await?;
+        let room = answer.room;
         self.store.with_value(|s| s.set_room_id(Some(&room.id)));
+        // A room made just now has no older history to offer.
+        if answer.new_room {
+            self.history_complete.set(true);
+        }
         self.room.set(Some(room.clone()));
         self.follow();
         if room.served_by.is_some() {

@@ -144,7 +144,9 @@ test('server restarts and offline spells lose and duplicate nothing, on either s
     const text = `agent ${String(n).padStart(3, '0')}`;
     const id = `fault-agent-${String(n).padStart(3, '0')}-${SEED}`;
     agentSent.push({ id, text });
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
+      // Restarts take well under a second: this many tries means something else is wrong.
+      if (attempt > 300) throw new Error(`the agent could not send ${text}`);
       agentAttempts++;
       let res;
       try {

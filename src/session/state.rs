@@ -709,11 +709,16 @@ impl Session {
         }
         let g = self.generation();
         self.ensure_visitor().await?;
-        let room = self.client().room(None).await?.room;
+        let answer = self.client().room(None).await?;
         if !self.current(g) {
             return Err(stale());
         }
+        let room = answer.room;
         self.store.with_value(|s| s.set_room_id(Some(&room.id)));
+        // A room made just now has no older history to offer.
+        if answer.new_room {
+            self.history_complete.set(true);
+        }
         self.room.set(Some(room.clone()));
         self.follow();
         if room.served_by.is_some() {
@@ -740,7 +745,8 @@ impl Session {
     /// Sends a message: shown at once as sending, kept in the outbox (in storage) until the
     /// server confirms it, and resent with the same `_id` after a failure, a reconnect or a
     /// reload — the `_id` is chosen here, so the server never stores it twice. Returns once this
-    /// message is confirmed, refused, or waiting for a resend.
+    /// message (and what was written before it) is confirmed, refused, or waiting for a resend —
+    /// or at once when an earlier message is on its way: that send takes this one along after it.
     pub async fn send(self, text: String) {
         self.interacted();
         let text = text.trim().to_owned();
@@ -980,6 +986,7 @@ impl Session {
         self.outbox.update(|o| {
             o.insert(id.clone(), Delivery::Sending);
         });
+        // In its place in the outbox: what was written before it goes first.
         self.flush().await;
     }
 

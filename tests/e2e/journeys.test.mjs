@@ -94,6 +94,7 @@ test('a whole conversation: register, talk with the agent in the console, edit, 
   const answer = win.locator('li.lc-theirs', { hasText: 'Hi Grace! Yes, within three days.' });
   await answer.waitFor();
   assert.equal(await answer.locator('.lc-sender').innerText(), 'Alex Agent');
+  assert.equal(await win.getByRole('button', { name: 'Load older messages' }).count(), 0, 'a new chat has no older history');
   await until(
     async () => (await win.locator('[aria-live="polite"]').innerText()) === 'Alex Agent: Hi Grace! Yes, within three days.',
     'the reply to be announced',
@@ -260,4 +261,22 @@ test('a reload keeps the visitor: the same conversation, no second registration'
   assert.deepEqual(await consoleTexts(agent), ['Before the reload', 'After the reload']);
   await agent.context().close();
   await page.context().close();
+});
+
+test('on a 390 px wide phone the window fills the screen, nothing covers the composer, Minimize gives the launcher back', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.goto(server.url + '/');
+  await register(page, 'Mary Jackson', uniqueEmail('mary'));
+  const win = chatWindow(page);
+  assert.deepEqual(await win.boundingBox(), { x: 0, y: 0, width: 390, height: 844 });
+  await win.getByRole('textbox', { name: 'Type your message…' }).fill('Hello from my phone');
+  // A trial click checks that the button itself would receive it: nothing lies on top.
+  await win.getByRole('button', { name: 'Send' }).click({ trial: true, timeout: 5000 });
+  await win.getByRole('button', { name: 'Minimize' }).click();
+  await win.waitFor({ state: 'hidden' });
+  await launcher(page).waitFor();
+  assert.equal(await launcher(page).getAttribute('aria-expanded'), 'false');
+  await context.close();
 });

@@ -6,8 +6,8 @@
 //! with the browser's own JSON (what ships) and once with serde_json in the wasm, for
 //! comparison. Each is built for release and run through wasm-bindgen and `wasm-opt -Oz`.
 //!
-//! Timings in Chromium (time to launcher, to interactive widget) are not measured yet; they
-//! belong in [`timings`].
+//! Then timings in headless Chromium over loopback ([`timings`]): milliseconds from script start
+//! to the launcher visible and from a click on it to a focusable composer, median of 7 runs.
 
 use std::path::{Path, PathBuf};
 
@@ -90,11 +90,21 @@ fn budget_line(what: &str, brotli: u64, budget: u64) -> String {
     format!("{what}: {brotli} of {budget} bytes brotli: {verdict}")
 }
 
-/// Load timings in headless Chromium (launcher painted, widget interactive) go here; not
-/// measured yet.
-fn timings(_sh: &Sh) -> Result<()> {
-    println!("(timings in Chromium: not measured yet)");
-    Ok(())
+/// How many runs each timing's median is taken over.
+const TIMING_RUNS: &str = "7";
+
+/// Load timings in headless Chromium over loopback (`tests/e2e/timings.mjs`): script start to
+/// launcher visible, launcher click to a focusable composer. On the demo host page, served with
+/// the bundle just built from `dist/` by a dev server on a free loopback port.
+fn timings(sh: &Sh) -> Result<()> {
+    crate::dist::demo_page(sh)?;
+    let binary = crate::server::build(sh)?;
+    sh.cmd("node")
+        .args(["tests/e2e/timings.mjs", TIMING_RUNS])
+        .env("LIVECHAT_DEV_SERVER", &binary)
+        .env("LIVECHAT_DIST", crate::dist::dir(sh))
+        .env("CHROMIUM", crate::ensure::CHROMIUM)
+        .run()
 }
 
 fn slug(name: &str) -> String {

@@ -107,7 +107,7 @@ fn wasm_opt(sh: &Sh, wasm: &Path) -> Result<()> {
 }
 
 /// The demo host page at `dist/index.html`.
-fn demo_page(sh: &Sh) -> Result<()> {
+pub fn demo_page(sh: &Sh) -> Result<()> {
     copy(&sh.root.join("www/demo/index.html"), &dir(sh).join("index.html"))
 }
 

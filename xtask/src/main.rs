@@ -8,6 +8,7 @@ mod console;
 mod demo;
 mod dist;
 mod ensure;
+mod screenshots;
 mod server;
 mod test;
 
@@ -32,7 +33,10 @@ commands:
   dist     build dist/: the script-tag bundle (livechat.js, widget.js, widget_bg.wasm), the demo
            page, and the npm package in dist/npm/
   bench    build the script-tag bundle and the client for release and print their sizes
-           (raw, gzip -9, brotli 11) against the budgets
+           (raw, gzip -9, brotli 11) against the budgets, and load timings in headless Chromium
+           (script start to launcher visible, click to a focusable composer; median of 7 runs)
+  screenshots
+           build the script-tag bundle and write the README's screenshots to docs/screenshots/
   console  build the agent console (release wasm, wasm-opt -Oz) with its index.html
              --out DIR       where to write it (default dist/console)
   help     print this message
@@ -90,6 +94,10 @@ fn run(args: &[String]) -> Result<()> {
         "bench" => {
             flags.finish()?;
             bench::run(&Sh::new()?)
+        }
+        "screenshots" => {
+            flags.finish()?;
+            screenshots::run(&Sh::new()?)
         }
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

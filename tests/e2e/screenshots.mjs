@@ -1,0 +1,149 @@
+// The README's screenshots of the widget's main screens, on the demo host page:
+// `cargo xtask screenshots` (after building dist/) runs `node tests/e2e/screenshots.mjs docs/screenshots`.
+// Not a test: it only fails when a screen cannot be reached.
+
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { ROOT, agentLogin, chatWindow, launchBrowser, launcher, startServer, until } from './support.mjs';
+
+const out = resolve(ROOT, process.argv[2] || 'docs/screenshots');
+mkdirSync(out, { recursive: true });
+
+const DESKTOP = { width: 1100, height: 760 };
+const MOBILE = { width: 390, height: 844 };
+
+const [server, offline, browser] = await Promise.all([
+  startServer(),
+  startServer({ args: ['--agents-offline'] }),
+  launchBrowser(),
+]);
+
+/** A visitor on the demo page; `scheme` rewrites the script tag's `data-color-scheme`. */
+async function visitor({ viewport = DESKTOP, scheme, url = server.url, known = true } = {}) {
+  const context = await browser.newContext({ viewport, reducedMotion: 'reduce', deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  if (scheme) {
+    await page.route(
+      (u) => u.pathname === '/',
+      async (route) => {
+        const res = await route.fetch();
+        const html = (await res.text()).replace('data-server="/"', `data-server="/" data-color-scheme="${scheme}"`);
+        await route.fulfill({ response: res, body: html });
+      },
+    );
+  }
+  if (known) {
+    const email = `shots.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.com`;
+    await page.addInitScript((email) => {
+      window.RocketChat = function (c) { window.RocketChat._.push(c); };
+      window.RocketChat._ = [];
+      window.RocketChat(function () {
+        this.setGuestName('Ada Lovelace');
+        this.setGuestEmail(email);
+      });
+    }, email);
+  }
+  await page.goto(url + '/');
+  return page;
+}
+
+/** The bottom-right corner where the widget lives, or the whole viewport when narrow. */
+function corner(page, width = 440, height = 720) {
+  const v = page.viewportSize();
+  if (v.width < 480) return undefined;
+  return { x: v.width - width, y: v.height - height, width, height };
+}
+
+async function shoot(page, name, clip = corner(page)) {
+  // Let focus rings and the window's entrance settle.
+  await page.waitForTimeout(300);
+  const path = join(out, `${name}.png`);
+  await page.screenshot({ path, clip: clip ?? undefined, animations: 'disabled', caret: 'hide' });
+  console.log(`wrote ${path}`);
+}
+
+/** Opens the window, says hello, and has the agent answer over REST. */
+async function conversation(page) {
+  await launcher(page).click();
+  const win = chatWindow(page);
+  const composer = win.getByRole('textbox', { name: 'Type your message…' });
+  await composer.fill('Hello! Do the Trailhead 2 tents come with a footprint?');
+  await composer.press('Enter');
+  await win.getByRole('heading', { name: 'Alex Agent' }).waitFor();
+  const agent = await agentLogin(server.url);
+  const q = new URLSearchParams({ 'agents[]': agent.userId, open: 'true', count: '100' });
+  let room;
+  await until(async () => {
+    const { body } = await agent.call('GET', `/api/v1/livechat/rooms?${q}`);
+    room = body.rooms.find((r) => r.lastMessage?.msg?.startsWith('Hello! Do the Trailhead'));
+    return room;
+  }, 'the room');
+  for (const msg of ['Hi Ada! Yes, every Trailhead 2 ships with a matching footprint.', 'Anything else I can help with?']) {
+    const res = await agent.call('POST', '/api/v1/chat.sendMessage', { message: { rid: room._id, msg } });
+    if (res.status !== 200) throw new Error(`the agent's reply failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  await win.locator('.lc-bubble', { hasText: 'Anything else I can help with?' }).waitFor();
+  await until(async () => (await win.locator('.lc-status').count()) === 0, 'the message to be confirmed');
+  await composer.fill('Great, thanks!');
+  return { win, agent, room };
+}
+
+try {
+  // The launcher, drawn by the loader on the host page.
+  {
+    const page = await visitor({ viewport: { width: 900, height: 560 } });
+    await launcher(page).waitFor();
+    await page.waitForFunction(() => window.Livechat.get().isLoaded());
+    await shoot(page, 'launcher', null);
+    await page.context().close();
+  }
+  // A conversation with an agent's reply.
+  {
+    const page = await visitor();
+    await conversation(page);
+    await shoot(page, 'chat');
+    await page.context().close();
+  }
+  // The survey after the agent closed the chat.
+  {
+    const page = await visitor();
+    const { win, agent, room } = await conversation(page);
+    await agent.call('POST', '/api/v1/livechat/room.closeByUser', { rid: room._id, comment: 'Answered' });
+    await win.getByRole('heading', { name: 'How was your chat?' }).waitFor();
+    await win.getByRole('group', { name: 'Overall satisfaction' }).getByRole('radio', { name: 'Excellent' }).check();
+    await shoot(page, 'survey');
+    await page.context().close();
+  }
+  // Nobody online: the offline form, with a field the visitor got wrong.
+  {
+    const page = await visitor({ url: offline.url, known: false });
+    await launcher(page).click();
+    const win = chatWindow(page);
+    await win.getByRole('heading', { name: 'Leave a message', level: 2 }).waitFor();
+    await win.getByRole('textbox', { name: 'Name' }).fill('Ada Lovelace');
+    await win.getByRole('textbox', { name: 'Email' }).fill('ada(at)example');
+    await win.getByRole('button', { name: 'Send message' }).click();
+    await win.getByText('Please enter a valid email address.').waitFor();
+    await shoot(page, 'offline');
+    await page.context().close();
+  }
+  // The dark theme (data-color-scheme="dark").
+  {
+    const page = await visitor({ scheme: 'dark' });
+    await conversation(page);
+    await shoot(page, 'dark');
+    await page.context().close();
+  }
+  // A phone, 390 px wide: the window takes the whole screen.
+  {
+    const page = await visitor({ viewport: MOBILE });
+    await conversation(page);
+    await shoot(page, 'mobile');
+    await page.context().close();
+  }
+} finally {
+  await browser.close();
+  await Promise.all([server.stop(), offline.stop()]);
+}

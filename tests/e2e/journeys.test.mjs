@@ -84,7 +84,8 @@ test('a whole conversation: register, talk with the agent in the console, edit, 
   await agent.getByRole('button', { name: /Grace Hopper/ }).click();
   const log = agent.getByRole('log', { name: 'Messages' });
   await log.getByText('Hello, do you ship tents to Lisbon?').waitFor();
-  assert.equal(await agent.locator('.ac-visitor-email').innerText(), email);
+  // The visitor's details arrive after the room's messages.
+  await until(async () => (await agent.locator('.ac-visitor-email').innerText()) === email, "the visitor's e-mail");
   assert.equal(await agent.locator('.ac-visitor-department').innerText(), 'Sales');
   const reply = agent.getByLabel('Reply');
   await reply.fill('Hi Grace! Yes, within three days.');

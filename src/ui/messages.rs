@@ -66,8 +66,9 @@ fn day_label(day: i64, lang: Lang) -> String {
     }
 }
 
-/// The text of a message as nodes: text, safe links, line breaks. Never HTML.
-fn message_text(text: &str) -> impl IntoView + use<> {
+/// The text of a message as nodes: text, safe links, line breaks. Never HTML. The agent
+/// console renders messages with it too.
+pub fn message_text(text: &str) -> impl IntoView + use<> {
     segments(text)
         .into_iter()
         .map(|segment| match segment {

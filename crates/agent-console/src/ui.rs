@@ -3,7 +3,7 @@
 
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
-use livechat_widget::session::text::{Segment, segments};
+use livechat_widget::ui::message_text;
 use livechat_wire::inquiries::Inquiry;
 use livechat_wire::message::{Message, types};
 use livechat_wire::room::Room;
@@ -521,20 +521,6 @@ fn MessageLog() -> impl IntoView {
             </ol>
         </div>
     }
-}
-
-fn message_text(text: &str) -> impl IntoView + use<> {
-    segments(text)
-        .into_iter()
-        .map(|segment| match segment {
-            Segment::Text(t) => t.to_owned().into_any(),
-            Segment::LineBreak => view! { <br/> }.into_any(),
-            Segment::Link { href, text } => {
-                view! { <a href=href target="_blank" rel="noopener noreferrer nofollow">{text.to_owned()}</a> }
-                    .into_any()
-            }
-        })
-        .collect_view()
 }
 
 #[component]

@@ -219,17 +219,20 @@
   // Page visits: the current page now, and every route change of a single-page site. The
   // History API is wrapped once for every widget on the page; no polling.
   var last = '';
-  function report() {
-    if (w.location.href === last) return;
-    last = w.location.href;
-    api.pageVisited(doc.title, last);
+  function report(href) {
+    href = href || w.location.href;
+    if (href === last) return;
+    last = href;
+    api.pageVisited(doc.title, href);
   }
   if (!registry.routes) {
     registry.routes = [];
     var changed = function () {
-      // After the site's own handler has run (and set the new title).
+      // The address now: two route changes in one task (a push, then back) are two visits.
+      // The title after the site's own handler has run (and set it).
+      var href = w.location.href;
       setTimeout(function () {
-        registry.routes.forEach(function (f) { f(); });
+        registry.routes.forEach(function (f) { f(href); });
       }, 0);
     };
     ['pushState', 'replaceState'].forEach(function (name) {

@@ -18,6 +18,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use livechat_wire::id;
+use livechat_wire::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
 use livechat_wire::message::Message;
 use serde::{Deserialize, Serialize};
 use web_sys::Storage;
@@ -66,6 +67,24 @@ pub struct Pending {
     #[serde(default)]
     pub rid: String,
     pub msg: String,
+}
+
+/// Reads what earlier versions wrote too: the stored form is the serde form above.
+impl FromJson for Pending {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(Pending { id: o.req("_id")?, rid: o.or_default("rid")?, msg: o.req("msg")? })
+    }
+}
+
+impl ToJson for Pending {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("_id", &self.id);
+            w.field("rid", &self.rid);
+            w.field("msg", &self.msg);
+        });
+    }
 }
 
 pub struct TokenStore {
@@ -262,7 +281,7 @@ impl TokenStore {
         let mut list = self.outbox();
         list.retain(|m| m.id != id);
         list.extend(message.map(|m| Pending { id: m.id.clone(), rid: m.rid.clone(), msg: m.msg.clone() }));
-        let text = if list.is_empty() { None } else { crate::json::to_string(&list).ok() };
+        let text = if list.is_empty() { None } else { Some(crate::json::to_string(&list)) };
         self.set(OUTBOX, text.as_deref());
     }
 
@@ -317,5 +336,22 @@ mod tests {
         assert!(!long.starts_with(&short) && !short.starts_with(&long));
         let (short, long) = (key_prefix("https://e.com/a"), key_prefix("https://e.com/ab"));
         assert!(!long.starts_with(&short));
+    }
+
+    /// The outbox is written as serde wrote it, and what serde wrote (by earlier versions) reads.
+    #[test]
+    fn outbox_entries_keep_their_stored_form() {
+        let list = vec![
+            Pending { id: "m1".into(), rid: "r1".into(), msg: "hi \"there\"\n".into() },
+            Pending { id: "m2".into(), rid: String::new(), msg: "before the room".into() },
+        ];
+        let text = livechat_wire::json::to_string(&list);
+        assert_eq!(text, serde_json::to_string(&list).unwrap());
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(livechat_wire::json::decode::<Vec<Pending>, _>(&value), Ok(list));
+        let old = serde_json::json!([{"_id": "m3", "msg": "no rid yet"}]);
+        let read: Vec<Pending> = livechat_wire::json::decode(&old).unwrap();
+        assert_eq!(read, serde_json::from_value::<Vec<Pending>>(old).unwrap());
+        assert!(livechat_wire::json::decode::<Vec<Pending>, _>(&serde_json::json!([{"_id": "m4"}])).is_err());
     }
 }

@@ -5,12 +5,12 @@ use livechat_wire::auth::{Login, LoginResponse, LogoutResponse, Me};
 use livechat_wire::inquiries::{
     GetInquiryResponse, InquiriesQuery, InquiriesResponse, Inquiry, TakeInquiry, TakeInquiryResponse,
 };
+use livechat_wire::json::{JsonWriter, ToJson};
 use livechat_wire::message::{
     ChatSendMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, OutgoingMessage,
 };
 use livechat_wire::room::{CloseRoomByUser, ForwardRoom, Room};
 use livechat_wire::rooms::{RoomsQuery, RoomsResponse};
-use serde::Serialize;
 
 use super::visitor::history_call;
 use super::{Call, Credentials, Error, Transport};
@@ -71,22 +71,14 @@ impl AgentClient {
 
     /// `POST users.setStatus`: `online`, `away`, `busy` or `offline`.
     pub async fn set_status(&self, status: &str) -> Result<(), Error> {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            status: &'a str,
-        }
-        let call = self.call("POST users.setStatus", "users.setStatus").body(&Body { status });
+        let call = self.call("POST users.setStatus", "users.setStatus").body(&Status(status));
         self.transport.send::<Empty>(call).await.map(drop)
     }
 
     /// `POST livechat/agent.status`: `available` or `not-available` for Livechat.
     pub async fn set_livechat_status(&self, status: &str) -> Result<(), Error> {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            status: &'a str,
-        }
-        let call = self.call("POST livechat/agent.status", "livechat/agent.status").body(&Body { status });
-        self.transport.send::<serde::de::IgnoredAny>(call).await.map(drop)
+        let call = self.call("POST livechat/agent.status", "livechat/agent.status").body(&Status(status));
+        self.transport.send::<()>(call).await
     }
 
     /// `GET livechat/rooms` with filters and paging.
@@ -158,5 +150,14 @@ impl AgentClient {
         let token = room.v.as_ref().map(|v| v.token.as_str()).unwrap_or_default();
         let call = history_call(&room.id, token, query);
         Ok(self.transport.send::<HistoryResponse>(call).await?.messages)
+    }
+}
+
+/// `{"status": …}`, the body of both status calls.
+struct Status<'a>(&'a str);
+
+impl ToJson for Status<'_> {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| w.field("status", self.0));
     }
 }

@@ -30,8 +30,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use gloo_net::http::{Method, RequestBuilder};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use livechat_wire::json::{FromJson, ToJson};
 
 use crate::json;
 
@@ -54,7 +53,7 @@ pub(crate) struct Call<'a> {
     method: Method,
     path: String,
     query: Vec<(&'static str, String)>,
-    body: Option<Result<String, String>>,
+    body: Option<String>,
     auth: Option<&'a Credentials>,
 }
 
@@ -83,7 +82,7 @@ impl<'a> Call<'a> {
         }
     }
 
-    pub fn body<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+    pub fn body<T: ToJson + ?Sized>(mut self, body: &T) -> Self {
         self.body = Some(json::to_string(body));
         self
     }
@@ -112,7 +111,7 @@ impl Transport {
     }
 
     /// Sends `call` and decodes a successful answer into `T`.
-    pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, Error> {
+    pub(crate) async fn send<T: FromJson>(&self, call: Call<'_>) -> Result<T, Error> {
         let endpoint = call.endpoint;
         let text = self.fetch(call).await?;
         let text = if text.trim().is_empty() { "{}" } else { text.as_str() };
@@ -138,10 +137,7 @@ impl Transport {
             }
             let network = |e: gloo_net::Error| Error::Network { endpoint, detail: e.to_string() };
             let request = match call.body {
-                Some(body) => {
-                    let body = body.map_err(|detail| Error::Decode { endpoint, detail })?;
-                    req.header("Content-Type", "application/json").body(body)
-                }
+                Some(body) => req.header("Content-Type", "application/json").body(body),
                 None => req.build(),
             }
             .map_err(network)?;

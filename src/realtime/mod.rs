@@ -261,9 +261,7 @@ impl Shared {
         let st = self.state.borrow();
         let Some(socket) = st.socket.as_ref().filter(|s| s.ready_state() == WebSocket::OPEN) else { return };
         for frame in frames {
-            if let Ok(text) = crate::json::to_string(frame) {
-                let _ = socket.send_with_str(&text);
-            }
+            let _ = socket.send_with_str(&crate::json::to_string(frame));
         }
     }
 
@@ -378,7 +376,7 @@ impl Shared {
         let args = array(args);
         match kind {
             StreamKind::Message => {
-                for m in serde_wasm_bindgen::from_value::<Vec<Message>>(args.into()).unwrap_or_default() {
+                for m in crate::json::decode::<Vec<Message>>(args.into()).unwrap_or_default() {
                     self.emit(Event::Message(Box::new(m)));
                 }
             }
@@ -400,7 +398,7 @@ impl Shared {
                     let data = get(&e, "data");
                     let news = match string(&e, "type").as_deref() {
                         Some("agentData") => LivechatRoomEvent::AgentData {
-                            data: serde_wasm_bindgen::from_value::<Option<Agent>>(data).ok().flatten(),
+                            data: crate::json::decode::<Option<Agent>>(data).ok().flatten(),
                         },
                         Some("agentStatus") => {
                             LivechatRoomEvent::AgentStatus { status: string(&e, "status").unwrap_or_default() }

@@ -2,9 +2,8 @@
 //!
 //! Measured: the script-tag bundle exactly as `cargo xtask dist` makes it (the loader, the
 //! wasm-bindgen glue and the wasm: the whole widget), against the budgets; and the whole typed
-//! client (`examples/client_size.rs`: every visitor and agent call and the token store) once
-//! with the browser's own JSON (what ships) and once with serde_json in the wasm, for
-//! comparison. Each is built for release and run through wasm-bindgen and `wasm-opt -Oz`.
+//! client (`examples/client_size.rs`: every visitor and agent call and the token store). Each is
+//! built for release and run through wasm-bindgen and `wasm-opt -Oz`.
 //!
 //! Then timings in headless Chromium over loopback ([`timings`]): milliseconds from script start
 //! to the launcher visible and from a click on it to a focusable composer, median of 7 runs.
@@ -26,14 +25,8 @@ struct Variant {
     features: &'static [&'static str],
 }
 
-const VARIANTS: &[Variant] = &[
-    Variant { name: "client, browser JSON (shipped)", example: "client_size", features: &["--no-default-features"] },
-    Variant {
-        name: "client, serde_json in the wasm",
-        example: "client_size",
-        features: &["--no-default-features", "--features", "serde-json"],
-    },
-];
+const VARIANTS: &[Variant] =
+    &[Variant { name: "typed client + token store", example: "client_size", features: &["--no-default-features"] }];
 
 /// Raw, gzip and brotli sizes of one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{DecodeError, FromJson, Json, Obj};
+
 use crate::visitor::{EmailAddress, PhoneNumber};
 
 /// The serving agent. When the server hides agent info it is just `{"hiddenInfo": true}`.
@@ -36,4 +38,25 @@ impl Agent {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AgentInfoResponse {
     pub agent: Agent,
+}
+
+impl FromJson for Agent {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut a = Agent::default();
+        o.set("_id", &mut a.id)?;
+        o.set("username", &mut a.username)?;
+        o.set("name", &mut a.name)?;
+        o.set("status", &mut a.status)?;
+        o.set("emails", &mut a.emails)?;
+        o.set("phone", &mut a.phone)?;
+        o.set("hiddenInfo", &mut a.hidden_info)?;
+        Ok(a)
+    }
+}
+
+impl FromJson for AgentInfoResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(AgentInfoResponse { agent: Obj::new(v)?.req("agent")? })
+    }
 }

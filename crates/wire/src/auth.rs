@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
+
 /// Header carrying the agent's user id.
 pub const USER_ID_HEADER: &str = "X-User-Id";
 /// Header carrying the agent's login token.
@@ -62,4 +64,54 @@ pub struct LogoutResponse {
 #[serde(default)]
 pub struct LogoutData {
     pub message: String,
+}
+
+impl ToJson for Login {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("user", &self.user);
+            w.field("password", &self.password);
+        });
+    }
+}
+
+impl FromJson for LoginResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(LoginResponse { status: o.req("status")?, data: o.req("data")? })
+    }
+}
+
+impl FromJson for LoginData {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(LoginData { user_id: o.req("userId")?, auth_token: o.req("authToken")?, me: o.or_default("me")? })
+    }
+}
+
+impl FromJson for Me {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut m = Me::default();
+        o.set("_id", &mut m.id)?;
+        o.set("username", &mut m.username)?;
+        o.set("name", &mut m.name)?;
+        o.set("status", &mut m.status)?;
+        o.set("statusLivechat", &mut m.status_livechat)?;
+        o.set("roles", &mut m.roles)?;
+        Ok(m)
+    }
+}
+
+impl FromJson for LogoutResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(LogoutResponse { status: o.req("status")?, data: o.or_default("data")? })
+    }
+}
+
+impl FromJson for LogoutData {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(LogoutData { message: Obj::new(v)?.or_default("message")? })
+    }
 }

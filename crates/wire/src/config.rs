@@ -6,6 +6,7 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::agent::Agent;
+use crate::json::{DecodeError, FromJson, Json, Obj};
 use crate::room::Room;
 use crate::visitor::Visitor as LivechatVisitor;
 
@@ -207,4 +208,123 @@ pub struct Department {
     pub show_on_offline_form: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub departments_allowed_to_forward: Vec<String>,
+}
+
+impl FromJson for ConfigResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(ConfigResponse { config: Obj::new(v)?.req("config")? })
+    }
+}
+
+impl FromJson for Config {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut c = Config::default();
+        o.set("enabled", &mut c.enabled)?;
+        o.set("settings", &mut c.settings)?;
+        o.set("theme", &mut c.theme)?;
+        o.set("messages", &mut c.messages)?;
+        o.set("survey", &mut c.survey)?;
+        o.set("departments", &mut c.departments)?;
+        o.set("online", &mut c.online)?;
+        o.set("guest", &mut c.guest)?;
+        o.set("room", &mut c.room)?;
+        o.set("agent", &mut c.agent)?;
+        Ok(c)
+    }
+}
+
+impl FromJson for Settings {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut s = Settings::default();
+        o.set("registrationForm", &mut s.registration_form)?;
+        o.set("allowSwitchingDepartments", &mut s.allow_switching_departments)?;
+        o.set("nameFieldRegistrationForm", &mut s.name_field_registration_form)?;
+        o.set("emailFieldRegistrationForm", &mut s.email_field_registration_form)?;
+        o.set("displayOfflineForm", &mut s.display_offline_form)?;
+        o.set("fileUpload", &mut s.file_upload)?;
+        o.set("language", &mut s.language)?;
+        o.set("transcript", &mut s.transcript)?;
+        o.set("historyMonitorType", &mut s.history_monitor_type)?;
+        o.set("forceAcceptDataProcessingConsent", &mut s.force_accept_data_processing_consent)?;
+        o.set("showConnecting", &mut s.show_connecting)?;
+        o.set("agentHiddenInfo", &mut s.agent_hidden_info)?;
+        o.set("clearLocalStorageWhenChatEnded", &mut s.clear_local_storage_when_chat_ended)?;
+        o.set("limitTextLength", &mut s.limit_text_length)?;
+        o.set("hiddenSystemMessages", &mut s.hidden_system_messages)?;
+        o.set("hideWatermark", &mut s.hide_watermark)?;
+        o.set("visitorsCanCloseChat", &mut s.visitors_can_close_chat)?;
+        Ok(s)
+    }
+}
+
+/// `false`, `null` or a number (whole: a positive one is the limit; fractional: cut, from 1 up).
+impl FromJson for TextLimit {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        if v.is_null() || v.as_bool().is_some() {
+            return Ok(TextLimit(None));
+        }
+        match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => {
+                Ok(TextLimit(u32::try_from(n as i64).ok().filter(|&n| n > 0)))
+            }
+            Some(n) => Ok(TextLimit((1.0..4.0e9).contains(&n).then_some(n as u32))),
+            None => Err(DecodeError::expected("false or a number of characters")),
+        }
+    }
+}
+
+impl FromJson for Theme {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut t = Theme::default();
+        o.set("title", &mut t.title)?;
+        o.set("color", &mut t.color)?;
+        o.set("offlineTitle", &mut t.offline_title)?;
+        o.set("offlineColor", &mut t.offline_color)?;
+        o.set("position", &mut t.position)?;
+        o.set("background", &mut t.background)?;
+        o.set("hideExpandChat", &mut t.hide_expand_chat)?;
+        Ok(t)
+    }
+}
+
+impl FromJson for Messages {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut m = Messages::default();
+        o.set("offlineMessage", &mut m.offline_message)?;
+        o.set("offlineSuccessMessage", &mut m.offline_success_message)?;
+        o.set("offlineUnavailableMessage", &mut m.offline_unavailable_message)?;
+        o.set("conversationFinishedMessage", &mut m.conversation_finished_message)?;
+        o.set("conversationFinishedText", &mut m.conversation_finished_text)?;
+        o.set("transcriptMessage", &mut m.transcript_message)?;
+        o.set("registrationFormMessage", &mut m.registration_form_message)?;
+        o.set("dataProcessingConsentText", &mut m.data_processing_consent_text)?;
+        Ok(m)
+    }
+}
+
+impl FromJson for SurveyConfig {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut s = SurveyConfig::default();
+        o.set("items", &mut s.items)?;
+        o.set("values", &mut s.values)?;
+        Ok(s)
+    }
+}
+
+impl FromJson for Department {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut d = Department::default();
+        o.set("_id", &mut d.id)?;
+        o.set("name", &mut d.name)?;
+        o.set("showOnRegistration", &mut d.show_on_registration)?;
+        o.set("showOnOfflineForm", &mut d.show_on_offline_form)?;
+        o.set("departmentsAllowedToForward", &mut d.departments_allowed_to_forward)?;
+        Ok(d)
+    }
 }

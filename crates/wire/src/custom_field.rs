@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
+
 pub use crate::visitor::CustomField;
 
 /// `POST livechat/custom.field` body; every key is required.
@@ -41,6 +43,45 @@ pub struct SavedField {
     pub key: String,
     pub value: String,
     pub overwrite: bool,
+}
+
+impl FromJson for CustomFieldResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(CustomFieldResponse { field: Obj::new(v)?.req("field")? })
+    }
+}
+
+impl FromJson for CustomFieldsResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(CustomFieldsResponse { fields: Obj::new(v)?.req("fields")? })
+    }
+}
+
+impl FromJson for SavedField {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(SavedField { key: o.req("Key")?, value: o.req("value")?, overwrite: o.req("overwrite")? })
+    }
+}
+
+impl ToJson for SetCustomField {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("token", &self.token);
+            w.field("key", &self.key);
+            w.field("value", &self.value);
+            w.field("overwrite", &self.overwrite);
+        });
+    }
+}
+
+impl ToJson for SetCustomFields {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("token", &self.token);
+            w.field("customFields", &self.custom_fields);
+        });
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::agent::Agent;
+use crate::json::{JsonWriter, ToJson};
 use crate::visitor::Visitor as LivechatVisitor;
 
 /// The DDP version spoken.
@@ -260,6 +261,90 @@ pub struct QueueData {
 pub struct DeletedId {
     #[serde(rename = "_id")]
     pub id: String,
+}
+
+impl<P: ToJson> ToJson for ClientFrame<P> {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| match self {
+            ClientFrame::Connect { version, support } => {
+                w.field("msg", "connect");
+                w.field("version", version);
+                w.field("support", support);
+            }
+            ClientFrame::Ping { id } => {
+                w.field("msg", "ping");
+                w.field_opt("id", id);
+            }
+            ClientFrame::Pong { id } => {
+                w.field("msg", "pong");
+                w.field_opt("id", id);
+            }
+            ClientFrame::Sub { id, name, params } => {
+                w.field("msg", "sub");
+                w.field("id", id);
+                w.field("name", name);
+                w.field("params", params);
+            }
+            ClientFrame::Unsub { id } => {
+                w.field("msg", "unsub");
+                w.field("id", id);
+            }
+            ClientFrame::Method { id, method, params } => {
+                w.field("msg", "method");
+                w.field("id", id);
+                w.field("method", method);
+                w.field("params", params);
+            }
+        });
+    }
+}
+
+impl ToJson for StreamParams {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.array(|w| {
+            self.0.to_json(w);
+            self.1.to_json(w);
+        });
+    }
+}
+
+impl ToJson for StreamOptions {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("useCollection", &self.use_collection);
+            w.field("args", &self.args);
+        });
+    }
+}
+
+impl ToJson for VisitorCredentials {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            if !self.token.is_empty() {
+                w.field("token", &self.token);
+            }
+            if !self.visitor_token.is_empty() {
+                w.field("visitorToken", &self.visitor_token);
+            }
+        });
+    }
+}
+
+impl ToJson for UserActivityParams {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.array(|w| {
+            self.0.to_json(w);
+            self.1.to_json(w);
+            self.2.to_json(w);
+            self.3.to_json(w);
+        });
+    }
+}
+
+impl ToJson for TokenArg {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| w.field("token", &self.token));
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{DecodeError, FromJson, Json, Obj};
+
 /// `{"success": false, "error": "...", "errorType": "..."}`.
 ///
 /// * Business errors (400) carry `error`, and `errorType` when the server raised a typed
@@ -27,5 +29,18 @@ impl ErrorBody {
     /// The most specific text the body has.
     pub fn text(&self) -> Option<&str> {
         self.error.as_deref().or(self.message.as_deref())
+    }
+}
+
+impl FromJson for ErrorBody {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(ErrorBody {
+            success: o.or_default("success")?,
+            error: o.or_default("error")?,
+            error_type: o.or_default("errorType")?,
+            status: o.or_default("status")?,
+            message: o.or_default("message")?,
+        })
     }
 }

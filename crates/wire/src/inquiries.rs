@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Timestamp;
+use crate::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
 use crate::room::RoomVisitor;
 
 /// A request for service waiting in (or taken from) the queue.
@@ -81,4 +82,50 @@ pub struct GetInquiryQuery {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetInquiryResponse {
     pub inquiry: Option<Inquiry>,
+}
+
+impl FromJson for Inquiry {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut i = Inquiry::default();
+        o.set("_id", &mut i.id)?;
+        o.set("rid", &mut i.rid)?;
+        o.set("name", &mut i.name)?;
+        o.set("ts", &mut i.ts)?;
+        o.set("message", &mut i.message)?;
+        o.set("status", &mut i.status)?;
+        o.set("department", &mut i.department)?;
+        o.set("v", &mut i.v)?;
+        o.set("t", &mut i.t)?;
+        o.set("takenAt", &mut i.taken_at)?;
+        o.set("_updatedAt", &mut i.updated_at)?;
+        Ok(i)
+    }
+}
+
+impl FromJson for InquiriesResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(InquiriesResponse { inquiries: Obj::new(v)?.req("inquiries")?, page: crate::Page::from_json(v)? })
+    }
+}
+
+impl FromJson for TakeInquiryResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(TakeInquiryResponse { inquiry: Obj::new(v)?.or_default("inquiry")? })
+    }
+}
+
+impl FromJson for GetInquiryResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(GetInquiryResponse { inquiry: Obj::new(v)?.or_default("inquiry")? })
+    }
+}
+
+impl ToJson for TakeInquiry {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("inquiryId", &self.inquiry_id);
+            w.field_opt("userId", &self.user_id);
+        });
+    }
 }

@@ -20,8 +20,9 @@
 //! | [`auth`] | `login`, `logout`, the `X-User-Id` / `X-Auth-Token` headers |
 //! | [`ddp`] | DDP-over-WebSocket frames and the Livechat stream names |
 //!
-//! Plus [`date`] (Rocket.Chat's ISO / EJSON dates), [`error`] (the failure body) and [`id`]
-//! (Meteor-style random ids and tokens).
+//! Plus [`date`] (Rocket.Chat's ISO / EJSON dates), [`error`] (the failure body), [`id`]
+//! (Meteor-style random ids and tokens) and [`json`] (the hand-shaped decoders and encoders the
+//! widget uses instead of serde, beside the serde derives the dev server uses).
 //!
 //! # Conventions
 //!
@@ -30,7 +31,8 @@
 //! * Optional fields are omitted, never sent as `null`: the server's validators reject `null`.
 //! * Responses are the body without its `"success": true`; the dev server adds it with
 //!   [`Success`] and the client reads success from the HTTP status.
-//! * No `serde_json` here: the widget decodes with the browser's own `JSON.parse`.
+//! * No `serde_json` here (except behind the `serde_json` feature, for native tests): the widget
+//!   parses with the browser's own `JSON.parse` and reads the result through [`json::Json`].
 
 pub mod agent;
 pub mod auth;
@@ -41,6 +43,7 @@ pub mod ddp;
 pub mod error;
 pub mod id;
 pub mod inquiries;
+pub mod json;
 pub mod message;
 pub mod offline_message;
 pub mod page;
@@ -51,6 +54,8 @@ pub mod visitor;
 pub use date::Timestamp;
 
 use serde::{Deserialize, Serialize};
+
+use json::{DecodeError, FromJson, Json, Obj};
 
 /// A successful response body: the payload's fields plus `"success": true`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,4 +92,24 @@ pub struct Page {
     pub count: u64,
     pub offset: u64,
     pub total: u64,
+}
+
+impl FromJson for Empty {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Obj::new(v).map(|_| Empty {})
+    }
+}
+
+impl FromJson for UserRef {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(UserRef { id: o.req("_id")?, username: o.or_default("username")?, name: o.or_default("name")? })
+    }
+}
+
+impl FromJson for Page {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(Page { count: o.req("count")?, offset: o.req("offset")?, total: o.req("total")? })
+    }
 }

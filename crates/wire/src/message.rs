@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
 use crate::{Timestamp, UserRef};
 
 /// Livechat system message types the widget reacts to (`t`).
@@ -163,4 +164,114 @@ pub struct OutgoingMessage {
     pub rid: String,
     #[serde(default)]
     pub msg: String,
+}
+
+impl FromJson for Message {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut m = Message::default();
+        o.set("_id", &mut m.id)?;
+        o.set("rid", &mut m.rid)?;
+        o.set("msg", &mut m.msg)?;
+        o.set("ts", &mut m.ts)?;
+        o.set("u", &mut m.u)?;
+        o.set("token", &mut m.token)?;
+        o.set("alias", &mut m.alias)?;
+        o.set("t", &mut m.t)?;
+        o.set("groupable", &mut m.groupable)?;
+        o.set("editedAt", &mut m.edited_at)?;
+        o.set("editedBy", &mut m.edited_by)?;
+        o.set("_updatedAt", &mut m.updated_at)?;
+        o.set("transferData", &mut m.transfer_data)?;
+        o.set("transcriptRequested", &mut m.transcript_requested)?;
+        Ok(m)
+    }
+}
+
+impl FromJson for TransferData {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut t = TransferData::default();
+        o.set("scope", &mut t.scope)?;
+        o.set("transferredBy", &mut t.transferred_by)?;
+        o.set("transferredTo", &mut t.transferred_to)?;
+        o.set("nextDepartment", &mut t.next_department)?;
+        o.set("comment", &mut t.comment)?;
+        Ok(t)
+    }
+}
+
+impl FromJson for DepartmentName {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(DepartmentName { id: o.req("_id")?, name: o.or_default("name")? })
+    }
+}
+
+impl FromJson for MessageResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(MessageResponse { message: Obj::new(v)?.req("message")? })
+    }
+}
+
+impl FromJson for HistoryResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(HistoryResponse { messages: Obj::new(v)?.req("messages")? })
+    }
+}
+
+impl ToJson for SendMessage {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("token", &self.token);
+            w.field("rid", &self.rid);
+            w.field("msg", &self.msg);
+            w.field_opt("_id", &self.id);
+            w.field_opt("agent", &self.agent);
+        });
+    }
+}
+
+impl ToJson for AgentRef {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("agentId", &self.agent_id);
+            w.field("username", &self.username);
+        });
+    }
+}
+
+impl ToJson for EditMessage {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("token", &self.token);
+            w.field("rid", &self.rid);
+            w.field("msg", &self.msg);
+        });
+    }
+}
+
+impl ToJson for DeleteMessage {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("token", &self.token);
+            w.field("rid", &self.rid);
+        });
+    }
+}
+
+impl ToJson for ChatSendMessage {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| w.field("message", &self.message));
+    }
+}
+
+impl ToJson for OutgoingMessage {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field_opt("_id", &self.id);
+            w.field("rid", &self.rid);
+            w.field("msg", &self.msg);
+        });
+    }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
+
 /// `POST livechat/offline.message` body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfflineMessage {
@@ -18,4 +20,22 @@ pub struct OfflineMessage {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfflineMessageResponse {
     pub message: String,
+}
+
+impl ToJson for OfflineMessage {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("name", &self.name);
+            w.field("email", &self.email);
+            w.field("message", &self.message);
+            w.field_opt("department", &self.department);
+            w.field_opt("host", &self.host);
+        });
+    }
+}
+
+impl FromJson for OfflineMessageResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(OfflineMessageResponse { message: Obj::new(v)?.req("message")? })
+    }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
+
 /// What changed on the page: Rocket.Chat saves a visit only when this equals its
 /// `Livechat_history_monitor_type` setting (`"url"` by default, or `"title"`).
 pub mod change {
@@ -57,6 +59,65 @@ pub struct Navigation {
 
 /// The message type of a saved visit.
 pub const NAVIGATION_HISTORY: &str = "livechat_navigation_history";
+
+impl ToJson for PageVisited {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("token", &self.token);
+            w.field_opt("rid", &self.rid);
+            w.field("pageInfo", &self.page_info);
+        });
+    }
+}
+
+impl ToJson for PageInfo {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("title", &self.title);
+            w.field("change", &self.change);
+            w.field("location", &self.location);
+        });
+    }
+}
+
+impl ToJson for Location {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| w.field("href", &self.href));
+    }
+}
+
+impl FromJson for PageVisitedResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(PageVisitedResponse { page: Obj::new(v)?.or_default("page")? })
+    }
+}
+
+impl FromJson for NavigationMessage {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(NavigationMessage { msg: o.req("msg")?, navigation: o.req("navigation")? })
+    }
+}
+
+impl FromJson for Navigation {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(Navigation { page: o.req("page")?, token: o.req("token")? })
+    }
+}
+
+impl FromJson for PageInfo {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(PageInfo { title: o.req("title")?, change: o.req("change")?, location: o.req("location")? })
+    }
+}
+
+impl FromJson for Location {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(Location { href: Obj::new(v)?.req("href")? })
+    }
+}
 
 #[cfg(test)]
 mod tests {

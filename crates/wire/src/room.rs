@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
 use crate::message::{DepartmentName, Message};
 use crate::{Timestamp, UserRef};
 
@@ -201,4 +202,143 @@ pub struct CloseRoomByUser {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+}
+
+impl FromJson for Room {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut r = Room::default();
+        o.set("_id", &mut r.id)?;
+        o.set("t", &mut r.t)?;
+        o.set("ts", &mut r.ts)?;
+        o.set("lm", &mut r.lm)?;
+        o.set("msgs", &mut r.msgs)?;
+        o.set("usersCount", &mut r.users_count)?;
+        o.set("fname", &mut r.fname)?;
+        o.set("departmentId", &mut r.department_id)?;
+        o.set("v", &mut r.v)?;
+        o.set("servedBy", &mut r.served_by)?;
+        o.set("open", &mut r.open)?;
+        o.set("cl", &mut r.cl)?;
+        o.set("waitingResponse", &mut r.waiting_response)?;
+        o.set("closedAt", &mut r.closed_at)?;
+        o.set("closer", &mut r.closer)?;
+        o.set("closedBy", &mut r.closed_by)?;
+        o.set("surveyFeedback", &mut r.survey_feedback)?;
+        o.set("lastMessage", &mut r.last_message)?;
+        o.set("tags", &mut r.tags)?;
+        o.set("livechatData", &mut r.livechat_data)?;
+        o.set("department", &mut r.department)?;
+        o.set("_updatedAt", &mut r.updated_at)?;
+        Ok(r)
+    }
+}
+
+impl FromJson for RoomVisitor {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut r = RoomVisitor::default();
+        o.set("_id", &mut r.id)?;
+        o.set("username", &mut r.username)?;
+        o.set("token", &mut r.token)?;
+        o.set("status", &mut r.status)?;
+        o.set("name", &mut r.name)?;
+        o.set("lastMessageTs", &mut r.last_message_ts)?;
+        Ok(r)
+    }
+}
+
+impl FromJson for ServedBy {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(ServedBy { id: o.or_default("_id")?, username: o.or_default("username")?, ts: o.or_default("ts")? })
+    }
+}
+
+impl FromJson for RoomResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(RoomResponse { room: o.req("room")?, new_room: o.or_default("newRoom")? })
+    }
+}
+
+impl FromJson for CloseRoomResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(CloseRoomResponse { rid: o.req("rid")?, comment: o.or_default("comment")? })
+    }
+}
+
+impl FromJson for TransferResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(TransferResponse { room: Obj::new(v)?.or_default("room")? })
+    }
+}
+
+impl FromJson for SurveyResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(SurveyResponse { rid: o.req("rid")?, data: o.req("data")? })
+    }
+}
+
+impl ToJson for CloseRoom {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("token", &self.token);
+            w.field("rid", &self.rid);
+        });
+    }
+}
+
+impl ToJson for TransferRoom {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("token", &self.token);
+            w.field("rid", &self.rid);
+            w.field("department", &self.department);
+        });
+    }
+}
+
+impl ToJson for SurveyItem {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("name", &self.name);
+            w.field("value", &self.value);
+        });
+    }
+}
+
+impl ToJson for Survey {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("token", &self.token);
+            w.field("rid", &self.rid);
+            w.field("data", &self.data);
+        });
+    }
+}
+
+impl ToJson for ForwardRoom {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("roomId", &self.room_id);
+            w.field_opt("userId", &self.user_id);
+            w.field_opt("departmentId", &self.department_id);
+            w.field_opt("comment", &self.comment);
+        });
+    }
+}
+
+impl ToJson for CloseRoomByUser {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("rid", &self.rid);
+            w.field_opt("comment", &self.comment);
+            if !self.tags.is_empty() {
+                w.field("tags", &self.tags);
+            }
+        });
+    }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{DecodeError, FromJson, Json, Obj};
 use crate::room::Room;
 
 /// `GET livechat/rooms` query. Dates are JSON strings `{"start": ISO, "end": ISO}` on the wire.
@@ -36,4 +37,10 @@ pub struct RoomsResponse {
     pub rooms: Vec<Room>,
     #[serde(flatten)]
     pub page: crate::Page,
+}
+
+impl FromJson for RoomsResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(RoomsResponse { rooms: Obj::new(v)?.req("rooms")?, page: crate::Page::from_json(v)? })
+    }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::Timestamp;
+use crate::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
 
 /// A Livechat visitor. The `token` is the visitor's bearer secret: whoever has it is the visitor.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -102,6 +103,82 @@ pub struct CustomField {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VisitorResponse {
     pub visitor: Visitor,
+}
+
+impl FromJson for Visitor {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let mut r = Visitor::default();
+        o.set("_id", &mut r.id)?;
+        o.set("username", &mut r.username)?;
+        o.set("token", &mut r.token)?;
+        o.set("name", &mut r.name)?;
+        o.set("visitorEmails", &mut r.visitor_emails)?;
+        o.set("phone", &mut r.phone)?;
+        o.set("department", &mut r.department)?;
+        o.set("status", &mut r.status)?;
+        o.set("ts", &mut r.ts)?;
+        o.set("_updatedAt", &mut r.updated_at)?;
+        o.set("livechatData", &mut r.livechat_data)?;
+        Ok(r)
+    }
+}
+
+impl FromJson for EmailAddress {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(EmailAddress { address: Obj::new(v)?.req("address")? })
+    }
+}
+
+impl FromJson for PhoneNumber {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(PhoneNumber { phone_number: Obj::new(v)?.req("phoneNumber")? })
+    }
+}
+
+impl FromJson for CustomField {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        Ok(CustomField { key: o.req("key")?, value: o.req("value")?, overwrite: o.or_default("overwrite")? })
+    }
+}
+
+impl FromJson for VisitorResponse {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        Ok(VisitorResponse { visitor: Obj::new(v)?.req("visitor")? })
+    }
+}
+
+impl ToJson for RegisterVisitor {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| w.field("visitor", &self.visitor));
+    }
+}
+
+impl ToJson for NewVisitor {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("token", &self.token);
+            w.field_opt("name", &self.name);
+            w.field_opt("email", &self.email);
+            w.field_opt("department", &self.department);
+            w.field_opt("phone", &self.phone);
+            w.field_opt("username", &self.username);
+            if !self.custom_fields.is_empty() {
+                w.field("customFields", &self.custom_fields);
+            }
+        });
+    }
+}
+
+impl ToJson for CustomField {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.object(|w| {
+            w.field("key", &self.key);
+            w.field("value", &self.value);
+            w.field("overwrite", &self.overwrite);
+        });
+    }
 }
 
 #[cfg(test)]

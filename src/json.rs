@@ -11,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 pub struct Js(pub JsValue);
 
 impl Json for Js {
+    #[inline(never)]
     fn get(&self, key: &str) -> Option<Js> {
         if !self.0.is_object() {
             return None;

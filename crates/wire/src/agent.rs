@@ -42,16 +42,16 @@ pub struct AgentInfoResponse {
 
 impl FromJson for Agent {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut a = Agent::default();
-        o.set("_id", &mut a.id)?;
-        o.set("username", &mut a.username)?;
-        o.set("name", &mut a.name)?;
-        o.set("status", &mut a.status)?;
-        o.set("emails", &mut a.emails)?;
-        o.set("phone", &mut a.phone)?;
-        o.set("hiddenInfo", &mut a.hidden_info)?;
-        Ok(a)
+        o.set("_id", &mut a.id);
+        o.set("username", &mut a.username);
+        o.set("name", &mut a.name);
+        o.set("status", &mut a.status);
+        o.set("emails", &mut a.emails);
+        o.set("phone", &mut a.phone);
+        o.set("hiddenInfo", &mut a.hidden_info);
+        o.done(a)
     }
 }
 

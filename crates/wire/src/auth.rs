@@ -91,15 +91,15 @@ impl FromJson for LoginData {
 
 impl FromJson for Me {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut m = Me::default();
-        o.set("_id", &mut m.id)?;
-        o.set("username", &mut m.username)?;
-        o.set("name", &mut m.name)?;
-        o.set("status", &mut m.status)?;
-        o.set("statusLivechat", &mut m.status_livechat)?;
-        o.set("roles", &mut m.roles)?;
-        Ok(m)
+        o.set("_id", &mut m.id);
+        o.set("username", &mut m.username);
+        o.set("name", &mut m.name);
+        o.set("status", &mut m.status);
+        o.set("statusLivechat", &mut m.status_livechat);
+        o.set("roles", &mut m.roles);
+        o.done(m)
     }
 }
 

@@ -218,44 +218,44 @@ impl FromJson for ConfigResponse {
 
 impl FromJson for Config {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut c = Config::default();
-        o.set("enabled", &mut c.enabled)?;
-        o.set("settings", &mut c.settings)?;
-        o.set("theme", &mut c.theme)?;
-        o.set("messages", &mut c.messages)?;
-        o.set("survey", &mut c.survey)?;
-        o.set("departments", &mut c.departments)?;
-        o.set("online", &mut c.online)?;
-        o.set("guest", &mut c.guest)?;
-        o.set("room", &mut c.room)?;
-        o.set("agent", &mut c.agent)?;
-        Ok(c)
+        o.set("enabled", &mut c.enabled);
+        o.set("settings", &mut c.settings);
+        o.set("theme", &mut c.theme);
+        o.set("messages", &mut c.messages);
+        o.set("survey", &mut c.survey);
+        o.set("departments", &mut c.departments);
+        o.set("online", &mut c.online);
+        o.set("guest", &mut c.guest);
+        o.set("room", &mut c.room);
+        o.set("agent", &mut c.agent);
+        o.done(c)
     }
 }
 
 impl FromJson for Settings {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut s = Settings::default();
-        o.set("registrationForm", &mut s.registration_form)?;
-        o.set("allowSwitchingDepartments", &mut s.allow_switching_departments)?;
-        o.set("nameFieldRegistrationForm", &mut s.name_field_registration_form)?;
-        o.set("emailFieldRegistrationForm", &mut s.email_field_registration_form)?;
-        o.set("displayOfflineForm", &mut s.display_offline_form)?;
-        o.set("fileUpload", &mut s.file_upload)?;
-        o.set("language", &mut s.language)?;
-        o.set("transcript", &mut s.transcript)?;
-        o.set("historyMonitorType", &mut s.history_monitor_type)?;
-        o.set("forceAcceptDataProcessingConsent", &mut s.force_accept_data_processing_consent)?;
-        o.set("showConnecting", &mut s.show_connecting)?;
-        o.set("agentHiddenInfo", &mut s.agent_hidden_info)?;
-        o.set("clearLocalStorageWhenChatEnded", &mut s.clear_local_storage_when_chat_ended)?;
-        o.set("limitTextLength", &mut s.limit_text_length)?;
-        o.set("hiddenSystemMessages", &mut s.hidden_system_messages)?;
-        o.set("hideWatermark", &mut s.hide_watermark)?;
-        o.set("visitorsCanCloseChat", &mut s.visitors_can_close_chat)?;
-        Ok(s)
+        o.set("registrationForm", &mut s.registration_form);
+        o.set("allowSwitchingDepartments", &mut s.allow_switching_departments);
+        o.set("nameFieldRegistrationForm", &mut s.name_field_registration_form);
+        o.set("emailFieldRegistrationForm", &mut s.email_field_registration_form);
+        o.set("displayOfflineForm", &mut s.display_offline_form);
+        o.set("fileUpload", &mut s.file_upload);
+        o.set("language", &mut s.language);
+        o.set("transcript", &mut s.transcript);
+        o.set("historyMonitorType", &mut s.history_monitor_type);
+        o.set("forceAcceptDataProcessingConsent", &mut s.force_accept_data_processing_consent);
+        o.set("showConnecting", &mut s.show_connecting);
+        o.set("agentHiddenInfo", &mut s.agent_hidden_info);
+        o.set("clearLocalStorageWhenChatEnded", &mut s.clear_local_storage_when_chat_ended);
+        o.set("limitTextLength", &mut s.limit_text_length);
+        o.set("hiddenSystemMessages", &mut s.hidden_system_messages);
+        o.set("hideWatermark", &mut s.hide_watermark);
+        o.set("visitorsCanCloseChat", &mut s.visitors_can_close_chat);
+        o.done(s)
     }
 }
 
@@ -277,54 +277,54 @@ impl FromJson for TextLimit {
 
 impl FromJson for Theme {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut t = Theme::default();
-        o.set("title", &mut t.title)?;
-        o.set("color", &mut t.color)?;
-        o.set("offlineTitle", &mut t.offline_title)?;
-        o.set("offlineColor", &mut t.offline_color)?;
-        o.set("position", &mut t.position)?;
-        o.set("background", &mut t.background)?;
-        o.set("hideExpandChat", &mut t.hide_expand_chat)?;
-        Ok(t)
+        o.set("title", &mut t.title);
+        o.set("color", &mut t.color);
+        o.set("offlineTitle", &mut t.offline_title);
+        o.set("offlineColor", &mut t.offline_color);
+        o.set("position", &mut t.position);
+        o.set("background", &mut t.background);
+        o.set("hideExpandChat", &mut t.hide_expand_chat);
+        o.done(t)
     }
 }
 
 impl FromJson for Messages {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut m = Messages::default();
-        o.set("offlineMessage", &mut m.offline_message)?;
-        o.set("offlineSuccessMessage", &mut m.offline_success_message)?;
-        o.set("offlineUnavailableMessage", &mut m.offline_unavailable_message)?;
-        o.set("conversationFinishedMessage", &mut m.conversation_finished_message)?;
-        o.set("conversationFinishedText", &mut m.conversation_finished_text)?;
-        o.set("transcriptMessage", &mut m.transcript_message)?;
-        o.set("registrationFormMessage", &mut m.registration_form_message)?;
-        o.set("dataProcessingConsentText", &mut m.data_processing_consent_text)?;
-        Ok(m)
+        o.set("offlineMessage", &mut m.offline_message);
+        o.set("offlineSuccessMessage", &mut m.offline_success_message);
+        o.set("offlineUnavailableMessage", &mut m.offline_unavailable_message);
+        o.set("conversationFinishedMessage", &mut m.conversation_finished_message);
+        o.set("conversationFinishedText", &mut m.conversation_finished_text);
+        o.set("transcriptMessage", &mut m.transcript_message);
+        o.set("registrationFormMessage", &mut m.registration_form_message);
+        o.set("dataProcessingConsentText", &mut m.data_processing_consent_text);
+        o.done(m)
     }
 }
 
 impl FromJson for SurveyConfig {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut s = SurveyConfig::default();
-        o.set("items", &mut s.items)?;
-        o.set("values", &mut s.values)?;
-        Ok(s)
+        o.set("items", &mut s.items);
+        o.set("values", &mut s.values);
+        o.done(s)
     }
 }
 
 impl FromJson for Department {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut d = Department::default();
-        o.set("_id", &mut d.id)?;
-        o.set("name", &mut d.name)?;
-        o.set("showOnRegistration", &mut d.show_on_registration)?;
-        o.set("showOnOfflineForm", &mut d.show_on_offline_form)?;
-        o.set("departmentsAllowedToForward", &mut d.departments_allowed_to_forward)?;
-        Ok(d)
+        o.set("_id", &mut d.id);
+        o.set("name", &mut d.name);
+        o.set("showOnRegistration", &mut d.show_on_registration);
+        o.set("showOnOfflineForm", &mut d.show_on_offline_form);
+        o.set("departmentsAllowedToForward", &mut d.departments_allowed_to_forward);
+        o.done(d)
     }
 }

@@ -86,20 +86,20 @@ pub struct GetInquiryResponse {
 
 impl FromJson for Inquiry {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut i = Inquiry::default();
-        o.set("_id", &mut i.id)?;
-        o.set("rid", &mut i.rid)?;
-        o.set("name", &mut i.name)?;
-        o.set("ts", &mut i.ts)?;
-        o.set("message", &mut i.message)?;
-        o.set("status", &mut i.status)?;
-        o.set("department", &mut i.department)?;
-        o.set("v", &mut i.v)?;
-        o.set("t", &mut i.t)?;
-        o.set("takenAt", &mut i.taken_at)?;
-        o.set("_updatedAt", &mut i.updated_at)?;
-        Ok(i)
+        o.set("_id", &mut i.id);
+        o.set("rid", &mut i.rid);
+        o.set("name", &mut i.name);
+        o.set("ts", &mut i.ts);
+        o.set("message", &mut i.message);
+        o.set("status", &mut i.status);
+        o.set("department", &mut i.department);
+        o.set("v", &mut i.v);
+        o.set("t", &mut i.t);
+        o.set("takenAt", &mut i.taken_at);
+        o.set("_updatedAt", &mut i.updated_at);
+        o.done(i)
     }
 }
 

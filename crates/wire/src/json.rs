@@ -108,12 +108,15 @@ pub fn decode<T: FromJson, J: Json>(v: &J) -> Result<T, DecodeError> {
 }
 
 /// The fields of an object being decoded.
-pub struct Obj<'a, J>(&'a J);
+///
+/// [`Obj::set`] keeps the first error and [`Obj::done`] returns it: a type with many fields
+/// decodes without an early return (and its drop) per field.
+pub struct Obj<'a, J>(&'a J, Option<DecodeError>);
 
 impl<'a, J: Json> Obj<'a, J> {
     /// `v` as an object, or an error.
     pub fn new(v: &'a J) -> Result<Obj<'a, J>, DecodeError> {
-        if v.is_object() { Ok(Obj(v)) } else { Err(DecodeError::expected("an object")) }
+        if v.is_object() { Ok(Obj(v, None)) } else { Err(DecodeError::expected("an object")) }
     }
 
     /// A field without a default: absent is an error.
@@ -124,19 +127,36 @@ impl<'a, J: Json> Obj<'a, J> {
         }
     }
 
-    /// A field with a default: absent leaves `slot` as it is, present replaces it.
-    pub fn set<T: FromJson>(&self, key: &'static str, slot: &mut T) -> Result<(), DecodeError> {
-        if let Some(v) = self.0.get(key) {
-            *slot = T::from_json(&v).map_err(|e| e.at(key))?;
+    /// A field with a default: absent leaves `slot` as it is, present replaces it. A wrong
+    /// value is kept for [`Obj::done`]; after one, the other fields are not read.
+    // Not inlined: one copy per field type rather than one per field (the widget's size).
+    #[inline(never)]
+    pub fn set<T: FromJson>(&mut self, key: &'static str, slot: &mut T) {
+        if self.1.is_some() {
+            return;
         }
-        Ok(())
+        if let Some(v) = self.0.get(key) {
+            match T::from_json(&v) {
+                Ok(value) => *slot = value,
+                Err(e) => self.1 = Some(e.at(key)),
+            }
+        }
+    }
+
+    /// `value`, or the first error [`Obj::set`] met.
+    pub fn done<T>(self, value: T) -> Result<T, DecodeError> {
+        match self.1 {
+            Some(e) => Err(e),
+            None => Ok(value),
+        }
     }
 
     /// A field that defaults to `T::default()` (and an `Option`, which is `None` when absent).
     pub fn or_default<T: FromJson + Default>(&self, key: &'static str) -> Result<T, DecodeError> {
-        let mut slot = T::default();
-        self.set(key, &mut slot)?;
-        Ok(slot)
+        match self.0.get(key) {
+            Some(v) => T::from_json(&v).map_err(|e| e.at(key)),
+            None => Ok(T::default()),
+        }
     }
 }
 
@@ -204,7 +224,11 @@ impl<T: FromJson> FromJson for Vec<T> {
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
         let entries = v.entries().ok_or_else(|| DecodeError::expected("an object"))?;
-        entries.into_iter().map(|(k, v)| Ok((k, T::from_json(&v)?))).collect()
+        let mut map = BTreeMap::new();
+        for (k, v) in entries {
+            map.insert(k, T::from_json(&v)?);
+        }
+        Ok(map)
     }
 }
 
@@ -219,7 +243,7 @@ impl FromJson for Timestamp {
             return if n.is_finite() && n.abs() < 9.0e15 { Ok(Timestamp(n as i64)) } else { Err(date()) };
         }
         if v.is_object() {
-            return Obj(v).req("$date");
+            return Obj(v, None).req("$date");
         }
         Err(date())
     }

@@ -168,36 +168,36 @@ pub struct OutgoingMessage {
 
 impl FromJson for Message {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut m = Message::default();
-        o.set("_id", &mut m.id)?;
-        o.set("rid", &mut m.rid)?;
-        o.set("msg", &mut m.msg)?;
-        o.set("ts", &mut m.ts)?;
-        o.set("u", &mut m.u)?;
-        o.set("token", &mut m.token)?;
-        o.set("alias", &mut m.alias)?;
-        o.set("t", &mut m.t)?;
-        o.set("groupable", &mut m.groupable)?;
-        o.set("editedAt", &mut m.edited_at)?;
-        o.set("editedBy", &mut m.edited_by)?;
-        o.set("_updatedAt", &mut m.updated_at)?;
-        o.set("transferData", &mut m.transfer_data)?;
-        o.set("transcriptRequested", &mut m.transcript_requested)?;
-        Ok(m)
+        o.set("_id", &mut m.id);
+        o.set("rid", &mut m.rid);
+        o.set("msg", &mut m.msg);
+        o.set("ts", &mut m.ts);
+        o.set("u", &mut m.u);
+        o.set("token", &mut m.token);
+        o.set("alias", &mut m.alias);
+        o.set("t", &mut m.t);
+        o.set("groupable", &mut m.groupable);
+        o.set("editedAt", &mut m.edited_at);
+        o.set("editedBy", &mut m.edited_by);
+        o.set("_updatedAt", &mut m.updated_at);
+        o.set("transferData", &mut m.transfer_data);
+        o.set("transcriptRequested", &mut m.transcript_requested);
+        o.done(m)
     }
 }
 
 impl FromJson for TransferData {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut t = TransferData::default();
-        o.set("scope", &mut t.scope)?;
-        o.set("transferredBy", &mut t.transferred_by)?;
-        o.set("transferredTo", &mut t.transferred_to)?;
-        o.set("nextDepartment", &mut t.next_department)?;
-        o.set("comment", &mut t.comment)?;
-        Ok(t)
+        o.set("scope", &mut t.scope);
+        o.set("transferredBy", &mut t.transferred_by);
+        o.set("transferredTo", &mut t.transferred_to);
+        o.set("nextDepartment", &mut t.next_department);
+        o.set("comment", &mut t.comment);
+        o.done(t)
     }
 }
 

@@ -206,45 +206,45 @@ pub struct CloseRoomByUser {
 
 impl FromJson for Room {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut r = Room::default();
-        o.set("_id", &mut r.id)?;
-        o.set("t", &mut r.t)?;
-        o.set("ts", &mut r.ts)?;
-        o.set("lm", &mut r.lm)?;
-        o.set("msgs", &mut r.msgs)?;
-        o.set("usersCount", &mut r.users_count)?;
-        o.set("fname", &mut r.fname)?;
-        o.set("departmentId", &mut r.department_id)?;
-        o.set("v", &mut r.v)?;
-        o.set("servedBy", &mut r.served_by)?;
-        o.set("open", &mut r.open)?;
-        o.set("cl", &mut r.cl)?;
-        o.set("waitingResponse", &mut r.waiting_response)?;
-        o.set("closedAt", &mut r.closed_at)?;
-        o.set("closer", &mut r.closer)?;
-        o.set("closedBy", &mut r.closed_by)?;
-        o.set("surveyFeedback", &mut r.survey_feedback)?;
-        o.set("lastMessage", &mut r.last_message)?;
-        o.set("tags", &mut r.tags)?;
-        o.set("livechatData", &mut r.livechat_data)?;
-        o.set("department", &mut r.department)?;
-        o.set("_updatedAt", &mut r.updated_at)?;
-        Ok(r)
+        o.set("_id", &mut r.id);
+        o.set("t", &mut r.t);
+        o.set("ts", &mut r.ts);
+        o.set("lm", &mut r.lm);
+        o.set("msgs", &mut r.msgs);
+        o.set("usersCount", &mut r.users_count);
+        o.set("fname", &mut r.fname);
+        o.set("departmentId", &mut r.department_id);
+        o.set("v", &mut r.v);
+        o.set("servedBy", &mut r.served_by);
+        o.set("open", &mut r.open);
+        o.set("cl", &mut r.cl);
+        o.set("waitingResponse", &mut r.waiting_response);
+        o.set("closedAt", &mut r.closed_at);
+        o.set("closer", &mut r.closer);
+        o.set("closedBy", &mut r.closed_by);
+        o.set("surveyFeedback", &mut r.survey_feedback);
+        o.set("lastMessage", &mut r.last_message);
+        o.set("tags", &mut r.tags);
+        o.set("livechatData", &mut r.livechat_data);
+        o.set("department", &mut r.department);
+        o.set("_updatedAt", &mut r.updated_at);
+        o.done(r)
     }
 }
 
 impl FromJson for RoomVisitor {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut r = RoomVisitor::default();
-        o.set("_id", &mut r.id)?;
-        o.set("username", &mut r.username)?;
-        o.set("token", &mut r.token)?;
-        o.set("status", &mut r.status)?;
-        o.set("name", &mut r.name)?;
-        o.set("lastMessageTs", &mut r.last_message_ts)?;
-        Ok(r)
+        o.set("_id", &mut r.id);
+        o.set("username", &mut r.username);
+        o.set("token", &mut r.token);
+        o.set("status", &mut r.status);
+        o.set("name", &mut r.name);
+        o.set("lastMessageTs", &mut r.last_message_ts);
+        o.done(r)
     }
 }
 

@@ -107,20 +107,20 @@ pub struct VisitorResponse {
 
 impl FromJson for Visitor {
     fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
+        let mut o = Obj::new(v)?;
         let mut r = Visitor::default();
-        o.set("_id", &mut r.id)?;
-        o.set("username", &mut r.username)?;
-        o.set("token", &mut r.token)?;
-        o.set("name", &mut r.name)?;
-        o.set("visitorEmails", &mut r.visitor_emails)?;
-        o.set("phone", &mut r.phone)?;
-        o.set("department", &mut r.department)?;
-        o.set("status", &mut r.status)?;
-        o.set("ts", &mut r.ts)?;
-        o.set("_updatedAt", &mut r.updated_at)?;
-        o.set("livechatData", &mut r.livechat_data)?;
-        Ok(r)
+        o.set("_id", &mut r.id);
+        o.set("username", &mut r.username);
+        o.set("token", &mut r.token);
+        o.set("name", &mut r.name);
+        o.set("visitorEmails", &mut r.visitor_emails);
+        o.set("phone", &mut r.phone);
+        o.set("department", &mut r.department);
+        o.set("status", &mut r.status);
+        o.set("ts", &mut r.ts);
+        o.set("_updatedAt", &mut r.updated_at);
+        o.set("livechatData", &mut r.livechat_data);
+        o.done(r)
     }
 }
 

@@ -124,13 +124,14 @@ fn language(tag: &JsValue, texts: &JsValue) -> Lang {
     lang
 }
 
-/// Mounts a widget on `host` (in its shadow root, reusing one the loader attached) and answers
-/// its number for [`command`]. Called by `www/api.js`, which checks the options first. `options`:
-/// `server`, `department`, `language` (a tag `api.js` chose) with `texts` (its catalogue),
-/// `consent` (`"required"`: nothing starts and nothing is stored until the visitor interacts or
-/// the site calls `consent()`), `namespace` (storage namespace), `guestName`, `guestEmail`,
-/// `sound` (`"on"`: a short tone for agent messages while the window is closed or the page
-/// hidden), `transport` (`"polling"`: never open a WebSocket). Events go to `sink`.
+// Mounts a widget on `host` (in its shadow root, reusing one the loader attached) and answers
+// its number for [`command`]. Called by `www/api.js`, which checks the options first. `options`:
+// `server`, `department`, `language` (a tag `api.js` chose) with `texts` (its catalogue),
+// `consent` (`"required"`: nothing starts and nothing is stored until the visitor interacts or
+// the site calls `consent()`), `namespace` (storage namespace), `guestName`, `guestEmail`,
+// `sound` (`"on"`: a short tone for agent messages while the window is closed or the page
+// hidden), `transport` (`"polling"`: never open a WebSocket). Events go to `sink`.
+// (`//`, not `///`: wasm-bindgen would copy doc comments into the glue every visitor downloads.)
 #[wasm_bindgen]
 pub fn boot(host: Element, options: JsValue, sink: Function) -> Result<u32, JsValue> {
     let get = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
@@ -180,19 +181,19 @@ thread_local! {
     static MOUNTED: RefCell<Vec<Rc<Inner>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs command `name` on widget number `widget` with arguments `a`, `b`, `c` (`api.js` passes
-/// them checked and as strings where a string is wanted):
-///
-/// * `open`, `close`, `reset` (forget the visitor and start over), `consent`;
-/// * `isOpen`, `status`, `unreadCount`, `token`: the answer;
-/// * `titles` (title, offline title): header titles that win over the server's;
-/// * `guestToken` (token), `language` (tag, texts);
-/// * `page` (title, href), `field` (key, value, overwrite), `department` (id or undefined),
-///   `guestName` (name), `guestEmail` (address), `registerGuest` (`{token, name, email,
-///   department, customFields: [{key, value, overwrite}]}`): a promise, settled once the change
-///   is made (and sent, when the visitor is registered).
-///
-/// An unknown command or widget is an error; so is an e-mail address that is not one.
+// Runs command `name` on widget number `widget` with arguments `a`, `b`, `c` (`api.js` passes
+// them checked and as strings where a string is wanted):
+//
+// * `open`, `close`, `reset` (forget the visitor and start over), `consent`;
+// * `isOpen`, `status`, `unreadCount`, `token`: the answer;
+// * `setTheme` (title, offline title): header titles that win over the server's;
+// * `setGuestToken` (token), `setLanguage` (tag, texts);
+// * `pageVisited` (title, href), `setCustomField` (key, value, overwrite), `setDepartment`
+//   (id), `clearDepartment`, `setGuestName` (name), `setGuestEmail` (address), `registerGuest`
+//   (`{token, name, email, department, customFields: [{key, value, overwrite}]}`): a promise,
+//   settled once the change is made (and sent, when the visitor is registered).
+//
+// An unknown command or widget is an error; so is an e-mail address that is not one.
 #[wasm_bindgen]
 pub fn command(widget: u32, name: &str, a: JsValue, b: JsValue, c: JsValue) -> Result<JsValue, JsValue> {
     let Some(w) = MOUNTED.with_borrow(|m| m.get(widget as usize).cloned()) else {
@@ -220,7 +221,7 @@ pub fn command(widget: u32, name: &str, a: JsValue, b: JsValue, c: JsValue) -> R
             w.start();
             JsValue::UNDEFINED
         }
-        "titles" => {
+        "setTheme" => {
             let mut titles = w.titles.borrow_mut();
             titles.0 = a.as_string().or(titles.0.take());
             titles.1 = b.as_string().or(titles.1.take());
@@ -229,28 +230,29 @@ pub fn command(widget: u32, name: &str, a: JsValue, b: JsValue, c: JsValue) -> R
             s.config.update(|_| {});
             JsValue::UNDEFINED
         }
-        "guestToken" => {
+        "setGuestToken" => {
             if s.set_guest_token(&string(&a)) {
                 w.restart();
             }
             JsValue::UNDEFINED
         }
-        "language" => {
+        "setLanguage" => {
             let lang = language(&a, &b);
             s.lang.set(lang);
             JsValue::UNDEFINED
         }
-        "page" => {
+        "pageVisited" => {
             if !w.started.get() {
                 *w.pending_page.borrow_mut() = Some((string(&a), string(&b)));
                 return Ok(Promise::resolve(&JsValue::UNDEFINED).into());
             }
             promise(s.page_visited(string(&a), string(&b)))
         }
-        "field" => promise(s.set_custom_field(string(&a), string(&b), c.as_bool().unwrap_or(true))),
-        "department" => promise(s.set_department(a.as_string())),
-        "guestName" => promise(s.set_guest_name(Some(string(&a)))),
-        "guestEmail" => {
+        "setCustomField" => promise(s.set_custom_field(string(&a), string(&b), c.as_bool().unwrap_or(true))),
+        "setDepartment" => promise(s.set_department(Some(string(&a)))),
+        "clearDepartment" => promise(s.set_department(None)),
+        "setGuestName" => promise(s.set_guest_name(Some(string(&a)))),
+        "setGuestEmail" => {
             let email = string(&a);
             if !is_email(email.trim()) {
                 return Err(js_error("Livechat: setGuestEmail needs an e-mail address"));
@@ -607,13 +609,24 @@ mod tests {
         assert_eq!(api_events(), ours);
     }
 
-    /// Every command `api.js` runs (`run('name'`) is one `command` knows.
+    /// Every command `api.js` runs is one `command` knows: those it names (`run('name'`), those
+    /// its lists run by the method's name, and the getters.
     #[test]
     fn the_api_runs_only_commands_the_wasm_has() {
         let source = include_str!("embed.rs");
         let body = source.split("pub fn command(").nth(1).unwrap().split("\nimpl Inner").next().unwrap();
-        let used: BTreeSet<&str> = API.split("run('").skip(1).filter_map(|rest| rest.split('\'').next()).collect();
-        assert!(used.len() >= 15, "{used:?}");
+        let mut used: BTreeSet<&str> = API.split("run('").skip(1).filter_map(|rest| rest.split('\'').next()).collect();
+        let marker = ".split(' ').forEach(function (m) {\n    impl[m] = ";
+        let parts: Vec<&str> = API.split(marker).collect();
+        // Each list is the string literal just before the marker.
+        for before in &parts[..parts.len() - 1] {
+            used.extend(before.rsplit('\'').nth(1).unwrap().split(' '));
+        }
+        let getters = API.split("var GETTERS = {").nth(1).unwrap().split('}').next().unwrap();
+        used.extend(getters.split(',').filter_map(|g| g.split(':').next()).map(str::trim));
+        for name in ["open", "setGuestEmail", "pageVisited", "isOpen", "token", "setTheme", "setLanguage"] {
+            assert!(used.contains(name), "{name} not found in api.js: {used:?}");
+        }
         for name in used {
             assert!(body.contains(&format!("\"{name}\"")), "command() does not handle {name}");
         }

@@ -165,153 +165,110 @@ export function create(host, options, load, i18n, booted) {
     listeners.push([event, callback]);
   }
 
-  // How each call works once the widget is up.
-  var impl = {
-    // The typed API.
-    open: function () {
-      run('open');
-    },
-    close: function () {
-      run('close');
-    },
-    show: function () {
-      visible(true);
-    },
-    hide: function () {
-      visible(false);
-    },
-    reset: function () {
-      run('reset');
-    },
-    consent: function () {
-      run('consent');
-    },
-    pageVisited: function (title, href) {
-      return run('page', String(title), String(href));
-    },
-    on: on,
-    off: function (event, callback) {
-      listeners = listeners.filter(function (l) {
-        return l[0] !== event || l[1] !== callback;
-      });
-    },
-
-    // Rocket.Chat's API.
-    setTheme: function (theme) {
-      theme = Object(theme);
-      var color = text(theme.color);
-      var fg = text(theme.fontColor) || text(theme.iconColor); // one colour for text and icons
-      if (color) host.style.setProperty('--lc-color', color);
-      if (fg) host.style.setProperty('--lc-on-color', fg);
-      position(text(theme.position));
-      var title = text(theme.title);
-      var offline = text(theme.offlineTitle);
-      if (title || offline) run('titles', title, offline);
-    },
-    setCustomField: function (key, value, overwrite) {
-      if (typeof key !== 'string' || (typeof value !== 'string' && typeof value !== 'number')) {
-        fail('setCustomField(key, value) takes two strings');
-      }
-      // Rocket.Chat's widget takes numbers too.
-      return run('field', key, String(value), overwrite !== false);
-    },
-    setCustomFields: function (fields) {
-      if (!Array.isArray(fields)) fail('setCustomFields takes an array of [key, value, overwrite]');
-      var last = Promise.resolve();
-      fields.forEach(function (f) {
-        last = impl.setCustomField(f[0], f[1], f[2]);
-      });
-      return last;
-    },
-    setDepartment: function (department) {
-      return run('department', String(department));
-    },
-    clearDepartment: function () {
-      return run('department');
-    },
-    setGuestToken: function (token) {
-      run('guestToken', String(token));
-    },
-    setGuestName: function (name) {
-      return run('guestName', String(name));
-    },
-    setGuestEmail: function (email) {
-      return run('guestEmail', String(email));
-    },
-    registerGuest: function (guest) {
-      if (!guest || typeof guest !== 'object') fail('registerGuest takes an object');
-      return run('registerGuest', guest);
-    },
-    // Switches once the language's texts are here (English if they cannot be had).
-    setLanguage: function (tag) {
-      var n = ++switches;
-      var want = language([tag]);
-      return Promise.resolve(catalogue(want)).then(function (texts) {
-        if (n === switches) run('language', texts ? want : 'en', texts);
-      });
-    },
-    showWidget: function () {
-      visible(true);
-    },
-    hideWidget: function () {
-      visible(false);
-    },
-    maximizeWidget: function () {
-      run('open');
-    },
-    minimizeWidget: function () {
-      run('close');
-    },
-    // Rocket.Chat's all-in-one call, applied in this order.
-    initialize: function (p) {
-      p = Object(p);
-      if (p.theme && typeof p.theme === 'object') impl.setTheme(p.theme);
-      if (text(p.department)) impl.setDepartment(text(p.department));
-      if (text(p.guestToken)) impl.setGuestToken(text(p.guestToken));
-      if (text(p.guestName)) impl.setGuestName(text(p.guestName));
-      if (text(p.guestEmail)) impl.setGuestEmail(text(p.guestEmail));
-      if (p.registerGuest && typeof p.registerGuest === 'object') impl.registerGuest(p.registerGuest);
-      if (text(p.language)) impl.setLanguage(text(p.language));
-      var f = p.customField;
-      if (Array.isArray(f)) impl.setCustomField(f[0], f[1], f[2]);
-      if (Array.isArray(p.setCustomFields)) impl.setCustomFields(p.setCustomFields);
-    },
-    // Forgets every callback and listener the site registered.
-    clearAllCallbacks: function () {
-      listeners = [];
-    },
+  // How each call works once the widget is up. Most are one command of the wasm's, by the
+  // same name; these take no argument, or strings.
+  var impl = {};
+  'open close reset consent clearDepartment'.split(' ').forEach(function (m) {
+    impl[m] = function () {
+      return run(m);
+    };
+  });
+  'pageVisited setDepartment setGuestToken setGuestName setGuestEmail'.split(' ').forEach(function (m) {
+    impl[m] = function (a, b) {
+      return run(m, String(a), String(b));
+    };
+  });
+  impl.maximizeWidget = impl.open;
+  impl.minimizeWidget = impl.close;
+  impl.show = impl.showWidget = function () {
+    visible(true);
+  };
+  impl.hide = impl.hideWidget = function () {
+    visible(false);
+  };
+  impl.on = on;
+  impl.off = function (event, callback) {
+    listeners = listeners.filter(function (l) {
+      return l[0] !== event || l[1] !== callback;
+    });
+  };
+  // Forgets every callback and listener the site registered.
+  impl.clearAllCallbacks = function () {
+    listeners = [];
   };
   Object.keys(CALLBACKS).forEach(function (m) {
     impl[m] = function (callback) {
       on(EVENTS[CALLBACKS[m]], callback);
     };
   });
+  impl.setTheme = function (theme) {
+    theme = Object(theme);
+    var color = text(theme.color);
+    var fg = text(theme.fontColor) || text(theme.iconColor); // one colour for text and icons
+    if (color) host.style.setProperty('--lc-color', color);
+    if (fg) host.style.setProperty('--lc-on-color', fg);
+    position(text(theme.position));
+    var title = text(theme.title);
+    var offline = text(theme.offlineTitle);
+    if (title || offline) run('setTheme', title, offline);
+  };
+  impl.setCustomField = function (key, value, overwrite) {
+    if (typeof key !== 'string' || (typeof value !== 'string' && typeof value !== 'number')) {
+      fail('setCustomField(key, value) takes two strings');
+    }
+    // Rocket.Chat's widget takes numbers too.
+    return run('setCustomField', key, String(value), overwrite !== false);
+  };
+  impl.setCustomFields = function (fields) {
+    if (!Array.isArray(fields)) fail('setCustomFields takes an array of [key, value, overwrite]');
+    var last = Promise.resolve();
+    fields.forEach(function (f) {
+      last = impl.setCustomField(f[0], f[1], f[2]);
+    });
+    return last;
+  };
+  impl.registerGuest = function (guest) {
+    if (!guest || typeof guest !== 'object') fail('registerGuest takes an object');
+    return run('registerGuest', guest);
+  };
+  // Switches once the language's texts are here (English if they cannot be had).
+  impl.setLanguage = function (tag) {
+    var n = ++switches;
+    var want = language([tag]);
+    return Promise.resolve(catalogue(want)).then(function (texts) {
+      if (n === switches) run('setLanguage', texts ? want : 'en', texts);
+    });
+  };
+  // Rocket.Chat's all-in-one call, applied in this order.
+  impl.initialize = function (p) {
+    p = Object(p);
+    if (p.theme && typeof p.theme === 'object') impl.setTheme(p.theme);
+    'setDepartment department setGuestToken guestToken setGuestName guestName setGuestEmail guestEmail'
+      .split(' ')
+      .forEach(function (m, i, all) {
+        if (i % 2 === 0 && text(p[all[i + 1]])) impl[m](text(p[all[i + 1]]));
+      });
+    if (p.registerGuest && typeof p.registerGuest === 'object') impl.registerGuest(p.registerGuest);
+    if (text(p.language)) impl.setLanguage(text(p.language));
+    var f = p.customField;
+    if (Array.isArray(f)) impl.setCustomField(f[0], f[1], f[2]);
+    if (Array.isArray(p.setCustomFields)) impl.setCustomFields(p.setCustomFields);
+  };
 
   function position(p) {
     if (p === 'left' || p === 'right') host.setAttribute('data-position', p);
   }
 
-  var api = {
-    // Getters answer from what is known until the widget is up.
-    isOpen: function () {
-      return run ? run('isOpen') : false;
-    },
-    isVisible: function () {
-      return host.style.display !== 'none';
-    },
-    status: function () {
-      return run ? run('status') : 'loading';
-    },
-    unreadCount: function () {
-      return run ? run('unreadCount') : 0;
-    },
-    token: function () {
-      return run ? run('token') : undefined;
-    },
-    isLoaded: function () {
-      return !!run;
-    },
-    ready: ready,
+  var api = { isLoaded: function () { return !!run; }, ready: ready };
+  // Getters answer from what is known until the widget is up.
+  var GETTERS = { isOpen: false, status: 'loading', unreadCount: 0, token: undefined };
+  Object.keys(GETTERS).forEach(function (m) {
+    api[m] = function () {
+      return run ? run(m) : GETTERS[m];
+    };
+  });
+  api.isVisible = function () {
+    return host.style.display !== 'none';
   };
   Object.keys(impl).forEach(function (m) {
     api[m] = function () {

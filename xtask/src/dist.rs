@@ -3,7 +3,7 @@
 //! ```text
 //! dist/
 //!   livechat.js        the script-tag loader: www/loader.js with www/api.js inside
-//!   widget.js          wasm-bindgen glue (--target web), imported by the loader
+//!   widget.js          wasm-bindgen glue (--target web) without comments, imported by the loader
 //!   widget_bg.wasm     the widget, wasm-opt -Oz; its CSS and English texts are inside
 //!   i18n/<tag>.json    the other languages' texts (src/i18n/<tag>.json as arrays in Key order)
 //!   index.html         the demo host page (www/demo/index.html)
@@ -80,7 +80,8 @@ pub fn run(sh: &Sh) -> Result<()> {
     Ok(())
 }
 
-/// Release wasm → wasm-bindgen (`--target web`) → `wasm-opt -Oz`, and the loader, into `dist/`.
+/// Release wasm → wasm-bindgen (`--target web`) → `wasm-opt -Oz`, the loader and the
+/// catalogues, into `dist/`.
 pub fn script_tag(sh: &Sh) -> Result<Bundle> {
     println!("==> building the widget (release wasm)");
     sh.cargo()
@@ -101,12 +102,16 @@ pub fn script_tag(sh: &Sh) -> Result<Bundle> {
         .run()?;
     let wasm = dist.join("widget_bg.wasm");
     wasm_opt(sh, &wasm)?;
+    let glue = dist.join("widget.js");
+    let stripped = strip(&read(&glue)?).ok_or_else(|| Error::new("wasm-bindgen's glue has code after a comment"))?;
+    write(&glue, &stripped)?;
     let loader = dist.join("livechat.js");
     write(&loader, &loader_source(&sh.root)?)?;
-    // A syntax error would only show in a browser: node checks it here.
+    // A syntax error would only show in a browser: node checks both here.
     sh.cmd("node").arg("--check").arg(&loader).run()?;
+    sh.cmd("node").arg("--check").arg(&glue).run()?;
     let catalogues = write_catalogues(&sh.root, &dist.join("i18n"))?;
-    Ok(Bundle { loader, glue: dist.join("widget.js"), wasm, catalogues })
+    Ok(Bundle { loader, glue, wasm, catalogues })
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -123,32 +128,38 @@ pub fn loader_source(root: &Path) -> Result<String> {
         .ok_or_else(|| Error::new("www/loader.js must have one `/* www/api.js */` line"))
 }
 
-/// `loader` with `api` in place of its `/* www/api.js */` line (`export` dropped), without
-/// whole-line `//` comments, indentation and blank lines.
+/// `loader` with `api` in place of its `/* www/api.js */` line (`export` dropped), through
+/// [`strip`].
 fn inline_api(loader: &str, api: &str) -> Option<String> {
     const MARK: &str = "/* www/api.js */";
     if loader.lines().filter(|l| l.trim() == MARK).count() != 1 {
         return None;
     }
-    let mut out = String::with_capacity(loader.len() + api.len());
-    for line in loader.lines() {
-        if line.trim() == MARK {
-            for line in api.lines() {
-                push_line(&mut out, line.trim_start().strip_prefix("export ").unwrap_or(line));
+    let api: String =
+        api.lines().map(|l| l.trim_start().strip_prefix("export ").unwrap_or(l)).collect::<Vec<_>>().join("\n");
+    strip(&loader.lines().map(|l| if l.trim() == MARK { api.as_str() } else { l }).collect::<Vec<_>>().join("\n"))
+}
+
+/// JavaScript without what visitors need not download: comments on lines of their own (`//`
+/// lines, `/* … */` blocks), indentation and blank lines. Line breaks stay, so no statement
+/// changes. `None` when a block comment ends before code on its line (that code would be lost).
+/// For the loader and wasm-bindgen's glue, which have no multi-line template literals.
+fn strip(js: &str) -> Option<String> {
+    let mut out = String::with_capacity(js.len());
+    let mut in_comment = false;
+    for line in js.lines() {
+        let line = line.trim();
+        if in_comment || line.starts_with("/*") {
+            if line.contains("*/") && !line.ends_with("*/") {
+                return None;
             }
-        } else {
-            push_line(&mut out, line);
+            in_comment = !line.ends_with("*/") || line == "/*";
+        } else if !line.is_empty() && !line.starts_with("//") {
+            out.push_str(line);
+            out.push('\n');
         }
     }
     Some(out)
-}
-
-fn push_line(out: &mut String, line: &str) {
-    let line = line.trim();
-    if !line.is_empty() && !line.starts_with("//") {
-        out.push_str(line);
-        out.push('\n');
-    }
 }
 
 /// Writes each `src/i18n/<tag>.json` into `out` as an array of its texts in file order (which a
@@ -274,7 +285,7 @@ mod tests {
 
     #[test]
     fn the_api_goes_inside_the_loader_without_exports_comments_or_indentation() {
-        let loader = "(function () {\n  'use strict';\n  /* www/api.js */\n  // a note\n  var x = create();\n})();\n";
+        let loader = "/* The loader.\n * Two lines. */\n(function () {\n  'use strict';\n  /* www/api.js */\n  // a note\n  /* one */\n  var x = create();\n})();\n";
         let api = "// The API.\nexport var E = 'a b';\n\nexport function create() {\n  return E; // kept\n}\n";
         assert_eq!(
             inline_api(loader, api).unwrap(),
@@ -282,6 +293,7 @@ mod tests {
         );
         assert_eq!(inline_api("(function () {})();", api), None, "no place for it");
         assert_eq!(inline_api("/* www/api.js */\n/* www/api.js */\n", api), None, "two places");
+        assert_eq!(inline_api("/* a\n b */ var lost;\n/* www/api.js */\n", api), None, "code after a comment");
     }
 
     #[test]

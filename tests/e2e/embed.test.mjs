@@ -260,7 +260,11 @@ test('the npm package (native ES modules) gives the same API, in the visitor\'s 
       error = e.message;
     }
     await chat.ready();
+    // Catalogues from an address the site gives (relative to the page).
+    const other = document.body.appendChild(document.createElement('div'));
+    await boot(other, { server: location.origin, namespace: 'npm-test-2', language: 'ar', i18n: '/npm/i18n/' }).ready();
     return {
+      arabic: other.shadowRoot.querySelector('.lc-launcher').getAttribute('aria-label'),
       before,
       error,
       methods: eval(methods.replace(/window\.chat/g, 'chat')),
@@ -272,6 +276,7 @@ test('the npm package (native ES modules) gives the same API, in the visitor\'s 
   assert.match(result.error, /already/);
   assert.deepEqual(result.methods, declaredMethods());
   assert.equal(result.label, 'Abrir chat');
+  assert.equal(result.arabic, 'فتح المحادثة');
   assert.equal(result.mounted, 1);
   await until(async () => (await page.evaluate(() => window.chat.status())) === 'prechat', 'the pre-chat form');
   await page.context().close();

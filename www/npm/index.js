@@ -14,7 +14,9 @@ const CATALOGUES = {
 
 /** Mounts a widget on `host` (in a shadow root) and returns its handle. Throws on bad options. */
 export function boot(host, options) {
-  const i18n = options && options.i18n;
+  const given = options && options.i18n;
+  // The site's address for the catalogues (relative to the page), or the package's own.
+  const i18n = given && new URL(given, document.baseURI);
   const chat = create(
     host,
     options,

@@ -20,7 +20,9 @@ export default function init(options) {
 
 /** Mounts a widget on `host` (in a shadow root) and returns its handle. Throws on bad options. */
 export function boot(host, options) {
-  const i18n = (options && options.i18n) || new URL('./i18n/', import.meta.url);
+  const given = options && options.i18n;
+  // The site's address for the catalogues (relative to the page), or the package's own.
+  const i18n = given ? new URL(given, document.baseURI) : new URL('./i18n/', import.meta.url);
   const chat = create(
     host,
     options,

@@ -1,18 +1,14 @@
-//! The widget as a web page embeds it. [`boot`] mounts one widget on a host element and returns
-//! a [`Livechat`] handle with two APIs on it:
+//! The widget as a web page embeds it: the wasm side of the JavaScript API.
 //!
-//! * Rocket.Chat's embed API, unchanged: `setTheme`, `setCustomField`, `setDepartment`,
-//!   `clearDepartment`, `setGuestToken`, `setGuestName`, `setGuestEmail`, `registerGuest`,
-//!   `setLanguage`, `showWidget`, `hideWidget`, `maximizeWidget`, `minimizeWidget`,
-//!   `initialize`, and the callbacks `onChatMaximized`, `onChatMinimized`, `onChatStarted`,
-//!   `onChatEnded`, `onPrechatFormSubmit`, `onOfflineFormSubmit`, `onWidgetShown`,
-//!   `onWidgetHidden`, `onAssignAgent`, `onAgentStatusChange`;
-//! * the widget's own typed API: `open`, `close`, `show`, `hide`, `isOpen`, `isVisible`,
-//!   `status`, `unreadCount`, `reset`, `consent`, `pageVisited`, and `on`/`off` for every event
-//!   ([`EVENTS`]), including one per message.
+//! The API a page uses (Rocket.Chat's embed API, the widget's typed API with its `on`/`off`
+//! events, the queue of calls made before the wasm is there) is JavaScript: `www/api.js`, which
+//! the script-tag loader carries inside and the npm package ships. It calls three exports:
 //!
-//! The script-tag loader (`www/loader.js`) queues calls made before the wasm is loaded and
-//! replays them on the handle in order; the npm package calls [`boot`] directly.
+//! * [`boot`] mounts one widget on a host element and answers its number;
+//! * [`command`] runs one command on a widget (`open`, `status`, `guestName`, …), answering a
+//!   value, a promise, or an error for bad input;
+//! * every event goes to the one `sink` function `boot` was given, as `sink(event, payload)`
+//!   with `event` an [`Event`] number (its name is `EVENTS[event]` in `api.js`).
 //!
 //! Nothing here talks to the server or to storage itself: every action is a [`Session`] method.
 
@@ -25,39 +21,44 @@ use js_sys::{Array, Function, Object, Promise, Reflect};
 use leptos::prelude::*;
 use livechat_wire::visitor::{CustomField, NewVisitor, is_email};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 
 use crate::api::Error;
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 use crate::session::{Screen, Session, SessionOptions, Submitted};
 
-/// Every event [`Livechat::on`] takes. The first ten are Rocket.Chat's (its `on…` callbacks
-/// register for them); the rest are the widget's own.
-pub const EVENTS: [&str; 15] = [
-    "chat-maximized",
-    "chat-minimized",
-    "chat-started",
-    "chat-ended",
-    "pre-chat-form-submit",
-    "offline-form-submit",
-    "show-widget",
-    "hide-widget",
-    "assign-agent",
-    "agent-status-change",
-    // The visitor's place in the waiting queue changed: `{spot}` (`spot` 0 once out of it).
-    "queue-position-change",
-    // The visitor opened the window while no agent is online (the offline form, or nothing).
-    "no-agent-online",
-    // A message appeared in the conversation (from history, the agent, or the visitor's own
-    // once the server confirmed it), once per message.
-    "message",
-    // `status()` changed; the new status is the argument.
-    "status-change",
-    // `unreadCount()` changed; the new count is the argument.
-    "unread-change",
-];
+/// Every event, by the number the sink receives: the order of `EVENTS` in `www/api.js` (a test
+/// keeps them equal). The first ten are Rocket.Chat's (its `on…` callbacks register for them);
+/// the rest are the widget's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Event {
+    ChatMaximized,
+    ChatMinimized,
+    ChatStarted,
+    ChatEnded,
+    PreChatFormSubmit,
+    OfflineFormSubmit,
+    // `show-widget` and `hide-widget` come from `api.js` itself: showing and hiding is the host
+    // element's business.
+    ShowWidget,
+    HideWidget,
+    AssignAgent,
+    AgentStatusChange,
+    /// The visitor's place in the waiting queue changed: `{spot}` (`spot` 0 once out of it).
+    QueuePositionChange,
+    /// The visitor opened the window while no agent is online (the offline form, or nothing).
+    NoAgentOnline,
+    /// A message appeared in the conversation (from history, the agent, or the visitor's own
+    /// once the server confirmed it), once per message.
+    Message,
+    /// `status()` changed; the new status is the argument.
+    StatusChange,
+    /// `unreadCount()` changed; the new count is the argument.
+    UnreadChange,
+}
 
-/// What [`Livechat::status`] answers for each screen.
+/// What `status()` answers for each screen.
 pub fn status_name(screen: &Screen) -> &'static str {
     match screen {
         Screen::Loading => "loading",
@@ -72,18 +73,12 @@ pub fn status_name(screen: &Screen) -> &'static str {
 }
 
 /// A widget on the page.
-#[wasm_bindgen]
-pub struct Livechat {
-    inner: Rc<Inner>,
-}
-
 struct Inner {
     session: Session,
-    host: Element,
-    listeners: RefCell<Vec<(&'static str, Function)>>,
+    /// `sink(event, payload)`.
+    sink: Function,
     /// The session has started (or is starting).
     started: Cell<bool>,
-    visible: Cell<bool>,
     /// Whether the window was open at the last `chat-maximized`/`chat-minimized`.
     open_seen: Cell<bool>,
     seen: RefCell<Seen>,
@@ -119,35 +114,29 @@ fn opt(s: &Option<String>) -> JsValue {
     s.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str)
 }
 
-/// The browser's preferred languages, best first.
-fn browser_languages() -> Vec<String> {
-    let Some(window) = web_sys::window() else { return Vec::new() };
-    let languages = Reflect::get(&window, &"navigator".into())
-        .and_then(|n| Reflect::get(&n, &"languages".into()))
-        .unwrap_or(JsValue::UNDEFINED);
-    if !Array::is_array(&languages) {
-        return Vec::new();
+/// The language `tag` with its `texts` (an array in [`i18n::Key`] order, as `api.js` fetched
+/// it), installed; English when `tag` is not one of the widget's.
+fn language(tag: &JsValue, texts: &JsValue) -> Lang {
+    let lang = tag.as_string().and_then(|t| Lang::from_tag(&t)).unwrap_or_default();
+    if Array::is_array(texts) {
+        i18n::install(lang, Array::from(texts).iter().map(|t| t.as_string()));
     }
-    Array::from(&languages).iter().filter_map(|l| l.as_string()).collect()
+    lang
 }
 
-/// Mounts a widget on `host` (in a shadow root, reusing one the loader attached) and returns
-/// its handle. `options`: `server` (required), `department`, `language`, `color`, `position`
-/// (`left` or `right`), `colorScheme` (`light`, `dark` or `auto`), `consent` (`"required"`:
-/// nothing starts and nothing is stored until the visitor interacts or the site calls
-/// `consent()`), `namespace` (storage namespace), `guestName`, `guestEmail`, `sound` (`"on"`:
-/// a short tone for agent messages while the window is closed or the page hidden), `transport`
-/// (`"polling"`: never open a WebSocket).
+// Mounts a widget on `host` (in its shadow root, reusing one the loader attached) and answers
+// its number for [`command`]. Called by `www/api.js`, which checks the options first. `options`:
+// `server`, `department`, `language` (a tag `api.js` chose) with `texts` (its catalogue),
+// `consent` (`"required"`: nothing starts and nothing is stored until the visitor interacts or
+// the site calls `consent()`), `namespace` (storage namespace), `guestName`, `guestEmail`,
+// `sound` (`"on"`: a short tone for agent messages while the window is closed or the page
+// hidden), `transport` (`"polling"`: never open a WebSocket). Events go to `sink`.
+// (`//`, not `///`: wasm-bindgen would copy doc comments into the glue every visitor downloads.)
 #[wasm_bindgen]
-pub fn boot(host: Element, options: JsValue) -> Result<Livechat, JsValue> {
-    let server = text(&options, "server").ok_or_else(|| js_error("Livechat: the `server` option is required"))?;
-    if !(server.starts_with("https://") || server.starts_with("http://")) {
-        return Err(js_error("Livechat: `server` must be an http(s) address"));
-    }
+pub fn boot(host: Element, options: JsValue, sink: Function) -> Result<u32, JsValue> {
+    let get = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let lang = language(&get("language"), &get("texts"));
     let consent_required = text(&options, "consent").as_deref() == Some("required");
-    let mut languages: Vec<String> = text(&options, "language").into_iter().collect();
-    languages.extend(browser_languages());
-    let lang = Lang::choose(languages.iter().map(String::as_str));
     let session_options = SessionOptions {
         require_consent: consent_required,
         department: text(&options, "department"),
@@ -158,31 +147,17 @@ pub fn boot(host: Element, options: JsValue) -> Result<Livechat, JsValue> {
         sound: text(&options, "sound").as_deref() == Some("on"),
         polling_only: text(&options, "transport").as_deref() == Some("polling"),
     };
-    if host.shadow_root().and_then(|r| r.query_selector(".lc-root").ok().flatten()).is_some() {
-        return Err(js_error("Livechat: this element has a widget already"));
-    }
-    // The session belongs to no owner: work it has under way may outlive a freed handle.
-    let session = Session::new(&server, lang, session_options);
+    // The session belongs to no owner: work it has under way may outlive the widget's view.
+    let session = Session::new(&text(&options, "server").unwrap_or_default(), lang, session_options);
     let owner = Owner::new();
-    if let Some(color) = text(&options, "color") {
-        set_style(&host, "--lc-color", &color);
-    }
-    if let Some(position) = text(&options, "position") {
-        set_position(&host, &position);
-    }
-    if let Some(scheme) = text(&options, "colorScheme").filter(|s| ["light", "dark", "auto"].contains(&s.as_str())) {
-        let _ = host.set_attribute("data-theme", &scheme);
-    }
     let view = crate::ui::mount_in_shadow(&host, move || {
         provide_context(session);
         view! { <crate::ui::Widget/> }
     })?;
     let inner = Rc::new(Inner {
         session,
-        host,
-        listeners: RefCell::new(Vec::new()),
+        sink,
         started: Cell::new(false),
-        visible: Cell::new(true),
         open_seen: Cell::new(false),
         seen: RefCell::new(Seen::default()),
         pending_page: RefCell::new(None),
@@ -194,39 +169,104 @@ pub fn boot(host: Element, options: JsValue) -> Result<Livechat, JsValue> {
     if !consent_required {
         inner.start();
     }
-    // The widget lives as long as the page: a handle the page drops (and the garbage collector
-    // frees) must not take the widget off the page while its session goes on underneath.
-    MOUNTED.with(|m| m.borrow_mut().push(inner.clone()));
-    Ok(Livechat { inner })
+    // The widget lives as long as the page.
+    MOUNTED.with_borrow_mut(|m| {
+        m.push(inner);
+        Ok(m.len() as u32 - 1)
+    })
 }
 
 thread_local! {
-    /// Every widget booted on this page.
+    /// Every widget booted on this page, by number.
     static MOUNTED: RefCell<Vec<Rc<Inner>>> = const { RefCell::new(Vec::new()) };
 }
 
-fn set_style(host: &Element, property: &str, value: &str) {
-    if let Some(el) = host.dyn_ref::<HtmlElement>() {
-        let _ = el.style().set_property(property, value);
-    }
-}
-
-fn set_position(host: &Element, position: &str) {
-    if position == "left" || position == "right" {
-        let _ = host.set_attribute("data-position", position);
-    }
+// Runs command `name` on widget number `widget` with arguments `a`, `b`, `c` (`api.js` passes
+// them checked and as strings where a string is wanted):
+//
+// * `open`, `close`, `reset` (forget the visitor and start over), `consent`;
+// * `isOpen`, `status`, `unreadCount`, `token`: the answer;
+// * `setTheme` (title, offline title): header titles that win over the server's;
+// * `setGuestToken` (token), `setLanguage` (tag, texts);
+// * `pageVisited` (title, href), `setCustomField` (key, value, overwrite), `setDepartment`
+//   (id), `clearDepartment`, `setGuestName` (name), `setGuestEmail` (address), `registerGuest`
+//   (`{token, name, email, department, customFields: [{key, value, overwrite}]}`): a promise,
+//   settled once the change is made (and sent, when the visitor is registered).
+//
+// An unknown command or widget is an error; so is an e-mail address that is not one.
+#[wasm_bindgen]
+pub fn command(widget: u32, name: &str, a: JsValue, b: JsValue, c: JsValue) -> Result<JsValue, JsValue> {
+    let Some(w) = MOUNTED.with_borrow(|m| m.get(widget as usize).cloned()) else {
+        return Err(js_error("Livechat: no such widget"));
+    };
+    let s = w.session;
+    let string = |v: &JsValue| v.as_string().unwrap_or_default();
+    Ok(match name {
+        "open" | "close" => {
+            s.set_open(name == "open");
+            w.sync_open();
+            JsValue::UNDEFINED
+        }
+        "isOpen" => s.open.get_untracked().into(),
+        "status" => s.screen.with_untracked(status_name).into(),
+        "unreadCount" => s.unread.get_untracked().into(),
+        "token" => s.token().into(),
+        "reset" => {
+            s.reset();
+            w.restart();
+            JsValue::UNDEFINED
+        }
+        "consent" => {
+            s.interacted();
+            w.start();
+            JsValue::UNDEFINED
+        }
+        "setTheme" => {
+            let mut titles = w.titles.borrow_mut();
+            titles.0 = a.as_string().or(titles.0.take());
+            titles.1 = b.as_string().or(titles.1.take());
+            drop(titles);
+            // Wake the effect that applies them.
+            s.config.update(|_| {});
+            JsValue::UNDEFINED
+        }
+        "setGuestToken" => {
+            if s.set_guest_token(&string(&a)) {
+                w.restart();
+            }
+            JsValue::UNDEFINED
+        }
+        "setLanguage" => {
+            let lang = language(&a, &b);
+            s.lang.set(lang);
+            JsValue::UNDEFINED
+        }
+        "pageVisited" => {
+            if !w.started.get() {
+                *w.pending_page.borrow_mut() = Some((string(&a), string(&b)));
+                return Ok(Promise::resolve(&JsValue::UNDEFINED).into());
+            }
+            promise(s.page_visited(string(&a), string(&b)))
+        }
+        "setCustomField" => promise(s.set_custom_field(string(&a), string(&b), c.as_bool().unwrap_or(true))),
+        "setDepartment" => promise(s.set_department(Some(string(&a)))),
+        "clearDepartment" => promise(s.set_department(None)),
+        "setGuestName" => promise(s.set_guest_name(Some(string(&a)))),
+        "setGuestEmail" => {
+            let email = string(&a);
+            if !is_email(email.trim()) {
+                return Err(js_error("Livechat: setGuestEmail needs an e-mail address"));
+            }
+            promise(s.set_guest_email(Some(email)))
+        }
+        "registerGuest" => w.register_guest(&a)?,
+        _ => return Err(js_error("Livechat: unknown command")),
+    })
 }
 
 impl Inner {
-    fn emit(&self, event: &str, payload: &JsValue) {
-        // A callback may add or remove listeners: call a copy.
-        let callbacks: Vec<Function> =
-            self.listeners.borrow().iter().filter(|(e, _)| *e == event).map(|(_, f)| f.clone()).collect();
-        for f in callbacks {
-            if let Err(e) = f.call1(&JsValue::UNDEFINED, payload) {
-                web_sys::console::error_2(&"Livechat: an event callback failed:".into(), &e);
-            }
-        }
+    fn emit(&self, event: Event, payload: &JsValue) {
+        let _ = self.sink.call2(&JsValue::UNDEFINED, &JsValue::from(event as u8), payload);
     }
 
     /// Starts the session once: loads the configuration and the visitor's room.
@@ -257,7 +297,7 @@ impl Inner {
     fn sync_open(&self) {
         let open = self.session.open.get_untracked();
         if self.open_seen.replace(open) != open {
-            self.emit(if open { "chat-maximized" } else { "chat-minimized" }, &JsValue::UNDEFINED);
+            self.emit(if open { Event::ChatMaximized } else { Event::ChatMinimized }, &JsValue::UNDEFINED);
         }
         // Opening shows the chat: the session must be running (it waits for consent otherwise).
         if open {
@@ -265,12 +305,49 @@ impl Inner {
         }
     }
 
-    fn set_visible(&self, visible: bool) {
-        if self.visible.replace(visible) == visible {
-            return;
+    /// `registerGuest`: `{token?, name?, email?, department?, customFields?: [{key, value,
+    /// overwrite}]}`; `api.js` checked that it is an object.
+    fn register_guest(&self, guest: &JsValue) -> Result<JsValue, JsValue> {
+        let email = text(guest, "email");
+        if email.as_deref().is_some_and(|e| !is_email(e)) {
+            return Err(js_error("Livechat: registerGuest needs a valid email"));
         }
-        set_style(&self.host, "display", if visible { "" } else { "none" });
-        self.emit(if visible { "show-widget" } else { "hide-widget" }, &JsValue::UNDEFINED);
+        let fields = Reflect::get(guest, &"customFields".into()).unwrap_or(JsValue::UNDEFINED);
+        let custom_fields = if Array::is_array(&fields) {
+            Array::from(&fields)
+                .iter()
+                .filter_map(|f| {
+                    Some(CustomField {
+                        key: text(&f, "key")?,
+                        value: Reflect::get(&f, &"value".into()).ok()?.as_string()?,
+                        overwrite: Reflect::get(&f, &"overwrite".into()).ok()?.as_bool().unwrap_or(true),
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let visitor = NewVisitor {
+            token: text(guest, "token").unwrap_or_default(),
+            name: text(guest, "name"),
+            email,
+            department: text(guest, "department"),
+            custom_fields,
+            ..NewVisitor::default()
+        };
+        let session = self.session;
+        // Another visitor than the one on screen: once registered, load its state afresh (as
+        // `setGuestToken` does), or the window would wait on the old visitor's screen.
+        let switches = !visitor.token.is_empty() && visitor.token != session.token() && self.started.get();
+        self.start();
+        let registration = session.register_guest(visitor);
+        Ok(promise(async move {
+            registration.await?;
+            if switches {
+                session.start().await;
+            }
+            Ok(())
+        }))
     }
 }
 
@@ -307,8 +384,8 @@ impl Inner {
 
         let agent = s.agent.with(|a| a.as_ref().map(|a| (Some(a.id.clone()), a.status.clone()))).unwrap_or_default();
         let agent_event = match (&agent.0, &seen.agent) {
-            (Some(id), (was, _)) if Some(id) != was.as_ref() => Some("assign-agent"),
-            (Some(_), (_, status)) if *status != agent.1 => Some("agent-status-change"),
+            (Some(id), (was, _)) if Some(id) != was.as_ref() => Some(Event::AssignAgent),
+            (Some(_), (_, status)) if *status != agent.1 => Some(Event::AgentStatusChange),
             _ => None,
         };
         seen.agent = agent;
@@ -359,7 +436,7 @@ impl Inner {
 
         // Callbacks run last: they may call back into the handle.
         if chat_started {
-            self.emit("chat-started", &JsValue::UNDEFINED);
+            self.emit(Event::ChatStarted, &JsValue::UNDEFINED);
         }
         if let Some(event) = agent_event {
             let payload = s.agent.with_untracked(|a| {
@@ -375,33 +452,33 @@ impl Inner {
             self.emit(event, &payload);
         }
         for m in &messages {
-            self.emit("message", m);
+            self.emit(Event::Message, m);
         }
         if screen_changed {
             if screen == Screen::Survey {
-                self.emit("chat-ended", &JsValue::UNDEFINED);
+                self.emit(Event::ChatEnded, &JsValue::UNDEFINED);
             }
-            self.emit("status-change", &JsValue::from_str(status_name(&screen)));
+            self.emit(Event::StatusChange, &JsValue::from_str(status_name(&screen)));
         }
         if unread_changed {
-            self.emit("unread-change", &JsValue::from(unread));
+            self.emit(Event::UnreadChange, &JsValue::from(unread));
         }
         if spot_changed {
-            self.emit("queue-position-change", &obj(&[("spot", JsValue::from(spot.unwrap_or(0)))]));
+            self.emit(Event::QueuePositionChange, &obj(&[("spot", JsValue::from(spot.unwrap_or(0)))]));
         }
         if no_agent_online {
-            self.emit("no-agent-online", &JsValue::UNDEFINED);
+            self.emit(Event::NoAgentOnline, &JsValue::UNDEFINED);
         }
         if let Some(form) = submitted {
             // Reported once: the next submission sets it again.
             s.submitted.update_untracked(|f| *f = None);
             let (event, payload) = match form {
                 Submitted::PreChat { name, email, department } => (
-                    "pre-chat-form-submit",
+                    Event::PreChatFormSubmit,
                     obj(&[("name", name.into()), ("email", email.into()), ("department", opt(&department))]),
                 ),
                 Submitted::Offline { name, email, message, department } => (
-                    "offline-form-submit",
+                    Event::OfflineFormSubmit,
                     obj(&[
                         ("name", name.into()),
                         ("email", email.into()),
@@ -450,384 +527,26 @@ fn watch(inner: &Rc<Inner>) {
 }
 
 /// Runs `f` in the background and answers with a promise that settles when it is done.
-fn promise<F>(f: F) -> Promise
+fn promise<F>(f: F) -> JsValue
 where
     F: std::future::Future<Output = Result<(), Error>> + 'static,
 {
     wasm_bindgen_futures::future_to_promise(async move {
         f.await.map(|()| JsValue::UNDEFINED).map_err(|e| js_error(&e.to_string()))
     })
-}
-
-fn resolved() -> Promise {
-    Promise::resolve(&JsValue::UNDEFINED)
-}
-
-#[wasm_bindgen]
-impl Livechat {
-    // -----------------------------------------------------------------------------------------
-    // The typed API
-
-    /// Opens the chat window.
-    pub fn open(&self) {
-        self.inner.session.set_open(true);
-        self.inner.sync_open();
-    }
-
-    /// Closes the chat window (the launcher stays).
-    pub fn close(&self) {
-        self.inner.session.set_open(false);
-        self.inner.sync_open();
-    }
-
-    /// Shows the whole widget.
-    pub fn show(&self) {
-        self.inner.set_visible(true);
-    }
-
-    /// Hides the whole widget, launcher included.
-    pub fn hide(&self) {
-        self.inner.set_visible(false);
-    }
-
-    #[wasm_bindgen(js_name = isOpen)]
-    pub fn is_open(&self) -> bool {
-        self.inner.session.open.get_untracked()
-    }
-
-    #[wasm_bindgen(js_name = isVisible)]
-    pub fn is_visible(&self) -> bool {
-        self.inner.visible.get()
-    }
-
-    /// `loading`, `prechat`, `chat`, `offline`, `offline-sent`, `survey`, `ended` or
-    /// `unavailable`.
-    pub fn status(&self) -> String {
-        self.inner.session.screen.with_untracked(status_name).to_owned()
-    }
-
-    /// Agent messages that arrived while the window was closed.
-    #[wasm_bindgen(js_name = unreadCount)]
-    pub fn unread_count(&self) -> u32 {
-        self.inner.session.unread.get_untracked()
-    }
-
-    /// The visitor's token.
-    pub fn token(&self) -> String {
-        self.inner.session.token()
-    }
-
-    /// Forgets the visitor (token, room, stored values) and starts over as a new one.
-    pub fn reset(&self) {
-        self.inner.session.reset();
-        self.inner.restart();
-    }
-
-    /// The visitor agreed: storage may be written, and a widget waiting for consent starts.
-    pub fn consent(&self) {
-        self.inner.session.interacted();
-        self.inner.start();
-    }
-
-    /// Reports the page the visitor is on (the loader calls it on every route change).
-    /// Before the session starts only the last page is kept, and sent when it starts.
-    #[wasm_bindgen(js_name = pageVisited)]
-    pub fn page_visited(&self, title: String, href: String) -> Promise {
-        if !self.inner.started.get() {
-            *self.inner.pending_page.borrow_mut() = Some((title, href));
-            return resolved();
-        }
-        promise(self.inner.session.page_visited(title, href))
-    }
-
-    /// Calls `callback` on `event` (one of [`EVENTS`]).
-    pub fn on(&self, event: &str, callback: Function) -> Result<(), JsValue> {
-        let Some(name) = EVENTS.iter().find(|e| **e == event) else {
-            return Err(js_error("Livechat: unknown event"));
-        };
-        self.inner.listeners.borrow_mut().push((name, callback));
-        Ok(())
-    }
-
-    /// Stops calling `callback` on `event`.
-    pub fn off(&self, event: &str, callback: &Function) {
-        self.inner.listeners.borrow_mut().retain(|(e, f)| !(*e == event && f == callback));
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // Rocket.Chat's API
-
-    /// `{color, fontColor, iconColor, title, offlineTitle, position}`; every key optional.
-    #[wasm_bindgen(js_name = setTheme)]
-    pub fn set_theme(&self, theme: JsValue) {
-        let host = &self.inner.host;
-        if let Some(color) = text(&theme, "color") {
-            set_style(host, "--lc-color", &color);
-        }
-        // One colour serves text and icons on the theme colour.
-        if let Some(color) = text(&theme, "fontColor").or_else(|| text(&theme, "iconColor")) {
-            set_style(host, "--lc-on-color", &color);
-        }
-        if let Some(position) = text(&theme, "position") {
-            set_position(host, &position);
-        }
-        let (title, offline) = (text(&theme, "title"), text(&theme, "offlineTitle"));
-        if title.is_some() || offline.is_some() {
-            let mut titles = self.inner.titles.borrow_mut();
-            titles.0 = title.or(titles.0.take());
-            titles.1 = offline.or(titles.1.take());
-            drop(titles);
-            // Wake the effect that applies them.
-            self.inner.session.config.update(|_| {});
-        }
-    }
-
-    /// Sets a visitor custom field; `overwrite` (default `true`) replaces a value already set.
-    #[wasm_bindgen(js_name = setCustomField)]
-    pub fn set_custom_field(&self, key: JsValue, value: JsValue, overwrite: Option<bool>) -> Result<Promise, JsValue> {
-        let (Some(key), Some(value)) = (key.as_string(), value.as_string().or_else(|| number_text(&value))) else {
-            return Err(js_error("Livechat: setCustomField(key, value) takes two strings"));
-        };
-        Ok(promise(self.inner.session.set_custom_field(key, value, overwrite.unwrap_or(true))))
-    }
-
-    /// `[[key, value, overwrite?], …]`.
-    #[wasm_bindgen(js_name = setCustomFields)]
-    pub fn set_custom_fields(&self, fields: JsValue) -> Result<Promise, JsValue> {
-        if !Array::is_array(&fields) {
-            return Err(js_error("Livechat: setCustomFields takes an array of [key, value, overwrite]"));
-        }
-        let mut last = resolved();
-        for field in Array::from(&fields).iter() {
-            let field = Array::from(&field);
-            last = self.set_custom_field(field.get(0), field.get(1), field.get(2).as_bool())?;
-        }
-        Ok(last)
-    }
-
-    #[wasm_bindgen(js_name = setDepartment)]
-    pub fn set_department(&self, department: String) -> Promise {
-        promise(self.inner.session.set_department(Some(department)))
-    }
-
-    #[wasm_bindgen(js_name = clearDepartment)]
-    pub fn clear_department(&self) -> Promise {
-        promise(self.inner.session.set_department(None))
-    }
-
-    /// Continues as the visitor with `token`.
-    #[wasm_bindgen(js_name = setGuestToken)]
-    pub fn set_guest_token(&self, token: String) {
-        if self.inner.session.set_guest_token(&token) {
-            self.inner.restart();
-        }
-    }
-
-    #[wasm_bindgen(js_name = setGuestName)]
-    pub fn set_guest_name(&self, name: String) -> Promise {
-        promise(self.inner.session.set_guest_name(Some(name)))
-    }
-
-    #[wasm_bindgen(js_name = setGuestEmail)]
-    pub fn set_guest_email(&self, email: String) -> Result<Promise, JsValue> {
-        if !is_email(email.trim()) {
-            return Err(js_error("Livechat: setGuestEmail needs an e-mail address"));
-        }
-        Ok(promise(self.inner.session.set_guest_email(Some(email))))
-    }
-
-    /// `{token?, name?, email?, department?, customFields?: [{key, value, overwrite}]}`.
-    #[wasm_bindgen(js_name = registerGuest)]
-    pub fn register_guest(&self, guest: JsValue) -> Result<Promise, JsValue> {
-        if !guest.is_object() {
-            return Err(js_error("Livechat: registerGuest takes an object"));
-        }
-        let email = text(&guest, "email");
-        if email.as_deref().is_some_and(|e| !is_email(e)) {
-            return Err(js_error("Livechat: registerGuest needs a valid email"));
-        }
-        let fields = Reflect::get(&guest, &"customFields".into()).unwrap_or(JsValue::UNDEFINED);
-        let custom_fields = if Array::is_array(&fields) {
-            Array::from(&fields)
-                .iter()
-                .filter_map(|f| {
-                    Some(CustomField {
-                        key: text(&f, "key")?,
-                        value: Reflect::get(&f, &"value".into()).ok()?.as_string()?,
-                        overwrite: Reflect::get(&f, &"overwrite".into()).ok()?.as_bool().unwrap_or(true),
-                    })
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let visitor = NewVisitor {
-            token: text(&guest, "token").unwrap_or_default(),
-            name: text(&guest, "name"),
-            email,
-            department: text(&guest, "department"),
-            custom_fields,
-            ..NewVisitor::default()
-        };
-        let session = self.inner.session;
-        // Another visitor than the one on screen: once registered, load its state afresh (as
-        // `setGuestToken` does), or the window would wait on the old visitor's screen.
-        let switches = !visitor.token.is_empty() && visitor.token != session.token() && self.inner.started.get();
-        self.inner.start();
-        let registration = session.register_guest(visitor);
-        Ok(promise(async move {
-            registration.await?;
-            if switches {
-                session.start().await;
-            }
-            Ok(())
-        }))
-    }
-
-    #[wasm_bindgen(js_name = setLanguage)]
-    pub fn set_language(&self, language: String) {
-        self.inner.session.set_language(&language);
-    }
-
-    #[wasm_bindgen(js_name = showWidget)]
-    pub fn show_widget(&self) {
-        self.show();
-    }
-
-    #[wasm_bindgen(js_name = hideWidget)]
-    pub fn hide_widget(&self) {
-        self.hide();
-    }
-
-    #[wasm_bindgen(js_name = maximizeWidget)]
-    pub fn maximize_widget(&self) {
-        self.open();
-    }
-
-    #[wasm_bindgen(js_name = minimizeWidget)]
-    pub fn minimize_widget(&self) {
-        self.close();
-    }
-
-    /// Rocket.Chat's all-in-one call: `{theme, department, guestToken, guestName, guestEmail,
-    /// registerGuest, language, customField: [key, value], setCustomFields: [[k, v], …]}`,
-    /// applied in that order.
-    pub fn initialize(&self, params: JsValue) -> Result<(), JsValue> {
-        let get = |k: &str| Reflect::get(&params, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-        let theme = get("theme");
-        if theme.is_object() {
-            self.set_theme(theme);
-        }
-        if let Some(d) = text(&params, "department") {
-            let _ = self.set_department(d);
-        }
-        if let Some(t) = text(&params, "guestToken") {
-            self.set_guest_token(t);
-        }
-        if let Some(n) = text(&params, "guestName") {
-            let _ = self.set_guest_name(n);
-        }
-        if let Some(e) = text(&params, "guestEmail") {
-            let _ = self.set_guest_email(e)?;
-        }
-        let guest = get("registerGuest");
-        if guest.is_object() {
-            let _ = self.register_guest(guest)?;
-        }
-        if let Some(l) = text(&params, "language") {
-            self.set_language(l);
-        }
-        let field = get("customField");
-        if Array::is_array(&field) {
-            let field = Array::from(&field);
-            let _ = self.set_custom_field(field.get(0), field.get(1), field.get(2).as_bool())?;
-        }
-        let fields = get("setCustomFields");
-        if Array::is_array(&fields) {
-            let _ = self.set_custom_fields(fields)?;
-        }
-        Ok(())
-    }
-
-    #[wasm_bindgen(js_name = onChatMaximized)]
-    pub fn on_chat_maximized(&self, f: Function) {
-        let _ = self.on("chat-maximized", f);
-    }
-
-    #[wasm_bindgen(js_name = onChatMinimized)]
-    pub fn on_chat_minimized(&self, f: Function) {
-        let _ = self.on("chat-minimized", f);
-    }
-
-    #[wasm_bindgen(js_name = onChatStarted)]
-    pub fn on_chat_started(&self, f: Function) {
-        let _ = self.on("chat-started", f);
-    }
-
-    #[wasm_bindgen(js_name = onChatEnded)]
-    pub fn on_chat_ended(&self, f: Function) {
-        let _ = self.on("chat-ended", f);
-    }
-
-    #[wasm_bindgen(js_name = onPrechatFormSubmit)]
-    pub fn on_prechat_form_submit(&self, f: Function) {
-        let _ = self.on("pre-chat-form-submit", f);
-    }
-
-    #[wasm_bindgen(js_name = onOfflineFormSubmit)]
-    pub fn on_offline_form_submit(&self, f: Function) {
-        let _ = self.on("offline-form-submit", f);
-    }
-
-    #[wasm_bindgen(js_name = onWidgetShown)]
-    pub fn on_widget_shown(&self, f: Function) {
-        let _ = self.on("show-widget", f);
-    }
-
-    #[wasm_bindgen(js_name = onWidgetHidden)]
-    pub fn on_widget_hidden(&self, f: Function) {
-        let _ = self.on("hide-widget", f);
-    }
-
-    #[wasm_bindgen(js_name = onAssignAgent)]
-    pub fn on_assign_agent(&self, f: Function) {
-        let _ = self.on("assign-agent", f);
-    }
-
-    #[wasm_bindgen(js_name = onAgentStatusChange)]
-    pub fn on_agent_status_change(&self, f: Function) {
-        let _ = self.on("agent-status-change", f);
-    }
-
-    #[wasm_bindgen(js_name = onQueuePositionChange)]
-    pub fn on_queue_position_change(&self, f: Function) {
-        let _ = self.on("queue-position-change", f);
-    }
-
-    #[wasm_bindgen(js_name = onServiceOffline)]
-    pub fn on_service_offline(&self, f: Function) {
-        let _ = self.on("no-agent-online", f);
-    }
-
-    /// Forgets every callback and listener the site registered.
-    #[wasm_bindgen(js_name = clearAllCallbacks)]
-    pub fn clear_all_callbacks(&self) {
-        self.inner.listeners.borrow_mut().clear();
-    }
-}
-
-/// Rocket.Chat's widget takes numbers as custom field values too.
-fn number_text(v: &JsValue) -> Option<String> {
-    v.as_f64()?;
-    v.unchecked_ref::<js_sys::Number>().to_string_with_radix(10).ok().map(String::from)
+    .into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Key;
+
+    const LOADER: &str = include_str!("../www/loader.js");
+    const API: &str = include_str!("../www/api.js");
 
     #[test]
-    fn statuses_and_events_are_distinct() {
+    fn statuses_are_distinct() {
         let screens = [
             Screen::Loading,
             Screen::Register,
@@ -840,10 +559,78 @@ mod tests {
         ];
         let names: BTreeSet<_> = screens.iter().map(status_name).collect();
         assert_eq!(names.len(), screens.len());
-        assert_eq!(EVENTS.iter().collect::<BTreeSet<_>>().len(), EVENTS.len());
     }
 
-    const LOADER: &str = include_str!("../www/loader.js");
+    /// `ChatMaximized` → `chat-maximized`.
+    fn kebab(event: Event) -> String {
+        let mut out = String::new();
+        for c in format!("{event:?}").chars() {
+            if c.is_ascii_uppercase() && !out.is_empty() {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
+    /// The events `api.js` names, in its order: its `EVENTS` list.
+    fn api_events() -> Vec<&'static str> {
+        let list = API.split("var EVENTS = (").nth(1).and_then(|rest| rest.split(").split(").next()).unwrap();
+        list.split('\'').skip(1).step_by(2).flat_map(str::split_whitespace).collect()
+    }
+
+    /// The sink gets numbers: `api.js` must name them in the same order.
+    #[test]
+    fn the_apis_events_are_the_wasms_in_order() {
+        let ours: Vec<String> = [
+            Event::ChatMaximized,
+            Event::ChatMinimized,
+            Event::ChatStarted,
+            Event::ChatEnded,
+            Event::PreChatFormSubmit,
+            Event::OfflineFormSubmit,
+            Event::ShowWidget,
+            Event::HideWidget,
+            Event::AssignAgent,
+            Event::AgentStatusChange,
+            Event::QueuePositionChange,
+            Event::NoAgentOnline,
+            Event::Message,
+            Event::StatusChange,
+            Event::UnreadChange,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            assert_eq!(e as usize, i);
+            kebab(e)
+        })
+        .collect();
+        assert_eq!(api_events(), ours);
+    }
+
+    /// Every command `api.js` runs is one `command` knows: those it names (`run('name'`), those
+    /// its lists run by the method's name, and the getters.
+    #[test]
+    fn the_api_runs_only_commands_the_wasm_has() {
+        let source = include_str!("embed.rs");
+        let body = source.split("pub fn command(").nth(1).unwrap().split("\nimpl Inner").next().unwrap();
+        let mut used: BTreeSet<&str> = API.split("run('").skip(1).filter_map(|rest| rest.split('\'').next()).collect();
+        let marker = ".split(' ').forEach(function (m) {\n    impl[m] = ";
+        let parts: Vec<&str> = API.split(marker).collect();
+        // Each list is the string literal just before the marker.
+        for before in &parts[..parts.len() - 1] {
+            used.extend(before.rsplit('\'').nth(1).unwrap().split(' '));
+        }
+        let getters = API.split("var GETTERS = {").nth(1).unwrap().split('}').next().unwrap();
+        used.extend(getters.split(',').filter_map(|g| g.split(':').next()).map(str::trim));
+        for name in ["open", "setGuestEmail", "pageVisited", "isOpen", "token", "setTheme", "setLanguage"] {
+            assert!(used.contains(name), "{name} not found in api.js: {used:?}");
+        }
+        for name in used {
+            assert!(body.contains(&format!("\"{name}\"")), "command() does not handle {name}");
+        }
+    }
 
     /// `selector{declarations}` rules of whitespace-free CSS, comments and at-rules skipped.
     fn rules(css: &str) -> Vec<(String, BTreeSet<String>)> {
@@ -881,34 +668,26 @@ mod tests {
         }
     }
 
+    /// The loader names the launcher in the visitor's language before any catalogue is fetched:
+    /// with the texts the widget will have (English built in, the rest from `src/i18n`).
     #[test]
     fn the_loaders_launcher_says_what_the_widgets_says() {
-        use crate::i18n::Key;
         for lang in Lang::ALL {
+            if lang != Lang::En {
+                let path = format!("{}/src/i18n/{}.json", env!("CARGO_MANIFEST_DIR"), lang.tag());
+                let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+                let texts = Key::ALL.iter().map(|k| json[format!("{k:?}")].as_str().map(str::to_owned));
+                crate::i18n::install(lang, texts);
+            }
             let name = lang.t(Key::OpenChat);
-            let key = lang.tag().split('-').next().unwrap().to_ascii_lowercase();
-            assert!(LOADER.contains(&format!("{key}: '{name}'")), "the loader lacks {key}: {name}");
+            let tag = lang.tag();
+            let entry = if tag.contains('-') { format!("'{tag}': '{name}'") } else { format!("{tag}: '{name}'") };
+            assert!(LOADER.contains(&entry), "the loader lacks {entry}");
+            // The loader picks the label's language as the API picks the widget's.
+            assert!(API.contains(&format!("{}: '{tag}'", tag.split('-').next().unwrap().to_lowercase())));
         }
         let icon = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
         assert!(LOADER.contains(icon));
         assert!(include_str!("ui/launcher.rs").contains(icon));
-    }
-
-    #[test]
-    fn the_loader_proxies_every_method_of_the_handle() {
-        let handle: BTreeSet<&str> = include_str!("embed.rs")
-            .split("js_name = ")
-            .skip(1)
-            .filter_map(|rest| rest.split(')').next())
-            .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic()))
-            .filter(|name| !["isOpen", "isVisible", "unreadCount"].contains(name))
-            .collect();
-        // The loader's METHODS list: its string literals, joined, split on spaces.
-        let list = LOADER.split("var METHODS = (").nth(1).and_then(|rest| rest.split(").split(").next()).unwrap();
-        let proxied: BTreeSet<&str> = list.split('\'').skip(1).step_by(2).flat_map(str::split_whitespace).collect();
-        assert!(proxied.len() > 30, "the loader's METHODS list was not found: {proxied:?}");
-        for name in handle.iter().chain(&["open", "close", "show", "hide", "reset", "consent", "on", "off"]) {
-            assert!(proxied.contains(name), "the loader does not proxy {name}");
-        }
     }
 }

@@ -2,6 +2,9 @@
 //! screen reader) gets.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "support/catalogue.rs"]
+mod catalogue;
+
 use leptos::prelude::*;
 use livechat_widget::i18n::Lang;
 use livechat_widget::session::{Session, SessionOptions};
@@ -67,6 +70,9 @@ async fn opens_and_closes_and_says_so() {
 
 #[wasm_bindgen_test]
 async fn speaks_the_visitors_language() {
+    // The page hands the widget the visitor's catalogues (src/i18n/*.json, as shipped).
+    catalogue::install(Lang::De);
+    catalogue::install(Lang::Ar);
     let host = host();
     let (_owner, s) = session(Lang::De);
     let _mounted = mount_in_shadow(&host, move || {

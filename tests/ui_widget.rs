@@ -4,6 +4,9 @@
 // Without the server address the tests must stop with a clear message, not be skipped.
 #![allow(clippy::option_env_unwrap)]
 
+#[path = "support/catalogue.rs"]
+mod catalogue;
+
 use leptos::prelude::*;
 use livechat_widget::api::{AgentClient, Transport};
 use livechat_widget::i18n::Lang;
@@ -238,6 +241,8 @@ async fn with_nobody_online_the_offline_form_takes_a_message() {
 
 #[wasm_bindgen_test]
 async fn arabic_is_right_to_left() {
+    // The page hands the widget the visitor's catalogue (src/i18n/ar.json, as shipped).
+    catalogue::install(Lang::Ar);
     let p = page(
         Lang::Ar,
         SessionOptions { name: Some("Sami".into()), email: Some(unique_email()), ..SessionOptions::default() },

@@ -6,12 +6,15 @@
  *
  * It draws the launcher at once, in a shadow root, before any wasm is fetched; loads the widget
  * (widget.js + widget_bg.wasm, next to this file) on the visitor's first interaction or when the
- * page is idle; replays the calls the site made meanwhile, in order; and hands the launcher over
- * to the widget's own. Rocket.Chat's `RocketChat(function () { this.… })` queue works unchanged.
- * Route changes of single-page sites are reported through the History API, without polling.
- * Plain ES5-compatible script, no build step. */
+ * page is idle, with the visitor's language (i18n/<tag>.json) side by side; replays the calls the
+ * site made meanwhile, in order; and hands the launcher over to the widget's own. Rocket.Chat's
+ * `RocketChat(function () { this.… })` queue works unchanged. Route changes of single-page sites
+ * are reported through the History API, without polling.
+ * Plain script. The API itself is www/api.js, which `cargo xtask dist` puts in place of the line
+ * below (this file alone does not run). */
 (function (w, doc) {
   'use strict';
+  /* www/api.js */
   var script = doc.currentScript;
   if (!script) return;
   var data = script.dataset;
@@ -47,16 +50,7 @@
     '.lc-icon{inline-size:24px;block-size:24px;fill:currentColor;stroke:currentColor;}';
   var ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z';
   // The launcher's accessible name in the widget's languages (src/i18n, Key::OpenChat).
-  var OPEN = { en: 'Open chat', pt: 'Abrir chat', es: 'Abrir chat', de: 'Chat öffnen', fr: 'Ouvrir le chat', ar: 'فتح المحادثة' };
-
-  function language() {
-    var tags = [data.language].concat(w.navigator.languages || [w.navigator.language]);
-    for (var i = 0; i < tags.length; i++) {
-      var primary = String(tags[i] || '').split(/[-_]/)[0].toLowerCase();
-      if (OPEN[primary]) return primary;
-    }
-    return 'en';
-  }
+  var OPEN = { en: 'Open chat', 'pt-BR': 'Abrir chat', es: 'Abrir chat', de: 'Chat öffnen', fr: 'Ouvrir le chat', ar: 'فتح المحادثة' };
 
   // The registry of every widget on the page, shared by all loaders.
   var registry = (w.Livechat = w.Livechat || { widgets: [] });
@@ -67,49 +61,37 @@
     }
   };
 
-  var METHODS = (
-    'setTheme setCustomField setCustomFields setDepartment clearDepartment setGuestToken setGuestName ' +
-    'setGuestEmail registerGuest setLanguage showWidget hideWidget maximizeWidget minimizeWidget initialize ' +
-    'onChatMaximized onChatMinimized onChatStarted onChatEnded onPrechatFormSubmit onOfflineFormSubmit ' +
-    'onWidgetShown onWidgetHidden onAssignAgent onAgentStatusChange onQueuePositionChange onServiceOffline ' +
-    'clearAllCallbacks open close show hide reset consent on off pageVisited'
-  ).split(' ');
-  // Rocket.Chat's Enterprise-only calls: accepted (so a site's snippet keeps working) and ignored.
-  var IGNORED = 'setAgent setBusinessUnit clearBusinessUnit setGuestMetadata setHiddenSystemMessages setParentUrl'.split(' ');
-
-  var handle = null; // the widget, once loaded
-  var queue = []; // [method, arguments, resolve, reject] until then
   var clicked = false;
-  var loading = null; // the load under way, once started
   var host = doc.createElement('div');
   var root, button;
-
-  var api = { name: data.name || server, server: server };
-  METHODS.forEach(function (m) {
-    api[m] = function () {
-      if (handle) return handle[m].apply(handle, arguments);
-      var args = arguments;
-      if (m === 'hideWidget' || m === 'hide') host.style.display = 'none';
-      if (m === 'showWidget' || m === 'show') host.style.display = '';
-      if (m === 'maximizeWidget' || m === 'open') quietly();
-      return new Promise(function (resolve, reject) {
-        queue.push([m, args, resolve, reject]);
+  var api = create(
+    host,
+    {
+      server: server,
+      department: data.department,
+      language: data.language,
+      color: data.color,
+      position: data.position,
+      colorScheme: data.colorScheme,
+      consent: data.consent,
+      namespace: data.namespace,
+      sound: data.sound,
+      transport: data.transport,
+    },
+    function () {
+      return import(base + 'widget.js').then(function (m) {
+        return m.default({ module_or_path: base + 'widget_bg.wasm' }).then(function () {
+          return m;
+        });
       });
-    };
-  });
-  IGNORED.forEach(function (m) {
-    api[m] = function () {
-      console.warn('Livechat: RocketChat ' + m + '() is not supported by this widget and was ignored');
-    };
-  });
-  // Getters answer from what the loader knows until the widget is there.
-  api.isOpen = function () { return handle ? handle.isOpen() : false; };
-  api.isVisible = function () { return handle ? handle.isVisible() : host.style.display !== 'none'; };
-  api.status = function () { return handle ? handle.status() : 'loading'; };
-  api.unreadCount = function () { return handle ? handle.unreadCount() : 0; };
-  api.token = function () { return handle ? handle.token() : undefined; };
-  api.isLoaded = function () { return !!handle; };
-  api.ready = function () { return load(); };
+    },
+    function (tag) {
+      return base + 'i18n/' + tag + '.json';
+    },
+    handOver,
+  );
+  api.name = data.name || server;
+  api.server = server;
   registry.widgets.push(api);
 
   // The first widget on the page answers Rocket.Chat's API: drain its queue in order, then run
@@ -133,65 +115,25 @@
     for (var i = 0; i < pending.length; i++) RocketChat(pending[i]);
   }
 
-  function load() {
-    if (loading) return loading;
-    loading = import(base + 'widget.js')
-      .then(function (m) {
-        return m.default({ module_or_path: base + 'widget_bg.wasm' }).then(function () {
-          return m.boot(host, {
-            server: server,
-            department: data.department,
-            language: data.language,
-            color: data.color,
-            position: data.position,
-            colorScheme: data.colorScheme,
-            consent: data.consent,
-            namespace: data.namespace,
-            sound: data.sound,
-            transport: data.transport,
-          });
-        });
-      })
-      .then(handOver, function (e) {
-        console.error('Livechat: the widget could not be loaded', e);
-        button.removeAttribute('aria-busy');
-        loading = null; // the next interaction tries again
-        throw e;
-      });
-    return loading;
-  }
-
-  function handOver(h) {
-    handle = h;
-    var calls = queue;
-    queue = [];
-    calls.forEach(function (c) {
-      try {
-        c[2](h[c[0]].apply(h, c[1]));
-      } catch (e) {
-        c[3](e);
-      }
-    });
+  // The widget is up and the calls made meanwhile applied: it takes over from the loader's launcher.
+  function handOver() {
+    if (!root) return; // not drawn yet: the widget drew its own launcher
     if (clicked) {
-      h.consent();
-      h.open();
+      api.consent();
+      api.open();
     }
     var own = root.querySelector('.lc-root .lc-launcher');
     if (own && root.activeElement === button) own.focus();
     var mine = root.querySelectorAll('[data-lc-loader]');
     for (var i = 0; i < mine.length; i++) mine[i].remove();
-    return api;
   }
 
   function quietly() {
-    load().catch(function () {});
+    api.ready().catch(function () {});
   }
 
   function draw() {
     host.setAttribute('data-livechat', api.name);
-    if (data.position === 'left' || data.position === 'right') host.setAttribute('data-position', data.position);
-    if (/^(light|dark|auto)$/.test(data.colorScheme || '')) host.setAttribute('data-theme', data.colorScheme);
-    if (data.color) host.style.setProperty('--lc-color', data.color);
     doc.body.appendChild(host);
     root = host.attachShadow({ mode: 'open' });
     root.innerHTML =
@@ -199,12 +141,14 @@
       '<button data-lc-loader type="button" class="lc-launcher" aria-expanded="false" aria-controls="lc-window">' +
       '<svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' + ICON + '"/></svg></button>';
     button = root.querySelector('button');
-    button.setAttribute('aria-label', OPEN[language()]);
+    button.setAttribute('aria-label', OPEN[language([data.language].concat(w.navigator.languages || [w.navigator.language]))]);
     button.addEventListener('click', function () {
-      if (handle) return;
+      if (api.isLoaded()) return;
       clicked = true;
       button.setAttribute('aria-busy', 'true');
-      quietly();
+      api.ready().catch(function () {
+        button.removeAttribute('aria-busy'); // the next interaction tries again
+      });
     });
     ['pointerenter', 'focusin', 'touchstart'].forEach(function (type) {
       host.addEventListener(type, quietly, { once: true, passive: true });

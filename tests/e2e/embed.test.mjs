@@ -1,9 +1,11 @@
 // The script-tag journey on the demo host page, as a customer's visitor meets it.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { holdRequests, launchBrowser, launcher, startServer, until } from './support.mjs';
+import { ROOT, holdRequests, launchBrowser, launcher, startServer, until } from './support.mjs';
 
 let server;
 let browser;
@@ -18,9 +20,9 @@ after(async () => {
   await server?.stop();
 });
 
-/** A page whose visitor the server knows by a unique e-mail (the server matches visitors by e-mail). */
-async function newPage() {
-  const context = await browser.newContext();
+/** A fresh page; `options` for its browser context (`locale` sets the browser's languages). */
+async function newPage(options = {}) {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
   return page;
@@ -135,5 +137,147 @@ test('route changes of a single-page site are reported as page visits', async ()
     [['/', 'url'], ['/tents', 'url'], ['/boots', 'url'], ['/tents', 'url']],
   );
   assert.equal(visits[1].title, 'Tents — Acme Outdoor', 'reported after the site set its title');
+  await page.context().close();
+});
+
+/**
+ * Every `aria-label` any launcher in a shadow root ever had, in `window.labels`: to show that a
+ * label never was English, not only that it is not now.
+ */
+function recordLauncherLabels() {
+  window.labels = [];
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    const note = (el) => {
+      if (el.matches && el.matches('.lc-launcher') && el.getAttribute('aria-label')) window.labels.push(el.getAttribute('aria-label'));
+    };
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes') note(r.target);
+        for (const n of r.addedNodes || []) {
+          if (n.nodeType !== 1) continue;
+          note(n);
+          n.querySelectorAll('.lc-launcher').forEach(note);
+        }
+      }
+    }).observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label'] });
+    return root;
+  };
+}
+
+test("the visitor's language is fetched side by side with the wasm, and English never shows", async () => {
+  const page = await newPage({ locale: 'de-DE' });
+  await page.addInitScript(recordLauncherLabels);
+  const wasm = await holdRequests(page, '/widget_bg.wasm');
+  const texts = await holdRequests(page, '/i18n/de.json');
+  await page.goto(server.url + '/');
+  const button = launcher(page);
+  await button.waitFor({ state: 'visible' });
+  assert.equal(await button.getAttribute('aria-label'), 'Chat öffnen', 'the loader speaks German at once');
+  // Both are asked for before either has come.
+  await wasm.requested;
+  await texts.requested;
+  assert.equal(wasm.answered() || texts.answered(), false);
+  wasm.release();
+  texts.release();
+  await page.waitForFunction(() => window.Livechat.get().isLoaded());
+  await button.click();
+  await page.locator('[data-livechat] .lc-window').waitFor();
+  assert.equal(await button.getAttribute('aria-label'), 'Chat schließen');
+  const labels = await page.evaluate(() => window.labels);
+  assert.ok(labels.length >= 2, JSON.stringify(labels));
+  assert.deepEqual(
+    labels.filter((l) => !/^Chat (öffnen|schließen)/.test(l)),
+    [],
+    'every label the launcher had was German',
+  );
+  await page.context().close();
+});
+
+test('setLanguage fetches the language, then switches; a catalogue that cannot be had means English and a warning', async () => {
+  const page = await newPage({ locale: 'fr-FR' });
+  const warnings = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  // French is not to be had.
+  await page.route((url) => url.pathname.endsWith('/i18n/fr.json'), (route) => route.abort());
+  await page.goto(server.url + '/');
+  await page.waitForFunction(() => window.Livechat.get().isLoaded());
+  assert.equal(await launcher(page).getAttribute('aria-label'), 'Open chat');
+  await until(async () => warnings.some((w) => w.includes('fr texts could not be loaded')), 'the warning');
+
+  await page.evaluate(() => window.Livechat.get().setLanguage('ar'));
+  assert.equal(await launcher(page).getAttribute('aria-label'), 'فتح المحادثة');
+  const root = page.locator('[data-livechat] .lc-widget');
+  assert.equal(await root.getAttribute('dir'), 'rtl');
+  assert.equal(await root.getAttribute('lang'), 'ar');
+  await page.context().close();
+});
+
+/** The methods the TypeScript declarations promise on a handle (`Livechat` and what it extends). */
+function declaredMethods() {
+  const dts = readFileSync(join(ROOT, 'www/npm/index.d.ts'), 'utf8');
+  const names = new Set();
+  for (const name of ['RocketChatApi', 'TypedApi', 'Livechat']) {
+    const body = dts.split(`export interface ${name} `)[1].split('\n}')[0];
+    for (const m of body.matchAll(/^  (\w+)\??(<[^>]*>)?\(/gm)) names.add(m[1]);
+  }
+  return [...names].sort();
+}
+
+/** The methods a handle has, in the page. */
+function methodsOf(handle) {
+  return `Object.keys(${handle}).filter((k) => typeof ${handle}[k] === 'function').sort()`;
+}
+
+test("the script tag's handle has exactly the methods the TypeScript declarations promise", async () => {
+  const page = await newPage();
+  await page.goto(server.url + '/');
+  const declared = declaredMethods();
+  assert.ok(declared.length > 40, declared.join(' '));
+  // Before the widget is up and after: the same API.
+  assert.deepEqual(await page.evaluate(methodsOf('window.Livechat.get()')), declared);
+  await page.waitForFunction(() => window.Livechat.get().isLoaded());
+  assert.deepEqual(await page.evaluate(methodsOf('window.Livechat.get()')), declared);
+  await page.context().close();
+});
+
+test('the npm package (native ES modules) gives the same API, in the visitor\'s language', async () => {
+  const page = await newPage({ locale: 'es-MX' });
+  // Any page of the server's origin: the package is served from /npm/.
+  await page.goto(server.url + '/npm/package.json');
+  const result = await page.evaluate(async (methods) => {
+    const { boot } = await import('/npm/web.js');
+    const host = document.body.appendChild(document.createElement('div'));
+    const chat = (window.chat = boot(host, { server: location.origin, namespace: 'npm-test' }));
+    const before = chat.isLoaded();
+    let error;
+    try {
+      boot(host, { server: location.origin });
+    } catch (e) {
+      error = e.message;
+    }
+    await chat.ready();
+    // Catalogues from an address the site gives (relative to the page).
+    const other = document.body.appendChild(document.createElement('div'));
+    await boot(other, { server: location.origin, namespace: 'npm-test-2', language: 'ar', i18n: '/npm/i18n/' }).ready();
+    return {
+      arabic: other.shadowRoot.querySelector('.lc-launcher').getAttribute('aria-label'),
+      before,
+      error,
+      methods: eval(methods.replace(/window\.chat/g, 'chat')),
+      label: host.shadowRoot.querySelector('.lc-launcher').getAttribute('aria-label'),
+      mounted: host.shadowRoot.querySelectorAll('.lc-root').length,
+    };
+  }, methodsOf('window.chat'));
+  assert.equal(result.before, false, 'the wasm and the Spanish texts are fetched first');
+  assert.match(result.error, /already/);
+  assert.deepEqual(result.methods, declaredMethods());
+  assert.equal(result.label, 'Abrir chat');
+  assert.equal(result.arabic, 'فتح المحادثة');
+  assert.equal(result.mounted, 1);
+  await until(async () => (await page.evaluate(() => window.chat.status())) === 'prechat', 'the pre-chat form');
   await page.context().close();
 });

@@ -9,6 +9,11 @@ export interface BootOptions {
   department?: string;
   /** BCP 47 tag; the browser's languages are tried next, then English. */
   language?: string;
+  /**
+   * Where the catalogues of the languages besides English are (`<i18n><tag>.json`, as in the
+   * package's `i18n/`), when the bundler does not emit them next to the code. An address ending in `/`.
+   */
+  i18n?: string | URL;
   /** The theme colour (launcher, header, buttons), any CSS colour. */
   color?: string;
   position?: 'left' | 'right';
@@ -122,7 +127,8 @@ export interface RocketChatApi {
   setGuestName(name: string): Promise<void>;
   setGuestEmail(email: string): Promise<void>;
   registerGuest(guest: Guest): Promise<void>;
-  setLanguage(language: string): void;
+  /** Fetches the language's texts, then switches (to English, with a console warning, if they cannot be had). */
+  setLanguage(language: string): Promise<void>;
   showWidget(): void;
   hideWidget(): void;
   maximizeWidget(): void;
@@ -142,13 +148,13 @@ export interface RocketChatApi {
   onServiceOffline(callback: Events['no-agent-online']): void;
   /** Forgets every callback and listener the site registered. */
   clearAllCallbacks(): void;
-  /** Rocket.Chat Enterprise calls: accepted by the script-tag loader and ignored, with a console warning. */
-  setAgent?(agent: object): void;
-  setBusinessUnit?(id: string): void;
-  clearBusinessUnit?(): void;
-  setGuestMetadata?(metadata: object): void;
-  setHiddenSystemMessages?(types: string[]): void;
-  setParentUrl?(url: string): void;
+  /** Rocket.Chat Enterprise calls: accepted and ignored, with a console warning. */
+  setAgent(agent: object): void;
+  setBusinessUnit(id: string): void;
+  clearBusinessUnit(): void;
+  setGuestMetadata(metadata: object): void;
+  setHiddenSystemMessages(types: string[]): void;
+  setParentUrl(url: string): void;
 }
 
 /** The widget's own typed API. */
@@ -171,13 +177,23 @@ export interface TypedApi {
   off<E extends keyof Events>(event: E, callback: Events[E]): void;
 }
 
-/** A widget on the page. */
+/**
+ * A widget on the page. Until it is up (the wasm and the visitor's language fetched), calls are
+ * queued and applied in order, each answering a promise of its result, and getters answer from
+ * what is known (closed, `loading`, no unread).
+ */
 export interface Livechat extends RocketChatApi, TypedApi {
-  /** The visitor's token. */
-  token(): string;
-  /** Releases the handle; the widget stays on the page (so does it when the handle is garbage-collected). */
-  free(): void;
+  /** The visitor's token (undefined until the widget is up). */
+  token(): string | undefined;
+  /** Whether the widget is up. */
+  isLoaded(): boolean;
+  /** Resolves once the widget is up; rejects if the wasm could not be loaded (the next call tries again). */
+  ready(): Promise<Livechat>;
 }
 
-/** Mounts a widget on `host` (in a shadow root) and returns its handle. Throws on bad options. */
+/**
+ * Mounts a widget on `host` (in a shadow root) and returns its handle. Throws on bad options.
+ * In English, with the wasm loaded, the widget is up when `boot` returns; otherwise the
+ * visitor's language is fetched first, so the widget never shows English before it.
+ */
 export function boot(host: Element, options: BootOptions): Livechat;

@@ -1,7 +1,8 @@
-// Native ES modules: call the default export once (it fetches and compiles the wasm), then boot.
+// Native ES modules: `boot` fetches and compiles the wasm itself; call the default export first
+// only to say where the wasm is.
 export * from './index';
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
-/** Loads the wasm; by default `widget_bg.wasm` next to `widget.js`. */
+/** Loads the wasm, once; by default `web/widget_bg.wasm` in the package. */
 export default function init(options?: { module_or_path?: InitInput | Promise<InitInput> }): Promise<unknown>;

@@ -2,18 +2,24 @@
 //!
 //! ```text
 //! dist/
-//!   livechat.js        the script-tag loader (www/loader.js)
-//!   widget.js          wasm-bindgen glue (--target web), imported by the loader
-//!   widget_bg.wasm     the widget, wasm-opt -Oz; its CSS is inside
+//!   livechat.js        the script-tag loader: www/loader.js with www/api.js inside
+//!   widget.js          wasm-bindgen glue (--target web) without comments, imported by the loader
+//!   widget_bg.wasm     the widget, wasm-opt -Oz; its CSS and English texts are inside
+//!   i18n/<tag>.json    the other languages' texts (src/i18n/<tag>.json as arrays in Key order)
 //!   index.html         the demo host page (www/demo/index.html)
 //!   console/           the agent console, when its own build put it there (left alone here)
-//!   npm/               the npm package: package.json, index.d.ts, web.d.ts, README.md,
+//!   npm/               the npm package: package.json, index.js, web.js, api.js, i18n/,
+//!                      index.d.ts, web.d.ts, README.md,
 //!     bundler/         wasm-pack --target bundler (webpack, Vite, Rollup)
 //!     web/             wasm-pack --target web (native ES modules)
 //! ```
 //!
 //! The wasm is built for release and run through `wasm-opt -Oz` from `node_modules/binaryen`
 //! (first on the children's PATH), never a system copy.
+//!
+//! The loader is www/loader.js with www/api.js (the JavaScript API, which the npm package ships
+//! as a module) in place of its `/* www/api.js */` line, `export`s dropped, and without
+//! whole-line `//` comments and indentation, which visitors need not download.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -35,6 +41,8 @@ pub struct Bundle {
     pub loader: PathBuf,
     pub glue: PathBuf,
     pub wasm: PathBuf,
+    /// `i18n/<tag>.json`, one per language besides English.
+    pub catalogues: Vec<PathBuf>,
 }
 
 pub fn dir(sh: &Sh) -> PathBuf {
@@ -63,7 +71,7 @@ pub fn run(sh: &Sh) -> Result<()> {
     crate::console::build(sh, &dir(sh).join("console"))?;
     npm(sh)?;
     println!("==> dist/ is ready:");
-    for file in [&bundle.loader, &bundle.glue, &bundle.wasm] {
+    for file in [&bundle.loader, &bundle.glue, &bundle.wasm].into_iter().chain(&bundle.catalogues) {
         let size = fs::metadata(file).map_err(|e| io("read", file, e))?.len();
         println!("  {:<28} {size:>9} bytes", file.strip_prefix(&sh.root).unwrap_or(file).display());
     }
@@ -72,7 +80,8 @@ pub fn run(sh: &Sh) -> Result<()> {
     Ok(())
 }
 
-/// Release wasm → wasm-bindgen (`--target web`) → `wasm-opt -Oz`, and the loader, into `dist/`.
+/// Release wasm → wasm-bindgen (`--target web`) → `wasm-opt -Oz`, the loader and the
+/// catalogues, into `dist/`.
 pub fn script_tag(sh: &Sh) -> Result<Bundle> {
     println!("==> building the widget (release wasm)");
     sh.cargo()
@@ -82,7 +91,8 @@ pub fn script_tag(sh: &Sh) -> Result<Bundle> {
     let built = target.join("wasm32-unknown-unknown/release/livechat_widget.wasm");
     let dist = dir(sh);
     fs::create_dir_all(&dist).map_err(|e| io("create", &dist, e))?;
-    for old in ["widget.js", "widget_bg.wasm", "widget.d.ts", "widget_bg.wasm.d.ts", "snippets", "livechat.js"] {
+    for old in ["widget.js", "widget_bg.wasm", "widget.d.ts", "widget_bg.wasm.d.ts", "snippets", "livechat.js", "i18n"]
+    {
         remove(&dist.join(old))?;
     }
     sh.cmd("wasm-bindgen")
@@ -92,9 +102,139 @@ pub fn script_tag(sh: &Sh) -> Result<Bundle> {
         .run()?;
     let wasm = dist.join("widget_bg.wasm");
     wasm_opt(sh, &wasm)?;
+    let glue = dist.join("widget.js");
+    let stripped = strip(&read(&glue)?).ok_or_else(|| Error::new("wasm-bindgen's glue has code after a comment"))?;
+    write(&glue, &stripped)?;
     let loader = dist.join("livechat.js");
-    copy(&sh.root.join("www/loader.js"), &loader)?;
-    Ok(Bundle { loader, glue: dist.join("widget.js"), wasm })
+    write(&loader, &loader_source(&sh.root)?)?;
+    // A syntax error would only show in a browser: node checks both here.
+    sh.cmd("node").arg("--check").arg(&loader).run()?;
+    sh.cmd("node").arg("--check").arg(&glue).run()?;
+    let catalogues = write_catalogues(&sh.root, &dist.join("i18n"))?;
+    Ok(Bundle { loader, glue, wasm, catalogues })
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| io("read", path, e))
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    fs::write(path, text).map_err(|e| io("write", path, e))
+}
+
+/// The loader as it ships: www/loader.js with www/api.js inside.
+pub fn loader_source(root: &Path) -> Result<String> {
+    inline_api(&read(&root.join("www/loader.js"))?, &read(&root.join("www/api.js"))?)
+        .ok_or_else(|| Error::new("www/loader.js must have one `/* www/api.js */` line"))
+}
+
+/// `loader` with `api` in place of its `/* www/api.js */` line (`export` dropped), through
+/// [`strip`].
+fn inline_api(loader: &str, api: &str) -> Option<String> {
+    const MARK: &str = "/* www/api.js */";
+    if loader.lines().filter(|l| l.trim() == MARK).count() != 1 {
+        return None;
+    }
+    let api: String =
+        api.lines().map(|l| l.trim_start().strip_prefix("export ").unwrap_or(l)).collect::<Vec<_>>().join("\n");
+    strip(&loader.lines().map(|l| if l.trim() == MARK { api.as_str() } else { l }).collect::<Vec<_>>().join("\n"))
+}
+
+/// JavaScript without what visitors need not download: comments on lines of their own (`//`
+/// lines, `/* … */` blocks), indentation and blank lines. Line breaks stay, so no statement
+/// changes. `None` when a block comment ends before code on its line (that code would be lost).
+/// For the loader and wasm-bindgen's glue, which have no multi-line template literals.
+fn strip(js: &str) -> Option<String> {
+    let mut out = String::with_capacity(js.len());
+    let mut in_comment = false;
+    for line in js.lines() {
+        let line = line.trim();
+        if in_comment || line.starts_with("/*") {
+            if line.contains("*/") && !line.ends_with("*/") {
+                return None;
+            }
+            in_comment = !line.ends_with("*/") || line == "/*";
+        } else if !line.is_empty() && !line.starts_with("//") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
+/// Writes each `src/i18n/<tag>.json` into `out` as an array of its texts in file order (which a
+/// test of the widget keeps to `Key`'s), so the wasm needs no key names. Every catalogue must
+/// have the same keys in the same order.
+pub fn write_catalogues(root: &Path, out: &Path) -> Result<Vec<PathBuf>> {
+    let src = root.join("src/i18n");
+    let mut files: Vec<PathBuf> = fs::read_dir(&src)
+        .map_err(|e| io("read", &src, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    fs::create_dir_all(out).map_err(|e| io("create", out, e))?;
+    let mut first: Option<(PathBuf, Vec<String>)> = None;
+    let mut written = Vec::new();
+    for file in files {
+        let json = read(&file)?;
+        let entries =
+            catalogue(&json).ok_or_else(|| Error::new(format!("{}: not an object of texts", file.display())))?;
+        let keys: Vec<String> = entries.iter().map(|(k, _)| (*k).to_owned()).collect();
+        match &first {
+            Some((other, theirs)) if *theirs != keys => {
+                return Err(Error::new(format!(
+                    "{} and {} differ in their keys or their order: `cargo test -p livechat-widget i18n` says how",
+                    file.display(),
+                    other.display()
+                )));
+            }
+            Some(_) => {}
+            None => first = Some((file.clone(), keys)),
+        }
+        let texts: Vec<&str> = entries.iter().map(|(_, t)| *t).collect();
+        let target = out.join(file.file_name().unwrap_or_default());
+        write(&target, &format!("[{}]", texts.join(",")))?;
+        written.push(target);
+    }
+    Ok(written)
+}
+
+/// The entries of a catalogue, a JSON object whose values are strings, in file order: each key
+/// unquoted and each text as its JSON string literal; `None` for anything else.
+fn catalogue(json: &str) -> Option<Vec<(&str, &str)>> {
+    let mut rest = json.trim_start().strip_prefix('{')?;
+    let mut entries = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix('}') {
+            return after.trim().is_empty().then_some(entries);
+        }
+        if !entries.is_empty() {
+            rest = rest.strip_prefix(',')?.trim_start();
+        }
+        let (key, after) = string_literal(rest)?;
+        let (text, after) = string_literal(after.trim_start().strip_prefix(':')?.trim_start())?;
+        entries.push((&key[1..key.len() - 1], text));
+        rest = after;
+    }
+}
+
+/// The JSON string literal `s` starts with, and what follows it.
+fn string_literal(s: &str) -> Option<(&str, &str)> {
+    if !s.starts_with('"') {
+        return None;
+    }
+    let mut escaped = false;
+    for (i, c) in s.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some((&s[..=i], &s[i + 1..])),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `wasm-opt -Oz` in place, with binaryen from `node_modules` (checked: not a system copy).
@@ -131,8 +271,59 @@ pub fn npm(sh: &Sh) -> Result<()> {
         wasm_opt(sh, &out_dir.join("widget_bg.wasm"))?;
     }
     let template = sh.root.join("www/npm");
-    for file in ["package.json", "index.d.ts", "web.d.ts", "README.md"] {
+    for file in ["package.json", "index.js", "web.js", "index.d.ts", "web.d.ts", "README.md"] {
         copy(&template.join(file), &npm.join(file))?;
     }
+    copy(&sh.root.join("www/api.js"), &npm.join("api.js"))?;
+    write_catalogues(&sh.root, &npm.join("i18n"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_goes_inside_the_loader_without_exports_comments_or_indentation() {
+        let loader = "/* The loader.\n * Two lines. */\n(function () {\n  'use strict';\n  /* www/api.js */\n  // a note\n  /* one */\n  var x = create();\n})();\n";
+        let api = "// The API.\nexport var E = 'a b';\n\nexport function create() {\n  return E; // kept\n}\n";
+        assert_eq!(
+            inline_api(loader, api).unwrap(),
+            "(function () {\n'use strict';\nvar E = 'a b';\nfunction create() {\nreturn E; // kept\n}\nvar x = create();\n})();\n"
+        );
+        assert_eq!(inline_api("(function () {})();", api), None, "no place for it");
+        assert_eq!(inline_api("/* www/api.js */\n/* www/api.js */\n", api), None, "two places");
+        assert_eq!(inline_api("/* a\n b */ var lost;\n/* www/api.js */\n", api), None, "code after a comment");
+    }
+
+    #[test]
+    fn the_shipped_loader_has_the_api() {
+        let loader = loader_source(&crate::cmd::project_root()).unwrap();
+        assert!(loader.contains("function create(host, options, load, i18n, booted)"));
+        assert!(!loader.contains("export "), "no module syntax in a classic script");
+        assert!(!loader.contains("/* www/api.js */"));
+    }
+
+    #[test]
+    fn catalogues_become_arrays_in_file_order() {
+        let json = "{\n  \"B\": \"two \\\"quoted\\\" \\\\\",\n  \"A\": \"Ölförsäljning {n}\"\n}\n";
+        let entries = catalogue(json).unwrap();
+        assert_eq!(entries, [("B", "\"two \\\"quoted\\\" \\\\\""), ("A", "\"Ölförsäljning {n}\"")]);
+        assert_eq!(catalogue("{}"), Some(vec![]));
+        for bad in ["", "[]", "{\"a\": 1}", "{\"a\": \"b\",}", "{\"a\" \"b\"}", "{\"a\": \"b\"} x", "{\"a\": \"b"] {
+            assert_eq!(catalogue(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_catalogues_are_written_as_arrays() {
+        let out = std::env::temp_dir().join(format!("livechat-i18n-{}", std::process::id()));
+        let written = write_catalogues(&crate::cmd::project_root(), &out).unwrap();
+        let names: Vec<String> =
+            written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["ar.json", "de.json", "es.json", "fr.json", "pt-BR.json"]);
+        let de = fs::read_to_string(out.join("de.json")).unwrap();
+        assert!(de.starts_with("[\"Chat öffnen\",\"Chat schließen\","), "{de}");
+        let _ = fs::remove_dir_all(out);
+    }
 }

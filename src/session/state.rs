@@ -117,6 +117,15 @@ fn stale() -> Error {
     Error::Network { endpoint: "", detail: String::new() }
 }
 
+/// A failure worth another try later: no answer, too many requests, or the server failing.
+fn transient(e: &Error) -> bool {
+    matches!(e, Error::Network { .. } | Error::RateLimited { .. }) || e.status().is_some_and(|s| s >= 500)
+}
+
+/// A boxed future. Work that several callers await or spawn is one type behind a pointer, so
+/// what drives it is compiled once rather than into every caller.
+pub type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
 /// Runs `f` once after `ms` milliseconds.
 fn later(ms: f64, f: impl FnOnce() + 'static) {
     let callback = wasm_bindgen::closure::Closure::once_into_js(f);
@@ -840,45 +849,62 @@ impl Session {
     }
 
     /// One attempt to deliver `message`.
-    async fn deliver(&self, mut message: Message) -> Next {
-        let id = message.id.clone();
+    async fn deliver(&self, message: Message) -> Next {
+        let Message { id, rid, msg, .. } = message;
         let g = self.generation();
         self.out.update_value(|o| o.in_flight.push(id.clone()));
-        let result = if message.rid.is_empty() {
-            match self.ensure_room().await {
-                Ok(_) | Err(_) if !self.current(g) => return Next::Stop,
-                Ok(room) => {
-                    message.rid = room.id;
-                    // Every message written before the room existed belongs to it.
-                    let rid = message.rid.clone();
-                    let orphans = self.out.with_value(|o| {
-                        o.queue
-                            .iter()
-                            .filter(|m| m.rid.is_empty())
-                            .map(|m| Message { rid: rid.clone(), ..m.clone() })
-                            .collect::<Vec<_>>()
-                    });
-                    for m in orphans {
-                        self.store.with_value(|s| s.update_outbox(&m.id, Some(&m)));
-                        self.conversation.update(|c| {
-                            c.upsert(m.clone());
-                        });
-                        self.out.update_value(|o| {
-                            if let Some(q) = o.queue.iter_mut().find(|q| q.id == m.id) {
-                                *q = m;
-                            }
-                        });
-                    }
-                    self.client().send_message(&message.rid, &message.msg, Some(&id)).await
-                }
-                Err(e) => Err(e),
-            }
-        } else {
-            self.client().send_message(&message.rid, &message.msg, Some(&id)).await
-        };
+        // Before the first message there is no room: it is made now.
+        let rid = if rid.is_empty() { self.attach_room().await } else { Ok(rid) };
         if !self.current(g) {
             return Next::Stop;
         }
+        let (rid, result) = match rid {
+            Ok(rid) => {
+                let sent = self.client().send_message(&rid, &msg, Some(&id)).await;
+                if !self.current(g) {
+                    return Next::Stop;
+                }
+                (rid, sent)
+            }
+            Err(e) => (String::new(), Err(e)),
+        };
+        self.delivered(id, &rid, result)
+    }
+
+    /// Makes the room, and moves every message written before it existed into it. Boxed: only
+    /// the first message takes this way.
+    fn attach_room(&self) -> Task<Result<String, Error>> {
+        let session = *self;
+        Box::pin(async move {
+            let g = session.generation();
+            let rid = session.ensure_room().await?.id;
+            if !session.current(g) {
+                return Ok(rid);
+            }
+            let orphans = session.out.with_value(|o| {
+                o.queue
+                    .iter()
+                    .filter(|m| m.rid.is_empty())
+                    .map(|m| Message { rid: rid.clone(), ..m.clone() })
+                    .collect::<Vec<_>>()
+            });
+            for m in orphans {
+                session.store.with_value(|s| s.update_outbox(&m.id, Some(&m)));
+                session.conversation.update(|c| {
+                    c.upsert(m.clone());
+                });
+                session.out.update_value(|o| {
+                    if let Some(q) = o.queue.iter_mut().find(|q| q.id == m.id) {
+                        *q = m;
+                    }
+                });
+            }
+            Ok(rid)
+        })
+    }
+
+    /// What the answer to sending the message `id` to room `rid` means.
+    fn delivered(&self, id: String, rid: &str, result: Result<Message, Error>) -> Next {
         self.out.update_value(|o| o.in_flight.retain(|f| *f != id));
         match result {
             Ok(stored) => {
@@ -901,25 +927,16 @@ impl Session {
                 for m in self.out.with_value(|o| {
                     o.queue.iter().filter(|m| m.rid.is_empty()).map(|m| m.id.clone()).collect::<Vec<_>>()
                 }) {
-                    self.settle(&m);
-                    self.conversation.update(|c| {
-                        c.remove(&m);
-                    });
+                    self.discard_now(&m);
                 }
-                self.settle(&id);
-                self.conversation.update(|c| {
-                    c.remove(&id);
-                });
+                self.discard_now(&id);
                 self.acted();
                 self.screen.set(Screen::Offline);
                 Next::Stop
             }
             Err(e) if e.is("room-closed") => {
-                self.settle(&id);
-                self.conversation.update(|c| {
-                    c.remove(&id);
-                });
-                if self.room_id().as_deref() == Some(message.rid.as_str()) {
+                self.discard_now(&id);
+                if self.room_id().as_deref() == Some(rid) {
                     self.acted();
                     self.chat_ended();
                 }
@@ -928,8 +945,7 @@ impl Session {
             Err(e) => {
                 self.fail(&e);
                 // No answer, too many requests, or the server failing: worth another try later.
-                let transient = matches!(e, Error::Network { .. } | Error::RateLimited { .. })
-                    || e.status().is_some_and(|s| s >= 500);
+                let transient = transient(&e);
                 let failures = self.out.try_update_value(|o| {
                     let n = o.failures.entry(id.clone()).or_insert(0);
                     *n += 1;
@@ -942,7 +958,7 @@ impl Session {
                 let delivery =
                     if !transient || failures >= FAILED_AFTER { Delivery::Failed } else { Delivery::Sending };
                 self.outbox.update(|o| {
-                    o.insert(id.clone(), delivery);
+                    o.insert(id, delivery);
                 });
                 if !transient {
                     return Next::Go;
@@ -995,6 +1011,11 @@ impl Session {
         if self.out.with_value(|o| o.in_flight.iter().any(|f| f == id)) {
             return;
         }
+        self.discard_now(id);
+    }
+
+    /// Forgets the message `id`: out of the outbox and the conversation.
+    fn discard_now(&self, id: &str) {
         self.settle(id);
         self.conversation.update(|c| {
             c.remove(id);
@@ -1158,9 +1179,7 @@ impl Session {
     /// Schedules another catch-up after a failed one, when the failure is worth a retry: no
     /// answer, too many requests (after the server's `Retry-After`), or the server failing.
     fn retry_refresh(&self, e: &Error) {
-        let transient =
-            matches!(e, Error::Network { .. } | Error::RateLimited { .. }) || e.status().is_some_and(|s| s >= 500);
-        if !transient {
+        if !transient(e) {
             return;
         }
         let Some((failures, already)) = self.refresh_retry.try_update_value(|r| {
@@ -1391,14 +1410,18 @@ impl Session {
     }
 
     /// Runs `f` in the background (for components' event handlers and follow-up work).
-    pub fn spawn<F>(f: F)
-    where
-        F: std::future::Future<Output = ()> + 'static,
-    {
-        // The browser's microtask queue, not Leptos's executor: a session also works before (or
-        // without) a mounted view.
-        wasm_bindgen_futures::spawn_local(f);
+    pub fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
+        spawn_task(Box::pin(f));
     }
+}
+
+/// The one place that spawns: every spawned future arrives boxed, so the executor's task code
+/// exists once.
+#[inline(never)]
+fn spawn_task(f: Task<()>) {
+    // The browser's microtask queue, not Leptos's executor: a session also works before (or
+    // without) a mounted view.
+    wasm_bindgen_futures::spawn_local(f);
 }
 
 #[cfg(test)]

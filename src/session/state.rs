@@ -126,9 +126,9 @@ fn transient(e: &Error) -> bool {
 /// what drives it is compiled once rather than into every caller.
 pub type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
-/// Runs `f` once after `ms` milliseconds.
-fn later(ms: f64, f: impl FnOnce() + 'static) {
-    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+/// Runs `then(session)` once after `ms` milliseconds.
+fn later(session: Session, ms: f64, then: fn(Session)) {
+    let callback = wasm_bindgen::closure::Closure::once_into_js(move || then(session));
     if let Some(w) = web_sys::window() {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms as i32);
     }
@@ -439,25 +439,11 @@ impl Session {
                 if !self.tabs.with_value(|t| t.as_ref().is_none_or(Tabs::polls)) {
                     return;
                 }
-                let session = *self;
-                Session::spawn(async move {
-                    let before = session.conversation.with_untracked(Conversation::newest);
-                    session.refresh().await;
-                    if session.conversation.try_with_untracked(Conversation::newest).is_some_and(|n| n != before) {
-                        session.post("m");
-                    }
-                    session.flush().await;
-                });
+                spawn_task(self.catch_up(true));
             }
             // Caught up from history and the outbox resent: nothing missed, nothing twice.
-            Event::Live | Event::Refused => {
-                let session = *self;
-                Session::spawn(async move {
-                    session.refresh().await;
-                    session.flush().await;
-                });
-            }
-            Event::Online => Session::spawn(self.flush()),
+            Event::Live | Event::Refused => spawn_task(self.catch_up(false)),
+            Event::Online => spawn_task(self.flush()),
             Event::Message(m) => {
                 if self.room_id().as_deref() != Some(m.rid.as_str()) {
                     return;
@@ -555,7 +541,7 @@ impl Session {
             // server; one without catches up now.
             Some('m') if self.link.get_untracked() != Status::Live => {
                 let session = *self;
-                Session::spawn(async move { session.refresh().await });
+                spawn_task(Box::pin(async move { session.refresh().await }));
             }
             _ => {}
         }
@@ -731,24 +717,28 @@ impl Session {
         self.room.set(Some(room.clone()));
         self.follow();
         if room.served_by.is_some() {
-            self.refresh_agent().await;
+            self.refresh_agent(true).await;
         }
         Ok(room)
     }
 
-    /// Asks the server who serves the room now (after an assignment or a transfer).
-    pub async fn refresh_agent(&self) {
-        let Some(rid) = self.room_id() else { return };
-        let agent = self.client().agent_info(&rid).await;
-        if self.room_id().as_deref() != Some(rid.as_str()) {
-            return;
-        }
-        match agent {
-            Ok(agent) => self.agent.set(Some(agent)),
-            // Not served (yet, or any more): no agent to show.
-            Err(e) if e.is("invalid-agent") => self.agent.set(None),
-            Err(_) => {}
-        }
+    /// Asks the server who serves the room now (after an assignment or a transfer); `forget`:
+    /// when nobody serves it, no agent is shown.
+    fn refresh_agent(&self, forget: bool) -> Task<()> {
+        let session = *self;
+        Box::pin(async move {
+            let Some(rid) = session.room_id() else { return };
+            let agent = session.client().agent_info(&rid).await;
+            if session.room_id().as_deref() != Some(rid.as_str()) {
+                return;
+            }
+            match agent {
+                Ok(agent) => session.agent.set(Some(agent)),
+                // Not served (yet, or any more): no agent to show.
+                Err(e) if forget && e.is("invalid-agent") => session.agent.set(None),
+                Err(_) => {}
+            }
+        })
     }
 
     /// Sends a message: shown at once as sending, kept in the outbox (in storage) until the
@@ -795,7 +785,11 @@ impl Session {
     /// order, and only the first message makes the room). Messages refused are skipped; a
     /// failure to reach the server stops here and schedules a resend. One loop runs at a time
     /// and picks up what is added meanwhile: a call while it runs waits for it to end.
-    async fn flush(self) {
+    fn flush(self) -> Task<()> {
+        Box::pin(self.flush_now())
+    }
+
+    async fn flush_now(self) {
         match self.out.try_update_value(|o| std::mem::replace(&mut o.flushing, true)) {
             None => return,
             Some(true) => {
@@ -979,11 +973,10 @@ impl Session {
         if already != Some(false) {
             return;
         }
-        let session = *self;
-        later(ms, move || {
+        later(*self, ms, |session| {
             // The session may be gone (its owner disposed) by then.
             if session.out.try_update_value(|o| o.retry_scheduled = false).is_some() {
-                Session::spawn(session.flush());
+                spawn_task(session.flush());
             }
         });
     }
@@ -1087,8 +1080,7 @@ impl Session {
             }
         }
         if agent_changed && !closed {
-            let session = *self;
-            Session::spawn(async move { session.refresh_agent().await });
+            spawn_task(self.refresh_agent(true));
         }
         self.recount();
         if fresh_from_agent > 0 && had_messages {
@@ -1115,6 +1107,18 @@ impl Session {
         self.options.with_value(|o| o.sound) && self.tabs.with_value(|t| t.as_ref().is_some_and(Tabs::leads))
     }
 
+    /// Catches up from history, then resends the outbox; `tell` other tabs when news came.
+    fn catch_up(self, tell: bool) -> Task<()> {
+        Box::pin(async move {
+            let before = self.conversation.with_untracked(Conversation::newest);
+            self.refresh().await;
+            if tell && self.conversation.try_with_untracked(Conversation::newest).is_some_and(|n| n != before) {
+                self.post("m");
+            }
+            self.flush().await;
+        })
+    }
+
     /// Catches up from history: everything newer than the catch-up watermark (the newest
     /// message a successful catch-up saw), page by page until it is reached (just the newest
     /// page the first time), merged by `_id`; messages deleted meanwhile within the span fetched
@@ -1122,6 +1126,10 @@ impl Session {
     /// catch-up that fails for want of an answer (network, 429, 5xx) is tried again with backoff
     /// (after `Retry-After` on a 429) until it succeeds.
     pub async fn refresh(&self) {
+        self.refresh_now().await
+    }
+
+    async fn refresh_now(self) {
         let Some(rid) = self.room_id() else { return };
         let g = self.generation();
         let since = self.synced.get_value();
@@ -1203,14 +1211,10 @@ impl Session {
             // Up to 8 s between tries: a missed message should not wait long once the server is back.
             _ => protocol::backoff(failures.min(4), js_sys::Math::random()),
         };
-        let session = *self;
-        later(wait, move || {
+        later(*self, wait, |session| {
             // The session may be gone (its owner disposed) by then.
             if session.refresh_retry.try_update_value(|r| r.1 = false).is_some() {
-                Session::spawn(async move {
-                    session.refresh().await;
-                    session.flush().await;
-                });
+                spawn_task(session.catch_up(false));
             }
         });
     }
@@ -1383,12 +1387,9 @@ impl Session {
         }
         match moved {
             Ok(_) => {
-                let agent = self.client().agent_info(&rid).await;
+                self.refresh_agent(false).await;
                 if self.room_id().as_deref() != Some(rid.as_str()) {
                     return;
-                }
-                if let Ok(agent) = agent {
-                    self.agent.set(Some(agent));
                 }
                 self.refresh().await;
             }

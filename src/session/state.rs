@@ -394,9 +394,7 @@ impl Session {
                 self.conversation.update(|c| {
                     c.upsert(m.clone());
                 });
-                self.outbox.update(|o| {
-                    o.insert(m.id.clone(), Delivery::Sending);
-                });
+                self.mark(m.id.clone(), Delivery::Sending);
                 self.out.update_value(|o| o.queue.push(m));
             } else {
                 self.store.with_value(|s| s.update_outbox(&m.id, None));
@@ -761,9 +759,7 @@ impl Session {
         self.conversation.update(|c| {
             c.upsert(pending.clone());
         });
-        self.outbox.update(|o| {
-            o.insert(id.clone(), Delivery::Sending);
-        });
+        self.mark(id.clone(), Delivery::Sending);
         self.store.with_value(|s| s.update_outbox(&id, Some(&pending)));
         self.out.update_value(|o| o.queue.push(pending));
         self.flush().await;
@@ -825,6 +821,14 @@ impl Session {
         for resolve in waiters.unwrap_or_default() {
             let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
         }
+    }
+
+    /// Shows where the message `id` stands.
+    #[inline(never)]
+    fn mark(&self, id: String, delivery: Delivery) {
+        self.outbox.update(|o| {
+            o.insert(id, delivery);
+        });
     }
 
     /// Forgets `id` from the outbox: confirmed, or no longer sendable.
@@ -951,9 +955,7 @@ impl Session {
                 let failures = failures.unwrap_or(1);
                 let delivery =
                     if !transient || failures >= FAILED_AFTER { Delivery::Failed } else { Delivery::Sending };
-                self.outbox.update(|o| {
-                    o.insert(id, delivery);
-                });
+                self.mark(id, delivery);
                 if !transient {
                     return Next::Go;
                 }
@@ -992,9 +994,7 @@ impl Session {
             o.refused.retain(|r| *r != id);
             o.failures.remove(&id);
         });
-        self.outbox.update(|o| {
-            o.insert(id.clone(), Delivery::Sending);
-        });
+        self.mark(id.clone(), Delivery::Sending);
         // In its place in the outbox: what was written before it goes first.
         self.flush().await;
     }

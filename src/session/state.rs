@@ -171,24 +171,31 @@ pub struct Session {
     realtime: StoredValue<Option<Realtime>, LocalStorage>,
     tabs: StoredValue<Option<Tabs>, LocalStorage>,
     out: StoredValue<Outbox, LocalStorage>,
+    /// Small bookkeeping, in one value (one stored type: its access code exists once).
+    marks: StoredValue<Marks>,
+}
+
+/// The session's small bookkeeping.
+#[derive(Default)]
+struct Marks {
     /// Agent messages up to this time (ms) have been seen.
-    read_at: StoredValue<i64>,
+    read_at: i64,
     /// The catch-up watermark: history up to this time is known to be complete here. Only a
     /// successful catch-up moves it (and live news while the link stays live after one), so a
     /// catch-up that failed is retried from where the gap starts, however much news came since.
-    synced: StoredValue<Option<Timestamp>>,
+    synced: Option<Timestamp>,
     /// Whether the last catch-up succeeded on the live link now up: live news then moves
-    /// [`Session::synced`] too.
-    caught_up: StoredValue<bool>,
+    /// `synced` too.
+    caught_up: bool,
     /// Catch-ups that failed in a row, and whether a retry is scheduled.
-    refresh_retry: StoredValue<(u32, bool)>,
+    refresh_retry: (u32, bool),
     /// The next open, close or screen change comes from something the visitor (or the site's
     /// script) did in this tab: focus may follow it. A window restored open, opened by another
     /// tab, or a screen the server pushed leaves focus where it is.
-    focus_on_change: StoredValue<bool>,
+    focus_on_change: bool,
     /// Bumped when the visitor changes (reset, another token): work begun for the previous
     /// visitor checks it before writing anything, so nothing of theirs reaches the new one.
-    generation: StoredValue<u32>,
+    generation: u32,
 }
 
 /// The visitor's unconfirmed messages, in send order, and how their delivery goes.
@@ -253,12 +260,7 @@ impl Session {
             realtime: StoredValue::new_local(None),
             tabs: StoredValue::new_local(None),
             out: StoredValue::new_local(Outbox::default()),
-            read_at: StoredValue::new(read_at),
-            synced: StoredValue::new(None),
-            caught_up: StoredValue::new(false),
-            refresh_retry: StoredValue::new((0, false)),
-            generation: StoredValue::new(0),
-            focus_on_change: StoredValue::new(false),
+            marks: StoredValue::new(Marks { read_at, ..Marks::default() }),
         };
         // Every tab queues for the lock: its holder plays the sound (when asked for) and polls.
         let tabs = Tabs::join(&channel, true, Box::new(move |text| session.heard_from_tab(&text)));
@@ -274,17 +276,17 @@ impl Session {
 
     /// Whether focus may follow the open state or screen now (see [`Session::moved_focus`]).
     pub fn wants_focus(&self) -> bool {
-        self.focus_on_change.try_get_value().unwrap_or(false)
+        self.marks.try_with_value(|m| m.focus_on_change).unwrap_or(false)
     }
 
     /// The view moved focus after a change this tab asked for (or found nothing to focus).
     pub fn moved_focus(&self) {
-        let _ = self.focus_on_change.try_set_value(false);
+        let _ = self.marks.try_update_value(|m| m.focus_on_change = false);
     }
 
     /// The visitor acted in this tab: the change that follows may move focus.
     fn acted(&self) {
-        self.focus_on_change.set_value(true);
+        self.marks.update_value(|m| m.focus_on_change = true);
     }
 
     /// The options this session was made with.
@@ -294,12 +296,12 @@ impl Session {
 
     /// The visitor generation now (see [`Session::generation`]).
     fn generation(&self) -> u32 {
-        self.generation.try_get_value().unwrap_or(u32::MAX)
+        self.marks.try_with_value(|m| m.generation).unwrap_or(u32::MAX)
     }
 
     /// Whether work begun in generation `g` may still write state: same visitor, session alive.
     fn current(&self, g: u32) -> bool {
-        self.generation.try_get_value() == Some(g)
+        self.marks.try_with_value(|m| m.generation) == Some(g)
     }
 
     /// The open room's id, if a room is open.
@@ -427,7 +429,7 @@ impl Session {
             Event::Status(status) => {
                 if status != Status::Live {
                     self.typing.set(Vec::new());
-                    self.caught_up.set_value(false);
+                    self.marks.update_value(|m| m.caught_up = false);
                 }
                 self.link.set(status);
             }
@@ -451,8 +453,12 @@ impl Session {
                     self.typing.update(|t| t.retain(|n| *n != name));
                 }
                 // Nothing was missed since the last catch-up on this live link.
-                if let Some(ts) = m.ts.filter(|_| self.caught_up.get_value()) {
-                    self.synced.update_value(|s| *s = Some(s.map_or(ts, |s| s.max(ts))));
+                if let Some(ts) = m.ts {
+                    self.marks.update_value(|k| {
+                        if k.caught_up {
+                            k.synced = Some(k.synced.map_or(ts, |s| s.max(ts)));
+                        }
+                    });
                 }
                 self.take_in(vec![*m]);
             }
@@ -531,7 +537,7 @@ impl Session {
             }
             Some('r') => {
                 if let Ok(at) = rest.parse::<i64>() {
-                    self.read_at.update_value(|r| *r = (*r).max(at));
+                    self.marks.update_value(|m| m.read_at = m.read_at.max(at));
                     self.recount();
                 }
             }
@@ -556,10 +562,10 @@ impl Session {
     /// Everything up to the newest message counts as seen; `tell` other tabs.
     fn mark_read(&self, tell: bool) {
         let newest = self.conversation.with_untracked(|c| c.newest().map_or(0, Timestamp::millis));
-        if newest <= self.read_at.get_value() {
+        if newest <= self.marks.with_value(|m| m.read_at) {
             return;
         }
-        self.read_at.set_value(newest);
+        self.marks.update_value(|m| m.read_at = newest);
         let text = newest.to_string();
         self.store.with_value(|s| s.set(READ, Some(&text)));
         if tell {
@@ -575,7 +581,7 @@ impl Session {
             return;
         }
         let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.id.clone()));
-        let read_at = self.read_at.get_value();
+        let read_at = self.marks.with_value(|m| m.read_at);
         let n = self.conversation.with_untracked(|c| {
             c.messages()
                 .iter()
@@ -1132,7 +1138,7 @@ impl Session {
     async fn refresh_now(self) {
         let Some(rid) = self.room_id() else { return };
         let g = self.generation();
-        let since = self.synced.get_value();
+        let since = self.marks.with_value(|m| m.synced);
         // What was shown before asking: anything up to it the server no longer has is deleted.
         let shown = self.conversation.with_untracked(Conversation::newest);
         let mut got: Vec<Message> = Vec::new();
@@ -1164,11 +1170,15 @@ impl Session {
             }
             end = next;
         }
-        self.refresh_retry.update_value(|r| r.0 = 0);
-        if let Some(newest) = got.iter().filter_map(|m| m.ts).max() {
-            self.synced.update_value(|s| *s = Some(s.map_or(newest, |s| s.max(newest))));
-        }
-        self.caught_up.set_value(self.link.get_untracked() == Status::Live);
+        let newest = got.iter().filter_map(|m| m.ts).max();
+        let live = self.link.get_untracked() == Status::Live;
+        self.marks.update_value(|m| {
+            m.refresh_retry.0 = 0;
+            if let Some(newest) = newest {
+                m.synced = Some(m.synced.map_or(newest, |s| s.max(newest)));
+            }
+            m.caught_up = live;
+        });
         if self.banner.with_untracked(|b| *b == Some(Banner::ConnectionLost)) {
             self.banner.set(None);
         }
@@ -1190,7 +1200,8 @@ impl Session {
         if !transient(e) {
             return;
         }
-        let Some((failures, already)) = self.refresh_retry.try_update_value(|r| {
+        let Some((failures, already)) = self.marks.try_update_value(|m| {
+            let r = &mut m.refresh_retry;
             r.0 += 1;
             (r.0, std::mem::replace(&mut r.1, true))
         }) else {
@@ -1213,7 +1224,7 @@ impl Session {
         };
         later(*self, wait, |session| {
             // The session may be gone (its owner disposed) by then.
-            if session.refresh_retry.try_update_value(|r| r.1 = false).is_some() {
+            if session.marks.try_update_value(|m| m.refresh_retry.1 = false).is_some() {
                 spawn_task(session.catch_up(false));
             }
         });
@@ -1303,8 +1314,10 @@ impl Session {
 
     /// Starts over after a finished chat: a new room on the next message.
     pub fn new_chat(&self) {
-        self.synced.set_value(None);
-        self.caught_up.set_value(false);
+        self.marks.update_value(|m| {
+            m.synced = None;
+            m.caught_up = false;
+        });
         self.room.set(None);
         self.agent.set(None);
         self.queue_spot.set(None);

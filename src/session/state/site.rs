@@ -155,7 +155,7 @@ impl Session {
     /// old room, the messages still waiting to go out (in memory and in storage), and any work
     /// begun for the previous visitor (its answers are dropped when they come).
     fn use_token(&self, token: &str) {
-        self.generation.update_value(|g| *g = g.wrapping_add(1));
+        self.marks.update_value(|m| m.generation = m.generation.wrapping_add(1));
         if let Some(rt) = self.realtime.get_value() {
             rt.watch(None);
         }
@@ -163,7 +163,11 @@ impl Session {
         for resolve in waiters {
             let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
         }
-        self.refresh_retry.update_value(|r| r.0 = 0);
+        self.marks.update_value(|m| {
+            m.refresh_retry.0 = 0;
+            m.synced = None;
+            m.caught_up = false;
+        });
         self.store.with_value(|s| {
             s.set_token(token);
             s.set_room_id(None);
@@ -171,8 +175,6 @@ impl Session {
         });
         let transport = self.client.with_value(|c| c.transport().clone());
         self.client.set_value(VisitorClient::new(transport, token));
-        self.synced.set_value(None);
-        self.caught_up.set_value(false);
         self.visitor.set(None);
         self.room.set(None);
         self.agent.set(None);

@@ -101,13 +101,20 @@ struct State {
     stopped: bool,
 }
 
+/// What a browser callback reports: the index of its handler in [`Handlers::on`].
+const OPEN: usize = 0;
+const MESSAGE: usize = 1;
+const CLOSE: usize = 2;
+const TICK_: usize = 3;
+const ONLINE: usize = 4;
+const OFFLINE: usize = 5;
+
+/// Every browser callback has one shape (one closure type: its glue exists once) and says
+/// which it is.
+type Handler = Closure<dyn FnMut(JsValue)>;
+
 struct Handlers {
-    open: Closure<dyn FnMut()>,
-    message: Closure<dyn FnMut(MessageEvent)>,
-    close: Closure<dyn FnMut()>,
-    tick: Closure<dyn FnMut()>,
-    online: Closure<dyn FnMut()>,
-    offline: Closure<dyn FnMut()>,
+    on: [Handler; 6],
     interval: i32,
 }
 
@@ -145,31 +152,16 @@ impl Realtime {
                 status: Status::Idle,
                 stopped: false,
             };
-            let w = weak.clone();
-            let open = Closure::<dyn FnMut()>::new(move || with(&w, Shared::opened));
-            let w = weak.clone();
-            let message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-                if let (Some(s), Some(text)) = (w.upgrade(), e.data().as_string()) {
-                    s.received(&text);
-                }
-            });
-            let w = weak.clone();
-            let close = Closure::<dyn FnMut()>::new(move || with(&w, |s| s.lost(false)));
-            let w = weak.clone();
-            let tick = Closure::<dyn FnMut()>::new(move || with(&w, Shared::tick));
-            let w = weak.clone();
-            let online = Closure::<dyn FnMut()>::new(move || with(&w, |s| s.set_online(true)));
-            let w = weak.clone();
-            let offline = Closure::<dyn FnMut()>::new(move || with(&w, |s| s.set_online(false)));
+            let handlers = [OPEN, MESSAGE, CLOSE, TICK_, ONLINE, OFFLINE].map(|kind| handler(weak.clone(), kind));
             let mut interval = 0;
             if let Some(window) = web_sys::window() {
                 interval = window
-                    .set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), TICK)
+                    .set_interval_with_callback_and_timeout_and_arguments_0(js(&handlers[TICK_]), TICK)
                     .unwrap_or(0);
-                let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
-                let _ = window.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+                let _ = window.add_event_listener_with_callback("online", js(&handlers[ONLINE]));
+                let _ = window.add_event_listener_with_callback("offline", js(&handlers[OFFLINE]));
             }
-            let handlers = Handlers { open, message, close, tick, online, offline, interval };
+            let handlers = Handlers { on: handlers, interval };
             Shared { state: RefCell::new(state), on, js: RefCell::new(Some(handlers)) }
         });
         Realtime(shared)
@@ -244,10 +236,26 @@ fn string(o: &JsValue, key: &str) -> Option<String> {
     get(o, key).as_string()
 }
 
-fn with(weak: &Weak<Shared>, f: impl FnOnce(&Shared)) {
-    if let Some(s) = weak.upgrade() {
-        f(&s);
-    }
+/// The browser callback `kind` of the connection `weak` points to.
+fn handler(weak: Weak<Shared>, kind: usize) -> Handler {
+    Closure::new(move |e: JsValue| {
+        let Some(s) = weak.upgrade() else { return };
+        match kind {
+            OPEN => s.opened(),
+            MESSAGE => {
+                if let Some(text) = e.unchecked_into::<MessageEvent>().data().as_string() {
+                    s.received(&text);
+                }
+            }
+            CLOSE => s.lost(false),
+            TICK_ => s.tick(),
+            _ => s.set_online(kind == ONLINE),
+        }
+    })
+}
+
+fn js(h: &Handler) -> &js_sys::Function {
+    h.as_ref().unchecked_ref()
 }
 
 impl Shared {
@@ -295,12 +303,12 @@ impl Shared {
     fn connect(&self) {
         let made = {
             let st = self.state.borrow();
-            let js = self.js.borrow();
-            let Some(h) = js.as_ref() else { return };
+            let handlers = self.js.borrow();
+            let Some(h) = handlers.as_ref() else { return };
             WebSocket::new(&st.url).ok().inspect(|ws| {
-                ws.set_onopen(Some(h.open.as_ref().unchecked_ref()));
-                ws.set_onmessage(Some(h.message.as_ref().unchecked_ref()));
-                ws.set_onclose(Some(h.close.as_ref().unchecked_ref()));
+                ws.set_onopen(Some(js(&h.on[OPEN])));
+                ws.set_onmessage(Some(js(&h.on[MESSAGE])));
+                ws.set_onclose(Some(js(&h.on[CLOSE])));
             })
         };
         let mut st = self.state.borrow_mut();
@@ -529,9 +537,8 @@ impl Shared {
         self.state.borrow_mut().stopped = true;
         if let (Some(h), Some(window)) = (self.js.borrow_mut().take(), web_sys::window()) {
             window.clear_interval_with_handle(h.interval);
-            let _ = window.remove_event_listener_with_callback("online", h.online.as_ref().unchecked_ref());
-            let _ = window.remove_event_listener_with_callback("offline", h.offline.as_ref().unchecked_ref());
-            drop((h.open, h.message, h.close, h.tick));
+            let _ = window.remove_event_listener_with_callback("online", js(&h.on[ONLINE]));
+            let _ = window.remove_event_listener_with_callback("offline", js(&h.on[OFFLINE]));
         }
     }
 }

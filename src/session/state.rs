@@ -117,9 +117,18 @@ fn stale() -> Error {
     Error::Network { endpoint: "", detail: String::new() }
 }
 
-/// Runs `f` once after `ms` milliseconds.
-fn later(ms: f64, f: impl FnOnce() + 'static) {
-    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+/// A failure worth another try later: no answer, too many requests, or the server failing.
+fn transient(e: &Error) -> bool {
+    matches!(e, Error::Network { .. } | Error::RateLimited { .. }) || e.status().is_some_and(|s| s >= 500)
+}
+
+/// A boxed future. Work that several callers await or spawn is one type behind a pointer, so
+/// what drives it is compiled once rather than into every caller.
+pub type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
+/// Runs `then(session)` once after `ms` milliseconds.
+fn later(session: Session, ms: f64, then: fn(Session)) {
+    let callback = wasm_bindgen::closure::Closure::once_into_js(move || then(session));
     if let Some(w) = web_sys::window() {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms as i32);
     }
@@ -162,24 +171,31 @@ pub struct Session {
     realtime: StoredValue<Option<Realtime>, LocalStorage>,
     tabs: StoredValue<Option<Tabs>, LocalStorage>,
     out: StoredValue<Outbox, LocalStorage>,
+    /// Small bookkeeping, in one value (one stored type: its access code exists once).
+    marks: StoredValue<Marks>,
+}
+
+/// The session's small bookkeeping.
+#[derive(Default)]
+struct Marks {
     /// Agent messages up to this time (ms) have been seen.
-    read_at: StoredValue<i64>,
+    read_at: i64,
     /// The catch-up watermark: history up to this time is known to be complete here. Only a
     /// successful catch-up moves it (and live news while the link stays live after one), so a
     /// catch-up that failed is retried from where the gap starts, however much news came since.
-    synced: StoredValue<Option<Timestamp>>,
+    synced: Option<Timestamp>,
     /// Whether the last catch-up succeeded on the live link now up: live news then moves
-    /// [`Session::synced`] too.
-    caught_up: StoredValue<bool>,
+    /// `synced` too.
+    caught_up: bool,
     /// Catch-ups that failed in a row, and whether a retry is scheduled.
-    refresh_retry: StoredValue<(u32, bool)>,
+    refresh_retry: (u32, bool),
     /// The next open, close or screen change comes from something the visitor (or the site's
     /// script) did in this tab: focus may follow it. A window restored open, opened by another
     /// tab, or a screen the server pushed leaves focus where it is.
-    focus_on_change: StoredValue<bool>,
+    focus_on_change: bool,
     /// Bumped when the visitor changes (reset, another token): work begun for the previous
     /// visitor checks it before writing anything, so nothing of theirs reaches the new one.
-    generation: StoredValue<u32>,
+    generation: u32,
 }
 
 /// The visitor's unconfirmed messages, in send order, and how their delivery goes.
@@ -244,12 +260,7 @@ impl Session {
             realtime: StoredValue::new_local(None),
             tabs: StoredValue::new_local(None),
             out: StoredValue::new_local(Outbox::default()),
-            read_at: StoredValue::new(read_at),
-            synced: StoredValue::new(None),
-            caught_up: StoredValue::new(false),
-            refresh_retry: StoredValue::new((0, false)),
-            generation: StoredValue::new(0),
-            focus_on_change: StoredValue::new(false),
+            marks: StoredValue::new(Marks { read_at, ..Marks::default() }),
         };
         // Every tab queues for the lock: its holder plays the sound (when asked for) and polls.
         let tabs = Tabs::join(&channel, true, Box::new(move |text| session.heard_from_tab(&text)));
@@ -265,17 +276,17 @@ impl Session {
 
     /// Whether focus may follow the open state or screen now (see [`Session::moved_focus`]).
     pub fn wants_focus(&self) -> bool {
-        self.focus_on_change.try_get_value().unwrap_or(false)
+        self.marks.try_with_value(|m| m.focus_on_change).unwrap_or(false)
     }
 
     /// The view moved focus after a change this tab asked for (or found nothing to focus).
     pub fn moved_focus(&self) {
-        let _ = self.focus_on_change.try_set_value(false);
+        let _ = self.marks.try_update_value(|m| m.focus_on_change = false);
     }
 
     /// The visitor acted in this tab: the change that follows may move focus.
     fn acted(&self) {
-        self.focus_on_change.set_value(true);
+        self.marks.update_value(|m| m.focus_on_change = true);
     }
 
     /// The options this session was made with.
@@ -285,12 +296,12 @@ impl Session {
 
     /// The visitor generation now (see [`Session::generation`]).
     fn generation(&self) -> u32 {
-        self.generation.try_get_value().unwrap_or(u32::MAX)
+        self.marks.try_with_value(|m| m.generation).unwrap_or(u32::MAX)
     }
 
     /// Whether work begun in generation `g` may still write state: same visitor, session alive.
     fn current(&self, g: u32) -> bool {
-        self.generation.try_get_value() == Some(g)
+        self.marks.try_with_value(|m| m.generation) == Some(g)
     }
 
     /// The open room's id, if a room is open.
@@ -385,9 +396,7 @@ impl Session {
                 self.conversation.update(|c| {
                     c.upsert(m.clone());
                 });
-                self.outbox.update(|o| {
-                    o.insert(m.id.clone(), Delivery::Sending);
-                });
+                self.mark(m.id.clone(), Delivery::Sending);
                 self.out.update_value(|o| o.queue.push(m));
             } else {
                 self.store.with_value(|s| s.update_outbox(&m.id, None));
@@ -420,7 +429,7 @@ impl Session {
             Event::Status(status) => {
                 if status != Status::Live {
                     self.typing.set(Vec::new());
-                    self.caught_up.set_value(false);
+                    self.marks.update_value(|m| m.caught_up = false);
                 }
                 self.link.set(status);
             }
@@ -430,25 +439,11 @@ impl Session {
                 if !self.tabs.with_value(|t| t.as_ref().is_none_or(Tabs::polls)) {
                     return;
                 }
-                let session = *self;
-                Session::spawn(async move {
-                    let before = session.conversation.with_untracked(Conversation::newest);
-                    session.refresh().await;
-                    if session.conversation.try_with_untracked(Conversation::newest).is_some_and(|n| n != before) {
-                        session.post("m");
-                    }
-                    session.flush().await;
-                });
+                spawn_task(self.catch_up(true));
             }
             // Caught up from history and the outbox resent: nothing missed, nothing twice.
-            Event::Live | Event::Refused => {
-                let session = *self;
-                Session::spawn(async move {
-                    session.refresh().await;
-                    session.flush().await;
-                });
-            }
-            Event::Online => Session::spawn(self.flush()),
+            Event::Live | Event::Refused => spawn_task(self.catch_up(false)),
+            Event::Online => spawn_task(self.flush()),
             Event::Message(m) => {
                 if self.room_id().as_deref() != Some(m.rid.as_str()) {
                     return;
@@ -458,8 +453,12 @@ impl Session {
                     self.typing.update(|t| t.retain(|n| *n != name));
                 }
                 // Nothing was missed since the last catch-up on this live link.
-                if let Some(ts) = m.ts.filter(|_| self.caught_up.get_value()) {
-                    self.synced.update_value(|s| *s = Some(s.map_or(ts, |s| s.max(ts))));
+                if let Some(ts) = m.ts {
+                    self.marks.update_value(|k| {
+                        if k.caught_up {
+                            k.synced = Some(k.synced.map_or(ts, |s| s.max(ts)));
+                        }
+                    });
                 }
                 self.take_in(vec![*m]);
             }
@@ -538,7 +537,7 @@ impl Session {
             }
             Some('r') => {
                 if let Ok(at) = rest.parse::<i64>() {
-                    self.read_at.update_value(|r| *r = (*r).max(at));
+                    self.marks.update_value(|m| m.read_at = m.read_at.max(at));
                     self.recount();
                 }
             }
@@ -546,7 +545,7 @@ impl Session {
             // server; one without catches up now.
             Some('m') if self.link.get_untracked() != Status::Live => {
                 let session = *self;
-                Session::spawn(async move { session.refresh().await });
+                spawn_task(Box::pin(async move { session.refresh().await }));
             }
             _ => {}
         }
@@ -563,10 +562,10 @@ impl Session {
     /// Everything up to the newest message counts as seen; `tell` other tabs.
     fn mark_read(&self, tell: bool) {
         let newest = self.conversation.with_untracked(|c| c.newest().map_or(0, Timestamp::millis));
-        if newest <= self.read_at.get_value() {
+        if newest <= self.marks.with_value(|m| m.read_at) {
             return;
         }
-        self.read_at.set_value(newest);
+        self.marks.update_value(|m| m.read_at = newest);
         let text = newest.to_string();
         self.store.with_value(|s| s.set(READ, Some(&text)));
         if tell {
@@ -582,7 +581,7 @@ impl Session {
             return;
         }
         let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.id.clone()));
-        let read_at = self.read_at.get_value();
+        let read_at = self.marks.with_value(|m| m.read_at);
         let n = self.conversation.with_untracked(|c| {
             c.messages()
                 .iter()
@@ -722,24 +721,28 @@ impl Session {
         self.room.set(Some(room.clone()));
         self.follow();
         if room.served_by.is_some() {
-            self.refresh_agent().await;
+            self.refresh_agent(true).await;
         }
         Ok(room)
     }
 
-    /// Asks the server who serves the room now (after an assignment or a transfer).
-    pub async fn refresh_agent(&self) {
-        let Some(rid) = self.room_id() else { return };
-        let agent = self.client().agent_info(&rid).await;
-        if self.room_id().as_deref() != Some(rid.as_str()) {
-            return;
-        }
-        match agent {
-            Ok(agent) => self.agent.set(Some(agent)),
-            // Not served (yet, or any more): no agent to show.
-            Err(e) if e.is("invalid-agent") => self.agent.set(None),
-            Err(_) => {}
-        }
+    /// Asks the server who serves the room now (after an assignment or a transfer); `forget`:
+    /// when nobody serves it, no agent is shown.
+    fn refresh_agent(&self, forget: bool) -> Task<()> {
+        let session = *self;
+        Box::pin(async move {
+            let Some(rid) = session.room_id() else { return };
+            let agent = session.client().agent_info(&rid).await;
+            if session.room_id().as_deref() != Some(rid.as_str()) {
+                return;
+            }
+            match agent {
+                Ok(agent) => session.agent.set(Some(agent)),
+                // Not served (yet, or any more): no agent to show.
+                Err(e) if forget && e.is("invalid-agent") => session.agent.set(None),
+                Err(_) => {}
+            }
+        })
     }
 
     /// Sends a message: shown at once as sending, kept in the outbox (in storage) until the
@@ -762,9 +765,7 @@ impl Session {
         self.conversation.update(|c| {
             c.upsert(pending.clone());
         });
-        self.outbox.update(|o| {
-            o.insert(id.clone(), Delivery::Sending);
-        });
+        self.mark(id.clone(), Delivery::Sending);
         self.store.with_value(|s| s.update_outbox(&id, Some(&pending)));
         self.out.update_value(|o| o.queue.push(pending));
         self.flush().await;
@@ -786,7 +787,11 @@ impl Session {
     /// order, and only the first message makes the room). Messages refused are skipped; a
     /// failure to reach the server stops here and schedules a resend. One loop runs at a time
     /// and picks up what is added meanwhile: a call while it runs waits for it to end.
-    async fn flush(self) {
+    fn flush(self) -> Task<()> {
+        Box::pin(self.flush_now())
+    }
+
+    async fn flush_now(self) {
         match self.out.try_update_value(|o| std::mem::replace(&mut o.flushing, true)) {
             None => return,
             Some(true) => {
@@ -824,6 +829,14 @@ impl Session {
         }
     }
 
+    /// Shows where the message `id` stands.
+    #[inline(never)]
+    fn mark(&self, id: String, delivery: Delivery) {
+        self.outbox.update(|o| {
+            o.insert(id, delivery);
+        });
+    }
+
     /// Forgets `id` from the outbox: confirmed, or no longer sendable.
     fn settle(&self, id: &str) {
         self.out.update_value(|o| {
@@ -840,45 +853,62 @@ impl Session {
     }
 
     /// One attempt to deliver `message`.
-    async fn deliver(&self, mut message: Message) -> Next {
-        let id = message.id.clone();
+    async fn deliver(&self, message: Message) -> Next {
+        let Message { id, rid, msg, .. } = message;
         let g = self.generation();
         self.out.update_value(|o| o.in_flight.push(id.clone()));
-        let result = if message.rid.is_empty() {
-            match self.ensure_room().await {
-                Ok(_) | Err(_) if !self.current(g) => return Next::Stop,
-                Ok(room) => {
-                    message.rid = room.id;
-                    // Every message written before the room existed belongs to it.
-                    let rid = message.rid.clone();
-                    let orphans = self.out.with_value(|o| {
-                        o.queue
-                            .iter()
-                            .filter(|m| m.rid.is_empty())
-                            .map(|m| Message { rid: rid.clone(), ..m.clone() })
-                            .collect::<Vec<_>>()
-                    });
-                    for m in orphans {
-                        self.store.with_value(|s| s.update_outbox(&m.id, Some(&m)));
-                        self.conversation.update(|c| {
-                            c.upsert(m.clone());
-                        });
-                        self.out.update_value(|o| {
-                            if let Some(q) = o.queue.iter_mut().find(|q| q.id == m.id) {
-                                *q = m;
-                            }
-                        });
-                    }
-                    self.client().send_message(&message.rid, &message.msg, Some(&id)).await
-                }
-                Err(e) => Err(e),
-            }
-        } else {
-            self.client().send_message(&message.rid, &message.msg, Some(&id)).await
-        };
+        // Before the first message there is no room: it is made now.
+        let rid = if rid.is_empty() { self.attach_room().await } else { Ok(rid) };
         if !self.current(g) {
             return Next::Stop;
         }
+        let (rid, result) = match rid {
+            Ok(rid) => {
+                let sent = self.client().send_message(&rid, &msg, Some(&id)).await;
+                if !self.current(g) {
+                    return Next::Stop;
+                }
+                (rid, sent)
+            }
+            Err(e) => (String::new(), Err(e)),
+        };
+        self.delivered(id, &rid, result)
+    }
+
+    /// Makes the room, and moves every message written before it existed into it. Boxed: only
+    /// the first message takes this way.
+    fn attach_room(&self) -> Task<Result<String, Error>> {
+        let session = *self;
+        Box::pin(async move {
+            let g = session.generation();
+            let rid = session.ensure_room().await?.id;
+            if !session.current(g) {
+                return Ok(rid);
+            }
+            let orphans = session.out.with_value(|o| {
+                o.queue
+                    .iter()
+                    .filter(|m| m.rid.is_empty())
+                    .map(|m| Message { rid: rid.clone(), ..m.clone() })
+                    .collect::<Vec<_>>()
+            });
+            for m in orphans {
+                session.store.with_value(|s| s.update_outbox(&m.id, Some(&m)));
+                session.conversation.update(|c| {
+                    c.upsert(m.clone());
+                });
+                session.out.update_value(|o| {
+                    if let Some(q) = o.queue.iter_mut().find(|q| q.id == m.id) {
+                        *q = m;
+                    }
+                });
+            }
+            Ok(rid)
+        })
+    }
+
+    /// What the answer to sending the message `id` to room `rid` means.
+    fn delivered(&self, id: String, rid: &str, result: Result<Message, Error>) -> Next {
         self.out.update_value(|o| o.in_flight.retain(|f| *f != id));
         match result {
             Ok(stored) => {
@@ -901,25 +931,16 @@ impl Session {
                 for m in self.out.with_value(|o| {
                     o.queue.iter().filter(|m| m.rid.is_empty()).map(|m| m.id.clone()).collect::<Vec<_>>()
                 }) {
-                    self.settle(&m);
-                    self.conversation.update(|c| {
-                        c.remove(&m);
-                    });
+                    self.discard_now(&m);
                 }
-                self.settle(&id);
-                self.conversation.update(|c| {
-                    c.remove(&id);
-                });
+                self.discard_now(&id);
                 self.acted();
                 self.screen.set(Screen::Offline);
                 Next::Stop
             }
             Err(e) if e.is("room-closed") => {
-                self.settle(&id);
-                self.conversation.update(|c| {
-                    c.remove(&id);
-                });
-                if self.room_id().as_deref() == Some(message.rid.as_str()) {
+                self.discard_now(&id);
+                if self.room_id().as_deref() == Some(rid) {
                     self.acted();
                     self.chat_ended();
                 }
@@ -928,8 +949,7 @@ impl Session {
             Err(e) => {
                 self.fail(&e);
                 // No answer, too many requests, or the server failing: worth another try later.
-                let transient = matches!(e, Error::Network { .. } | Error::RateLimited { .. })
-                    || e.status().is_some_and(|s| s >= 500);
+                let transient = transient(&e);
                 let failures = self.out.try_update_value(|o| {
                     let n = o.failures.entry(id.clone()).or_insert(0);
                     *n += 1;
@@ -941,9 +961,7 @@ impl Session {
                 let failures = failures.unwrap_or(1);
                 let delivery =
                     if !transient || failures >= FAILED_AFTER { Delivery::Failed } else { Delivery::Sending };
-                self.outbox.update(|o| {
-                    o.insert(id.clone(), delivery);
-                });
+                self.mark(id, delivery);
                 if !transient {
                     return Next::Go;
                 }
@@ -963,11 +981,10 @@ impl Session {
         if already != Some(false) {
             return;
         }
-        let session = *self;
-        later(ms, move || {
+        later(*self, ms, |session| {
             // The session may be gone (its owner disposed) by then.
             if session.out.try_update_value(|o| o.retry_scheduled = false).is_some() {
-                Session::spawn(session.flush());
+                spawn_task(session.flush());
             }
         });
     }
@@ -983,9 +1000,7 @@ impl Session {
             o.refused.retain(|r| *r != id);
             o.failures.remove(&id);
         });
-        self.outbox.update(|o| {
-            o.insert(id.clone(), Delivery::Sending);
-        });
+        self.mark(id.clone(), Delivery::Sending);
         // In its place in the outbox: what was written before it goes first.
         self.flush().await;
     }
@@ -995,6 +1010,11 @@ impl Session {
         if self.out.with_value(|o| o.in_flight.iter().any(|f| f == id)) {
             return;
         }
+        self.discard_now(id);
+    }
+
+    /// Forgets the message `id`: out of the outbox and the conversation.
+    fn discard_now(&self, id: &str) {
         self.settle(id);
         self.conversation.update(|c| {
             c.remove(id);
@@ -1066,8 +1086,7 @@ impl Session {
             }
         }
         if agent_changed && !closed {
-            let session = *self;
-            Session::spawn(async move { session.refresh_agent().await });
+            spawn_task(self.refresh_agent(true));
         }
         self.recount();
         if fresh_from_agent > 0 && had_messages {
@@ -1094,6 +1113,18 @@ impl Session {
         self.options.with_value(|o| o.sound) && self.tabs.with_value(|t| t.as_ref().is_some_and(Tabs::leads))
     }
 
+    /// Catches up from history, then resends the outbox; `tell` other tabs when news came.
+    fn catch_up(self, tell: bool) -> Task<()> {
+        Box::pin(async move {
+            let before = self.conversation.with_untracked(Conversation::newest);
+            self.refresh().await;
+            if tell && self.conversation.try_with_untracked(Conversation::newest).is_some_and(|n| n != before) {
+                self.post("m");
+            }
+            self.flush().await;
+        })
+    }
+
     /// Catches up from history: everything newer than the catch-up watermark (the newest
     /// message a successful catch-up saw), page by page until it is reached (just the newest
     /// page the first time), merged by `_id`; messages deleted meanwhile within the span fetched
@@ -1101,9 +1132,13 @@ impl Session {
     /// catch-up that fails for want of an answer (network, 429, 5xx) is tried again with backoff
     /// (after `Retry-After` on a 429) until it succeeds.
     pub async fn refresh(&self) {
+        self.refresh_now().await
+    }
+
+    async fn refresh_now(self) {
         let Some(rid) = self.room_id() else { return };
         let g = self.generation();
-        let since = self.synced.get_value();
+        let since = self.marks.with_value(|m| m.synced);
         // What was shown before asking: anything up to it the server no longer has is deleted.
         let shown = self.conversation.with_untracked(Conversation::newest);
         let mut got: Vec<Message> = Vec::new();
@@ -1135,11 +1170,15 @@ impl Session {
             }
             end = next;
         }
-        self.refresh_retry.update_value(|r| r.0 = 0);
-        if let Some(newest) = got.iter().filter_map(|m| m.ts).max() {
-            self.synced.update_value(|s| *s = Some(s.map_or(newest, |s| s.max(newest))));
-        }
-        self.caught_up.set_value(self.link.get_untracked() == Status::Live);
+        let newest = got.iter().filter_map(|m| m.ts).max();
+        let live = self.link.get_untracked() == Status::Live;
+        self.marks.update_value(|m| {
+            m.refresh_retry.0 = 0;
+            if let Some(newest) = newest {
+                m.synced = Some(m.synced.map_or(newest, |s| s.max(newest)));
+            }
+            m.caught_up = live;
+        });
         if self.banner.with_untracked(|b| *b == Some(Banner::ConnectionLost)) {
             self.banner.set(None);
         }
@@ -1158,12 +1197,11 @@ impl Session {
     /// Schedules another catch-up after a failed one, when the failure is worth a retry: no
     /// answer, too many requests (after the server's `Retry-After`), or the server failing.
     fn retry_refresh(&self, e: &Error) {
-        let transient =
-            matches!(e, Error::Network { .. } | Error::RateLimited { .. }) || e.status().is_some_and(|s| s >= 500);
-        if !transient {
+        if !transient(e) {
             return;
         }
-        let Some((failures, already)) = self.refresh_retry.try_update_value(|r| {
+        let Some((failures, already)) = self.marks.try_update_value(|m| {
+            let r = &mut m.refresh_retry;
             r.0 += 1;
             (r.0, std::mem::replace(&mut r.1, true))
         }) else {
@@ -1184,14 +1222,10 @@ impl Session {
             // Up to 8 s between tries: a missed message should not wait long once the server is back.
             _ => protocol::backoff(failures.min(4), js_sys::Math::random()),
         };
-        let session = *self;
-        later(wait, move || {
+        later(*self, wait, |session| {
             // The session may be gone (its owner disposed) by then.
-            if session.refresh_retry.try_update_value(|r| r.1 = false).is_some() {
-                Session::spawn(async move {
-                    session.refresh().await;
-                    session.flush().await;
-                });
+            if session.marks.try_update_value(|m| m.refresh_retry.1 = false).is_some() {
+                spawn_task(session.catch_up(false));
             }
         });
     }
@@ -1280,8 +1314,10 @@ impl Session {
 
     /// Starts over after a finished chat: a new room on the next message.
     pub fn new_chat(&self) {
-        self.synced.set_value(None);
-        self.caught_up.set_value(false);
+        self.marks.update_value(|m| {
+            m.synced = None;
+            m.caught_up = false;
+        });
         self.room.set(None);
         self.agent.set(None);
         self.queue_spot.set(None);
@@ -1364,12 +1400,9 @@ impl Session {
         }
         match moved {
             Ok(_) => {
-                let agent = self.client().agent_info(&rid).await;
+                self.refresh_agent(false).await;
                 if self.room_id().as_deref() != Some(rid.as_str()) {
                     return;
-                }
-                if let Ok(agent) = agent {
-                    self.agent.set(Some(agent));
                 }
                 self.refresh().await;
             }
@@ -1391,14 +1424,18 @@ impl Session {
     }
 
     /// Runs `f` in the background (for components' event handlers and follow-up work).
-    pub fn spawn<F>(f: F)
-    where
-        F: std::future::Future<Output = ()> + 'static,
-    {
-        // The browser's microtask queue, not Leptos's executor: a session also works before (or
-        // without) a mounted view.
-        wasm_bindgen_futures::spawn_local(f);
+    pub fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
+        spawn_task(Box::pin(f));
     }
+}
+
+/// The one place that spawns: every spawned future arrives boxed, so the executor's task code
+/// exists once.
+#[inline(never)]
+fn spawn_task(f: Task<()>) {
+    // The browser's microtask queue, not Leptos's executor: a session also works before (or
+    // without) a mounted view.
+    wasm_bindgen_futures::spawn_local(f);
 }
 
 #[cfg(test)]

@@ -4,8 +4,6 @@
 //! calls apply in the order they were made); when the visitor is already registered, the
 //! returned future also sends the change to the server.
 
-use std::future::Future;
-
 use livechat_wire::visitor::CustomField;
 
 use super::*;
@@ -31,7 +29,7 @@ pub(crate) fn merge_field(pending: &mut Vec<CustomField>, field: CustomField) {
 
 impl Session {
     /// Routes the next chat to `department` (id or name), or to none.
-    pub fn set_department(&self, department: Option<String>) -> impl Future<Output = Result<(), Error>> + 'static {
+    pub fn set_department(&self, department: Option<String>) -> Task<Result<(), Error>> {
         let department = department.filter(|d| !d.trim().is_empty());
         self.options.update_value(|o| o.department = department);
         self.update_visitor()
@@ -39,14 +37,14 @@ impl Session {
 
     /// The visitor's name as the site knows it; with a name and an e-mail the pre-chat form
     /// is skipped.
-    pub fn set_guest_name(&self, name: Option<String>) -> impl Future<Output = Result<(), Error>> + 'static {
+    pub fn set_guest_name(&self, name: Option<String>) -> Task<Result<(), Error>> {
         let name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
         self.options.update_value(|o| o.name = name);
         self.update_visitor()
     }
 
     /// The visitor's e-mail as the site knows it. Check it with [`is_email`] first.
-    pub fn set_guest_email(&self, email: Option<String>) -> impl Future<Output = Result<(), Error>> + 'static {
+    pub fn set_guest_email(&self, email: Option<String>) -> Task<Result<(), Error>> {
         let email = email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
         self.options.update_value(|o| o.email = email);
         self.update_visitor()
@@ -54,49 +52,46 @@ impl Session {
 
     /// Sends the site's name, e-mail and department when the visitor is registered already;
     /// otherwise they go with the registration.
-    async fn update_visitor(self) -> Result<(), Error> {
-        if self.visitor.with_untracked(Option::is_none) {
-            return Ok(());
-        }
-        let details = self.options.with_value(|o| NewVisitor {
-            name: o.name.clone(),
-            email: o.email.clone(),
-            department: o.department.clone(),
-            ..NewVisitor::default()
-        });
-        let g = self.generation();
-        let visitor = self.client().register(details).await?;
-        if self.current(g) {
-            self.visitor.set(Some(visitor));
-        }
-        Ok(())
+    fn update_visitor(self) -> Task<Result<(), Error>> {
+        Box::pin(async move {
+            if self.visitor.with_untracked(Option::is_none) {
+                return Ok(());
+            }
+            let details = self.options.with_value(|o| NewVisitor {
+                name: o.name.clone(),
+                email: o.email.clone(),
+                department: o.department.clone(),
+                ..NewVisitor::default()
+            });
+            let g = self.generation();
+            let visitor = self.client().register(details).await?;
+            if self.current(g) {
+                self.visitor.set(Some(visitor));
+            }
+            Ok(())
+        })
     }
 
     /// Sets a custom field of the visitor: at once when registered, else with the
     /// registration. Without `overwrite` a value already set is kept.
-    pub fn set_custom_field(
-        &self,
-        key: String,
-        value: String,
-        overwrite: bool,
-    ) -> impl Future<Output = Result<(), Error>> + 'static {
+    pub fn set_custom_field(&self, key: String, value: String, overwrite: bool) -> Task<Result<(), Error>> {
         let registered = self.visitor.with_untracked(Option::is_some);
         if !registered {
             let field = CustomField { key: key.clone(), value: value.clone(), overwrite };
             self.options.update_value(|o| merge_field(&mut o.custom_fields, field));
         }
         let client = self.client();
-        async move {
+        Box::pin(async move {
             if registered {
                 client.set_custom_field(&key, &value, overwrite).await?;
             }
             Ok(())
-        }
+        })
     }
 
     /// Registers the visitor with what the site knows, without the pre-chat form (Rocket.Chat's
     /// `registerGuest`). A `token` in `guest` switches to that visitor first.
-    pub fn register_guest(&self, guest: NewVisitor) -> impl Future<Output = Result<(), Error>> + 'static {
+    pub fn register_guest(&self, guest: NewVisitor) -> Task<Result<(), Error>> {
         if !guest.token.is_empty() && guest.token != self.token() {
             self.use_token(&guest.token);
         }
@@ -117,7 +112,7 @@ impl Session {
         });
         let session = *self;
         let g = self.generation();
-        async move {
+        Box::pin(async move {
             let visitor = session.client().register(details).await?;
             if !session.current(g) {
                 return Ok(());
@@ -128,7 +123,7 @@ impl Session {
                 session.screen.set(Screen::Chat);
             }
             Ok(())
-        }
+        })
     }
 
     /// Continues as the visitor with `token` (Rocket.Chat's `setGuestToken`): the conversation
@@ -160,7 +155,7 @@ impl Session {
     /// old room, the messages still waiting to go out (in memory and in storage), and any work
     /// begun for the previous visitor (its answers are dropped when they come).
     fn use_token(&self, token: &str) {
-        self.generation.update_value(|g| *g = g.wrapping_add(1));
+        self.marks.update_value(|m| m.generation = m.generation.wrapping_add(1));
         if let Some(rt) = self.realtime.get_value() {
             rt.watch(None);
         }
@@ -168,7 +163,11 @@ impl Session {
         for resolve in waiters {
             let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
         }
-        self.refresh_retry.update_value(|r| r.0 = 0);
+        self.marks.update_value(|m| {
+            m.refresh_retry.0 = 0;
+            m.synced = None;
+            m.caught_up = false;
+        });
         self.store.with_value(|s| {
             s.set_token(token);
             s.set_room_id(None);
@@ -176,8 +175,6 @@ impl Session {
         });
         let transport = self.client.with_value(|c| c.transport().clone());
         self.client.set_value(VisitorClient::new(transport, token));
-        self.synced.set_value(None);
-        self.caught_up.set_value(false);
         self.visitor.set(None);
         self.room.set(None);
         self.agent.set(None);
@@ -200,10 +197,12 @@ impl Session {
 
     /// Reports the page the visitor is on (`livechat/page.visited`, a `url` change), with the
     /// open room when there is one.
-    pub async fn page_visited(self, title: String, href: String) -> Result<(), Error> {
-        let rid = self.room_id();
-        self.client().page_visited(rid.as_deref(), &title, &href, livechat_wire::page::change::URL).await?;
-        Ok(())
+    pub fn page_visited(self, title: String, href: String) -> Task<Result<(), Error>> {
+        Box::pin(async move {
+            let rid = self.room_id();
+            self.client().page_visited(rid.as_deref(), &title, &href, livechat_wire::page::change::URL).await?;
+            Ok(())
+        })
     }
 }
 

@@ -132,12 +132,12 @@ fn slug(name: &str) -> String {
 /// Builds `examples/<name>.rs` for release, runs wasm-bindgen (`--target web`) and
 /// `wasm-opt -Oz`; returns the optimised .wasm and the .js glue.
 fn build_example(sh: &Sh, name: &str, features: &[&str], out: &Path) -> Result<(PathBuf, PathBuf)> {
-    sh.cargo()
+    sh.shipping()
+        .cargo()
         .args(["build", "--release", "--target", "wasm32-unknown-unknown", "--example", name])
         .args(features)
         .run()?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh.root.join("target"), Into::into);
-    let wasm = target.join("wasm32-unknown-unknown/release/examples").join(format!("{name}.wasm"));
+    let wasm = sh.shipping_target().join("wasm32-unknown-unknown/release/examples").join(format!("{name}.wasm"));
     let _ = std::fs::remove_dir_all(out);
     sh.cmd("wasm-bindgen").args(["--target", "web", "--out-dir"]).arg(out).arg(&wasm).run()?;
     let bindgen = out.join(format!("{name}_bg.wasm"));

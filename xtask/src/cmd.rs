@@ -62,6 +62,28 @@ impl Sh {
         sh
     }
 
+    /// A copy whose cargo builds what ships for its size: the standard library rebuilt with
+    /// `opt-level = "z"` and panics as plain traps, with no message formatting or source
+    /// locations (`-Z build-std`, `-C panic=immediate-abort`; 15 KB brotli off the widget).
+    /// These are unstable flags, so `RUSTC_BOOTSTRAP=1` lets the pinned stable toolchain take
+    /// them; the build goes to its own target directory ([`Sh::shipping_target`]) so it never
+    /// invalidates the ordinary builds. Needs the `rust-src` component (`cargo xtask ensure`).
+    pub fn shipping(&self) -> Sh {
+        // Replaces `.cargo/config.toml`'s rustflags for wasm32, so its flags are repeated here.
+        self.with_env("RUSTC_BOOTSTRAP", "1")
+            .with_env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
+            .with_env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+                "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort",
+            )
+            .with_env("CARGO_TARGET_DIR", self.shipping_target())
+    }
+
+    /// Where [`Sh::shipping`] builds go.
+    pub fn shipping_target(&self) -> PathBuf {
+        env::var_os("CARGO_TARGET_DIR").map_or_else(|| self.root.join("target"), PathBuf::from).join("shipping")
+    }
+
     pub fn cmd(&self, program: &str) -> Cmd {
         self.cmd_named(program.as_ref(), program)
     }

@@ -36,9 +36,12 @@ pub fn build(sh: &Sh, out: &Path) -> Result<()> {
         )));
     }
     println!("==> building the agent console (release, wasm32) into {}", out.display());
-    sh.cargo().args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "agent-console"]).run()?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh.root.join("target"), Into::into);
-    let wasm = target.join("wasm32-unknown-unknown/release/agent_console.wasm");
+    // Built like the widget (it shares most of its dependencies, so most of that build).
+    sh.shipping()
+        .cargo()
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "agent-console"])
+        .run()?;
+    let wasm = sh.shipping_target().join("wasm32-unknown-unknown/release/agent_console.wasm");
 
     if out.exists() {
         fs::remove_dir_all(out).map_err(|e| Error::new(format!("cannot empty {}: {e}", out.display())))?;

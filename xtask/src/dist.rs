@@ -83,12 +83,12 @@ pub fn run(sh: &Sh) -> Result<()> {
 /// Release wasm → wasm-bindgen (`--target web`) → `wasm-opt -Oz`, the loader and the
 /// catalogues, into `dist/`.
 pub fn script_tag(sh: &Sh) -> Result<Bundle> {
-    println!("==> building the widget (release wasm)");
-    sh.cargo()
+    println!("==> building the widget (release wasm, standard library rebuilt for size)");
+    sh.shipping()
+        .cargo()
         .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "livechat-widget", "--lib"])
         .run()?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh.root.join("target"), Into::into);
-    let built = target.join("wasm32-unknown-unknown/release/livechat_widget.wasm");
+    let built = sh.shipping_target().join("wasm32-unknown-unknown/release/livechat_widget.wasm");
     let dist = dir(sh);
     fs::create_dir_all(&dist).map_err(|e| io("create", &dist, e))?;
     for old in ["widget.js", "widget_bg.wasm", "widget.d.ts", "widget_bg.wasm.d.ts", "snippets", "livechat.js", "i18n"]
@@ -258,7 +258,8 @@ pub fn npm(sh: &Sh) -> Result<()> {
     for (target, out) in [("bundler", "bundler"), ("web", "web")] {
         println!("==> npm package: {target} build");
         let out_dir = npm.join(out);
-        sh.cmd("wasm-pack")
+        sh.shipping()
+            .cmd("wasm-pack")
             .args(["build", "--release", "--mode", "no-install", "--no-pack", "--no-opt", "--no-gitignore"])
             .args(["--target", target])
             .args(["--out-name", "widget", "--out-dir"])

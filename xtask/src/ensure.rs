@@ -53,6 +53,7 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
         }
     };
     check(WASM_TARGET, rust_target(sh, &opts));
+    check("rust-src", rust_src(sh, &opts));
     for tool in CARGO_TOOLS {
         check(tool.krate, cargo_tool(sh, tool, &opts));
     }
@@ -91,6 +92,22 @@ fn rust_target(sh: &Sh, opts: &Options) -> Result<()> {
         install(opts, &format!("rustup target {WASM_TARGET}"), "not installed", add)?;
     }
     ok("rustup target", WASM_TARGET);
+    Ok(())
+}
+
+/// The standard library's source: release builds of the widget rebuild it for size
+/// (`-Z build-std`, see `dist::release_build`).
+fn rust_src(sh: &Sh, opts: &Options) -> Result<()> {
+    let installed = sh
+        .cmd("rustup")
+        .args(["component", "list", "--installed"])
+        .read()
+        .map_err(|e| Error::new(format!("{e}\n  rust-src is added with rustup; install rustup")))?;
+    if !installed.lines().any(|l| l.trim().starts_with("rust-src")) {
+        let add = sh.cmd("rustup").args(["component", "add", "rust-src"]);
+        install(opts, "rustup component rust-src", "not installed", add)?;
+    }
+    ok("rustup component", "rust-src");
     Ok(())
 }
 

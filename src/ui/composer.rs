@@ -1,10 +1,9 @@
 //! The composer: Enter sends, Shift+Enter starts a new line, a counter when the server limits
 //! length, and edit mode for the visitor's own messages.
 
-use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 
-use super::tr;
+use super::{click, effect, keydown, on_value, submit, tr, when};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -19,7 +18,7 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
     let too_long = move || left().is_some_and(|n| n < 0);
 
     // Entering edit mode puts the message's text in the field.
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(id) = editing.get() {
             let current = s.conversation.with_untracked(|c| c.get(&id).map(|m| m.msg.clone()));
             text.set(current.unwrap_or_default());
@@ -29,7 +28,7 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
         }
     });
 
-    let submit = move || {
+    let send = move || {
         let value = text.get_untracked();
         if value.trim().is_empty() || too_long() {
             return;
@@ -46,27 +45,23 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
             let _ = el.focus();
         }
     };
-    let on_keydown = move |ev: KeyboardEvent| {
+    let on_keydown = keydown(move |ev| {
         s.interacted();
         // Enter sends; Shift+Enter is a new line; an IME composing text keeps its Enter.
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
-            submit();
+            send();
         } else if ev.key() == "Escape" && editing.get_untracked().is_some() {
             ev.prevent_default();
             ev.stop_propagation();
             editing.set(None);
             text.set(String::new());
         }
-    };
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        submit();
-    };
+    });
     let placeholder = tr(Key::MessagePlaceholder);
 
     view! {
-        <form class="lc-composer" on:submit=on_submit>
+        <form class="lc-composer" on:submit=submit(send)>
             <textarea
                 node_ref=field
                 class="lc-input"
@@ -77,12 +72,12 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                 aria-invalid=move || too_long().to_string()
                 aria-describedby="lc-counter"
                 prop:value=move || text.get()
-                on:input=move |ev| {
-                    text.set(event_target_value(&ev));
+                on:input=on_value(move |value| {
+                    text.set(value);
                     if editing.with_untracked(Option::is_none) {
                         s.typed();
                     }
-                }
+                })
                 on:keydown=on_keydown
             ></textarea>
             {move || left().map(|n| view! {
@@ -90,11 +85,11 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                     {s.lang.get().tf(Key::CharactersLeft, &[("count", &n.to_string())])}
                 </span>
             })}
-            <Show when=move || editing.with(Option::is_some)>
-                <button type="button" class="lc-link" on:click=move |_| { editing.set(None); text.set(String::new()); }>
+            {when(move || editing.with(Option::is_some), move || view! {
+                <button type="button" class="lc-link" on:click=click(move || { editing.set(None); text.set(String::new()); })>
                     {tr(Key::Cancel)}
                 </button>
-            </Show>
+            }.into_any())}
             <button
                 type="submit"
                 class="lc-send"

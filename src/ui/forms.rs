@@ -1,9 +1,8 @@
 //! The pre-chat (registration) form, the offline form and its confirmation.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use super::tr;
+use super::{bind, on_value, submit, tr};
 use crate::i18n::Key;
 use crate::session::{FormErrors, Session};
 
@@ -26,7 +25,7 @@ fn Field(
         view! {
             <textarea id=id rows="4" aria-invalid=invalid aria-describedby=described.clone()
                 data-autofocus=autofocus.then_some("true")
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+                prop:value=move || value.get() on:input=bind(value)></textarea>
         }
         .into_any()
     } else {
@@ -34,7 +33,7 @@ fn Field(
             <input id=id type=kind aria-invalid=invalid aria-describedby=described.clone()
                 data-autofocus=autofocus.then_some("true")
                 autocomplete=match kind { "email" => "email", _ => "name" }
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                prop:value=move || value.get() on:input=bind(value)/>
         }
         .into_any()
     };
@@ -54,7 +53,7 @@ fn DepartmentPicker(departments: Vec<(String, String)>, value: RwSignal<String>)
         view! {
             <div class="lc-field">
                 <label for="lc-department">{tr(Key::Department)}</label>
-                <select id="lc-department" on:change=move |ev| value.set(event_target_value(&ev))>
+                <select id="lc-department" on:change=on_value(move |v| value.set(v))>
                     <option value="">{tr(Key::ChooseDepartment)}</option>
                     {departments.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                 </select>
@@ -82,8 +81,7 @@ pub fn RegisterForm() -> impl IntoView {
         .with_untracked(|c| c.as_ref().map(|c| c.messages.registration_form_message.clone()))
         .filter(|m| !m.is_empty());
     let departments: Vec<(String, String)> = s.registration_departments().into_iter().map(|d| (d.id, d.name)).collect();
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let on_submit = submit(move || {
         busy.set(true);
         Session::spawn(async move {
             let department = Some(department.get_untracked()).filter(|d| !d.is_empty());
@@ -91,7 +89,7 @@ pub fn RegisterForm() -> impl IntoView {
             errors.set(found);
             busy.set(false);
         });
-    };
+    });
     view! {
         <form class="lc-form" on:submit=on_submit novalidate>
             <h2 class="lc-form-title">{tr(Key::StartChatTitle)}</h2>
@@ -139,8 +137,7 @@ pub fn OfflineForm() -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let on_submit = submit(move || {
         busy.set(true);
         Session::spawn(async move {
             let department = Some(department.get_untracked()).filter(|d| !d.is_empty());
@@ -149,7 +146,7 @@ pub fn OfflineForm() -> impl IntoView {
             errors.set(found);
             busy.set(false);
         });
-    };
+    });
     view! {
         <form class="lc-form" on:submit=on_submit novalidate>
             <h2 class="lc-form-title">{tr(Key::LeaveMessageTitle)}</h2>

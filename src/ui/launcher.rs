@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::click;
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -32,23 +33,26 @@ pub fn Launcher(
             aria-label=label
             aria-expanded=move || s.open.get().to_string()
             aria-controls="lc-window"
-            on:click=move |_| {
+            on:click=click(move || {
                 s.interacted();
                 s.set_open(!s.open.get_untracked());
-            }
+            })
         >
-            <Show
-                when=move || s.open.get()
-                fallback=|| view! {
-                    <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                        <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
-                    </svg>
+            {move || {
+                if s.open.get() {
+                    view! {
+                        <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                            <path d="M6 6l12 12M18 6L6 18" stroke-width="2.5" stroke-linecap="round"/>
+                        </svg>
+                    }
+                } else {
+                    view! {
+                        <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                            <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
+                        </svg>
+                    }
                 }
-            >
-                <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                    <path d="M6 6l12 12M18 6L6 18" stroke-width="2.5" stroke-linecap="round"/>
-                </svg>
-            </Show>
+            }}
             {move || badge().map(|n| view! {
                 <span class="lc-badge" aria-hidden="true">{if n > 99 { "99+".to_owned() } else { n.to_string() }}</span>
             })}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use livechat_wire::Timestamp;
 use livechat_wire::message::Message;
 
-use super::tr;
+use super::{click, dynamic, effect, tr, when};
 use crate::i18n::{Key, Lang};
 use crate::session::conversation::{Item, Notice, items};
 use crate::session::text::{Segment, segments};
@@ -153,7 +153,7 @@ pub fn MessageList(
     // The newest agent message already on screen when the list appeared is not news: only
     // later ones are announced. `None` until the first run.
     let seen = StoredValue::new(None::<Option<String>>);
-    Effect::new(move |_| {
+    effect(move || {
         let me = s.visitor.with(|v| v.as_ref().map(|v| v.id.clone()));
         let newest = s.conversation.with(|c| {
             c.messages().iter().rev().find(|m| m.t.is_none() && m.u.as_ref().map(|u| &u.id) != me.as_ref()).cloned()
@@ -170,7 +170,7 @@ pub fn MessageList(
 
     let list = NodeRef::<leptos::html::Ol>::new();
     // Keep the newest message in view as messages arrive.
-    Effect::new(move |_| {
+    effect(move || {
         rows.track();
         if let Some(el) = list.get() {
             el.set_scroll_top(el.scroll_height());
@@ -189,11 +189,11 @@ pub fn MessageList(
 
     view! {
         <div class="lc-live" aria-live="polite" aria-atomic="true">{move || announcement.get()}</div>
-        <Show when=move || !s.history_complete.get() && s.room.with(Option::is_some)>
-            <button type="button" class="lc-older" on:click=move |_| load_older()>
+        {when(move || !s.history_complete.get() && s.room.with(Option::is_some), move || view! {
+            <button type="button" class="lc-older" on:click=click(load_older)>
                 {tr(Key::LoadOlder)}
             </button>
-        </Show>
+        }.into_any())}
         <ol class="lc-messages" node_ref=list on:scroll=on_scroll>
             <For each=move || rows.get() key=Row::key let:row>
                 {render_row(row, s, editing)}
@@ -240,43 +240,40 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
                                 <span class="lc-status lc-failed">{lang.t(Key::NotSent)}</span>
                                 <button type="button" class="lc-link lc-retry" on:click={
                                     let retry_id = retry_id.clone();
-                                    move |_| Session::spawn(s.retry(retry_id.clone()))
+                                    click(move || Session::spawn(s.retry(retry_id.clone())))
                                 }>
                                     {lang.t(Key::Retry)}
                                 </button>
-                                <button type="button" class="lc-link lc-discard" on:click=move |_| s.discard(&retry_id)>
+                                <button type="button" class="lc-link lc-discard" on:click=click(move || s.discard(&retry_id))>
                                     {lang.t(Key::Delete)}
                                 </button>
                             }.into_any()),
                             None => None,
                         }}
-                        {(mine && delivery.is_none()).then(|| view! {
-                            <Show
-                                when=move || confirming.get()
-                                fallback=move || {
-                                    let edit_id = edit_id.clone();
-                                    view! {
-                                        <button type="button" class="lc-link" on:click=move |_| editing.set(Some(edit_id.clone()))>
-                                            {lang.t(Key::Edit)}
-                                        </button>
-                                        <button type="button" class="lc-link" on:click=move |_| confirming.set(true)>
-                                            {lang.t(Key::Delete)}
-                                        </button>
-                                    }
-                                }
-                            >
-                                {
-                                    let delete_id = delete_id.clone();
-                                    view! {
-                                        <button type="button" class="lc-link lc-danger" on:click=move |_| Session::spawn(s.delete(delete_id.clone()))>
-                                            {lang.t(Key::Delete)}
-                                        </button>
-                                        <button type="button" class="lc-link" on:click=move |_| confirming.set(false)>
-                                            {lang.t(Key::Cancel)}
-                                        </button>
-                                    }
-                                }
-                            </Show>
+                        {(mine && delivery.is_none()).then(|| {
+                            let confirm = move || {
+                                let delete_id = delete_id.clone();
+                                view! {
+                                    <button type="button" class="lc-link lc-danger" on:click=click(move || Session::spawn(s.delete(delete_id.clone())))>
+                                        {lang.t(Key::Delete)}
+                                    </button>
+                                    <button type="button" class="lc-link" on:click=click(move || confirming.set(false))>
+                                        {lang.t(Key::Cancel)}
+                                    </button>
+                                }.into_any()
+                            };
+                            let actions = move || {
+                                let edit_id = edit_id.clone();
+                                view! {
+                                    <button type="button" class="lc-link" on:click=click(move || editing.set(Some(edit_id.clone())))>
+                                        {lang.t(Key::Edit)}
+                                    </button>
+                                    <button type="button" class="lc-link" on:click=click(move || confirming.set(true))>
+                                        {lang.t(Key::Delete)}
+                                    </button>
+                                }.into_any()
+                            };
+                            dynamic(move || Some(if confirming.get() { confirm() } else { actions() }))
                         })}
                     </div>
                 </li>

@@ -18,6 +18,7 @@ pub use messages::{MessageList, message_text};
 pub use survey::{SurveyForm, ThankYou};
 pub use window::{Window, initials};
 
+use leptos::ev::{Event, KeyboardEvent, MouseEvent, SubmitEvent};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -33,6 +34,82 @@ use crate::session::Session;
 pub(crate) fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = expect_context::<Session>().lang;
     move || lang.get().t(key)
+}
+
+/// `view` while `cond` holds, nothing otherwise. Like `<Show>`, the view is rebuilt only when
+/// `cond` changes. Every caller shares one closure type (the widget's size budget is tight).
+pub(crate) fn when(
+    cond: impl Fn() -> bool + Send + Sync + 'static,
+    view: impl Fn() -> AnyView + Send + 'static,
+) -> AnyView {
+    when_dyn(Box::new(cond), Box::new(view))
+}
+
+fn when_dyn(cond: Box<dyn Fn() -> bool + Send + Sync>, view: Box<dyn Fn() -> AnyView + Send>) -> AnyView {
+    let cond = Memo::new(move |_| cond());
+    (move || cond.get().then(|| view())).into_any()
+}
+
+/// A reactive view: every caller shares one closure type.
+pub(crate) fn dynamic(view: impl Fn() -> Option<AnyView> + Send + 'static) -> AnyView {
+    dynamic_dyn(Box::new(view))
+}
+
+fn dynamic_dyn(view: Box<dyn Fn() -> Option<AnyView> + Send>) -> AnyView {
+    (move || view()).into_any()
+}
+
+/// An effect: every caller shares one closure type.
+pub(crate) fn effect(f: impl Fn() + 'static) {
+    effect_dyn(Box::new(f));
+}
+
+fn effect_dyn(f: Box<dyn Fn()>) {
+    Effect::new(move |_| f());
+}
+
+/// A click handler; every caller shares one handler type.
+pub(crate) fn click(f: impl Fn() + 'static) -> impl FnMut(MouseEvent) + 'static {
+    click_dyn(Box::new(f))
+}
+
+fn click_dyn(f: Box<dyn Fn()>) -> impl FnMut(MouseEvent) + 'static + use<> {
+    move |_| f()
+}
+
+/// A submit handler that keeps the browser from navigating; one handler type for all forms.
+pub(crate) fn submit(f: impl Fn() + 'static) -> impl FnMut(SubmitEvent) + 'static {
+    submit_dyn(Box::new(f))
+}
+
+fn submit_dyn(f: Box<dyn Fn()>) -> impl FnMut(SubmitEvent) + 'static + use<> {
+    move |ev: SubmitEvent| {
+        ev.prevent_default();
+        f();
+    }
+}
+
+/// An `input` or `change` handler given the control's new value; one handler type for all.
+pub(crate) fn on_value(f: impl Fn(String) + 'static) -> impl FnMut(Event) + 'static {
+    value_dyn(Box::new(f))
+}
+
+fn value_dyn(f: Box<dyn Fn(String)>) -> impl FnMut(Event) + 'static + use<> {
+    move |ev: Event| f(event_target_value(&ev))
+}
+
+/// An `input` handler that keeps `value` in step with the control.
+pub(crate) fn bind(value: RwSignal<String>) -> impl FnMut(Event) + 'static {
+    on_value(move |v| value.set(v))
+}
+
+/// A `keydown` handler; one handler type for all.
+pub(crate) fn keydown(f: impl Fn(KeyboardEvent) + 'static) -> impl FnMut(KeyboardEvent) + 'static {
+    keydown_dyn(Box::new(f))
+}
+
+fn keydown_dyn(f: Box<dyn Fn(KeyboardEvent)>) -> impl FnMut(KeyboardEvent) + 'static + use<> {
+    move |ev| f(ev)
 }
 
 /// The widget's styles, injected into its shadow root.
@@ -66,7 +143,7 @@ pub fn Widget() -> impl IntoView {
     let s = expect_context::<Session>();
     let launcher = NodeRef::<leptos::html::Button>::new();
     let was_open = StoredValue::new(false);
-    Effect::new(move |_| {
+    effect(move || {
         let open = s.open.get();
         if was_open.get_value()
             && !open
@@ -80,9 +157,7 @@ pub fn Widget() -> impl IntoView {
     });
     view! {
         <div class="lc-widget" lang=move || s.lang.get().tag() dir=move || s.lang.get().dir()>
-            <Show when=move || s.open.get()>
-                <Window/>
-            </Show>
+            {when(move || s.open.get(), || view! { <Window/> }.into_any())}
             <Launcher node_ref=launcher/>
         </div>
     }

@@ -1,10 +1,9 @@
 //! The survey after a chat, and the thank-you screen.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use livechat_wire::room::survey;
 
-use super::tr;
+use super::{bind, click, on_value, submit, tr};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -25,8 +24,7 @@ pub fn SurveyForm() -> impl IntoView {
     let ratings: [RwSignal<u8>; 4] = std::array::from_fn(|_| RwSignal::new(0));
     let feedback = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let on_submit = submit(move || {
         busy.set(true);
         let chosen: Vec<(&'static str, u8)> = ITEMS
             .iter()
@@ -38,7 +36,7 @@ pub fn SurveyForm() -> impl IntoView {
             s.rate(chosen, feedback.get_untracked()).await;
             busy.set(false);
         });
-    };
+    });
     view! {
         <form class="lc-form lc-survey" on:submit=on_submit>
             <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::SurveyTitle)}</h2>
@@ -49,7 +47,7 @@ pub fn SurveyForm() -> impl IntoView {
                         <label class="lc-star" title=move || s.lang.get().t(RATING_LABELS[usize::from(n) - 1])>
                             <input type="radio" name=*name value=n.to_string()
                                 prop:checked=move || value.get() == n
-                                on:change=move |_| value.set(n)/>
+                                on:change=on_value(move |_| value.set(n))/>
                             <span aria-hidden="true">{n}</span>
                             <span class="lc-visually-hidden">{move || s.lang.get().t(RATING_LABELS[usize::from(n) - 1])}</span>
                         </label>
@@ -58,10 +56,10 @@ pub fn SurveyForm() -> impl IntoView {
             }).collect_view()}
             <div class="lc-field">
                 <label for="lc-feedback">{tr(Key::SurveyAdditionalFeedback)}</label>
-                <textarea id="lc-feedback" rows="3" prop:value=move || feedback.get() on:input=move |ev| feedback.set(event_target_value(&ev))></textarea>
+                <textarea id="lc-feedback" rows="3" prop:value=move || feedback.get() on:input=bind(feedback)></textarea>
             </div>
             <div class="lc-actions">
-                <button type="button" class="lc-secondary" on:click=move |_| s.skip_survey()>{tr(Key::Skip)}</button>
+                <button type="button" class="lc-secondary" on:click=click(move || s.skip_survey())>{tr(Key::Skip)}</button>
                 <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(Key::SendFeedback)}</button>
             </div>
         </form>
@@ -80,7 +78,7 @@ pub fn ThankYou() -> impl IntoView {
         <div class="lc-done" role="status">
             <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::ThankYou)}</h2>
             <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::ChatEndedText).to_owned())}</p>
-            <button type="button" class="lc-primary" on:click=move |_| s.new_chat()>{tr(Key::NewChat)}</button>
+            <button type="button" class="lc-primary" on:click=click(move || s.new_chat())>{tr(Key::NewChat)}</button>
         </div>
     }
 }

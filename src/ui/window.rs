@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::{Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, SurveyForm, ThankYou, tr};
+use super::{
+    Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, SurveyForm, ThankYou, click, effect, keydown, tr,
+    when,
+};
 use crate::i18n::Key;
 use crate::realtime::Status;
 use crate::session::{Banner, Screen, Session};
@@ -70,39 +73,37 @@ fn Header() -> impl IntoView {
                         view! { <span class="lc-subtitle lc-waiting" role="status">{text}</span> }
                     })}
             </div>
-            <Show when=move || can_transfer() || can_end()>
+            {when(move || can_transfer() || can_end(), move || view! {
                 <div class="lc-menu-wrap">
                     <button type="button" class="lc-icon-button" aria-haspopup="menu"
                         aria-expanded=move || menu_open.get().to_string()
                         aria-label=tr(Key::Options)
-                        on:click=move |_| menu_open.update(|o| *o = !*o)>
+                        on:click=click(move || menu_open.update(|o| *o = !*o))>
                         <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                             <circle cx="12" cy="5" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="12" cy="19" r="2"/>
                         </svg>
                     </button>
-                    <Show when=move || menu_open.get()>
+                    {when(move || menu_open.get(), move || view! {
                         <div class="lc-menu" role="menu">
-                            <Show when=can_transfer>
-                                <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); choosing_department.set(true); }>
+                            {when(can_transfer, move || view! {
+                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); choosing_department.set(true); })>
                                     {tr(Key::ChangeDepartment)}
                                 </button>
-                            </Show>
-                            <Show when=can_end>
-                                <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); confirm_end.set(true); }>
+                            }.into_any())}
+                            {when(can_end, move || view! {
+                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); confirm_end.set(true); })>
                                     {tr(Key::EndChat)}
                                 </button>
-                            </Show>
+                            }.into_any())}
                         </div>
-                    </Show>
+                    }.into_any())}
                 </div>
-            </Show>
-            <button type="button" class="lc-icon-button" aria-label=tr(Key::Minimize) on:click=move |_| s.set_open(false)>
+            }.into_any())}
+            <button type="button" class="lc-icon-button" aria-label=tr(Key::Minimize) on:click=click(move || s.set_open(false))>
                 <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M5 12h14" stroke-width="2.5" stroke-linecap="round"/></svg>
             </button>
         </header>
-        <Show when=move || choosing_department.get()>
-            <DepartmentChooser open=choosing_department/>
-        </Show>
+        {when(move || choosing_department.get(), move || view! { <DepartmentChooser open=choosing_department/> }.into_any())}
     }
 }
 
@@ -118,13 +119,13 @@ fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
             {departments.into_iter().filter(|d| Some(&d.id) != current.as_ref()).map(|d| {
                 let id = d.id.clone();
                 view! {
-                    <button type="button" class="lc-secondary" data-autofocus="true" on:click=move |_| {
+                    <button type="button" class="lc-secondary" data-autofocus="true" on:click=click(move || {
                         open.set(false);
                         Session::spawn(s.transfer(id.clone()));
-                    }>{d.name}</button>
+                    })>{d.name}</button>
                 }
             }).collect_view()}
-            <button type="button" class="lc-link" on:click=move |_| open.set(false)>{tr(Key::Cancel)}</button>
+            <button type="button" class="lc-link" on:click=click(move || open.set(false))>{tr(Key::Cancel)}</button>
         </div>
     }
 }
@@ -162,20 +163,20 @@ fn Chat() -> impl IntoView {
     let confirm_end = expect_context::<ConfirmEnd>().0;
     view! {
         <MessageList editing=editing/>
-        <Show when=move || confirm_end.get()>
+        {when(move || confirm_end.get(), move || view! {
             <div class="lc-sheet" role="alertdialog" aria-labelledby="lc-end-title">
                 <h2 id="lc-end-title" class="lc-form-title">{tr(Key::EndChatConfirm)}</h2>
                 <div class="lc-actions">
-                    <button type="button" class="lc-secondary" data-autofocus="true" on:click=move |_| confirm_end.set(false)>
+                    <button type="button" class="lc-secondary" data-autofocus="true" on:click=click(move || confirm_end.set(false))>
                         {tr(Key::Cancel)}
                     </button>
-                    <button type="button" class="lc-primary lc-danger" on:click=move |_| {
+                    <button type="button" class="lc-primary lc-danger" on:click=click(move || {
                         confirm_end.set(false);
                         Session::spawn(s.close());
-                    }>{tr(Key::EndChat)}</button>
+                    })>{tr(Key::EndChat)}</button>
                 </div>
             </div>
-        </Show>
+        }.into_any())}
         <Composer editing=editing/>
     }
 }
@@ -189,7 +190,7 @@ pub fn Window() -> impl IntoView {
     // Focus follows the screen: the element marked `data-autofocus` in the new screen — when
     // the visitor's own action in this tab opened the window or changed the screen (a window
     // restored open, opened by another tab, or a screen the server pushed leaves focus be).
-    Effect::new(move |_| {
+    effect(move || {
         let screen = s.screen.get();
         if let Some(el) = section.get() {
             let el: web_sys::Element = el.into();
@@ -209,12 +210,12 @@ pub fn Window() -> impl IntoView {
             });
         }
     });
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+    let on_keydown = keydown(move |ev| {
         if ev.key() == "Escape" {
             ev.prevent_default();
             s.set_open(false);
         }
-    };
+    });
     view! {
         <section id="lc-window" class="lc-window" role="dialog" aria-labelledby="lc-title" node_ref=section on:keydown=on_keydown>
             <Header/>

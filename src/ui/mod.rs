@@ -112,8 +112,70 @@ fn keydown_dyn(f: Box<dyn Fn(KeyboardEvent)>) -> impl FnMut(KeyboardEvent) + 'st
     move |ev| f(ev)
 }
 
-/// The widget's styles, injected into its shadow root.
-pub const CSS: &str = include_str!("widget.css");
+/// The widget's styles, injected into its shadow root: `widget.css` minified at compile time.
+pub const CSS: &str = match std::str::from_utf8(&MINIFIED) {
+    Ok(css) => css,
+    Err(_) => panic!("widget.css is not UTF-8"),
+};
+
+const SOURCE: &[u8] = include_bytes!("widget.css");
+const MINIFIED: [u8; minify(SOURCE, &mut [])] = {
+    let mut out = [0; minify(SOURCE, &mut [])];
+    minify(SOURCE, &mut out);
+    out
+};
+
+/// Writes `css` without comments, with whitespace runs collapsed and dropped next to `{};,>`
+/// and after `:` (strings kept as they are, `;` before `}` dropped) into `out`, as far as it
+/// has room; returns the minified length. A `const fn`: the widget ships only the result.
+const fn minify(css: &[u8], out: &mut [u8]) -> usize {
+    const fn tight(c: u8) -> bool {
+        matches!(c, b'{' | b'}' | b';' | b',' | b'>' | b':')
+    }
+    let (mut i, mut n) = (0, 0);
+    let (mut quote, mut space, mut last) = (0u8, false, b'{');
+    while i < css.len() {
+        let c = css[i];
+        i += 1;
+        if quote != 0 {
+            if c == quote {
+                quote = 0;
+            }
+        } else if c == b'/' && i < css.len() && css[i] == b'*' {
+            i += 2;
+            while i < css.len() && !(css[i - 1] == b'*' && css[i] == b'/') {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        } else if c.is_ascii_whitespace() {
+            space = true;
+            continue;
+        } else {
+            if c == b'"' || c == b'\'' {
+                quote = c;
+            }
+            if space && !(tight(c) && c != b':') && !tight(last) {
+                n = put(out, n, b' ');
+            }
+            if c == b'}' && last == b';' {
+                n -= 1;
+            }
+        }
+        space = false;
+        last = c;
+        n = put(out, n, c);
+    }
+    n
+}
+
+/// Writes `c` at `at` when `out` has room (the first pass only counts).
+const fn put(out: &mut [u8], at: usize, c: u8) -> usize {
+    if at < out.len() {
+        out[at] = c;
+    }
+    at + 1
+}
 
 /// Attaches an open shadow root to `host` (or reuses the one it has), adds the widget's styles
 /// and mounts `view` into it. Dropping the returned handle unmounts the view.
@@ -169,4 +231,42 @@ pub fn mount(host: &Element, session: Session) -> Result<leptos::mount::UnmountH
         provide_context(session);
         view! { <Widget/> }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CSS, minify};
+
+    fn run(css: &str) -> String {
+        let mut out = vec![0; minify(css.as_bytes(), &mut [])];
+        minify(css.as_bytes(), &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn minifies_without_changing_meaning() {
+        assert_eq!(
+            run(
+                "/* a */ .a , .b > .c {\n  color: red;\n  font: 1px \"Segoe  UI\" ; }\n@media (x: 1) { .d :hover { margin: 0 auto } }"
+            ),
+            ".a,.b>.c{color:red;font:1px \"Segoe  UI\"}@media (x:1){.d :hover{margin:0 auto}}"
+        );
+        assert_eq!(run("/**/a{b:c}/*/ */"), "a{b:c}");
+    }
+
+    #[test]
+    fn the_shipped_css_is_the_source_minified() {
+        let source = include_str!("widget.css");
+        assert!(CSS.len() < source.len() * 9 / 10, "{} of {}", CSS.len(), source.len());
+        assert!(!CSS.contains("/*") && !CSS.contains("  ") && !CSS.contains('\n'));
+        // Apart from whitespace, comments and `;` before `}`, nothing changed.
+        let mut flat: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+        while let Some(start) = flat.find("/*") {
+            let end = start + flat[start..].find("*/").unwrap() + 2;
+            flat.replace_range(start..end, "");
+        }
+        let flat = flat.replace(";}", "}");
+        let minified: String = CSS.chars().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(minified, flat);
+    }
 }

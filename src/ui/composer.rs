@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{click, effect, keydown, on_value, submit, tr, when};
+use super::{button, effect, keydown, on_value, submit, tr, when};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -85,11 +85,10 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                     {s.lang.get().tf(Key::CharactersLeft, &[("count", &n.to_string())])}
                 </span>
             })}
-            {when(move || editing.with(Option::is_some), move || view! {
-                <button type="button" class="lc-link" on:click=click(move || { editing.set(None); text.set(String::new()); })>
-                    {tr(Key::Cancel)}
-                </button>
-            }.into_any())}
+            {when(move || editing.with(Option::is_some), move || button("lc-link", Key::Cancel, false, move || {
+                editing.set(None);
+                text.set(String::new());
+            }))}
             <button
                 type="submit"
                 class="lc-send"

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{bind, on_value, submit, tr};
+use super::{bind, heading, on_value, submit, submit_button, tr};
 use crate::i18n::Key;
 use crate::session::{FormErrors, Session};
 
@@ -92,7 +92,7 @@ pub fn RegisterForm() -> impl IntoView {
     });
     view! {
         <form class="lc-form" on:submit=on_submit novalidate>
-            <h2 class="lc-form-title">{tr(Key::StartChatTitle)}</h2>
+            {heading(None, Key::StartChatTitle, false)}
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::RegistrationIntro).to_owned())}</p>
             {settings.name_field_registration_form.then(|| view! {
                 <Field id="lc-name" label=Key::Name value=name error=Signal::derive(move || errors.with(|e| e.name)) autofocus=true/>
@@ -103,7 +103,7 @@ pub fn RegisterForm() -> impl IntoView {
             })}
             <DepartmentPicker departments=departments value=department/>
             {server_error(s)}
-            <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(Key::StartChat)}</button>
+            {submit_button(Key::StartChat, busy)}
         </form>
     }
 }
@@ -149,14 +149,14 @@ pub fn OfflineForm() -> impl IntoView {
     });
     view! {
         <form class="lc-form" on:submit=on_submit novalidate>
-            <h2 class="lc-form-title">{tr(Key::LeaveMessageTitle)}</h2>
+            {heading(None, Key::LeaveMessageTitle, false)}
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::OfflineIntro).to_owned())}</p>
             <Field id="lc-off-name" label=Key::Name value=name error=Signal::derive(move || errors.with(|e| e.name)) autofocus=true/>
             <Field id="lc-off-email" label=Key::Email kind="email" value=email error=Signal::derive(move || errors.with(|e| e.email))/>
             <DepartmentPicker departments=departments value=department/>
             <Field id="lc-off-message" label=Key::Message value=message multiline=true error=Signal::derive(move || errors.with(|e| e.message))/>
             {server_error(s)}
-            <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(Key::SendMessage)}</button>
+            {submit_button(Key::SendMessage, busy)}
         </form>
     }
 }
@@ -171,7 +171,7 @@ pub fn OfflineSent() -> impl IntoView {
         .filter(|m| !m.is_empty());
     view! {
         <div class="lc-done" role="status">
-            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::MessageSentTitle)}</h2>
+            {heading(None, Key::MessageSentTitle, true)}
             <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::MessageSentText).to_owned())}</p>
         </div>
     }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use livechat_wire::Timestamp;
 use livechat_wire::message::Message;
 
-use super::{click, dynamic, effect, tr, when};
+use super::{button, dynamic, effect, when};
 use crate::i18n::{Key, Lang};
 use crate::session::conversation::{Item, Notice, items};
 use crate::session::text::{Segment, segments};
@@ -189,11 +189,7 @@ pub fn MessageList(
 
     view! {
         <div class="lc-live" aria-live="polite" aria-atomic="true">{move || announcement.get()}</div>
-        {when(move || !s.history_complete.get() && s.room.with(Option::is_some), move || view! {
-            <button type="button" class="lc-older" on:click=click(load_older)>
-                {tr(Key::LoadOlder)}
-            </button>
-        }.into_any())}
+        {when(move || !s.history_complete.get() && s.room.with(Option::is_some), move || button("lc-older", Key::LoadOlder, false, load_older))}
         <ol class="lc-messages" node_ref=list on:scroll=on_scroll>
             <For each=move || rows.get() key=Row::key let:row>
                 {render_row(row, s, editing)}
@@ -238,15 +234,11 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
                             Some(Delivery::Sending) => Some(view! { <span class="lc-status">{lang.t(Key::Sending)}</span> }.into_any()),
                             Some(Delivery::Failed) => Some(view! {
                                 <span class="lc-status lc-failed">{lang.t(Key::NotSent)}</span>
-                                <button type="button" class="lc-link lc-retry" on:click={
+                                {button("lc-link lc-retry", Key::Retry, false, {
                                     let retry_id = retry_id.clone();
-                                    click(move || Session::spawn(s.retry(retry_id.clone())))
-                                }>
-                                    {lang.t(Key::Retry)}
-                                </button>
-                                <button type="button" class="lc-link lc-discard" on:click=click(move || s.discard(&retry_id))>
-                                    {lang.t(Key::Delete)}
-                                </button>
+                                    move || Session::spawn(s.retry(retry_id.clone()))
+                                })}
+                                {button("lc-link lc-discard", Key::Delete, false, move || s.discard(&retry_id))}
                             }.into_any()),
                             None => None,
                         }}
@@ -254,23 +246,15 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
                             let confirm = move || {
                                 let delete_id = delete_id.clone();
                                 view! {
-                                    <button type="button" class="lc-link lc-danger" on:click=click(move || Session::spawn(s.delete(delete_id.clone())))>
-                                        {lang.t(Key::Delete)}
-                                    </button>
-                                    <button type="button" class="lc-link" on:click=click(move || confirming.set(false))>
-                                        {lang.t(Key::Cancel)}
-                                    </button>
+                                    {button("lc-link lc-danger", Key::Delete, false, move || Session::spawn(s.delete(delete_id.clone())))}
+                                    {button("lc-link", Key::Cancel, false, move || confirming.set(false))}
                                 }.into_any()
                             };
                             let actions = move || {
                                 let edit_id = edit_id.clone();
                                 view! {
-                                    <button type="button" class="lc-link" on:click=click(move || editing.set(Some(edit_id.clone())))>
-                                        {lang.t(Key::Edit)}
-                                    </button>
-                                    <button type="button" class="lc-link" on:click=click(move || confirming.set(true))>
-                                        {lang.t(Key::Delete)}
-                                    </button>
+                                    {button("lc-link", Key::Edit, false, move || editing.set(Some(edit_id.clone())))}
+                                    {button("lc-link", Key::Delete, false, move || confirming.set(true))}
                                 }.into_any()
                             };
                             dynamic(move || Some(if confirming.get() { confirm() } else { actions() }))

@@ -112,6 +112,36 @@ fn keydown_dyn(f: Box<dyn Fn(KeyboardEvent)>) -> impl FnMut(KeyboardEvent) + 'st
     move |ev| f(ev)
 }
 
+/// A `type="button"` button with a translated label: one copy of the element code for the
+/// widget's many buttons. `autofocus` marks it for focus when its screen opens.
+pub(crate) fn button(class: &'static str, label: Key, autofocus: bool, on: impl Fn() + 'static) -> AnyView {
+    button_dyn(class, label, autofocus, Box::new(on))
+}
+
+fn button_dyn(class: &'static str, label: Key, autofocus: bool, on: Box<dyn Fn()>) -> AnyView {
+    view! {
+        <button type="button" class=class data-autofocus=autofocus.then_some("true") on:click=click_dyn(on)>
+            {tr(label)}
+        </button>
+    }
+    .into_any()
+}
+
+/// A form's submit button, disabled while `busy`.
+pub(crate) fn submit_button(label: Key, busy: RwSignal<bool>) -> AnyView {
+    view! { <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(label)}</button> }.into_any()
+}
+
+/// A screen's or sheet's heading. `focus`: it takes focus when the screen opens.
+pub(crate) fn heading(id: Option<&'static str>, label: Key, focus: bool) -> AnyView {
+    view! {
+        <h2 id=id class="lc-form-title" tabindex=focus.then_some("-1") data-autofocus=focus.then_some("true")>
+            {tr(label)}
+        </h2>
+    }
+    .into_any()
+}
+
 /// The widget's styles, injected into its shadow root: `widget.css` minified at compile time.
 pub const CSS: &str = match std::str::from_utf8(&MINIFIED) {
     Ok(css) => css,

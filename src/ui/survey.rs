@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use livechat_wire::room::survey;
 
-use super::{bind, click, on_value, submit, tr};
+use super::{bind, button, heading, on_value, submit, submit_button, tr};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -39,7 +39,7 @@ pub fn SurveyForm() -> impl IntoView {
     });
     view! {
         <form class="lc-form lc-survey" on:submit=on_submit>
-            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::SurveyTitle)}</h2>
+            {heading(None, Key::SurveyTitle, true)}
             {ITEMS.iter().zip(ratings).map(|((name, label), value)| view! {
                 <fieldset class="lc-rating">
                     <legend>{move || s.lang.get().t(*label)}</legend>
@@ -59,8 +59,8 @@ pub fn SurveyForm() -> impl IntoView {
                 <textarea id="lc-feedback" rows="3" prop:value=move || feedback.get() on:input=bind(feedback)></textarea>
             </div>
             <div class="lc-actions">
-                <button type="button" class="lc-secondary" on:click=click(move || s.skip_survey())>{tr(Key::Skip)}</button>
-                <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(Key::SendFeedback)}</button>
+                {button("lc-secondary", Key::Skip, false, move || s.skip_survey())}
+                {submit_button(Key::SendFeedback, busy)}
             </div>
         </form>
     }
@@ -76,9 +76,9 @@ pub fn ThankYou() -> impl IntoView {
         .filter(|m| !m.is_empty());
     view! {
         <div class="lc-done" role="status">
-            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::ThankYou)}</h2>
+            {heading(None, Key::ThankYou, true)}
             <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::ChatEndedText).to_owned())}</p>
-            <button type="button" class="lc-primary" on:click=click(move || s.new_chat())>{tr(Key::NewChat)}</button>
+            {button("lc-primary", Key::NewChat, false, move || s.new_chat())}
         </div>
     }
 }

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::{
-    Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, SurveyForm, ThankYou, click, effect, keydown, tr,
-    when,
+    Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, SurveyForm, ThankYou, button, click, effect,
+    heading, keydown, tr, when,
 };
 use crate::i18n::Key;
 use crate::realtime::Status;
@@ -115,7 +115,7 @@ fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
     let departments = s.config.with_untracked(|c| c.as_ref().map(|c| c.departments.clone()).unwrap_or_default());
     view! {
         <div class="lc-sheet" role="dialog" aria-labelledby="lc-dept-title">
-            <h2 id="lc-dept-title" class="lc-form-title">{tr(Key::ChangeDepartment)}</h2>
+            {heading(Some("lc-dept-title"), Key::ChangeDepartment, false)}
             {departments.into_iter().filter(|d| Some(&d.id) != current.as_ref()).map(|d| {
                 let id = d.id.clone();
                 view! {
@@ -125,7 +125,7 @@ fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
                     })>{d.name}</button>
                 }
             }).collect_view()}
-            <button type="button" class="lc-link" on:click=click(move || open.set(false))>{tr(Key::Cancel)}</button>
+            {button("lc-link", Key::Cancel, false, move || open.set(false))}
         </div>
     }
 }
@@ -165,15 +165,13 @@ fn Chat() -> impl IntoView {
         <MessageList editing=editing/>
         {when(move || confirm_end.get(), move || view! {
             <div class="lc-sheet" role="alertdialog" aria-labelledby="lc-end-title">
-                <h2 id="lc-end-title" class="lc-form-title">{tr(Key::EndChatConfirm)}</h2>
+                {heading(Some("lc-end-title"), Key::EndChatConfirm, false)}
                 <div class="lc-actions">
-                    <button type="button" class="lc-secondary" data-autofocus="true" on:click=click(move || confirm_end.set(false))>
-                        {tr(Key::Cancel)}
-                    </button>
-                    <button type="button" class="lc-primary lc-danger" on:click=click(move || {
+                    {button("lc-secondary", Key::Cancel, true, move || confirm_end.set(false))}
+                    {button("lc-primary lc-danger", Key::EndChat, false, move || {
                         confirm_end.set(false);
                         Session::spawn(s.close());
-                    })>{tr(Key::EndChat)}</button>
+                    })}
                 </div>
             </div>
         }.into_any())}

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{button, effect, keydown, on_value, submit, tr, when};
+use super::{Root, button, effect, find, keydown, on_value, submit, tr, when};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -12,7 +12,7 @@ use crate::session::Session;
 pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
     let s = expect_context::<Session>();
     let text = RwSignal::new(String::new());
-    let field = NodeRef::<leptos::html::Textarea>::new();
+    let root = use_context::<Root>();
     let limit = move || s.config.with(|c| c.as_ref().and_then(|c| c.settings.limit_text_length.0));
     let left = move || limit().map(|l| l as i64 - text.with(|t| t.chars().count() as i64));
     let too_long = move || left().is_some_and(|n| n < 0);
@@ -22,7 +22,7 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
         if let Some(id) = editing.get() {
             let current = s.conversation.with_untracked(|c| c.get(&id).map(|m| m.msg.clone()));
             text.set(current.unwrap_or_default());
-            if let Some(el) = field.get_untracked() {
+            if let Some(el) = find(root, ".lc-input") {
                 let _ = el.focus();
             }
         }
@@ -41,7 +41,7 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
             }
             None => Session::spawn(s.send(value)),
         }
-        if let Some(el) = field.get_untracked() {
+        if let Some(el) = find(root, ".lc-input") {
             let _ = el.focus();
         }
     };
@@ -63,7 +63,6 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
     view! {
         <form class="lc-composer" on:submit=submit(send)>
             <textarea
-                node_ref=field
                 class="lc-input"
                 rows="1"
                 data-autofocus="true"

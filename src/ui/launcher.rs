@@ -8,11 +8,7 @@ use crate::session::Session;
 
 /// The launcher button. Its accessible name says what a press does and how many messages wait.
 #[component]
-pub fn Launcher(
-    /// The button, so focus can return to it when the window closes.
-    #[prop(optional)]
-    node_ref: NodeRef<leptos::html::Button>,
-) -> impl IntoView {
+pub fn Launcher() -> impl IntoView {
     let s = expect_context::<Session>();
     let badge = move || (!s.open.get() && s.unread.get() > 0).then(|| s.unread.get());
     let label = move || {
@@ -29,7 +25,6 @@ pub fn Launcher(
         <button
             type="button"
             class="lc-launcher"
-            node_ref=node_ref
             aria-label=label
             aria-expanded=move || s.open.get().to_string()
             aria-controls="lc-window"

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use livechat_wire::Timestamp;
 use livechat_wire::message::Message;
 
-use super::{button, dynamic, effect, when};
+use super::{Root, button, dynamic, effect, find, when};
 use crate::i18n::{Key, Lang};
 use crate::session::conversation::{Item, Notice, items};
 use crate::session::text::{Segment, segments};
@@ -168,17 +168,17 @@ pub fn MessageList(
         }
     });
 
-    let list = NodeRef::<leptos::html::Ol>::new();
+    let root = use_context::<Root>();
     // Keep the newest message in view as messages arrive.
     effect(move || {
         rows.track();
-        if let Some(el) = list.get() {
+        if let Some(el) = find(root, ".lc-messages") {
             el.set_scroll_top(el.scroll_height());
         }
     });
     let load_older = move || Session::spawn(s.load_older());
     let on_scroll = move |_| {
-        if let Some(el) = list.get_untracked()
+        if let Some(el) = find(root, ".lc-messages")
             && el.scroll_top() == 0
             && !s.history_complete.get_untracked()
             && s.room.with_untracked(Option::is_some)
@@ -190,7 +190,7 @@ pub fn MessageList(
     view! {
         <div class="lc-live" aria-live="polite" aria-atomic="true">{move || announcement.get()}</div>
         {when(move || !s.history_complete.get() && s.room.with(Option::is_some), move || button("lc-older", Key::LoadOlder, false, load_older))}
-        <ol class="lc-messages" node_ref=list on:scroll=on_scroll>
+        <ol class="lc-messages" on:scroll=on_scroll>
             <For each=move || rows.get() key=Row::key let:row>
                 {render_row(row, s, editing)}
             </For>

@@ -112,6 +112,19 @@ fn keydown_dyn(f: Box<dyn Fn(KeyboardEvent)>) -> impl FnMut(KeyboardEvent) + 'st
     move |ev| f(ev)
 }
 
+/// The widget's root element. Components find their own elements in it (to focus or scroll
+/// them) rather than each holding a `NodeRef` of its element type: Leptos's node-reference code
+/// is then there once.
+#[derive(Clone, Copy)]
+pub(crate) struct Root(NodeRef<leptos::html::Div>);
+
+/// The first element matching `selector` in the widget under `root`, the [`Root`] a component
+/// took from context when it was created (event handlers run outside of it).
+pub(crate) fn find(root: Option<Root>, selector: &str) -> Option<HtmlElement> {
+    let root = root?.0.get_untracked()?;
+    root.query_selector(selector).ok().flatten()?.dyn_into().ok()
+}
+
 /// A `type="button"` button with a translated label: one copy of the element code for the
 /// widget's many buttons. `autofocus` marks it for focus when its screen opens.
 pub(crate) fn button(class: &'static str, label: Key, autofocus: bool, on: impl Fn() + 'static) -> AnyView {
@@ -233,14 +246,16 @@ where
 #[component]
 pub fn Widget() -> impl IntoView {
     let s = expect_context::<Session>();
-    let launcher = NodeRef::<leptos::html::Button>::new();
+    let root = NodeRef::new();
+    provide_context(Root(root));
+    let root = Some(Root(root));
     let was_open = StoredValue::new(false);
     effect(move || {
         let open = s.open.get();
         if was_open.get_value()
             && !open
             && s.wants_focus()
-            && let Some(button) = launcher.get_untracked()
+            && let Some(button) = find(root, ".lc-launcher")
         {
             let _ = button.focus();
             s.moved_focus();
@@ -248,9 +263,9 @@ pub fn Widget() -> impl IntoView {
         was_open.set_value(open);
     });
     view! {
-        <div class="lc-widget" lang=move || s.lang.get().tag() dir=move || s.lang.get().dir()>
+        <div class="lc-widget" node_ref=root.unwrap().0 lang=move || s.lang.get().tag() dir=move || s.lang.get().dir()>
             {when(move || s.open.get(), || view! { <Window/> }.into_any())}
-            <Launcher node_ref=launcher/>
+            <Launcher/>
         </div>
     }
 }

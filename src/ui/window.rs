@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::{
-    Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, SurveyForm, ThankYou, button, click, effect,
-    heading, keydown, tr, when,
+    Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, Root, SurveyForm, ThankYou, button, click, effect,
+    find, heading, keydown, tr, when,
 };
 use crate::i18n::Key;
 use crate::realtime::Status;
@@ -184,14 +184,13 @@ fn Chat() -> impl IntoView {
 pub fn Window() -> impl IntoView {
     let s = expect_context::<Session>();
     provide_context(ConfirmEnd(RwSignal::new(false)));
-    let section = NodeRef::<leptos::html::Section>::new();
+    let root = use_context::<Root>();
     // Focus follows the screen: the element marked `data-autofocus` in the new screen — when
     // the visitor's own action in this tab opened the window or changed the screen (a window
     // restored open, opened by another tab, or a screen the server pushed leaves focus be).
     effect(move || {
         let screen = s.screen.get();
-        if let Some(el) = section.get() {
-            let el: web_sys::Element = el.into();
+        if let Some(el) = find(root, "#lc-window") {
             request_animation_frame(move || {
                 if !s.wants_focus() {
                     return;
@@ -215,7 +214,7 @@ pub fn Window() -> impl IntoView {
         }
     });
     view! {
-        <section id="lc-window" class="lc-window" role="dialog" aria-labelledby="lc-title" node_ref=section on:keydown=on_keydown>
+        <section id="lc-window" class="lc-window" role="dialog" aria-labelledby="lc-title" on:keydown=on_keydown>
             <Header/>
             <BannerView/>
             <div class="lc-body">

@@ -12,7 +12,9 @@ fn Field(
     id: &'static str,
     label: Key,
     value: RwSignal<String>,
-    error: Signal<Option<Key>>,
+    /// The form's validation errors, and which of them is this field's.
+    errors: RwSignal<FormErrors>,
+    error: fn(&FormErrors) -> Option<Key>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = false)] multiline: bool,
     #[prop(default = false)] autofocus: bool,
@@ -20,7 +22,8 @@ fn Field(
     let s = expect_context::<Session>();
     let error_id = format!("{id}-error");
     let described = error_id.clone();
-    let invalid = move || error.get().is_some().to_string();
+    let error = move || errors.with(error);
+    let invalid = move || error().is_some().to_string();
     let input = if multiline {
         view! {
             <textarea id=id rows="4" aria-invalid=invalid aria-describedby=described.clone()
@@ -41,7 +44,7 @@ fn Field(
         <div class="lc-field">
             <label for=id>{move || s.lang.get().t(label)}</label>
             {input}
-            <span id=error_id class="lc-error" role="alert">{move || error.get().map(|k| s.lang.get().t(k))}</span>
+            <span id=error_id class="lc-error" role="alert">{move || error().map(|k| s.lang.get().t(k))}</span>
         </div>
     }
 }
@@ -95,10 +98,10 @@ pub fn RegisterForm() -> impl IntoView {
             {heading(None, Key::StartChatTitle, false)}
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::RegistrationIntro).to_owned())}</p>
             {settings.name_field_registration_form.then(|| view! {
-                <Field id="lc-name" label=Key::Name value=name error=Signal::derive(move || errors.with(|e| e.name)) autofocus=true/>
+                <Field id="lc-name" label=Key::Name value=name errors=errors error=|e| e.name autofocus=true/>
             })}
             {settings.email_field_registration_form.then(|| view! {
-                <Field id="lc-email" label=Key::Email kind="email" value=email error=Signal::derive(move || errors.with(|e| e.email))
+                <Field id="lc-email" label=Key::Email kind="email" value=email errors=errors error=|e| e.email
                     autofocus=!settings.name_field_registration_form/>
             })}
             <DepartmentPicker departments=departments value=department/>
@@ -151,10 +154,10 @@ pub fn OfflineForm() -> impl IntoView {
         <form class="lc-form" on:submit=on_submit novalidate>
             {heading(None, Key::LeaveMessageTitle, false)}
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::OfflineIntro).to_owned())}</p>
-            <Field id="lc-off-name" label=Key::Name value=name error=Signal::derive(move || errors.with(|e| e.name)) autofocus=true/>
-            <Field id="lc-off-email" label=Key::Email kind="email" value=email error=Signal::derive(move || errors.with(|e| e.email))/>
+            <Field id="lc-off-name" label=Key::Name value=name errors=errors error=|e| e.name autofocus=true/>
+            <Field id="lc-off-email" label=Key::Email kind="email" value=email errors=errors error=|e| e.email/>
             <DepartmentPicker departments=departments value=department/>
-            <Field id="lc-off-message" label=Key::Message value=message multiline=true error=Signal::derive(move || errors.with(|e| e.message))/>
+            <Field id="lc-off-message" label=Key::Message value=message multiline=true errors=errors error=|e| e.message/>
             {server_error(s)}
             {submit_button(Key::SendMessage, busy)}
         </form>

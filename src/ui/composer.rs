@@ -80,7 +80,7 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                 on:keydown=on_keydown
             ></textarea>
             {move || left().map(|n| view! {
-                <span id="lc-counter" class="lc-counter" class:lc-over=too_long>
+                <span id="lc-counter" class=move || if too_long() { "lc-counter lc-over" } else { "lc-counter" }.to_owned()>
                     {s.lang.get().tf(Key::CharactersLeft, &[("count", &n.to_string())])}
                 </span>
             })}

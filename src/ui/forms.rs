@@ -58,7 +58,7 @@ fn DepartmentPicker(departments: Vec<(String, String)>, value: RwSignal<String>)
                 <label for="lc-department">{tr(Key::Department)}</label>
                 <select id="lc-department" on:change=on_value(move |v| value.set(v))>
                     <option value="">{tr(Key::ChooseDepartment)}</option>
-                    {departments.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    {departments.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }.into_any()).collect_view()}
                 </select>
             </div>
         }

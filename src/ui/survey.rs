@@ -42,18 +42,18 @@ pub fn SurveyForm() -> impl IntoView {
             {heading(None, Key::SurveyTitle, true)}
             {ITEMS.iter().zip(ratings).map(|((name, label), value)| view! {
                 <fieldset class="lc-rating">
-                    <legend>{move || s.lang.get().t(*label)}</legend>
+                    <legend>{tr(*label)}</legend>
                     {(1..=5u8).map(|n| view! {
-                        <label class="lc-star" title=move || s.lang.get().t(RATING_LABELS[usize::from(n) - 1])>
+                        <label class="lc-star" title=tr(RATING_LABELS[usize::from(n) - 1])>
                             <input type="radio" name=*name value=n.to_string()
                                 prop:checked=move || value.get() == n
                                 on:change=on_value(move |_| value.set(n))/>
                             <span aria-hidden="true">{n}</span>
-                            <span class="lc-visually-hidden">{move || s.lang.get().t(RATING_LABELS[usize::from(n) - 1])}</span>
+                            <span class="lc-visually-hidden">{tr(RATING_LABELS[usize::from(n) - 1])}</span>
                         </label>
-                    }).collect_view()}
+                    }.into_any()).collect_view()}
                 </fieldset>
-            }).collect_view()}
+            }.into_any()).collect_view()}
             <div class="lc-field">
                 <label for="lc-feedback">{tr(Key::SurveyAdditionalFeedback)}</label>
                 <textarea id="lc-feedback" rows="3" prop:value=move || feedback.get() on:input=bind(feedback)></textarea>

@@ -123,7 +123,7 @@ fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
                         open.set(false);
                         Session::spawn(s.transfer(id.clone()));
                     })>{d.name}</button>
-                }
+                }.into_any()
             }).collect_view()}
             {button("lc-link", Key::Cancel, false, move || open.set(false))}
         </div>

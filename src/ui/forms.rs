@@ -26,14 +26,14 @@ fn Field(
     let invalid = move || error().is_some().to_string();
     let input = if multiline {
         view! {
-            <textarea id=id rows="4" aria-invalid=invalid aria-describedby=described.clone()
+            <textarea id=id rows="4" aria-invalid=move || invalid() aria-describedby=described.clone()
                 data-autofocus=autofocus.then_some("true")
                 prop:value=move || value.get() on:input=bind(value)></textarea>
         }
         .into_any()
     } else {
         view! {
-            <input id=id type=kind aria-invalid=invalid aria-describedby=described.clone()
+            <input id=id type=kind aria-invalid=move || invalid() aria-describedby=described.clone()
                 data-autofocus=autofocus.then_some("true")
                 autocomplete=match kind { "email" => "email", _ => "name" }
                 prop:value=move || value.get() on:input=bind(value)/>
@@ -42,7 +42,7 @@ fn Field(
     };
     view! {
         <div class="lc-field">
-            <label for=id>{move || s.lang.get().t(label)}</label>
+            <label for=id>{tr(label)}</label>
             {input}
             <span id=error_id class="lc-error" role="alert">{move || error().map(|k| s.lang.get().t(k))}</span>
         </div>

@@ -17,6 +17,9 @@ const ITEMS: [(&str, Key); 4] = [
 
 const RATING_LABELS: [Key; 5] = [Key::Rating1, Key::Rating2, Key::Rating3, Key::Rating4, Key::Rating5];
 
+/// The ratings as text (no number formatting in the widget).
+const DIGITS: [&str; 5] = ["1", "2", "3", "4", "5"];
+
 /// Ratings 1–5 for each item (radio groups), optional feedback; skippable.
 #[component]
 pub fn SurveyForm() -> impl IntoView {
@@ -45,10 +48,10 @@ pub fn SurveyForm() -> impl IntoView {
                     <legend>{tr(*label)}</legend>
                     {(1..=5u8).map(|n| view! {
                         <label class="lc-star" title=tr(RATING_LABELS[usize::from(n) - 1])>
-                            <input type="radio" name=*name value=n.to_string()
-                                prop:checked=move || value.get() == n
+                            // The browser keeps the group's checked state; the signal follows it.
+                            <input type="radio" name=*name value=DIGITS[usize::from(n) - 1]
                                 on:change=on_value(move |_| value.set(n))/>
-                            <span aria-hidden="true">{n}</span>
+                            <span aria-hidden="true">{DIGITS[usize::from(n) - 1]}</span>
                             <span class="lc-visually-hidden">{tr(RATING_LABELS[usize::from(n) - 1])}</span>
                         </label>
                     }.into_any()).collect_view()}

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{bind, heading, on_value, submit, submit_button, tr};
+use super::{bind, dynamic, heading, on_value, submit, submit_button, tr};
 use crate::i18n::Key;
 use crate::session::{FormErrors, Session};
 
@@ -66,8 +66,8 @@ fn DepartmentPicker(departments: Vec<(String, String)>, value: RwSignal<String>)
 }
 
 /// The form's error text from the server, if the last submission failed there.
-fn server_error(s: Session) -> impl IntoView {
-    move || s.form_error.get().map(|e| view! { <p class="lc-error" role="alert">{e}</p> })
+fn server_error(s: Session) -> AnyView {
+    dynamic(move || s.form_error.get().map(|e| view! { <p class="lc-error" role="alert">{e}</p> }.into_any()))
 }
 
 /// The pre-chat form.

@@ -25,7 +25,7 @@ pub fn Launcher() -> impl IntoView {
         <button
             type="button"
             class="lc-launcher"
-            aria-label=label
+            aria-label=move || label()
             aria-expanded=move || s.open.get().to_string()
             aria-controls="lc-window"
             on:click=click(move || {
@@ -40,12 +40,14 @@ pub fn Launcher() -> impl IntoView {
                             <path d="M6 6l12 12M18 6L6 18" stroke-width="2.5" stroke-linecap="round"/>
                         </svg>
                     }
+                    .into_any()
                 } else {
                     view! {
                         <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                             <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
                         </svg>
                     }
+                    .into_any()
                 }
             }}
             {move || badge().map(|n| view! {

@@ -220,7 +220,7 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
                 if last { " lc-last" } else { "" }
             );
             let who = if mine { lang.t(Key::You).to_owned() } else { sender_name(&message) };
-            let time = message.ts.map(|t| time_label(t, lang));
+            let time = message.ts.filter(|_| last).map(|t| time_label(t, lang));
             let edited = message.edited_at.is_some();
             let (edit_id, delete_id, retry_id) = (id.clone(), id.clone(), id.clone());
             view! {
@@ -228,7 +228,7 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
                     {first.then(|| view! { <span class="lc-sender">{who}</span> })}
                     <div class="lc-bubble">{message_text(&message.msg)}</div>
                     <div class="lc-meta">
-                        {last.then(|| time.clone().map(|t| view! { <time>{t}</time> }))}
+                        {time.map(|t| view! { <time>{t}</time> }.into_any())}
                         {edited.then(|| view! { <span class="lc-edited">{lang.t(Key::Edited)}</span> })}
                         {match delivery {
                             Some(Delivery::Sending) => Some(view! { <span class="lc-status">{lang.t(Key::Sending)}</span> }.into_any()),

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::{
-    Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, Root, SurveyForm, ThankYou, button, click, effect,
-    find, heading, keydown, tr, when,
+    Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, Root, SurveyForm, ThankYou, button, click, dynamic,
+    effect, find, heading, keydown, tr, when,
 };
 use crate::i18n::Key;
 use crate::realtime::Status;
@@ -139,7 +139,7 @@ fn BannerView() -> impl IntoView {
     let s = expect_context::<Session>();
     // A lost realtime connection is news, told politely; the first connection is not.
     let link_lost = move || matches!(s.link.get(), Status::Reconnecting | Status::Offline);
-    move || {
+    dynamic(move || {
         if link_lost() && s.banner.with(|b| b.as_ref().is_none_or(|b| *b == Banner::ConnectionLost)) {
             let text = s.lang.get().t(Key::ConnectionLost);
             return Some(view! { <div class="lc-banner lc-link-lost" role="status">{text}</div> }.into_any());
@@ -152,7 +152,7 @@ fn BannerView() -> impl IntoView {
             };
             view! { <div class="lc-banner" role="alert">{text}</div> }.into_any()
         })
-    }
+    })
 }
 
 /// The chat screen: messages, composer, and the end-chat confirmation.

@@ -83,7 +83,7 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                 <span id="lc-counter" class=move || if too_long() { "lc-counter lc-over" } else { "lc-counter" }.to_owned()>
                     {s.lang.get().tf(Key::CharactersLeft, &[("count", &n.to_string())])}
                 </span>
-            })}
+            }.into_any())}
             {when(move || editing.with(Option::is_some), move || button("lc-link", Key::Cancel, false, move || {
                 editing.set(None);
                 text.set(String::new());

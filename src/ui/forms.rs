@@ -62,6 +62,7 @@ fn DepartmentPicker(departments: Vec<(String, String)>, value: RwSignal<String>)
                 </select>
             </div>
         }
+        .into_any()
     })
 }
 
@@ -99,11 +100,11 @@ pub fn RegisterForm() -> impl IntoView {
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::RegistrationIntro).to_owned())}</p>
             {settings.name_field_registration_form.then(|| view! {
                 <Field id="lc-name" label=Key::Name value=name errors=errors error=|e| e.name autofocus=true/>
-            })}
+            }.into_any())}
             {settings.email_field_registration_form.then(|| view! {
                 <Field id="lc-email" label=Key::Email kind="email" value=email errors=errors error=|e| e.email
                     autofocus=!settings.name_field_registration_form/>
-            })}
+            }.into_any())}
             <DepartmentPicker departments=departments value=department/>
             {server_error(s)}
             {submit_button(Key::StartChat, busy)}

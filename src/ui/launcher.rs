@@ -52,7 +52,7 @@ pub fn Launcher() -> impl IntoView {
             }}
             {move || badge().map(|n| view! {
                 <span class="lc-badge" aria-hidden="true">{if n > 99 { "99+".to_owned() } else { n.to_string() }}</span>
-            })}
+            }.into_any())}
         </button>
     }
 }

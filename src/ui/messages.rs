@@ -225,11 +225,11 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
             let (edit_id, delete_id, retry_id) = (id.clone(), id.clone(), id.clone());
             view! {
                 <li class=class data-id=id.clone()>
-                    {first.then(|| view! { <span class="lc-sender">{who}</span> })}
+                    {first.then(|| view! { <span class="lc-sender">{who}</span> }.into_any())}
                     <div class="lc-bubble">{message_text(&message.msg)}</div>
                     <div class="lc-meta">
                         {time.map(|t| view! { <time>{t}</time> }.into_any())}
-                        {edited.then(|| view! { <span class="lc-edited">{lang.t(Key::Edited)}</span> })}
+                        {edited.then(|| view! { <span class="lc-edited">{lang.t(Key::Edited)}</span> }.into_any())}
                         {match delivery {
                             Some(Delivery::Sending) => Some(view! { <span class="lc-status">{lang.t(Key::Sending)}</span> }.into_any()),
                             Some(Delivery::Failed) => Some(view! {

@@ -59,10 +59,10 @@ fn Header() -> impl IntoView {
                 <span class="lc-avatar" aria-hidden="true">{initials(&name)}
                     <span class=move || format!("lc-presence lc-{}", status().unwrap_or_default())></span>
                 </span>
-            })}
+            }.into_any())}
             <div class="lc-heading">
                 <h1 id="lc-title" class="lc-title">{move || agent_name().unwrap_or_else(title)}</h1>
-                {move || agent_name().map(|_| view! { <span class="lc-subtitle">{status_label()}</span> })}
+                {move || agent_name().map(|_| view! { <span class="lc-subtitle">{status_label()}</span> }.into_any())}
                 {move || (s.screen.get() == Screen::Chat && s.room.with(Option::is_some) && s.agent.with(Option::is_none))
                     .then(|| {
                         let lang = s.lang.get();
@@ -70,7 +70,7 @@ fn Header() -> impl IntoView {
                             Some(spot) if spot > 0 => lang.tf(Key::QueuePosition, &[("spot", &spot.to_string())]),
                             _ => lang.t(Key::WaitingForAgent).to_owned(),
                         };
-                        view! { <span class="lc-subtitle lc-waiting" role="status">{text}</span> }
+                        view! { <span class="lc-subtitle lc-waiting" role="status">{text}</span> }.into_any()
                     })}
             </div>
             {when(move || can_transfer() || can_end(), move || view! {

@@ -44,7 +44,7 @@ fn Field(
         <div class="lc-field">
             <label for=id>{tr(label)}</label>
             {input}
-            <span id=error_id class="lc-error" role="alert">{move || error().map(|k| s.lang.get().t(k))}</span>
+            <span id=error_id class="lc-error" role="alert">{move || error().map_or("", |k| s.lang.get().t(k))}</span>
         </div>
     }
 }

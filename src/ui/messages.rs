@@ -197,7 +197,7 @@ pub fn MessageList(
         </ol>
         <p class="lc-typing" role="status">
             {move || s.typing.with(|names| {
-                names.first().map(|name| s.lang.get().tf(Key::IsTyping, &[("name", name)]))
+                names.first().map(|name| s.lang.get().tf(Key::IsTyping, &[("name", name)])).unwrap_or_default()
             })}
         </p>
     }

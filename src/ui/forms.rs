@@ -23,17 +23,16 @@ fn Field(
     let error_id = format!("{id}-error");
     let described = error_id.clone();
     let error = move || errors.with(error);
-    let invalid = move || error().is_some().to_string();
     let input = if multiline {
         view! {
-            <textarea id=id rows="4" aria-invalid=move || invalid() aria-describedby=described.clone()
+            <textarea id=id rows="4" aria-invalid=move || error().is_some().to_string() aria-describedby=described.clone()
                 data-autofocus=autofocus.then_some("true")
                 prop:value=move || value.get() on:input=bind(value)></textarea>
         }
         .into_any()
     } else {
         view! {
-            <input id=id type=kind aria-invalid=move || invalid() aria-describedby=described.clone()
+            <input id=id type=kind aria-invalid=move || error().is_some().to_string() aria-describedby=described.clone()
                 data-autofocus=autofocus.then_some("true")
                 autocomplete=match kind { "email" => "email", _ => "name" }
                 prop:value=move || value.get() on:input=bind(value)/>

@@ -11,21 +11,22 @@ use crate::session::Session;
 pub fn Launcher() -> impl IntoView {
     let s = expect_context::<Session>();
     let badge = move || (!s.open.get() && s.unread.get() > 0).then(|| s.unread.get());
-    let label = move || {
-        let lang = s.lang.get();
-        match (s.open.get(), badge()) {
-            (true, _) => lang.t(Key::CloseChat).to_owned(),
-            (false, Some(n)) => {
-                format!("{}, {}", lang.t(Key::OpenChat), lang.tf(Key::UnreadMessages, &[("count", &n.to_string())]))
-            }
-            (false, None) => lang.t(Key::OpenChat).to_owned(),
-        }
-    };
     view! {
         <button
             type="button"
             class="lc-launcher"
-            aria-label=move || label()
+            aria-label=move || {
+                let lang = s.lang.get();
+                match (s.open.get(), badge()) {
+                    (true, _) => lang.t(Key::CloseChat).to_owned(),
+                    (false, Some(n)) => format!(
+                        "{}, {}",
+                        lang.t(Key::OpenChat),
+                        lang.tf(Key::UnreadMessages, &[("count", &n.to_string())])
+                    ),
+                    (false, None) => lang.t(Key::OpenChat).to_owned(),
+                }
+            }
             aria-expanded=move || s.open.get().to_string()
             aria-controls="lc-window"
             on:click=click(move || {

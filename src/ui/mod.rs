@@ -47,7 +47,7 @@ pub(crate) fn when(
 
 fn when_dyn(cond: Box<dyn Fn() -> bool + Send + Sync>, view: Box<dyn Fn() -> AnyView + Send>) -> AnyView {
     let cond = Memo::new(move |_| cond());
-    (move || cond.get().then(|| view())).into_any()
+    (move || cond.get().then(&view)).into_any()
 }
 
 /// A reactive view: every caller shares one closure type.
@@ -246,9 +246,9 @@ where
 #[component]
 pub fn Widget() -> impl IntoView {
     let s = expect_context::<Session>();
-    let root = NodeRef::new();
-    provide_context(Root(root));
-    let root = Some(Root(root));
+    let root_ref = NodeRef::new();
+    provide_context(Root(root_ref));
+    let root = Some(Root(root_ref));
     let was_open = StoredValue::new(false);
     effect(move || {
         let open = s.open.get();
@@ -263,7 +263,7 @@ pub fn Widget() -> impl IntoView {
         was_open.set_value(open);
     });
     view! {
-        <div class="lc-widget" node_ref=root.unwrap().0 lang=move || s.lang.get().tag() dir=move || s.lang.get().dir()>
+        <div class="lc-widget" node_ref=root_ref lang=move || s.lang.get().tag() dir=move || s.lang.get().dir()>
             {when(move || s.open.get(), || view! { <Window/> }.into_any())}
             <Launcher/>
         </div>

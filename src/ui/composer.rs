@@ -58,7 +58,6 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
             text.set(String::new());
         }
     });
-    let placeholder = tr(Key::MessagePlaceholder);
 
     view! {
         <form class="lc-composer" on:submit=submit(send)>
@@ -66,8 +65,8 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                 class="lc-input"
                 rows="1"
                 data-autofocus="true"
-                aria-label=placeholder
-                placeholder=placeholder
+                aria-label=tr(Key::MessagePlaceholder)
+                placeholder=tr(Key::MessagePlaceholder)
                 aria-invalid=move || too_long().to_string()
                 aria-describedby="lc-counter"
                 prop:value=move || text.get()

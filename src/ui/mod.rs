@@ -21,6 +21,7 @@ pub use window::{Window, initials};
 use leptos::ev::{Event, KeyboardEvent, MouseEvent, SubmitEvent};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
+use std::sync::{Arc, Mutex};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
@@ -29,12 +30,15 @@ use crate::session::Session;
 
 /// The text for `key` in the visitor's language, as a reactive view child or attribute.
 ///
-/// Every caller gets the same closure type, so Leptos renders all the widget's texts with one
-/// copy of its code instead of one per text (the widget's size budget is tight).
-pub(crate) fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+/// It has the type Leptos gives every `move || …` text in a `view!` (with `erase_components`),
+/// so all the widget's texts share one copy of its rendering code (the size budget is tight).
+pub(crate) fn tr(key: Key) -> Text {
     let lang = expect_context::<Session>().lang;
-    move || lang.get().t(key)
+    Arc::new(Mutex::new(move || lang.get().t(key)))
 }
+
+/// A reactive text, as `view!` erases a `move || …` returning one.
+pub(crate) type Text = Arc<Mutex<dyn FnMut() -> &'static str + Send>>;
 
 /// `view` while `cond` holds, nothing otherwise. Like `<Show>`, the view is rebuilt only when
 /// `cond` changes. Every caller shares one closure type (the widget's size budget is tight).

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{Root, button, effect, find, keydown, on_value, submit, tr, when};
+use super::{AUTOFOCUS, Root, button, effect, find, keydown, on_value, submit, tr, when};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -64,7 +64,7 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
             <textarea
                 class="lc-input"
                 rows="1"
-                data-autofocus="true"
+                data-autofocus=AUTOFOCUS
                 aria-label=tr(Key::MessagePlaceholder)
                 placeholder=tr(Key::MessagePlaceholder)
                 aria-invalid=move || too_long().to_string()

@@ -129,6 +129,12 @@ pub(crate) fn find(root: Option<Root>, selector: &str) -> Option<HtmlElement> {
     root.query_selector(selector).ok().flatten()?.dyn_into().ok()
 }
 
+/// `data-autofocus="true"`, typed as the helpers' optional one (one attribute type, not two).
+pub(crate) const AUTOFOCUS: Option<&str> = Some("true");
+
+/// `tabindex="-1"`, typed as [`heading`]'s optional one.
+pub(crate) const FOCUSABLE: Option<&str> = Some("-1");
+
 /// A `type="button"` button with a translated label: one copy of the element code for the
 /// widget's many buttons. `autofocus` marks it for focus when its screen opens.
 pub(crate) fn button(class: &'static str, label: Key, autofocus: bool, on: impl Fn() + 'static) -> AnyView {

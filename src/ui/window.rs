@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::{
-    Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, Root, SurveyForm, ThankYou, button, click, dynamic,
-    effect, find, heading, keydown, tr, when,
+    AUTOFOCUS, Composer, FOCUSABLE, MessageList, OfflineForm, OfflineSent, RegisterForm, Root, SurveyForm, ThankYou,
+    button, click, dynamic, effect, find, heading, keydown, tr, when,
 };
 use crate::i18n::Key;
 use crate::realtime::Status;
@@ -119,7 +119,7 @@ fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
             {departments.into_iter().filter(|d| Some(&d.id) != current.as_ref()).map(|d| {
                 let id = d.id.clone();
                 view! {
-                    <button type="button" class="lc-secondary" data-autofocus="true" on:click=click(move || {
+                    <button type="button" class="lc-secondary" data-autofocus=AUTOFOCUS on:click=click(move || {
                         open.set(false);
                         Session::spawn(s.transfer(id.clone()));
                     })>{d.name}</button>
@@ -227,7 +227,7 @@ pub fn Window() -> impl IntoView {
                     Screen::Survey => view! { <SurveyForm/> }.into_any(),
                     Screen::ThankYou => view! { <ThankYou/> }.into_any(),
                     Screen::Unavailable => view! {
-                        <p class="lc-done" role="status" data-autofocus="true" tabindex="-1">{s.lang.get().t(Key::NoAgentOnline)}</p>
+                        <p class="lc-done" role="status" data-autofocus=AUTOFOCUS tabindex=FOCUSABLE>{s.lang.get().t(Key::NoAgentOnline)}</p>
                     }.into_any(),
                 }}
             </div>

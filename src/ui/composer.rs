@@ -1,10 +1,9 @@
 //! The composer: Enter sends, Shift+Enter starts a new line, a counter when the server limits
 //! length, and edit mode for the visitor's own messages.
 
-use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 
-use super::tr;
+use super::{AUTOFOCUS, Root, button, effect, find, keydown, on_value, submit, tr, when};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -13,23 +12,23 @@ use crate::session::Session;
 pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
     let s = expect_context::<Session>();
     let text = RwSignal::new(String::new());
-    let field = NodeRef::<leptos::html::Textarea>::new();
+    let root = use_context::<Root>();
     let limit = move || s.config.with(|c| c.as_ref().and_then(|c| c.settings.limit_text_length.0));
     let left = move || limit().map(|l| l as i64 - text.with(|t| t.chars().count() as i64));
     let too_long = move || left().is_some_and(|n| n < 0);
 
     // Entering edit mode puts the message's text in the field.
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(id) = editing.get() {
             let current = s.conversation.with_untracked(|c| c.get(&id).map(|m| m.msg.clone()));
             text.set(current.unwrap_or_default());
-            if let Some(el) = field.get_untracked() {
+            if let Some(el) = find(root, ".lc-input") {
                 let _ = el.focus();
             }
         }
     });
 
-    let submit = move || {
+    let send = move || {
         let value = text.get_untracked();
         if value.trim().is_empty() || too_long() {
             return;
@@ -42,59 +41,52 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
             }
             None => Session::spawn(s.send(value)),
         }
-        if let Some(el) = field.get_untracked() {
+        if let Some(el) = find(root, ".lc-input") {
             let _ = el.focus();
         }
     };
-    let on_keydown = move |ev: KeyboardEvent| {
+    let on_keydown = keydown(move |ev| {
         s.interacted();
         // Enter sends; Shift+Enter is a new line; an IME composing text keeps its Enter.
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
             ev.prevent_default();
-            submit();
+            send();
         } else if ev.key() == "Escape" && editing.get_untracked().is_some() {
             ev.prevent_default();
             ev.stop_propagation();
             editing.set(None);
             text.set(String::new());
         }
-    };
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        submit();
-    };
-    let placeholder = tr(Key::MessagePlaceholder);
+    });
 
     view! {
-        <form class="lc-composer" on:submit=on_submit>
+        <form class="lc-composer" on:submit=submit(send)>
             <textarea
-                node_ref=field
                 class="lc-input"
                 rows="1"
-                data-autofocus="true"
-                aria-label=placeholder
-                placeholder=placeholder
+                data-autofocus=AUTOFOCUS
+                aria-label=tr(Key::MessagePlaceholder)
+                placeholder=tr(Key::MessagePlaceholder)
                 aria-invalid=move || too_long().to_string()
                 aria-describedby="lc-counter"
                 prop:value=move || text.get()
-                on:input=move |ev| {
-                    text.set(event_target_value(&ev));
+                on:input=on_value(move |value| {
+                    text.set(value);
                     if editing.with_untracked(Option::is_none) {
                         s.typed();
                     }
-                }
+                })
                 on:keydown=on_keydown
             ></textarea>
             {move || left().map(|n| view! {
-                <span id="lc-counter" class="lc-counter" class:lc-over=too_long>
+                <span id="lc-counter" class=move || if too_long() { "lc-counter lc-over" } else { "lc-counter" }.to_owned()>
                     {s.lang.get().tf(Key::CharactersLeft, &[("count", &n.to_string())])}
                 </span>
-            })}
-            <Show when=move || editing.with(Option::is_some)>
-                <button type="button" class="lc-link" on:click=move |_| { editing.set(None); text.set(String::new()); }>
-                    {tr(Key::Cancel)}
-                </button>
-            </Show>
+            }.into_any())}
+            {when(move || editing.with(Option::is_some), move || button("lc-link", Key::Cancel, false, move || {
+                editing.set(None);
+                text.set(String::new());
+            }))}
             <button
                 type="submit"
                 class="lc-send"

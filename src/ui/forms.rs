@@ -1,9 +1,8 @@
 //! The pre-chat (registration) form, the offline form and its confirmation.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use super::tr;
+use super::{bind, dynamic, heading, on_value, submit, submit_button, tr};
 use crate::i18n::Key;
 use crate::session::{FormErrors, Session};
 
@@ -13,7 +12,9 @@ fn Field(
     id: &'static str,
     label: Key,
     value: RwSignal<String>,
-    error: Signal<Option<Key>>,
+    /// The form's validation errors, and which of them is this field's.
+    errors: RwSignal<FormErrors>,
+    error: fn(&FormErrors) -> Option<Key>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = false)] multiline: bool,
     #[prop(default = false)] autofocus: bool,
@@ -21,28 +22,28 @@ fn Field(
     let s = expect_context::<Session>();
     let error_id = format!("{id}-error");
     let described = error_id.clone();
-    let invalid = move || error.get().is_some().to_string();
+    let error = move || errors.with(error);
     let input = if multiline {
         view! {
-            <textarea id=id rows="4" aria-invalid=invalid aria-describedby=described.clone()
+            <textarea id=id rows="4" aria-invalid=move || error().is_some().to_string() aria-describedby=described.clone()
                 data-autofocus=autofocus.then_some("true")
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+                prop:value=move || value.get() on:input=bind(value)></textarea>
         }
         .into_any()
     } else {
         view! {
-            <input id=id type=kind aria-invalid=invalid aria-describedby=described.clone()
+            <input id=id type=kind aria-invalid=move || error().is_some().to_string() aria-describedby=described.clone()
                 data-autofocus=autofocus.then_some("true")
                 autocomplete=match kind { "email" => "email", _ => "name" }
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                prop:value=move || value.get() on:input=bind(value)/>
         }
         .into_any()
     };
     view! {
         <div class="lc-field">
-            <label for=id>{move || s.lang.get().t(label)}</label>
+            <label for=id>{tr(label)}</label>
             {input}
-            <span id=error_id class="lc-error" role="alert">{move || error.get().map(|k| s.lang.get().t(k))}</span>
+            <span id=error_id class="lc-error" role="alert">{move || error().map_or("", |k| s.lang.get().t(k))}</span>
         </div>
     }
 }
@@ -54,18 +55,19 @@ fn DepartmentPicker(departments: Vec<(String, String)>, value: RwSignal<String>)
         view! {
             <div class="lc-field">
                 <label for="lc-department">{tr(Key::Department)}</label>
-                <select id="lc-department" on:change=move |ev| value.set(event_target_value(&ev))>
+                <select id="lc-department" on:change=on_value(move |v| value.set(v))>
                     <option value="">{tr(Key::ChooseDepartment)}</option>
-                    {departments.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    {departments.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }.into_any()).collect_view()}
                 </select>
             </div>
         }
+        .into_any()
     })
 }
 
 /// The form's error text from the server, if the last submission failed there.
-fn server_error(s: Session) -> impl IntoView {
-    move || s.form_error.get().map(|e| view! { <p class="lc-error" role="alert">{e}</p> })
+fn server_error(s: Session) -> AnyView {
+    dynamic(move || s.form_error.get().map(|e| view! { <p class="lc-error" role="alert">{e}</p> }.into_any()))
 }
 
 /// The pre-chat form.
@@ -82,8 +84,7 @@ pub fn RegisterForm() -> impl IntoView {
         .with_untracked(|c| c.as_ref().map(|c| c.messages.registration_form_message.clone()))
         .filter(|m| !m.is_empty());
     let departments: Vec<(String, String)> = s.registration_departments().into_iter().map(|d| (d.id, d.name)).collect();
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let on_submit = submit(move || {
         busy.set(true);
         Session::spawn(async move {
             let department = Some(department.get_untracked()).filter(|d| !d.is_empty());
@@ -91,21 +92,21 @@ pub fn RegisterForm() -> impl IntoView {
             errors.set(found);
             busy.set(false);
         });
-    };
+    });
     view! {
         <form class="lc-form" on:submit=on_submit novalidate>
-            <h2 class="lc-form-title">{tr(Key::StartChatTitle)}</h2>
+            {heading(None, Key::StartChatTitle, false)}
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::RegistrationIntro).to_owned())}</p>
             {settings.name_field_registration_form.then(|| view! {
-                <Field id="lc-name" label=Key::Name value=name error=Signal::derive(move || errors.with(|e| e.name)) autofocus=true/>
-            })}
+                <Field id="lc-name" label=Key::Name value=name errors=errors error=|e| e.name autofocus=true/>
+            }.into_any())}
             {settings.email_field_registration_form.then(|| view! {
-                <Field id="lc-email" label=Key::Email kind="email" value=email error=Signal::derive(move || errors.with(|e| e.email))
+                <Field id="lc-email" label=Key::Email kind="email" value=email errors=errors error=|e| e.email
                     autofocus=!settings.name_field_registration_form/>
-            })}
+            }.into_any())}
             <DepartmentPicker departments=departments value=department/>
             {server_error(s)}
-            <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(Key::StartChat)}</button>
+            {submit_button(Key::StartChat, busy)}
         </form>
     }
 }
@@ -139,8 +140,7 @@ pub fn OfflineForm() -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let on_submit = submit(move || {
         busy.set(true);
         Session::spawn(async move {
             let department = Some(department.get_untracked()).filter(|d| !d.is_empty());
@@ -149,17 +149,17 @@ pub fn OfflineForm() -> impl IntoView {
             errors.set(found);
             busy.set(false);
         });
-    };
+    });
     view! {
         <form class="lc-form" on:submit=on_submit novalidate>
-            <h2 class="lc-form-title">{tr(Key::LeaveMessageTitle)}</h2>
+            {heading(None, Key::LeaveMessageTitle, false)}
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::OfflineIntro).to_owned())}</p>
-            <Field id="lc-off-name" label=Key::Name value=name error=Signal::derive(move || errors.with(|e| e.name)) autofocus=true/>
-            <Field id="lc-off-email" label=Key::Email kind="email" value=email error=Signal::derive(move || errors.with(|e| e.email))/>
+            <Field id="lc-off-name" label=Key::Name value=name errors=errors error=|e| e.name autofocus=true/>
+            <Field id="lc-off-email" label=Key::Email kind="email" value=email errors=errors error=|e| e.email/>
             <DepartmentPicker departments=departments value=department/>
-            <Field id="lc-off-message" label=Key::Message value=message multiline=true error=Signal::derive(move || errors.with(|e| e.message))/>
+            <Field id="lc-off-message" label=Key::Message value=message multiline=true errors=errors error=|e| e.message/>
             {server_error(s)}
-            <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(Key::SendMessage)}</button>
+            {submit_button(Key::SendMessage, busy)}
         </form>
     }
 }
@@ -174,7 +174,7 @@ pub fn OfflineSent() -> impl IntoView {
         .filter(|m| !m.is_empty());
     view! {
         <div class="lc-done" role="status">
-            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::MessageSentTitle)}</h2>
+            {heading(None, Key::MessageSentTitle, true)}
             <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::MessageSentText).to_owned())}</p>
         </div>
     }

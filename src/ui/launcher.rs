@@ -2,56 +2,58 @@
 
 use leptos::prelude::*;
 
+use super::click;
 use crate::i18n::Key;
 use crate::session::Session;
 
 /// The launcher button. Its accessible name says what a press does and how many messages wait.
 #[component]
-pub fn Launcher(
-    /// The button, so focus can return to it when the window closes.
-    #[prop(optional)]
-    node_ref: NodeRef<leptos::html::Button>,
-) -> impl IntoView {
+pub fn Launcher() -> impl IntoView {
     let s = expect_context::<Session>();
     let badge = move || (!s.open.get() && s.unread.get() > 0).then(|| s.unread.get());
-    let label = move || {
-        let lang = s.lang.get();
-        match (s.open.get(), badge()) {
-            (true, _) => lang.t(Key::CloseChat).to_owned(),
-            (false, Some(n)) => {
-                format!("{}, {}", lang.t(Key::OpenChat), lang.tf(Key::UnreadMessages, &[("count", &n.to_string())]))
-            }
-            (false, None) => lang.t(Key::OpenChat).to_owned(),
-        }
-    };
     view! {
         <button
             type="button"
             class="lc-launcher"
-            node_ref=node_ref
-            aria-label=label
+            aria-label=move || {
+                let lang = s.lang.get();
+                match (s.open.get(), badge()) {
+                    (true, _) => lang.t(Key::CloseChat).to_owned(),
+                    (false, Some(n)) => format!(
+                        "{}, {}",
+                        lang.t(Key::OpenChat),
+                        lang.tf(Key::UnreadMessages, &[("count", &n.to_string())])
+                    ),
+                    (false, None) => lang.t(Key::OpenChat).to_owned(),
+                }
+            }
             aria-expanded=move || s.open.get().to_string()
             aria-controls="lc-window"
-            on:click=move |_| {
+            on:click=click(move || {
                 s.interacted();
                 s.set_open(!s.open.get_untracked());
-            }
+            })
         >
-            <Show
-                when=move || s.open.get()
-                fallback=|| view! {
-                    <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                        <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
-                    </svg>
+            {move || {
+                if s.open.get() {
+                    view! {
+                        <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                            <path d="M6 6l12 12M18 6L6 18" stroke-width="2.5" stroke-linecap="round"/>
+                        </svg>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                            <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
+                        </svg>
+                    }
+                    .into_any()
                 }
-            >
-                <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                    <path d="M6 6l12 12M18 6L6 18" stroke-width="2.5" stroke-linecap="round"/>
-                </svg>
-            </Show>
+            }}
             {move || badge().map(|n| view! {
                 <span class="lc-badge" aria-hidden="true">{if n > 99 { "99+".to_owned() } else { n.to_string() }}</span>
-            })}
+            }.into_any())}
         </button>
     }
 }

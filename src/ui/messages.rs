@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use livechat_wire::Timestamp;
 use livechat_wire::message::Message;
 
-use super::tr;
+use super::{Root, button, dynamic, effect, find, when};
 use crate::i18n::{Key, Lang};
 use crate::session::conversation::{Item, Notice, items};
 use crate::session::text::{Segment, segments};
@@ -153,7 +153,7 @@ pub fn MessageList(
     // The newest agent message already on screen when the list appeared is not news: only
     // later ones are announced. `None` until the first run.
     let seen = StoredValue::new(None::<Option<String>>);
-    Effect::new(move |_| {
+    effect(move || {
         let me = s.visitor.with(|v| v.as_ref().map(|v| v.id.clone()));
         let newest = s.conversation.with(|c| {
             c.messages().iter().rev().find(|m| m.t.is_none() && m.u.as_ref().map(|u| &u.id) != me.as_ref()).cloned()
@@ -168,17 +168,17 @@ pub fn MessageList(
         }
     });
 
-    let list = NodeRef::<leptos::html::Ol>::new();
+    let root = use_context::<Root>();
     // Keep the newest message in view as messages arrive.
-    Effect::new(move |_| {
+    effect(move || {
         rows.track();
-        if let Some(el) = list.get() {
+        if let Some(el) = find(root, ".lc-messages") {
             el.set_scroll_top(el.scroll_height());
         }
     });
     let load_older = move || Session::spawn(s.load_older());
     let on_scroll = move |_| {
-        if let Some(el) = list.get_untracked()
+        if let Some(el) = find(root, ".lc-messages")
             && el.scroll_top() == 0
             && !s.history_complete.get_untracked()
             && s.room.with_untracked(Option::is_some)
@@ -189,19 +189,15 @@ pub fn MessageList(
 
     view! {
         <div class="lc-live" aria-live="polite" aria-atomic="true">{move || announcement.get()}</div>
-        <Show when=move || !s.history_complete.get() && s.room.with(Option::is_some)>
-            <button type="button" class="lc-older" on:click=move |_| load_older()>
-                {tr(Key::LoadOlder)}
-            </button>
-        </Show>
-        <ol class="lc-messages" node_ref=list on:scroll=on_scroll>
+        {when(move || !s.history_complete.get() && s.room.with(Option::is_some), move || button("lc-older", Key::LoadOlder, false, load_older))}
+        <ol class="lc-messages" on:scroll=on_scroll>
             <For each=move || rows.get() key=Row::key let:row>
                 {render_row(row, s, editing)}
             </For>
         </ol>
         <p class="lc-typing" role="status">
             {move || s.typing.with(|names| {
-                names.first().map(|name| s.lang.get().tf(Key::IsTyping, &[("name", name)]))
+                names.first().map(|name| s.lang.get().tf(Key::IsTyping, &[("name", name)])).unwrap_or_default()
             })}
         </p>
     }
@@ -224,59 +220,44 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
                 if last { " lc-last" } else { "" }
             );
             let who = if mine { lang.t(Key::You).to_owned() } else { sender_name(&message) };
-            let time = message.ts.map(|t| time_label(t, lang));
+            let time = message.ts.filter(|_| last).map(|t| time_label(t, lang));
             let edited = message.edited_at.is_some();
             let (edit_id, delete_id, retry_id) = (id.clone(), id.clone(), id.clone());
             view! {
                 <li class=class data-id=id.clone()>
-                    {first.then(|| view! { <span class="lc-sender">{who}</span> })}
+                    {first.then(|| view! { <span class="lc-sender">{who}</span> }.into_any())}
                     <div class="lc-bubble">{message_text(&message.msg)}</div>
                     <div class="lc-meta">
-                        {last.then(|| time.clone().map(|t| view! { <time>{t}</time> }))}
-                        {edited.then(|| view! { <span class="lc-edited">{lang.t(Key::Edited)}</span> })}
+                        {time.map(|t| view! { <time>{t}</time> }.into_any())}
+                        {edited.then(|| view! { <span class="lc-edited">{lang.t(Key::Edited)}</span> }.into_any())}
                         {match delivery {
                             Some(Delivery::Sending) => Some(view! { <span class="lc-status">{lang.t(Key::Sending)}</span> }.into_any()),
                             Some(Delivery::Failed) => Some(view! {
                                 <span class="lc-status lc-failed">{lang.t(Key::NotSent)}</span>
-                                <button type="button" class="lc-link lc-retry" on:click={
+                                {button("lc-link lc-retry", Key::Retry, false, {
                                     let retry_id = retry_id.clone();
-                                    move |_| Session::spawn(s.retry(retry_id.clone()))
-                                }>
-                                    {lang.t(Key::Retry)}
-                                </button>
-                                <button type="button" class="lc-link lc-discard" on:click=move |_| s.discard(&retry_id)>
-                                    {lang.t(Key::Delete)}
-                                </button>
+                                    move || Session::spawn(s.retry(retry_id.clone()))
+                                })}
+                                {button("lc-link lc-discard", Key::Delete, false, move || s.discard(&retry_id))}
                             }.into_any()),
                             None => None,
                         }}
-                        {(mine && delivery.is_none()).then(|| view! {
-                            <Show
-                                when=move || confirming.get()
-                                fallback=move || {
-                                    let edit_id = edit_id.clone();
-                                    view! {
-                                        <button type="button" class="lc-link" on:click=move |_| editing.set(Some(edit_id.clone()))>
-                                            {lang.t(Key::Edit)}
-                                        </button>
-                                        <button type="button" class="lc-link" on:click=move |_| confirming.set(true)>
-                                            {lang.t(Key::Delete)}
-                                        </button>
-                                    }
-                                }
-                            >
-                                {
-                                    let delete_id = delete_id.clone();
-                                    view! {
-                                        <button type="button" class="lc-link lc-danger" on:click=move |_| Session::spawn(s.delete(delete_id.clone()))>
-                                            {lang.t(Key::Delete)}
-                                        </button>
-                                        <button type="button" class="lc-link" on:click=move |_| confirming.set(false)>
-                                            {lang.t(Key::Cancel)}
-                                        </button>
-                                    }
-                                }
-                            </Show>
+                        {(mine && delivery.is_none()).then(|| {
+                            let confirm = move || {
+                                let delete_id = delete_id.clone();
+                                view! {
+                                    {button("lc-link lc-danger", Key::Delete, false, move || Session::spawn(s.delete(delete_id.clone())))}
+                                    {button("lc-link", Key::Cancel, false, move || confirming.set(false))}
+                                }.into_any()
+                            };
+                            let actions = move || {
+                                let edit_id = edit_id.clone();
+                                view! {
+                                    {button("lc-link", Key::Edit, false, move || editing.set(Some(edit_id.clone())))}
+                                    {button("lc-link", Key::Delete, false, move || confirming.set(true))}
+                                }.into_any()
+                            };
+                            dynamic(move || Some(if confirming.get() { confirm() } else { actions() }))
                         })}
                     </div>
                 </li>

@@ -18,8 +18,10 @@ pub use messages::{MessageList, message_text};
 pub use survey::{SurveyForm, ThankYou};
 pub use window::{Window, initials};
 
+use leptos::ev::{Event, KeyboardEvent, MouseEvent, SubmitEvent};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
+use std::sync::{Arc, Mutex};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
@@ -28,15 +30,205 @@ use crate::session::Session;
 
 /// The text for `key` in the visitor's language, as a reactive view child or attribute.
 ///
-/// Every caller gets the same closure type, so Leptos renders all the widget's texts with one
-/// copy of its code instead of one per text (the widget's size budget is tight).
-pub(crate) fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+/// It has the type Leptos gives every `move || …` text in a `view!` (with `erase_components`),
+/// so all the widget's texts share one copy of its rendering code (the size budget is tight).
+pub(crate) fn tr(key: Key) -> Text {
     let lang = expect_context::<Session>().lang;
-    move || lang.get().t(key)
+    Arc::new(Mutex::new(move || lang.get().t(key)))
 }
 
-/// The widget's styles, injected into its shadow root.
-pub const CSS: &str = include_str!("widget.css");
+/// A reactive text, as `view!` erases a `move || …` returning one.
+pub(crate) type Text = Arc<Mutex<dyn FnMut() -> &'static str + Send>>;
+
+/// `view` while `cond` holds, nothing otherwise. Like `<Show>`, the view is rebuilt only when
+/// `cond` changes. Every caller shares one closure type (the widget's size budget is tight).
+pub(crate) fn when(
+    cond: impl Fn() -> bool + Send + Sync + 'static,
+    view: impl Fn() -> AnyView + Send + 'static,
+) -> AnyView {
+    when_dyn(Box::new(cond), Box::new(view))
+}
+
+fn when_dyn(cond: Box<dyn Fn() -> bool + Send + Sync>, view: Box<dyn Fn() -> AnyView + Send>) -> AnyView {
+    let cond = Memo::new(move |_| cond());
+    (move || cond.get().then(&view)).into_any()
+}
+
+/// A reactive view: every caller shares one closure type.
+pub(crate) fn dynamic(view: impl Fn() -> Option<AnyView> + Send + 'static) -> AnyView {
+    dynamic_dyn(Box::new(view))
+}
+
+fn dynamic_dyn(view: Box<dyn Fn() -> Option<AnyView> + Send>) -> AnyView {
+    (move || view()).into_any()
+}
+
+/// An effect: every caller shares one closure type.
+pub(crate) fn effect(f: impl Fn() + 'static) {
+    effect_dyn(Box::new(f));
+}
+
+fn effect_dyn(f: Box<dyn Fn()>) {
+    Effect::new(move |_| f());
+}
+
+/// A click handler; every caller shares one handler type.
+pub(crate) fn click(f: impl Fn() + 'static) -> impl FnMut(MouseEvent) + 'static {
+    click_dyn(Box::new(f))
+}
+
+fn click_dyn(f: Box<dyn Fn()>) -> impl FnMut(MouseEvent) + 'static + use<> {
+    move |_| f()
+}
+
+/// A submit handler that keeps the browser from navigating; one handler type for all forms.
+pub(crate) fn submit(f: impl Fn() + 'static) -> impl FnMut(SubmitEvent) + 'static {
+    submit_dyn(Box::new(f))
+}
+
+fn submit_dyn(f: Box<dyn Fn()>) -> impl FnMut(SubmitEvent) + 'static + use<> {
+    move |ev: SubmitEvent| {
+        ev.prevent_default();
+        f();
+    }
+}
+
+/// An `input` or `change` handler given the control's new value; one handler type for all.
+pub(crate) fn on_value(f: impl Fn(String) + 'static) -> impl FnMut(Event) + 'static {
+    value_dyn(Box::new(f))
+}
+
+fn value_dyn(f: Box<dyn Fn(String)>) -> impl FnMut(Event) + 'static + use<> {
+    move |ev: Event| f(event_target_value(&ev))
+}
+
+/// An `input` handler that keeps `value` in step with the control.
+pub(crate) fn bind(value: RwSignal<String>) -> impl FnMut(Event) + 'static {
+    on_value(move |v| value.set(v))
+}
+
+/// A `keydown` handler; one handler type for all.
+pub(crate) fn keydown(f: impl Fn(KeyboardEvent) + 'static) -> impl FnMut(KeyboardEvent) + 'static {
+    keydown_dyn(Box::new(f))
+}
+
+fn keydown_dyn(f: Box<dyn Fn(KeyboardEvent)>) -> impl FnMut(KeyboardEvent) + 'static + use<> {
+    move |ev| f(ev)
+}
+
+/// The widget's root element. Components find their own elements in it (to focus or scroll
+/// them) rather than each holding a `NodeRef` of its element type: Leptos's node-reference code
+/// is then there once.
+#[derive(Clone, Copy)]
+pub(crate) struct Root(NodeRef<leptos::html::Div>);
+
+/// The first element matching `selector` in the widget under `root`, the [`Root`] a component
+/// took from context when it was created (event handlers run outside of it).
+pub(crate) fn find(root: Option<Root>, selector: &str) -> Option<HtmlElement> {
+    let root = root?.0.get_untracked()?;
+    root.query_selector(selector).ok().flatten()?.dyn_into().ok()
+}
+
+/// `data-autofocus="true"`, typed as the helpers' optional one (one attribute type, not two).
+pub(crate) const AUTOFOCUS: Option<&str> = Some("true");
+
+/// `tabindex="-1"`, typed as [`heading`]'s optional one.
+pub(crate) const FOCUSABLE: Option<&str> = Some("-1");
+
+/// A `type="button"` button with a translated label: one copy of the element code for the
+/// widget's many buttons. `autofocus` marks it for focus when its screen opens.
+pub(crate) fn button(class: &'static str, label: Key, autofocus: bool, on: impl Fn() + 'static) -> AnyView {
+    button_dyn(class, label, autofocus, Box::new(on))
+}
+
+fn button_dyn(class: &'static str, label: Key, autofocus: bool, on: Box<dyn Fn()>) -> AnyView {
+    view! {
+        <button type="button" class=class data-autofocus=autofocus.then_some("true") on:click=click_dyn(on)>
+            {tr(label)}
+        </button>
+    }
+    .into_any()
+}
+
+/// A form's submit button, disabled while `busy`.
+pub(crate) fn submit_button(label: Key, busy: RwSignal<bool>) -> AnyView {
+    view! { <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(label)}</button> }.into_any()
+}
+
+/// A screen's or sheet's heading. `focus`: it takes focus when the screen opens.
+pub(crate) fn heading(id: Option<&'static str>, label: Key, focus: bool) -> AnyView {
+    view! {
+        <h2 id=id class="lc-form-title" tabindex=focus.then_some("-1") data-autofocus=focus.then_some("true")>
+            {tr(label)}
+        </h2>
+    }
+    .into_any()
+}
+
+/// The widget's styles, injected into its shadow root: `widget.css` minified at compile time.
+pub const CSS: &str = match std::str::from_utf8(&MINIFIED) {
+    Ok(css) => css,
+    Err(_) => panic!("widget.css is not UTF-8"),
+};
+
+const SOURCE: &[u8] = include_bytes!("widget.css");
+const MINIFIED: [u8; minify(SOURCE, &mut [])] = {
+    let mut out = [0; minify(SOURCE, &mut [])];
+    minify(SOURCE, &mut out);
+    out
+};
+
+/// Writes `css` without comments, with whitespace runs collapsed and dropped next to `{};,>`
+/// and after `:` (strings kept as they are, `;` before `}` dropped) into `out`, as far as it
+/// has room; returns the minified length. A `const fn`: the widget ships only the result.
+const fn minify(css: &[u8], out: &mut [u8]) -> usize {
+    const fn tight(c: u8) -> bool {
+        matches!(c, b'{' | b'}' | b';' | b',' | b'>' | b':')
+    }
+    let (mut i, mut n) = (0, 0);
+    let (mut quote, mut space, mut last) = (0u8, false, b'{');
+    while i < css.len() {
+        let c = css[i];
+        i += 1;
+        if quote != 0 {
+            if c == quote {
+                quote = 0;
+            }
+        } else if c == b'/' && i < css.len() && css[i] == b'*' {
+            i += 2;
+            while i < css.len() && !(css[i - 1] == b'*' && css[i] == b'/') {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        } else if c.is_ascii_whitespace() {
+            space = true;
+            continue;
+        } else {
+            if c == b'"' || c == b'\'' {
+                quote = c;
+            }
+            if space && !(tight(c) && c != b':') && !tight(last) {
+                n = put(out, n, b' ');
+            }
+            if c == b'}' && last == b';' {
+                n -= 1;
+            }
+        }
+        space = false;
+        last = c;
+        n = put(out, n, c);
+    }
+    n
+}
+
+/// Writes `c` at `at` when `out` has room (the first pass only counts).
+const fn put(out: &mut [u8], at: usize, c: u8) -> usize {
+    if at < out.len() {
+        out[at] = c;
+    }
+    at + 1
+}
 
 /// Attaches an open shadow root to `host` (or reuses the one it has), adds the widget's styles
 /// and mounts `view` into it. Dropping the returned handle unmounts the view.
@@ -64,14 +256,16 @@ where
 #[component]
 pub fn Widget() -> impl IntoView {
     let s = expect_context::<Session>();
-    let launcher = NodeRef::<leptos::html::Button>::new();
+    let root_ref = NodeRef::new();
+    provide_context(Root(root_ref));
+    let root = Some(Root(root_ref));
     let was_open = StoredValue::new(false);
-    Effect::new(move |_| {
+    effect(move || {
         let open = s.open.get();
         if was_open.get_value()
             && !open
             && s.wants_focus()
-            && let Some(button) = launcher.get_untracked()
+            && let Some(button) = find(root, ".lc-launcher")
         {
             let _ = button.focus();
             s.moved_focus();
@@ -79,11 +273,9 @@ pub fn Widget() -> impl IntoView {
         was_open.set_value(open);
     });
     view! {
-        <div class="lc-widget" lang=move || s.lang.get().tag() dir=move || s.lang.get().dir()>
-            <Show when=move || s.open.get()>
-                <Window/>
-            </Show>
-            <Launcher node_ref=launcher/>
+        <div class="lc-widget" node_ref=root_ref lang=move || s.lang.get().tag() dir=move || s.lang.get().dir()>
+            {when(move || s.open.get(), || view! { <Window/> }.into_any())}
+            <Launcher/>
         </div>
     }
 }
@@ -94,4 +286,42 @@ pub fn mount(host: &Element, session: Session) -> Result<leptos::mount::UnmountH
         provide_context(session);
         view! { <Widget/> }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CSS, minify};
+
+    fn run(css: &str) -> String {
+        let mut out = vec![0; minify(css.as_bytes(), &mut [])];
+        minify(css.as_bytes(), &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn minifies_without_changing_meaning() {
+        assert_eq!(
+            run(
+                "/* a */ .a , .b > .c {\n  color: red;\n  font: 1px \"Segoe  UI\" ; }\n@media (x: 1) { .d :hover { margin: 0 auto } }"
+            ),
+            ".a,.b>.c{color:red;font:1px \"Segoe  UI\"}@media (x:1){.d :hover{margin:0 auto}}"
+        );
+        assert_eq!(run("/**/a{b:c}/*/ */"), "a{b:c}");
+    }
+
+    #[test]
+    fn the_shipped_css_is_the_source_minified() {
+        let source = include_str!("widget.css");
+        assert!(CSS.len() < source.len() * 9 / 10, "{} of {}", CSS.len(), source.len());
+        assert!(!CSS.contains("/*") && !CSS.contains("  ") && !CSS.contains('\n'));
+        // Apart from whitespace, comments and `;` before `}`, nothing changed.
+        let mut flat: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+        while let Some(start) = flat.find("/*") {
+            let end = start + flat[start..].find("*/").unwrap() + 2;
+            flat.replace_range(start..end, "");
+        }
+        let flat = flat.replace(";}", "}");
+        let minified: String = CSS.chars().filter(|c| !c.is_whitespace()).collect();
+        assert_eq!(minified, flat);
+    }
 }

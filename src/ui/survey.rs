@@ -1,10 +1,9 @@
 //! The survey after a chat, and the thank-you screen.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use livechat_wire::room::survey;
 
-use super::tr;
+use super::{bind, button, heading, on_value, submit, submit_button, tr};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -18,6 +17,9 @@ const ITEMS: [(&str, Key); 4] = [
 
 const RATING_LABELS: [Key; 5] = [Key::Rating1, Key::Rating2, Key::Rating3, Key::Rating4, Key::Rating5];
 
+/// The ratings as text (no number formatting in the widget).
+const DIGITS: [&str; 5] = ["1", "2", "3", "4", "5"];
+
 /// Ratings 1–5 for each item (radio groups), optional feedback; skippable.
 #[component]
 pub fn SurveyForm() -> impl IntoView {
@@ -25,8 +27,7 @@ pub fn SurveyForm() -> impl IntoView {
     let ratings: [RwSignal<u8>; 4] = std::array::from_fn(|_| RwSignal::new(0));
     let feedback = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let on_submit = submit(move || {
         busy.set(true);
         let chosen: Vec<(&'static str, u8)> = ITEMS
             .iter()
@@ -38,31 +39,31 @@ pub fn SurveyForm() -> impl IntoView {
             s.rate(chosen, feedback.get_untracked()).await;
             busy.set(false);
         });
-    };
+    });
     view! {
         <form class="lc-form lc-survey" on:submit=on_submit>
-            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::SurveyTitle)}</h2>
+            {heading(None, Key::SurveyTitle, true)}
             {ITEMS.iter().zip(ratings).map(|((name, label), value)| view! {
                 <fieldset class="lc-rating">
-                    <legend>{move || s.lang.get().t(*label)}</legend>
+                    <legend>{tr(*label)}</legend>
                     {(1..=5u8).map(|n| view! {
-                        <label class="lc-star" title=move || s.lang.get().t(RATING_LABELS[usize::from(n) - 1])>
-                            <input type="radio" name=*name value=n.to_string()
-                                prop:checked=move || value.get() == n
-                                on:change=move |_| value.set(n)/>
-                            <span aria-hidden="true">{n}</span>
-                            <span class="lc-visually-hidden">{move || s.lang.get().t(RATING_LABELS[usize::from(n) - 1])}</span>
+                        <label class="lc-star" title=tr(RATING_LABELS[usize::from(n) - 1])>
+                            // The browser keeps the group's checked state; the signal follows it.
+                            <input type="radio" name=*name value=DIGITS[usize::from(n) - 1]
+                                on:change=on_value(move |_| value.set(n))/>
+                            <span aria-hidden="true">{DIGITS[usize::from(n) - 1]}</span>
+                            <span class="lc-visually-hidden">{tr(RATING_LABELS[usize::from(n) - 1])}</span>
                         </label>
-                    }).collect_view()}
+                    }.into_any()).collect_view()}
                 </fieldset>
-            }).collect_view()}
+            }.into_any()).collect_view()}
             <div class="lc-field">
                 <label for="lc-feedback">{tr(Key::SurveyAdditionalFeedback)}</label>
-                <textarea id="lc-feedback" rows="3" prop:value=move || feedback.get() on:input=move |ev| feedback.set(event_target_value(&ev))></textarea>
+                <textarea id="lc-feedback" rows="3" prop:value=move || feedback.get() on:input=bind(feedback)></textarea>
             </div>
             <div class="lc-actions">
-                <button type="button" class="lc-secondary" on:click=move |_| s.skip_survey()>{tr(Key::Skip)}</button>
-                <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(Key::SendFeedback)}</button>
+                {button("lc-secondary", Key::Skip, false, move || s.skip_survey())}
+                {submit_button(Key::SendFeedback, busy)}
             </div>
         </form>
     }
@@ -78,9 +79,9 @@ pub fn ThankYou() -> impl IntoView {
         .filter(|m| !m.is_empty());
     view! {
         <div class="lc-done" role="status">
-            <h2 class="lc-form-title" tabindex="-1" data-autofocus="true">{tr(Key::ThankYou)}</h2>
+            {heading(None, Key::ThankYou, true)}
             <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::ChatEndedText).to_owned())}</p>
-            <button type="button" class="lc-primary" on:click=move |_| s.new_chat()>{tr(Key::NewChat)}</button>
+            {button("lc-primary", Key::NewChat, false, move || s.new_chat())}
         </div>
     }
 }

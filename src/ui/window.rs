@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::{Composer, MessageList, OfflineForm, OfflineSent, RegisterForm, SurveyForm, ThankYou, tr};
+use super::{
+    AUTOFOCUS, Composer, FOCUSABLE, MessageList, OfflineForm, OfflineSent, RegisterForm, Root, SurveyForm, ThankYou,
+    button, click, dynamic, effect, find, heading, keydown, tr, when,
+};
 use crate::i18n::Key;
 use crate::realtime::Status;
 use crate::session::{Banner, Screen, Session};
@@ -56,10 +59,10 @@ fn Header() -> impl IntoView {
                 <span class="lc-avatar" aria-hidden="true">{initials(&name)}
                     <span class=move || format!("lc-presence lc-{}", status().unwrap_or_default())></span>
                 </span>
-            })}
+            }.into_any())}
             <div class="lc-heading">
                 <h1 id="lc-title" class="lc-title">{move || agent_name().unwrap_or_else(title)}</h1>
-                {move || agent_name().map(|_| view! { <span class="lc-subtitle">{status_label()}</span> })}
+                {move || agent_name().map(|_| view! { <span class="lc-subtitle">{status_label().unwrap_or_default()}</span> }.into_any())}
                 {move || (s.screen.get() == Screen::Chat && s.room.with(Option::is_some) && s.agent.with(Option::is_none))
                     .then(|| {
                         let lang = s.lang.get();
@@ -67,42 +70,40 @@ fn Header() -> impl IntoView {
                             Some(spot) if spot > 0 => lang.tf(Key::QueuePosition, &[("spot", &spot.to_string())]),
                             _ => lang.t(Key::WaitingForAgent).to_owned(),
                         };
-                        view! { <span class="lc-subtitle lc-waiting" role="status">{text}</span> }
+                        view! { <span class="lc-subtitle lc-waiting" role="status">{text}</span> }.into_any()
                     })}
             </div>
-            <Show when=move || can_transfer() || can_end()>
+            {when(move || can_transfer() || can_end(), move || view! {
                 <div class="lc-menu-wrap">
                     <button type="button" class="lc-icon-button" aria-haspopup="menu"
                         aria-expanded=move || menu_open.get().to_string()
                         aria-label=tr(Key::Options)
-                        on:click=move |_| menu_open.update(|o| *o = !*o)>
+                        on:click=click(move || menu_open.update(|o| *o = !*o))>
                         <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                             <circle cx="12" cy="5" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="12" cy="19" r="2"/>
                         </svg>
                     </button>
-                    <Show when=move || menu_open.get()>
+                    {when(move || menu_open.get(), move || view! {
                         <div class="lc-menu" role="menu">
-                            <Show when=can_transfer>
-                                <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); choosing_department.set(true); }>
+                            {when(can_transfer, move || view! {
+                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); choosing_department.set(true); })>
                                     {tr(Key::ChangeDepartment)}
                                 </button>
-                            </Show>
-                            <Show when=can_end>
-                                <button type="button" role="menuitem" on:click=move |_| { menu_open.set(false); confirm_end.set(true); }>
+                            }.into_any())}
+                            {when(can_end, move || view! {
+                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); confirm_end.set(true); })>
                                     {tr(Key::EndChat)}
                                 </button>
-                            </Show>
+                            }.into_any())}
                         </div>
-                    </Show>
+                    }.into_any())}
                 </div>
-            </Show>
-            <button type="button" class="lc-icon-button" aria-label=tr(Key::Minimize) on:click=move |_| s.set_open(false)>
+            }.into_any())}
+            <button type="button" class="lc-icon-button" aria-label=tr(Key::Minimize) on:click=click(move || s.set_open(false))>
                 <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M5 12h14" stroke-width="2.5" stroke-linecap="round"/></svg>
             </button>
         </header>
-        <Show when=move || choosing_department.get()>
-            <DepartmentChooser open=choosing_department/>
-        </Show>
+        {when(move || choosing_department.get(), move || view! { <DepartmentChooser open=choosing_department/> }.into_any())}
     }
 }
 
@@ -114,17 +115,17 @@ fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
     let departments = s.config.with_untracked(|c| c.as_ref().map(|c| c.departments.clone()).unwrap_or_default());
     view! {
         <div class="lc-sheet" role="dialog" aria-labelledby="lc-dept-title">
-            <h2 id="lc-dept-title" class="lc-form-title">{tr(Key::ChangeDepartment)}</h2>
+            {heading(Some("lc-dept-title"), Key::ChangeDepartment, false)}
             {departments.into_iter().filter(|d| Some(&d.id) != current.as_ref()).map(|d| {
                 let id = d.id.clone();
                 view! {
-                    <button type="button" class="lc-secondary" data-autofocus="true" on:click=move |_| {
+                    <button type="button" class="lc-secondary" data-autofocus=AUTOFOCUS on:click=click(move || {
                         open.set(false);
                         Session::spawn(s.transfer(id.clone()));
-                    }>{d.name}</button>
-                }
+                    })>{d.name}</button>
+                }.into_any()
             }).collect_view()}
-            <button type="button" class="lc-link" on:click=move |_| open.set(false)>{tr(Key::Cancel)}</button>
+            {button("lc-link", Key::Cancel, false, move || open.set(false))}
         </div>
     }
 }
@@ -138,7 +139,7 @@ fn BannerView() -> impl IntoView {
     let s = expect_context::<Session>();
     // A lost realtime connection is news, told politely; the first connection is not.
     let link_lost = move || matches!(s.link.get(), Status::Reconnecting | Status::Offline);
-    move || {
+    dynamic(move || {
         if link_lost() && s.banner.with(|b| b.as_ref().is_none_or(|b| *b == Banner::ConnectionLost)) {
             let text = s.lang.get().t(Key::ConnectionLost);
             return Some(view! { <div class="lc-banner lc-link-lost" role="status">{text}</div> }.into_any());
@@ -151,7 +152,7 @@ fn BannerView() -> impl IntoView {
             };
             view! { <div class="lc-banner" role="alert">{text}</div> }.into_any()
         })
-    }
+    })
 }
 
 /// The chat screen: messages, composer, and the end-chat confirmation.
@@ -162,20 +163,18 @@ fn Chat() -> impl IntoView {
     let confirm_end = expect_context::<ConfirmEnd>().0;
     view! {
         <MessageList editing=editing/>
-        <Show when=move || confirm_end.get()>
+        {when(move || confirm_end.get(), move || view! {
             <div class="lc-sheet" role="alertdialog" aria-labelledby="lc-end-title">
-                <h2 id="lc-end-title" class="lc-form-title">{tr(Key::EndChatConfirm)}</h2>
+                {heading(Some("lc-end-title"), Key::EndChatConfirm, false)}
                 <div class="lc-actions">
-                    <button type="button" class="lc-secondary" data-autofocus="true" on:click=move |_| confirm_end.set(false)>
-                        {tr(Key::Cancel)}
-                    </button>
-                    <button type="button" class="lc-primary lc-danger" on:click=move |_| {
+                    {button("lc-secondary", Key::Cancel, true, move || confirm_end.set(false))}
+                    {button("lc-primary lc-danger", Key::EndChat, false, move || {
                         confirm_end.set(false);
                         Session::spawn(s.close());
-                    }>{tr(Key::EndChat)}</button>
+                    })}
                 </div>
             </div>
-        </Show>
+        }.into_any())}
         <Composer editing=editing/>
     }
 }
@@ -185,14 +184,13 @@ fn Chat() -> impl IntoView {
 pub fn Window() -> impl IntoView {
     let s = expect_context::<Session>();
     provide_context(ConfirmEnd(RwSignal::new(false)));
-    let section = NodeRef::<leptos::html::Section>::new();
+    let root = use_context::<Root>();
     // Focus follows the screen: the element marked `data-autofocus` in the new screen — when
     // the visitor's own action in this tab opened the window or changed the screen (a window
     // restored open, opened by another tab, or a screen the server pushed leaves focus be).
-    Effect::new(move |_| {
+    effect(move || {
         let screen = s.screen.get();
-        if let Some(el) = section.get() {
-            let el: web_sys::Element = el.into();
+        if let Some(el) = find(root, "#lc-window") {
             request_animation_frame(move || {
                 if !s.wants_focus() {
                     return;
@@ -209,14 +207,14 @@ pub fn Window() -> impl IntoView {
             });
         }
     });
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+    let on_keydown = keydown(move |ev| {
         if ev.key() == "Escape" {
             ev.prevent_default();
             s.set_open(false);
         }
-    };
+    });
     view! {
-        <section id="lc-window" class="lc-window" role="dialog" aria-labelledby="lc-title" node_ref=section on:keydown=on_keydown>
+        <section id="lc-window" class="lc-window" role="dialog" aria-labelledby="lc-title" on:keydown=on_keydown>
             <Header/>
             <BannerView/>
             <div class="lc-body">
@@ -229,7 +227,7 @@ pub fn Window() -> impl IntoView {
                     Screen::Survey => view! { <SurveyForm/> }.into_any(),
                     Screen::ThankYou => view! { <ThankYou/> }.into_any(),
                     Screen::Unavailable => view! {
-                        <p class="lc-done" role="status" data-autofocus="true" tabindex="-1">{s.lang.get().t(Key::NoAgentOnline)}</p>
+                        <p class="lc-done" role="status" data-autofocus=AUTOFOCUS tabindex=FOCUSABLE>{s.lang.get().t(Key::NoAgentOnline)}</p>
                     }.into_any(),
                 }}
             </div>

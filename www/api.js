@@ -67,25 +67,31 @@ export function create(host, options, load, i18n, booted) {
   var run; // run(command, a, b, c), once the widget is up
   var loading; // the promise of the widget, once asked for
 
-  // The texts of `tag` (null for English, or when they could not be had), fetched once.
+  // The texts of `tag` (null for English, or when they could not be had), fetched once. A
+  // catalogue that has not come in 5 s is given up: the widget starts in English rather than wait.
   function catalogue(tag) {
     if (tag === 'en') return null;
-    return (catalogues[tag] =
-      catalogues[tag] ||
-      fetch(i18n(tag))
-        .then(function (r) {
-          if (!r.ok) throw new Error('HTTP ' + r.status);
-          return r.json();
-        })
-        .then(function (texts) {
-          if (!Array.isArray(texts)) throw new Error('not a catalogue');
-          return texts;
-        })
-        .catch(function (e) {
-          delete catalogues[tag]; // the next setLanguage tries again
-          console.warn('Livechat: the ' + tag + ' texts could not be loaded, so the widget speaks English', e);
-          return null;
-        }));
+    if (catalogues[tag]) return catalogues[tag];
+    var stop = typeof AbortController == 'function' ? new AbortController() : null;
+    var timer = setTimeout(function () {
+      if (stop) stop.abort(new Error('no answer in 5 s'));
+    }, 5000);
+    return (catalogues[tag] = fetch(i18n(tag), stop ? { signal: stop.signal } : undefined)
+      .then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.json();
+      })
+      .then(function (texts) {
+        clearTimeout(timer);
+        if (!Array.isArray(texts)) throw new Error('not a catalogue');
+        return texts;
+      })
+      .catch(function (e) {
+        clearTimeout(timer);
+        delete catalogues[tag]; // the next setLanguage tries again
+        console.warn('Livechat: the ' + tag + ' texts could not be loaded, so the widget speaks English', e);
+        return null;
+      }));
   }
 
   function emit(event, payload) {

@@ -216,6 +216,25 @@ test('setLanguage fetches the language, then switches; a catalogue that cannot b
   await page.context().close();
 });
 
+test('a catalogue that never answers is given up: the widget starts, in English, with a warning', async () => {
+  const page = await newPage({ locale: 'es-ES' });
+  const warnings = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  // Spanish is asked for and never answered (held until the page closes).
+  await holdRequests(page, '/i18n/es.json');
+  await page.goto(server.url + '/');
+  await page.waitForFunction(() => window.Livechat.get().isLoaded(), null, { timeout: 30_000 });
+  assert.ok(warnings.some((w) => w.includes('es texts could not be loaded')), JSON.stringify(warnings));
+  const button = launcher(page);
+  assert.equal(await button.getAttribute('aria-label'), 'Open chat');
+  await button.click();
+  await page.locator('[data-livechat] .lc-window').waitFor();
+  assert.equal(await page.locator('[data-livechat] .lc-widget').getAttribute('lang'), 'en');
+  await page.context().close();
+});
+
 /** The methods the TypeScript declarations promise on a handle (`Livechat` and what it extends). */
 function declaredMethods() {
   const dts = readFileSync(join(ROOT, 'www/npm/index.d.ts'), 'utf8');

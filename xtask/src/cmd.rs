@@ -64,7 +64,7 @@ impl Sh {
 
     /// A copy whose cargo builds what ships for its size: the standard library rebuilt with
     /// `opt-level = "z"` and panics as plain traps, with no message formatting or source
-    /// locations (`-Z build-std`, `-C panic=immediate-abort`; 15 KB brotli off the widget).
+    /// locations (`-Z build-std`, `-C panic=immediate-abort`; 13 KB brotli off the wasm).
     /// These are unstable flags, so `RUSTC_BOOTSTRAP=1` lets the pinned stable toolchain take
     /// them; the build goes to its own target directory ([`Sh::shipping_target`]) so it never
     /// invalidates the ordinary builds. Needs the `rust-src` component (`cargo xtask ensure`).

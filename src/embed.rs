@@ -14,7 +14,6 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
@@ -25,6 +24,7 @@ use web_sys::Element;
 
 use crate::api::Error;
 use crate::i18n::{self, Lang};
+use crate::keyed::IdSet;
 use crate::session::{Screen, Session, SessionOptions, Submitted};
 
 /// Every event, by the number the sink receives: the order of `EVENTS` in `www/api.js` (a test
@@ -359,7 +359,7 @@ struct Seen {
     /// The agent's id and status.
     agent: (Option<String>, Option<String>),
     unread: u32,
-    messages: BTreeSet<String>,
+    messages: IdSet,
     queue_spot: Option<u32>,
     /// Whether "no agent online" was reported for the current opening of the window.
     offline_reported: bool,
@@ -409,7 +409,7 @@ impl Inner {
         s.conversation.with(|c| {
             for m in c.messages() {
                 // The visitor's own messages count once the server has them.
-                if s.outbox.with_untracked(|o| o.contains_key(&m.id)) || !seen.messages.insert(m.id.clone()) {
+                if s.outbox.with_untracked(|o| o.contains_key(&m.id)) || !seen.messages.insert(&m.id) {
                     continue;
                 }
                 let from_visitor = m.t.is_none() && m.u.as_ref().map(|u| &u.id) == me.as_ref();
@@ -541,6 +541,7 @@ where
 mod tests {
     use super::*;
     use crate::i18n::Key;
+    use std::collections::BTreeSet;
 
     const LOADER: &str = include_str!("../www/loader.js");
     const API: &str = include_str!("../www/api.js");

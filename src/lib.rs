@@ -16,6 +16,7 @@ pub mod api;
 pub mod embed;
 pub mod i18n;
 mod json;
+pub mod keyed;
 pub mod realtime;
 pub mod session;
 pub mod storage;

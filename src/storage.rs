@@ -15,7 +15,6 @@
 //! * [`TokenStore::reset`] forgets everything.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 
 use livechat_wire::id;
 use livechat_wire::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
@@ -24,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use web_sys::Storage;
 
 use crate::json::describe;
+use crate::keyed::Keyed;
 
 /// Where values live now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +97,7 @@ pub struct TokenStore {
     awaiting_consent: Cell<bool>,
     /// Values not in storage: all of them when blocked, pending ones before consent.
     /// `None` marks a removal to apply at consent.
-    memory: RefCell<BTreeMap<String, Option<String>>>,
+    memory: RefCell<Keyed<Option<String>>>,
 }
 
 /// The storage key prefix for a server: `rc-livechat:<scheme>://<host><path>#`, lower-case scheme
@@ -159,7 +159,7 @@ impl TokenStore {
             storage: local_storage(false).ok(),
             blocked: RefCell::new(None),
             awaiting_consent: Cell::new(options.require_consent),
-            memory: RefCell::new(BTreeMap::new()),
+            memory: RefCell::new(Keyed::new()),
         };
         // Before consent nothing may be written, not even the probe; it runs at consent.
         if let Err(why) = local_storage(!options.require_consent) {
@@ -230,7 +230,7 @@ impl TokenStore {
             let mut memory = self.memory.borrow_mut();
             for name in self.stored_names() {
                 if let Ok(Some(v)) = storage.get_item(&self.key(&name)) {
-                    memory.entry(name).or_insert(Some(v));
+                    memory.get_or_insert(name, Some(v));
                 }
             }
         }
@@ -296,7 +296,7 @@ impl TokenStore {
             return;
         }
         let pending = std::mem::take(&mut *self.memory.borrow_mut());
-        for (name, value) in &pending {
+        for (name, value) in pending.iter() {
             if let Err(why) = self.write(name, value.as_deref()) {
                 *self.memory.borrow_mut() = pending.clone();
                 self.fall_back_to_memory(why);

@@ -2,8 +2,6 @@
 //! Components read its signals and call its methods; only the session talks to the server and
 //! to storage.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use livechat_wire::Timestamp;
 use livechat_wire::agent::Agent;
@@ -20,6 +18,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{Error, Transport, VisitorClient};
 use crate::i18n::{Key, Lang};
+use crate::keyed::Keyed;
 use crate::realtime::{Event, Realtime, Status, protocol};
 use crate::storage::{OPEN, READ, StoreOptions, TokenStore};
 
@@ -146,7 +145,7 @@ pub struct Session {
     pub agent: RwSignal<Option<Agent>>,
     pub conversation: RwSignal<Conversation>,
     /// The visitor's messages not yet confirmed by the server, by `_id`.
-    pub outbox: RwSignal<BTreeMap<String, Delivery>>,
+    pub outbox: RwSignal<Keyed<Delivery>>,
     pub banner: RwSignal<Option<Banner>>,
     /// No older history to load.
     pub history_complete: RwSignal<bool>,
@@ -203,7 +202,7 @@ struct Marks {
 struct Outbox {
     queue: Vec<Message>,
     /// Failed attempts by `_id`.
-    failures: BTreeMap<String, u32>,
+    failures: Keyed<u32>,
     /// Refused by the server: not resent automatically.
     refused: Vec<String>,
     /// Being sent now.
@@ -243,7 +242,7 @@ impl Session {
             room: RwSignal::new(None),
             agent: RwSignal::new(None),
             conversation: RwSignal::new(Conversation::default()),
-            outbox: RwSignal::new(BTreeMap::new()),
+            outbox: RwSignal::new(Keyed::new()),
             banner: RwSignal::new(None),
             history_complete: RwSignal::new(false),
             open: RwSignal::new(open),
@@ -951,7 +950,7 @@ impl Session {
                 // No answer, too many requests, or the server failing: worth another try later.
                 let transient = transient(&e);
                 let failures = self.out.try_update_value(|o| {
-                    let n = o.failures.entry(id.clone()).or_insert(0);
+                    let n = o.failures.get_or_insert(id.clone(), 0);
                     *n += 1;
                     if !transient && !o.refused.contains(&id) {
                         o.refused.push(id.clone());
@@ -1325,7 +1324,7 @@ impl Session {
         for id in self.out.with_value(|o| o.queue.iter().map(|m| m.id.clone()).collect::<Vec<_>>()) {
             self.settle(&id);
         }
-        self.outbox.update(BTreeMap::clear);
+        self.outbox.update(Keyed::clear);
         self.history_complete.set(false);
         self.follow();
         self.acted();

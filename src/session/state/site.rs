@@ -181,7 +181,7 @@ impl Session {
         self.typing.set(Vec::new());
         self.queue_spot.set(None);
         self.conversation.update(Conversation::clear);
-        self.outbox.update(BTreeMap::clear);
+        self.outbox.update(Keyed::clear);
         self.banner.set(None);
         self.form_error.set(None);
         self.submitted.set(None);

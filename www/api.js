@@ -18,8 +18,8 @@ var LANGUAGES = { en: 'en', pt: 'pt-BR', es: 'es', de: 'de', fr: 'fr', ar: 'ar' 
 // English otherwise.
 export function language(tags) {
   for (var i = 0; i < tags.length; i++) {
-    var tag = LANGUAGES[String(tags[i] || '').trim().split(/[-_]/)[0].toLowerCase()];
-    if (tag) return tag;
+    var primary = String(tags[i] || '').trim().split(/[-_]/)[0].toLowerCase();
+    if (Object.prototype.hasOwnProperty.call(LANGUAGES, primary)) return LANGUAGES[primary];
   }
   return 'en';
 }
@@ -113,11 +113,12 @@ export function create(host, options, load, i18n, booted) {
     emit(v ? 'show-widget' : 'hide-widget');
   }
 
-  function start(wasm, texts) {
+  // `texts` are the catalogue of `tag` (null: English).
+  function start(wasm, tag, texts) {
     if (run) return;
     var o = {};
     for (var k in options) o[k] = options[k];
-    o.language = texts ? lang : 'en';
+    o.language = texts ? tag : 'en';
     o.texts = texts;
     var id = wasm.boot(host, o, function (event, payload) {
       emit(EVENTS[event], payload);
@@ -142,14 +143,17 @@ export function create(host, options, load, i18n, booted) {
   function ready() {
     if (!loading) {
       var wasm = load();
-      var texts = catalogue(lang);
+      // A `setLanguage` made while these load is queued and applied after the start; the widget
+      // starts in the language these texts are of.
+      var tag = lang;
+      var texts = catalogue(tag);
       loading = (
         wasm.then || texts
           ? Promise.all([wasm, texts]).then(function (r) {
-              start(r[0], r[1]);
+              start(r[0], tag, r[1]);
             })
           : new Promise(function (resolve) {
-              start(wasm, null); // at once: calls made right after `boot` find the widget up
+              start(wasm, tag, null); // at once: calls made right after `boot` find the widget up
               resolve();
             })
       ).then(

@@ -68,12 +68,6 @@ impl Lang {
         })
     }
 
-    /// The first language of `preferred` (the site's setting first, then the browser's
-    /// `navigator.languages`) that the widget has; English otherwise.
-    pub fn choose<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Lang {
-        preferred.into_iter().find_map(Lang::from_tag).unwrap_or_default()
-    }
-
     /// The tag for `lang` attributes (and the catalogue's file name).
     pub fn tag(self) -> &'static str {
         match self {
@@ -327,8 +321,6 @@ mod tests {
         assert_eq!(Lang::from_tag("es-419"), Some(Lang::Es));
         assert_eq!(Lang::from_tag("ja"), None);
         assert_eq!(Lang::from_tag(""), None);
-        assert_eq!(Lang::choose(["ja-JP", "fr-CA", "de"]), Lang::Fr);
-        assert_eq!(Lang::choose(["ja-JP"]), Lang::En);
         assert_eq!(Lang::Ar.dir(), "rtl");
         assert_eq!(Lang::De.dir(), "ltr");
         for lang in Lang::ALL {

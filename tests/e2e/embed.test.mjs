@@ -216,6 +216,27 @@ test('setLanguage fetches the language, then switches; a catalogue that cannot b
   await page.context().close();
 });
 
+test('a setLanguage made while the widget loads is applied after it starts, each language with its own texts', async () => {
+  const page = await newPage({ locale: 'fr-FR' });
+  const wasm = await holdRequests(page, '/widget_bg.wasm');
+  await page.goto(server.url + '/');
+  // Loading has begun in French (its catalogue is asked for with the wasm) when the site switches.
+  await wasm.requested;
+  await page.evaluate(() => {
+    window.switched = window.Livechat.get().setLanguage('de');
+  });
+  wasm.release();
+  await page.waitForFunction(() => window.Livechat.get().isLoaded());
+  await page.evaluate(() => window.switched);
+  const root = page.locator('[data-livechat] .lc-widget');
+  await until(async () => (await root.getAttribute('lang')) === 'de', 'the widget in German');
+  assert.equal(await launcher(page).getAttribute('aria-label'), 'Chat öffnen');
+  await page.evaluate(() => window.Livechat.get().setLanguage('fr'));
+  await until(async () => (await root.getAttribute('lang')) === 'fr', 'back to French');
+  assert.equal(await launcher(page).getAttribute('aria-label'), 'Ouvrir le chat');
+  await page.context().close();
+});
+
 test('a catalogue that never answers is given up: the widget starts, in English, with a warning', async () => {
   const page = await newPage({ locale: 'es-ES' });
   const warnings = [];

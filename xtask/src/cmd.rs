@@ -39,6 +39,10 @@ pub struct Sh {
     env: Vec<(OsString, OsString)>,
 }
 
+/// The wasm32 rustflags of [`Sh::shipping`]: `.cargo/config.toml`'s (a test keeps them in) and
+/// panics as traps.
+const SHIPPING_RUSTFLAGS: &str = "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort";
+
 impl Sh {
     /// Children get `<root>/node_modules/.bin` and `$CARGO_HOME/bin` first on PATH (so the
     /// pinned wasm-opt and the cargo-installed tools win over anything the system has), and
@@ -72,10 +76,7 @@ impl Sh {
         // Replaces `.cargo/config.toml`'s rustflags for wasm32, so its flags are repeated here.
         self.with_env("RUSTC_BOOTSTRAP", "1")
             .with_env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
-            .with_env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort",
-            )
+            .with_env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", SHIPPING_RUSTFLAGS)
             .with_env("CARGO_TARGET_DIR", self.shipping_target())
     }
 
@@ -247,6 +248,20 @@ fn is_executable(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shipping_builds_keep_the_configured_wasm_rustflags() {
+        let config = std::fs::read_to_string(project_root().join(".cargo/config.toml")).unwrap();
+        let section = config.split("[target.wasm32-unknown-unknown]").nth(1).expect("a wasm32 section");
+        let line = section.lines().find(|l| l.trim_start().starts_with("rustflags")).expect("wasm32 rustflags");
+        let flags: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
+        assert!(!flags.is_empty(), "{line}");
+        let shipping: Vec<&str> = SHIPPING_RUSTFLAGS.split(' ').collect();
+        for pair in flags.chunks(2) {
+            let found = shipping.windows(pair.len()).any(|w| w == pair);
+            assert!(found, "{pair:?} from .cargo/config.toml is missing from the shipping rustflags");
+        }
+    }
 
     #[test]
     fn prepend_path_puts_ours_first_once() {

@@ -96,7 +96,7 @@ fn rust_target(sh: &Sh, opts: &Options) -> Result<()> {
 }
 
 /// The standard library's source: release builds of the widget rebuild it for size
-/// (`-Z build-std`, see `dist::release_build`).
+/// (`-Z build-std`, see `Sh::shipping` in cmd.rs).
 fn rust_src(sh: &Sh, opts: &Options) -> Result<()> {
     let installed = sh
         .cmd("rustup")

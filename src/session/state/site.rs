@@ -190,11 +190,6 @@ impl Session {
         self.screen.set(Screen::Loading);
     }
 
-    /// Speaks `tag` (a BCP 47 tag) if the widget has it, else English.
-    pub fn set_language(&self, tag: &str) {
-        self.lang.set(Lang::choose([tag]));
-    }
-
     /// Reports the page the visitor is on (`livechat/page.visited`, a `url` change), with the
     /// open room when there is one.
     pub fn page_visited(self, title: String, href: String) -> Task<Result<(), Error>> {

@@ -14,8 +14,6 @@ use std::path::{Path, PathBuf};
 
 use crate::cmd::{Error, Result, Sh};
 
-use crate::dist::WASM_OPT_FEATURES;
-
 /// The loader's budget, brotli bytes.
 pub const LOADER_BUDGET: u64 = 6 * 1024;
 /// The whole widget's budget (loader + glue + wasm), brotli bytes.
@@ -140,9 +138,8 @@ fn build_example(sh: &Sh, name: &str, features: &[&str], out: &Path) -> Result<(
     let wasm = sh.shipping_target().join("wasm32-unknown-unknown/release/examples").join(format!("{name}.wasm"));
     let _ = std::fs::remove_dir_all(out);
     sh.cmd("wasm-bindgen").args(["--target", "web", "--out-dir"]).arg(out).arg(&wasm).run()?;
-    let bindgen = out.join(format!("{name}_bg.wasm"));
-    let optimised = out.join(format!("{name}_bg.opt.wasm"));
-    sh.cmd("wasm-opt").arg("-Oz").args(WASM_OPT_FEATURES).arg(&bindgen).arg("-o").arg(&optimised).run()?;
+    let optimised = out.join(format!("{name}_bg.wasm"));
+    crate::dist::wasm_opt(sh, &optimised)?;
     Ok((optimised, out.join(format!("{name}.js"))))
 }
 

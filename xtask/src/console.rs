@@ -15,26 +15,9 @@ pub const DEFAULT_OUT: &str = "dist/console";
 /// The files the page needs, from the crate, copied as they are.
 const STATIC_FILES: &[&str] = &["index.html", "console.css"];
 
-/// wasm-opt must know the features rustc's wasm32 target enables by default.
-const WASM_OPT_FEATURES: &[&str] = &[
-    "--enable-bulk-memory",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-mutable-globals",
-    "--enable-reference-types",
-    "--enable-multivalue",
-];
-
 /// Builds the console into `out` (emptied first). Served at `/console/`, it talks to the server
 /// that serves it; `?server=http://host:port` points it elsewhere.
 pub fn build(sh: &Sh, out: &Path) -> Result<()> {
-    let wasm_opt = sh.root.join("node_modules").join("binaryen").join("bin").join("wasm-opt");
-    if !wasm_opt.is_file() {
-        return Err(Error::new(format!(
-            "{} is missing: run `cargo xtask ensure` (it installs binaryen 132 with npm)",
-            wasm_opt.display()
-        )));
-    }
     println!("==> building the agent console (release, wasm32) into {}", out.display());
     // Built like the widget (it shares most of its dependencies, so most of that build).
     sh.shipping()
@@ -49,15 +32,7 @@ pub fn build(sh: &Sh, out: &Path) -> Result<()> {
     fs::create_dir_all(out).map_err(|e| Error::new(format!("cannot create {}: {e}", out.display())))?;
     sh.cmd("wasm-bindgen").args(["--target", "web", "--no-typescript", "--out-dir"]).arg(out).arg(&wasm).run()?;
     let bindgen = out.join("agent_console_bg.wasm");
-    let optimised = out.join("agent_console_bg.opt.wasm");
-    sh.cmd(&wasm_opt.to_string_lossy())
-        .arg("-Oz")
-        .args(WASM_OPT_FEATURES)
-        .arg(&bindgen)
-        .arg("-o")
-        .arg(&optimised)
-        .run()?;
-    fs::rename(&optimised, &bindgen).map_err(|e| Error::new(format!("cannot replace {}: {e}", bindgen.display())))?;
+    crate::dist::wasm_opt(sh, &bindgen)?;
 
     let crate_dir = sh.root.join("crates").join("agent-console");
     for name in STATIC_FILES {

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use crate::cmd::{Error, Result, Sh};
 
 /// wasm-opt must know the features rustc's wasm32 target enables by default.
-pub const WASM_OPT_FEATURES: &[&str] = &[
+const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",
@@ -238,7 +238,7 @@ fn string_literal(s: &str) -> Option<(&str, &str)> {
 }
 
 /// `wasm-opt -Oz` in place, with binaryen from `node_modules` (checked: not a system copy).
-fn wasm_opt(sh: &Sh, wasm: &Path) -> Result<()> {
+pub fn wasm_opt(sh: &Sh, wasm: &Path) -> Result<()> {
     let ours = sh.root.join("node_modules/.bin/wasm-opt");
     if sh.which("wasm-opt").as_deref() != Some(ours.as_path()) {
         return Err(Error::new("wasm-opt must come from node_modules/binaryen: run `cargo xtask ensure`"));

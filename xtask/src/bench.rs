@@ -37,7 +37,7 @@ pub struct Sizes {
 }
 
 pub fn run(sh: &Sh) -> Result<()> {
-    crate::ensure::run(sh, crate::ensure::Options { install: true })?;
+    crate::ensure::run(sh, crate::ensure::Options { install: true, trunk: false })?;
     let bundle = crate::dist::script_tag(sh)?;
     let loader = sizes(sh, &bundle.loader)?;
     let glue = sizes(sh, &bundle.glue)?;

@@ -12,6 +12,8 @@ use crate::cmd::{Cmd, Error, Result, Sh};
 pub struct Options {
     /// Install what is missing; when false, fail with the command to run instead.
     pub install: bool,
+    /// Also trunk, for `trunk serve` (no other command uses it).
+    pub trunk: bool,
 }
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -39,9 +41,11 @@ const CARGO_TOOLS: &[CargoTool] = &[
         locked: false,
     },
     CargoTool { krate: "wasm-pack", version: "0.15.1", bins: &["wasm-pack"], locked: true },
-    // Newer trunk needs rustc 1.96+.
-    CargoTool { krate: "trunk", version: "0.21.14", bins: &["trunk"], locked: true },
 ];
+
+/// Only for `trunk serve` (`cargo xtask ensure --trunk`): the demo, dist and the tests do not
+/// use it, and it takes several minutes to compile. Newer trunk needs rustc 1.96+.
+const TRUNK: CargoTool = CargoTool { krate: "trunk", version: "0.21.14", bins: &["trunk"], locked: true };
 
 /// Runs every check, reporting each failure, and fails if any did.
 pub fn run(sh: &Sh, opts: Options) -> Result<()> {
@@ -56,6 +60,9 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     check("rust-src", rust_src(sh, &opts));
     for tool in CARGO_TOOLS {
         check(tool.krate, cargo_tool(sh, tool, &opts));
+    }
+    if opts.trunk {
+        check(TRUNK.krate, cargo_tool(sh, &TRUNK, &opts));
     }
     check("wasm-bindgen in Cargo.lock", lockfile_wasm_bindgen(sh));
     check("npm packages", npm_packages(sh, &opts));

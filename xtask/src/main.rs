@@ -23,9 +23,10 @@ commands:
   test     ensure the toolchain, then run every test layer; prints PASS/FAIL per step
              --no-install    fail with the command to run instead of installing a missing tool
              --native-only   skip the toolchain ensure and run only `cargo test --workspace --all-targets`
-  ensure   check the pinned toolchain (wasm32 target, wasm-bindgen-cli, wasm-pack, trunk,
-           npm packages, Chromium + ChromeDriver) and install what is missing or of the wrong version
+  ensure   check the pinned toolchain (wasm32 target, wasm-bindgen-cli, wasm-pack, npm
+           packages, Chromium + ChromeDriver) and install what is missing or of the wrong version
              --no-install    only check; fail with the command to run
+             --trunk         also trunk 0.21.14, for `trunk serve` (nothing else uses it)
   demo     build dist/, then run the development server serving it in the foreground (Ctrl-C
            stops it): the demo host page at /, the agent console at /console/
              --port N        listen on 127.0.0.1:N (default 3000)
@@ -66,7 +67,7 @@ fn run(args: &[String]) -> Result<()> {
             test::run(&Sh::new()?, opts)
         }
         "ensure" => {
-            let opts = ensure::Options { install: !flags.take("--no-install") };
+            let opts = ensure::Options { install: !flags.take("--no-install"), trunk: flags.take("--trunk") };
             flags.finish()?;
             ensure::run(&Sh::new()?, opts)
         }
@@ -81,7 +82,7 @@ fn run(args: &[String]) -> Result<()> {
         "dist" => {
             flags.finish()?;
             let sh = Sh::new()?;
-            ensure::run(&sh, ensure::Options { install: true })?;
+            ensure::run(&sh, ensure::Options { install: true, trunk: false })?;
             dist::run(&sh)
         }
         "console" => {

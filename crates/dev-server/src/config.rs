@@ -47,7 +47,11 @@ pub struct ServerConfig {
     pub display_offline_form: bool,
     pub allow_switching_departments: bool,
     pub language: String,
+    /// `[theme]`, written in snake_case like every key here (`offline_title`).
+    #[serde(deserialize_with = "theme_from_toml")]
     pub theme: Theme,
+    /// `[messages]`, likewise (`offline_message`, `offline_success_message`, …).
+    #[serde(deserialize_with = "messages_from_toml")]
     pub messages: Messages,
     pub agents: Vec<AgentConfig>,
     pub departments: Vec<DepartmentConfig>,
@@ -101,6 +105,76 @@ pub struct DepartmentConfig {
     pub show_on_registration: bool,
     #[serde(default = "yes")]
     pub show_on_offline_form: bool,
+}
+
+/// `[theme]` as the file spells it. The wire type it becomes reads the server's camelCase and
+/// ignores what it does not know, which would let a misspelt key pass unnoticed here.
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ThemeToml {
+    title: String,
+    color: String,
+    offline_title: String,
+    offline_color: String,
+    position: String,
+    background: Option<String>,
+    hide_expand_chat: bool,
+}
+
+impl Default for ThemeToml {
+    fn default() -> Self {
+        let t = Theme::default();
+        ThemeToml {
+            title: t.title,
+            color: t.color,
+            offline_title: t.offline_title,
+            offline_color: t.offline_color,
+            position: t.position,
+            background: t.background,
+            hide_expand_chat: t.hide_expand_chat,
+        }
+    }
+}
+
+fn theme_from_toml<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Theme, D::Error> {
+    let t = ThemeToml::deserialize(d)?;
+    Ok(Theme {
+        title: t.title,
+        color: t.color,
+        offline_title: t.offline_title,
+        offline_color: t.offline_color,
+        position: t.position,
+        background: t.background,
+        hide_expand_chat: t.hide_expand_chat,
+    })
+}
+
+/// `[messages]` as the file spells it (see [`ThemeToml`]).
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct MessagesToml {
+    offline_message: String,
+    offline_success_message: String,
+    offline_unavailable_message: String,
+    conversation_finished_message: String,
+    conversation_finished_text: String,
+    transcript_message: String,
+    registration_form_message: String,
+    data_processing_consent_text: String,
+}
+
+fn messages_from_toml<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Messages, D::Error> {
+    let m = MessagesToml::deserialize(d)?;
+    Ok(Messages {
+        offline_message: m.offline_message,
+        offline_success_message: m.offline_success_message,
+        offline_unavailable_message: m.offline_unavailable_message,
+        conversation_finished_message: m.conversation_finished_message,
+        conversation_finished_text: m.conversation_finished_text,
+        transcript_message: m.transcript_message,
+        registration_form_message: m.registration_form_message,
+        data_processing_consent_text: m.data_processing_consent_text,
+    })
 }
 
 fn yes() -> bool {
@@ -289,6 +363,45 @@ mod tests {
         assert_eq!(c.agents.len(), 2);
         assert_eq!(c.message_character_limit, Some(1000));
         assert_eq!(department_id(&c.departments[1]), "support");
+        // Every key of the example lands where it says, nested tables included.
+        assert_eq!(c.theme.title, "Acme support");
+        assert_eq!(c.theme.color, "#0B5CAD");
+        assert_eq!(c.theme.offline_title, "Leave us a message");
+        assert_eq!(c.messages.offline_message, "We are away right now. Leave a message and we will write back.");
+        assert_eq!(c.messages.offline_success_message, "Thanks! We will get back to you by e-mail.");
+        assert_eq!(c.message_character_limit, Some(1000));
+    }
+
+    #[test]
+    fn unknown_keys_anywhere_are_errors_naming_them() {
+        let cases = [
+            ("colour = \"#fff\"", "colour"),
+            ("[theme]\nofflineTitle = \"Away\"", "offlineTitle"),
+            ("[messages]\nofflineMessage = \"Away\"", "offlineMessage"),
+            ("[messages]\noffline_mesage = \"Away\"", "offline_mesage"),
+            ("[[agents]]\nusername = \"a\"\npassword = \"p\"\nrole = \"admin\"", "role"),
+            ("[[departments]]\nname = \"D\"\nagent = [\"a\"]", "agent"),
+            ("[[custom_fields]]\nid = \"x\"\nregex = \"y\"", "regex"),
+        ];
+        let dir = std::env::temp_dir().join(format!("livechat-config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, (text, key)) in cases.into_iter().enumerate() {
+            let path = dir.join(format!("case{i}.toml"));
+            std::fs::write(&path, text).unwrap();
+            let error = ServerConfig::load(&path).unwrap_err();
+            assert!(error.contains(&format!("unknown field `{key}`")), "{text:?}: {error}");
+            assert!(error.contains(&path.display().to_string()), "the error names the file: {error}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+        // The snake_case spellings are the ones read.
+        let c: ServerConfig = toml::from_str(
+            "[theme]\noffline_color = \"#111111\"\nhide_expand_chat = true\n[messages]\nconversation_finished_message = \"Bye\"",
+        )
+        .unwrap();
+        assert_eq!(c.theme.offline_color, "#111111");
+        assert!(c.theme.hide_expand_chat);
+        assert_eq!(c.theme.title, "Rocket.Chat", "unset keys keep their defaults");
+        assert_eq!(c.messages.conversation_finished_message, "Bye");
     }
 
     #[test]

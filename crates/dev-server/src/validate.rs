@@ -36,6 +36,8 @@ pub enum Kind {
         min: usize,
     },
     Obj(&'static Schema),
+    /// `null` or the inner kind (Meteor's `Match.Maybe`).
+    Maybe(&'static Kind),
     /// Anything (an opaque JSON value).
     Any,
 }
@@ -111,6 +113,12 @@ fn check_kind(value: &mut Value, kind: &Kind, style: Style, path: &str) -> Resul
     let coerce = style != Style::Check;
     match kind {
         Kind::Any => Ok(()),
+        Kind::Maybe(_) if value.is_null() => Ok(()),
+        // Meteor reports a failed `Match.Maybe` as such, not by the inner pattern's message.
+        Kind::Maybe(inner) => check_kind(value, inner, style, path).map_err(|f| Failure {
+            ajv: f.ajv,
+            check: format!("Failed Match.OneOf, Match.Maybe or Match.Optional validation{}", in_field(path)),
+        }),
         Kind::Str | Kind::NonEmptyStr => {
             if coerce {
                 let coerced = match &*value {
@@ -222,6 +230,10 @@ fn check_object(map: &mut Map<String, Value>, schema: &Schema, style: Style, pat
         if let Some(v) = map.get_mut(field.name) {
             // Meteor's Match.Optional accepts undefined but not null; Ajv coerces null.
             check_kind(v, &field.kind, style, &join(field.name))?;
+        }
+        // A `Match.Maybe` null means "not given": the handler reads it as absent.
+        if matches!(field.kind, Kind::Maybe(_)) && map.get(field.name).is_some_and(Value::is_null) {
+            map.remove(field.name);
         }
     }
     Ok(())

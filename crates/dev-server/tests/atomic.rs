@@ -79,7 +79,7 @@ async fn visitor_writes_are_all_or_nothing() {
     let app = TestApp::new();
 
     // Registration: the visitor row is inserted, then updated.
-    let register = json!({"visitor": {"token": "t", "name": "Ann", "customFields": [{"key": "k", "value": "v"}]}});
+    let register = json!({"visitor": {"token": "t", "name": "Ann", "customFields": [{"key": "k", "value": "v", "overwrite": false}]}});
     fails_atomically(&app, "UPDATE ON visitors", None, app.post("livechat/visitor", register.clone())).await;
     check(&app.get("livechat/visitor/t").await, 400, "Invalid token [invalid-token]");
     let visitor = success(app.post("livechat/visitor", register).await)["visitor"].clone();

@@ -53,26 +53,74 @@ async fn updates_the_visitor_with_the_same_token_and_renames_its_open_room() {
     assert_eq!(room["room"]["fname"], "Annie");
 }
 
-#[tokio::test]
-async fn matches_by_email_keeping_the_old_visitor() {
-    let app = TestApp::new();
-    let old = app.register(json!({"token": "old", "email": "same@example.com"})).await;
-    let new = app.register(json!({"token": "new", "email": "SAME@example.com"})).await;
-    assert_eq!(new["_id"], old["_id"]);
-    assert_eq!(new["username"], old["username"]);
-    assert_eq!(new["token"], "new");
-    success(app.get("livechat/visitor/new").await);
+// Visitors cannot take each other over.
+//
+// Rocket.Chat 7.x and 8.x (`registerGuest`: apps/meteor/app/livechat/server/lib/guests.ts in
+// 7.x, packages/omni-core/src/visitor/create.ts in 8.x) look a token they do not know up by
+// phone, then by e-mail. A phone match answers the other visitor's token, so whoever knows a
+// phone number reads that visitor's history; an e-mail match moves that visitor's record to
+// the new token, so the owner's own token then fails with `invalid-token`. The dev server
+// never does either: an unknown token always makes a new visitor (200, the same body shape as
+// Rocket.Chat's, the token sent, the phone and e-mail given), and nobody else's record, token
+// or history changes hands.
+
+/// A visitor with a conversation the attacker should never see; returns (visitor, rid).
+async fn victim(app: &TestApp, fields: Value) -> (Value, String) {
+    let mut visitor = json!({"token": "victim-token", "name": "Vic Tim"});
+    visitor.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+    let registered = app.register(visitor).await;
+    let rid = app.open_room("victim-token").await;
+    app.say("victim-token", &rid, "my card ends in 4242").await;
+    (registered, rid)
+}
+
+/// The victim keeps its token, record and history; the attacker got a visitor of its own.
+async fn nothing_changed_hands(app: &TestApp, victim: &Value, rid: &str, attacker: &Value) {
+    assert_ne!(attacker["_id"], victim["_id"], "a new visitor, not the victim's record");
+    assert_ne!(attacker["username"], victim["username"]);
+    assert_eq!(attacker["token"], "attacker-token", "the answer carries the token sent, never the victim's");
+    assert!(attacker.get("name").is_none(), "nothing of the victim's record: {attacker}");
+
+    let now = success(app.get("livechat/visitor/victim-token").await)["visitor"].clone();
+    assert_eq!(now["_id"], victim["_id"], "the victim's token still works");
+    assert_eq!(now["token"], "victim-token");
+    assert_eq!(now["name"], "Vic Tim");
+    let texts: Vec<_> = app.history("victim-token", rid, "").await.iter().map(|m| m["msg"].clone()).collect();
+    assert!(texts.contains(&json!("my card ends in 4242")), "{texts:?}");
+
+    // The attacker's token opens nothing of the victim's: not its history, not its room.
+    check(&app.get(&format!("livechat/messages.history/{rid}?token=attacker-token")).await, 400, "invalid-room");
+    check(&app.get(&format!("livechat/room?token=attacker-token&rid={rid}")).await, 400, "invalid-room");
+    let own = app.open_room("attacker-token").await;
+    assert_ne!(own, rid, "the attacker's room is a new one");
+    assert!(app.history("attacker-token", &own, "").await.iter().all(|m| m["msg"] != "my card ends in 4242"));
 }
 
 #[tokio::test]
-async fn matches_by_phone_keeping_the_old_token() {
+async fn another_visitors_email_takes_nothing_over() {
     let app = TestApp::new();
-    let old = app.register(json!({"token": "old", "phone": "+4412345"})).await;
-    let new = app.register(json!({"token": "new", "phone": "+4412345", "name": "Phoned"})).await;
-    assert_eq!(new["_id"], old["_id"]);
-    assert_eq!(new["token"], "old", "the answer carries the token to use from now on");
-    assert_eq!(new["name"], "Phoned");
-    check(&app.get("livechat/visitor/new").await, 400, "Invalid token [invalid-token]");
+    let (victim, rid) = victim(&app, json!({"email": "vic@example.com"})).await;
+    let attacker = app.register(json!({"token": "attacker-token", "email": " VIC@example.com "})).await;
+    assert_eq!(attacker["visitorEmails"], json!([{"address": "vic@example.com"}]), "the address is kept, normalised");
+    nothing_changed_hands(&app, &victim, &rid, &attacker).await;
+}
+
+#[tokio::test]
+async fn another_visitors_phone_takes_nothing_over() {
+    let app = TestApp::new();
+    let (victim, rid) = victim(&app, json!({"phone": "+4412345"})).await;
+    let attacker = app.register(json!({"token": "attacker-token", "phone": "+4412345"})).await;
+    assert_eq!(attacker["phone"], json!([{"phoneNumber": "+4412345"}]));
+    nothing_changed_hands(&app, &victim, &rid, &attacker).await;
+}
+
+#[tokio::test]
+async fn a_visitor_may_reuse_its_own_email_and_phone() {
+    let app = TestApp::new();
+    let first = app.register(json!({"token": "t", "email": "me@example.com", "phone": "+1"})).await;
+    let again = app.register(json!({"token": "t", "email": "me@example.com", "phone": "+1", "name": "Me"})).await;
+    assert_eq!(again["_id"], first["_id"]);
+    assert_eq!(again["name"], "Me");
 }
 
 #[tokio::test]
@@ -93,18 +141,34 @@ async fn register_errors() {
     for (body, error) in cases {
         check(&app.post("livechat/visitor", body).await, 400, error);
     }
-    let typed = [
-        (json!({}), "must have required property 'visitor'"),
-        (json!({"visitor": {}}), "must have required property 'token'"),
-        (json!({"visitor": "t"}), "must be object"),
-        (json!({"visitor": {"token": {"a": 1}}}), "must be string"),
+    // Rocket.Chat 7.x/8.x check this body with Meteor's `check`: nothing is coerced, so a
+    // numeric token is refused (Ajv, which coerces, would have taken it as "12345").
+    let check_errors = [
+        (json!({}), "Match error: Missing key 'visitor'"),
+        (json!({"visitor": {}}), "Match error: Missing key 'token' in field visitor"),
+        (json!({"visitor": "t"}), "Match error: Expected object, got string in field visitor"),
+        (json!({"visitor": {"token": 12345}}), "Match error: Expected string, got number in field visitor.token"),
+        (json!({"visitor": {"token": {"a": 1}}}), "Match error: Expected string, got object in field visitor.token"),
+        (json!({"visitor": {"token": null}}), "Match error: Expected string, got null in field visitor.token"),
+        (json!({"visitor": {"token": "t"}, "other": 1}), "Match error: Unknown key in field other"),
+        (
+            json!({"visitor": {"token": "t", "name": 5}}),
+            "Match error: Failed Match.OneOf, Match.Maybe or Match.Optional validation in field visitor.name",
+        ),
+        (
+            json!({"visitor": {"token": "t", "customFields": [{"key": "k", "value": "v"}]}}),
+            "Match error: Failed Match.OneOf, Match.Maybe or Match.Optional validation in field visitor.customFields",
+        ),
     ];
-    for (body, error) in typed {
-        check_typed(&app.post("livechat/visitor", body).await, error);
+    for (body, error) in check_errors {
+        check(&app.post("livechat/visitor", body.clone()).await, 400, error);
     }
-    check_typed(&app.post_bytes("livechat/visitor", "{oops").await, "must have required property 'visitor'");
+    check(&app.post_bytes("livechat/visitor", "{oops").await, 400, "Match error: Missing key 'visitor'");
     // Nothing was stored by the failures.
     assert_eq!(app.register_visitor("t").await["username"], "guest-1");
+    // `Match.Maybe` takes null for the optional fields.
+    let nulls = app.register(json!({"token": "n", "name": null, "email": null, "phone": null, "customFields": null})).await;
+    assert_eq!(nulls["token"], "n");
 }
 
 #[tokio::test]

@@ -18,33 +18,46 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/livechat/visitor", post(register)).route("/livechat/visitor/{token}", get(get_visitor))
 }
 
+// Rocket.Chat 7.x and 8.x check this body with Meteor's `check` (`token: String`, the rest
+// `Match.Maybe(String)`, inside `Match.ObjectIncluding`), not Ajv: nothing is coerced, so a
+// numeric token is `Match error: Expected string, got number in field visitor.token`.
+// (apps/meteor/app/livechat/server/api/v1/visitor.ts; rest-typings 7.13 and 8.8 define no
+// validator for this route.)
+static STR_OR_NULL: Kind = Kind::Maybe(&Kind::Str);
 static CUSTOM_FIELD: Schema = Schema {
-    fields: &[req("key", Kind::Str), req("value", Kind::Str), opt("overwrite", Kind::Bool)],
-    additional: false,
+    fields: &[req("key", Kind::Str), req("value", Kind::Str), req("overwrite", Kind::Bool)],
+    additional: true,
 };
 static CUSTOM_FIELD_KIND: Kind = Kind::Obj(&CUSTOM_FIELD);
+static CUSTOM_FIELDS: Kind = Kind::Arr { of: &CUSTOM_FIELD_KIND, min: 0 };
 static NEW_VISITOR: Schema = Schema {
     fields: &[
         req("token", Kind::Str),
-        opt("name", Kind::Str),
-        opt("email", Kind::Str),
-        opt("department", Kind::Str),
-        opt("phone", Kind::Str),
-        opt("username", Kind::Str),
-        opt("id", Kind::Str),
-        opt("connectionData", Kind::Any),
-        opt("customFields", Kind::Arr { of: &CUSTOM_FIELD_KIND, min: 0 }),
+        opt("name", STR_OR_NULL),
+        opt("email", STR_OR_NULL),
+        opt("department", STR_OR_NULL),
+        opt("phone", STR_OR_NULL),
+        opt("username", STR_OR_NULL),
+        opt("customFields", Kind::Maybe(&CUSTOM_FIELDS)),
     ],
     additional: true,
 };
 
 impl Params for RegisterVisitor {
-    const SCHEMA: &'static Schema = &Schema { fields: &[req("visitor", Kind::Obj(&NEW_VISITOR))], additional: true };
-    const STYLE: Style = Style::Typed;
+    const SCHEMA: &'static Schema = &Schema { fields: &[req("visitor", Kind::Obj(&NEW_VISITOR))], additional: false };
+    const STYLE: Style = Style::Check;
 }
 
-/// `registerGuest`: match by token, then phone (keeping that visitor's token), then e-mail;
-/// else insert a new `guest-N`. Given fields are then set, and open rooms renamed.
+/// `registerGuest`, made safe: the visitor is the one holding `token`, or a new one.
+///
+/// Rocket.Chat 7.x/8.x (`registerGuest` in apps/meteor/app/livechat/server/lib/guests.ts, then
+/// packages/omni-core/src/visitor/create.ts) look a new token up by phone, then by e-mail: a
+/// phone match answers the other visitor's token (and so their history), an e-mail match
+/// moves that visitor's record to the new token (their own token then fails with
+/// `invalid-token`). Knowing an address is not proof of being its owner, so here an unknown
+/// token always makes a new visitor, with the phone and e-mail given, and nobody else's record
+/// or token is touched. The answer has Rocket.Chat's shape and status; it differs only where
+/// Rocket.Chat would hand over someone else's visitor.
 async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -77,21 +90,8 @@ async fn register(
         None => None,
     };
 
-    let mut existing = store::visitor_by_token(&tx, token)?;
-    let mut keep_token = token.to_owned();
-    if existing.is_none()
-        && let Some(phone) = phone
-    {
-        existing = store::visitor_by(&tx, "phone", phone)?;
-        if let Some(v) = &existing {
-            keep_token = v.token.clone();
-        }
-    }
-    if existing.is_none()
-        && let Some(email) = &email
-    {
-        existing = store::visitor_by(&tx, "email", email)?;
-    }
+    let existing = store::visitor_by_token(&tx, token)?;
+    let keep_token = token.to_owned();
     let id = match existing {
         Some(v) => v.id,
         None => {

@@ -69,6 +69,7 @@ pub fn status_name(screen: &Screen) -> &'static str {
         Screen::Survey => "survey",
         Screen::ThankYou => "ended",
         Screen::Unavailable => "unavailable",
+        Screen::Unreachable => "unreachable",
     }
 }
 
@@ -557,6 +558,7 @@ mod tests {
             Screen::Survey,
             Screen::ThankYou,
             Screen::Unavailable,
+            Screen::Unreachable,
         ];
         let names: BTreeSet<_> = screens.iter().map(status_name).collect();
         assert_eq!(names.len(), screens.len());

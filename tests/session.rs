@@ -11,6 +11,10 @@ use livechat_widget::storage::new_token;
 use livechat_widget::wire::room::survey;
 use wasm_bindgen_test::*;
 
+#[path = "support/sleep.rs"]
+mod support;
+use support::sleep;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn server_url() -> &'static str {
@@ -187,3 +191,38 @@ async fn a_message_the_server_refuses_is_marked_failed_and_can_be_retried() {
     s.retry(id.clone()).await;
     assert_eq!(s.outbox.with_untracked(|o| o.get(&id).copied()), Some(Delivery::Failed));
 }
+
+#[wasm_bindgen_test]
+async fn an_unreachable_server_is_a_state_of_its_own_and_tried_again() {
+    let owner = Owner::new();
+    owner.set();
+    let options = SessionOptions { namespace: new_token(), ..SessionOptions::default() };
+    let s = Session::new("http://127.0.0.1:9", Lang::En, options);
+    s.start().await;
+    assert_eq!(s.screen.get_untracked(), Screen::Unreachable);
+    assert_eq!(s.banner.get_untracked(), None, "no raw error for the visitor");
+    // Opening the window tries again; it fails the same way, and the state stays.
+    s.set_open(true);
+    for _ in 0..50 {
+        if s.screen.get_untracked() != Screen::Unreachable {
+            break;
+        }
+        sleep(20).await;
+    }
+    assert_eq!(s.screen.get_untracked(), Screen::Unreachable);
+    drop(owner);
+}
+
+#[wasm_bindgen_test]
+async fn a_server_that_is_not_a_livechat_server_makes_the_chat_unavailable() {
+    let owner = Owner::new();
+    owner.set();
+    let options = SessionOptions { namespace: new_token(), ..SessionOptions::default() };
+    // The dev server answers 404 under another path: not a Livechat API.
+    let s = Session::new(&format!("{}/not-here", server_url()), Lang::En, options);
+    s.start().await;
+    assert_eq!(s.screen.get_untracked(), Screen::Unavailable, "not tried again: it is not a network failure");
+    assert_eq!(s.banner.get_untracked(), None);
+    drop(owner);
+}
+

@@ -38,6 +38,9 @@ function fail(message) {
   throw new Error('Livechat: ' + message);
 }
 
+// A handler for promises nobody else may handle.
+function quiet() {}
+
 // A trimmed, non-empty string, or undefined.
 function text(v) {
   return typeof v === 'string' && v.trim() ? v.trim() : undefined;
@@ -280,18 +283,24 @@ export function create(host, options, load, i18n, booted) {
   api.isVisible = function () {
     return host.style.display !== 'none';
   };
+  function call(m, args) {
+    if (run) return impl[m].apply(api, args);
+    if (m === 'hideWidget' || m === 'hide') host.style.display = 'none';
+    if (m === 'showWidget' || m === 'show') host.style.display = '';
+    if (m === 'maximizeWidget' || m === 'open') ready().catch(quiet);
+    // Before the load, a language asked for is the one the widget starts in.
+    if (m === 'setLanguage') lang = language([args[0]]);
+    return new Promise(function (resolve, reject) {
+      queue.push([m, args, resolve, reject]);
+    });
+  }
   Object.keys(impl).forEach(function (m) {
     api[m] = function () {
-      if (run) return impl[m].apply(api, arguments);
-      var args = arguments;
-      if (m === 'hideWidget' || m === 'hide') host.style.display = 'none';
-      if (m === 'showWidget' || m === 'show') host.style.display = '';
-      if (m === 'maximizeWidget' || m === 'open') ready().catch(function () {});
-      // Before the load, a language asked for is the one the widget starts in.
-      if (m === 'setLanguage') lang = language([args[0]]);
-      return new Promise(function (resolve, reject) {
-        queue.push([m, args, resolve, reject]);
-      });
+      var r = call(m, arguments);
+      // Rocket.Chat's API answers nothing, so its snippets never catch: a refusal is the
+      // caller's to await, never an unhandled rejection on the page.
+      if (r && r.catch) r.catch(quiet);
+      return r;
     };
   });
   IGNORED.split(' ').forEach(function (m) {

@@ -55,6 +55,8 @@ pub(crate) struct Call<'a> {
     query: Vec<(&'static str, String)>,
     body: Option<String>,
     auth: Option<&'a Credentials>,
+    /// Sent as `x-visitor-token` (see [`VisitorClient::config_preflighted`]).
+    visitor_token: Option<&'a str>,
 }
 
 impl<'a> Call<'a> {
@@ -67,7 +69,7 @@ impl<'a> Call<'a> {
             Some("DELETE") => Method::DELETE,
             _ => Method::GET,
         };
-        Call { endpoint, method, path: path.into(), query: Vec::new(), body: None, auth: None }
+        Call { endpoint, method, path: path.into(), query: Vec::new(), body: None, auth: None, visitor_token: None }
     }
 
     pub fn query(mut self, key: &'static str, value: impl ToString) -> Self {
@@ -129,6 +131,9 @@ impl Transport {
             let mut req = RequestBuilder::new(&url).method(call.method);
             if !call.query.is_empty() {
                 req = req.query(call.query.iter().map(|(k, v)| (*k, v.as_str())));
+            }
+            if let Some(token) = call.visitor_token {
+                req = req.header("x-visitor-token", token);
             }
             if let Some(auth) = call.auth {
                 req = req

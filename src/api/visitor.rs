@@ -58,9 +58,26 @@ impl VisitorClient {
 
     /// `GET livechat/config`, with this visitor's state (`guest`, `room`, `agent`).
     pub async fn config(&self, department: Option<&str>) -> Result<Config, Error> {
-        let call = Call::new("GET livechat/config", "livechat/config")
+        self.config_with(department, false).await
+    }
+
+    /// [`VisitorClient::config`], with the token also in the `x-visitor-token` header. From
+    /// another origin that makes the browser ask the server's CORS permission first (a
+    /// preflight), as it does for every `POST` the widget makes: a server that refuses
+    /// cross-origin calls fails this one, while the plain [`VisitorClient::config`] (a "simple"
+    /// request, which Rocket.Chat answers even with CORS off) may still get through — which is
+    /// how the widget tells a CORS refusal from an unreachable server.
+    pub async fn config_preflighted(&self, department: Option<&str>) -> Result<Config, Error> {
+        self.config_with(department, true).await
+    }
+
+    async fn config_with(&self, department: Option<&str>, preflight: bool) -> Result<Config, Error> {
+        let mut call = Call::new("GET livechat/config", "livechat/config")
             .query("token", &*self.token)
             .query_opt("department", department);
+        if preflight {
+            call.visitor_token = Some(&self.token);
+        }
         Ok(self.transport.send::<ConfigResponse>(call).await?.config)
     }
 

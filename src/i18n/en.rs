@@ -79,5 +79,8 @@ pub(super) fn text(key: Key) -> &'static str {
         NewChat => "Start a new chat",
         Agent => "Agent",
         You => "You",
+        ChatUnavailable => "Chat is not available right now.",
+        CantReach => "We can't reach the chat right now.",
+        CantReachText => "We will keep trying. Check your connection, or try again now.",
     }
 }

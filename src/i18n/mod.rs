@@ -204,6 +204,10 @@ pub enum Key {
     NewChat,
     Agent,
     You,
+    /// Livechat is off, or the server refuses this page.
+    ChatUnavailable,
+    CantReach,
+    CantReachText,
 }
 
 impl Key {

@@ -41,8 +41,12 @@ pub enum Screen {
     /// The chat ended: rate it.
     Survey,
     ThankYou,
-    /// Livechat is disabled, or offline without an offline form.
+    /// Livechat is disabled, offline without an offline form, or the server refuses this page
+    /// (CORS) or is not a Livechat server.
     Unavailable,
+    /// The server cannot be reached (no answer, or it is failing): tried again with backoff,
+    /// when the window opens, and on the visitor's Retry.
+    Unreachable,
 }
 
 /// A notice across the top of the window.
@@ -188,6 +192,10 @@ struct Marks {
     caught_up: bool,
     /// Catch-ups that failed in a row, and whether a retry is scheduled.
     refresh_retry: (u32, bool),
+    /// Starts that found the server unreachable in a row, and whether a retry is scheduled.
+    start_retry: (u32, bool),
+    /// A start is waiting for the configuration: another try waits for it.
+    starting: bool,
     /// The next open, close or screen change comes from something the visitor (or the site's
     /// script) did in this tab: focus may follow it. A window restored open, opened by another
     /// tab, or a screen the server pushed leaves focus where it is.
@@ -322,7 +330,12 @@ impl Session {
         let banner = match e {
             Error::Network { .. } => Banner::ConnectionLost,
             other => Banner::Refused(
-                other.message().unwrap_or(self.lang.get_untracked().t(Key::SomethingWentWrong)).to_owned(),
+                // A failing server's (or a proxy's) text is not for the visitor.
+                other
+                    .message()
+                    .filter(|_| other.status() < Some(500))
+                    .unwrap_or(self.lang.get_untracked().t(Key::SomethingWentWrong))
+                    .to_owned(),
             ),
         };
         self.banner.set(Some(banner));
@@ -333,21 +346,31 @@ impl Session {
         self.store.with_value(TokenStore::consent);
     }
 
-    /// Loads the configuration and the visitor's open room, and picks the first screen.
+    /// Loads the configuration and the visitor's open room, and picks the first screen. When
+    /// the server cannot be reached it shows [`Screen::Unreachable`] and tries again by itself.
     pub async fn start(self) {
         let department = self.options.with_value(|o| o.department.clone());
         let g = self.generation();
-        let config = self.client().config(department.as_deref()).await;
+        self.marks.update_value(|m| m.starting = true);
+        let config = self.client().config_preflighted(department.as_deref()).await;
+        let config = match config {
+            // No answer: an unreachable server, or one that refuses this page's cross-origin
+            // calls. A plain request tells which: Rocket.Chat answers it with CORS off.
+            Err(Error::Network { .. }) => match self.client().config(department.as_deref()).await {
+                Ok(_) => Err(None),
+                Err(e) => Err(Some(e)),
+            },
+            other => other.map_err(Some),
+        };
         if !self.current(g) {
             return;
         }
+        self.marks.update_value(|m| m.starting = false);
         let config = match config {
             Ok(config) => config,
-            Err(e) => {
-                self.fail(&e);
-                return;
-            }
+            Err(e) => return self.cannot_start(e),
         };
+        self.marks.update_value(|m| m.start_retry.0 = 0);
         self.banner.set(None);
         self.visitor.set(config.guest.clone());
         self.agent.set(config.agent.clone());
@@ -378,6 +401,67 @@ impl Session {
         }
         self.screen.set(screen);
         self.flush().await;
+    }
+
+    /// The start failed: `None` when the server answered a plain request but refused this
+    /// page's cross-origin ones (CORS). What the site owner must change goes to the console;
+    /// the visitor sees a clear state, never the raw error.
+    fn cannot_start(&self, e: Option<Error>) {
+        let server = self.client.with_value(|c| c.transport().server_url().to_owned());
+        let owner = match &e {
+            None => Some(format!(
+                "Livechat: {server} refuses this page's requests (CORS). In Rocket.Chat, Administration > \
+                 Settings > General > REST API: turn on \"Enable CORS\" and add {} to \"CORS Origin\".",
+                web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+            )),
+            Some(e) if transient(e) => None,
+            Some(e) => Some(format!("Livechat: {server} did not answer as a Rocket.Chat Livechat server: {e}")),
+        };
+        if let Some(text) = owner {
+            web_sys::console::error_1(&text.into());
+            self.screen.set(Screen::Unavailable);
+            return;
+        }
+        if self.screen.get_untracked() != Screen::Unreachable {
+            // Set once: the Retry button the visitor may be on stays where it is.
+            self.screen.set(Screen::Unreachable);
+        }
+        let Some((failures, already)) = self.marks.try_update_value(|m| {
+            let r = &mut m.start_retry;
+            r.0 += 1;
+            (r.0, std::mem::replace(&mut r.1, true))
+        }) else {
+            return;
+        };
+        if already {
+            return;
+        }
+        let wait = match e {
+            Some(Error::RateLimited { retry_after: Some(s), .. }) => f64::from(s) * 1000.0,
+            // 1 s, 2 s, 4 s, then up to 16 s between tries, half of it random.
+            _ => protocol::backoff(failures.min(5), js_sys::Math::random()),
+        };
+        later(*self, wait, |session| {
+            if session.marks.try_update_value(|m| m.start_retry.1 = false).is_some() {
+                session.retry_start();
+            }
+        });
+    }
+
+    /// The visitor's Retry on [`Screen::Unreachable`]: focus follows to the screen it leads to.
+    pub fn retry_start_now(&self) {
+        self.acted();
+        self.retry_start();
+    }
+
+    /// Tries to start again if the server could not be reached (the window opening, the
+    /// timer, [`Session::retry_start_now`]); nothing while a try is under way.
+    fn retry_start(&self) {
+        if self.screen.get_untracked() == Screen::Unreachable
+            && self.marks.try_with_value(|m| m.starting) == Some(false)
+        {
+            spawn_task(Box::pin(self.start()));
+        }
     }
 
     /// Takes in what the outbox in storage holds from an earlier page (a reload, another tab):
@@ -1418,6 +1502,7 @@ impl Session {
         self.post(if open { "o1" } else { "o0" });
         if open {
             self.mark_read(true);
+            self.retry_start();
         }
         self.recount();
     }

@@ -226,8 +226,22 @@ pub fn Window() -> impl IntoView {
                     Screen::OfflineSent => view! { <OfflineSent/> }.into_any(),
                     Screen::Survey => view! { <SurveyForm/> }.into_any(),
                     Screen::ThankYou => view! { <ThankYou/> }.into_any(),
-                    Screen::Unavailable => view! {
-                        <p class="lc-done" role="status" data-autofocus=AUTOFOCUS tabindex=FOCUSABLE>{s.lang.get().t(Key::NoAgentOnline)}</p>
+                    Screen::Unavailable => {
+                        // Offline with no offline form: nobody is there. Otherwise Livechat is
+                        // off, or the server refuses this page (the console says why).
+                        let nobody = s.config.with(|c| c.as_ref().is_some_and(|c| c.enabled));
+                        view! {
+                            <p class="lc-done" role="status" data-autofocus=AUTOFOCUS tabindex=FOCUSABLE>
+                                {tr(if nobody { Key::NoAgentOnline } else { Key::ChatUnavailable })}
+                            </p>
+                        }.into_any()
+                    }
+                    Screen::Unreachable => view! {
+                        <div class="lc-done" role="status">
+                            {heading(None, Key::CantReach, true)}
+                            <p>{tr(Key::CantReachText)}</p>
+                            {button("lc-primary", Key::Retry, false, move || s.retry_start_now())}
+                        </div>
                     }.into_any(),
                 }}
             </div>

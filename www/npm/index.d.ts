@@ -31,7 +31,7 @@ export interface BootOptions {
 }
 
 /** What `status()` answers. */
-export type Status = 'loading' | 'prechat' | 'chat' | 'offline' | 'offline-sent' | 'survey' | 'ended' | 'unavailable';
+export type Status = 'loading' | 'prechat' | 'chat' | 'offline' | 'offline-sent' | 'survey' | 'ended' | 'unavailable' | 'unreachable';
 
 export interface AgentInfo {
   _id: string;

@@ -88,7 +88,8 @@ fn native_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
 /// The browser tests of the widget crate, then of the agent console, in headless Chromium,
 /// against two dev servers: Rocket.Chat 8's API, and Rocket.Chat 7's with manual routing and
 /// rate limits. Their addresses reach the tests at compile time. Each crate gets fresh servers:
-/// the widget's tests use up the legacy server's rate limits on purpose.
+/// the widget's tests use up the legacy server's rate limits on purpose. The test pages are on
+/// another origin than the servers, so `tests/browser-server.toml` turns CORS on.
 fn browser_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
     let binary = server::build(sh)?;
     let config = "tests/browser-server.toml";

@@ -38,6 +38,10 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Rocket.Chat's per-IP rate limiter (off by default here, as under `TEST_MODE`).
     pub rate_limit: bool,
+    /// Cross-origin calls to the REST API (`API_Enable_CORS` and `API_CORS_Origin`, see
+    /// [`crate::cors`]): absent, CORS is off as on a new Rocket.Chat; `"*"` allows every origin;
+    /// otherwise a comma-separated list of origins (`"https://shop.example, https://www.shop.example"`).
+    pub cors_origin: Option<String>,
     /// `Livechat_show_agent_info` / `Livechat_show_agent_email`.
     pub show_agent_info: bool,
     pub show_agent_email: bool,
@@ -204,6 +208,7 @@ impl Default for ServerConfig {
             message_max_allowed_size: 5000,
             max_body_bytes: 64 * 1024,
             rate_limit: false,
+            cors_origin: None,
             show_agent_info: true,
             show_agent_email: true,
             registration_form: true,
@@ -272,6 +277,9 @@ impl ServerConfig {
             if let Some(unknown) = dept.agents.iter().find(|a| !seen.contains(a.as_str())) {
                 return Err(format!("department {:?} names unknown agent {unknown:?}", dept.name));
             }
+        }
+        if self.cors_origin.as_deref().is_some_and(|o| o.trim().is_empty()) {
+            return Err("cors_origin is empty: leave it out to keep CORS off, or give \"*\" or the origins".into());
         }
         if !["url", "title"].contains(&self.history_monitor_type.as_str()) {
             return Err(format!("history_monitor_type must be url or title, not {:?}", self.history_monitor_type));

@@ -11,6 +11,7 @@
 //! * [`store`]: SQL for every collection; [`db`]: the connection and migrations.
 //! * [`error`]: the one error type, mapped to Rocket.Chat's failure bodies;
 //!   [`validate`] and [`extract`]: parameter checks that fail the way Rocket.Chat's do.
+//! * [`cors`]: cross-origin requests, off unless configured, as on Rocket.Chat.
 //!
 //! Handlers take the database lock, do their work, and emit their events before dropping it, so
 //! subscribers hear changes in the order they were committed. Emitting never blocks (it only
@@ -18,6 +19,7 @@
 //! request: one that falls too far behind is closed instead.
 
 pub mod config;
+pub mod cors;
 pub mod db;
 pub mod error;
 pub mod extract;
@@ -35,8 +37,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderValue, Method, header};
-use tower_http::cors::{Any, CorsLayer};
+use axum::http::{HeaderValue, header};
 
 use crate::config::ServerConfig;
 use crate::db::Db;
@@ -97,11 +98,6 @@ impl AppState {
 
 /// The whole server: REST under `/api/v1`, DDP at `/websocket`, static files elsewhere.
 pub fn app(state: AppState) -> Router {
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE, Method::OPTIONS])
-        .allow_headers(Any)
-        .expose_headers([header::RETRY_AFTER]);
     let api = routes::router(&state.config).layer(axum::middleware::map_response(no_store));
     let mut router = Router::new()
         .nest("/api/v1", api)
@@ -112,8 +108,8 @@ pub fn app(state: AppState) -> Router {
     } else {
         router = router.fallback(routes::index);
     }
-    // The widget runs on customers' origins: every answer may be read cross-origin.
-    router.layer(cors).with_state(state)
+    // The widget runs on customers' origins: the API answers them as Rocket.Chat does.
+    router.layer(axum::middleware::from_fn_with_state(state.clone(), cors::layer)).with_state(state)
 }
 
 /// API answers are never cached, as Rocket.Chat's.

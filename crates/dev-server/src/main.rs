@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use livechat_dev_server::config::{DEMO_AGENT, Routing, ServerConfig};
+use livechat_dev_server::cors::Cors;
 use livechat_dev_server::db::Db;
 use livechat_dev_server::{AppState, app};
 
@@ -27,6 +28,8 @@ OPTIONS:
   --agents-offline     start with every agent offline (visitors get the offline form)
   --accept-no-agents   let chats start (queued) with nobody online
   --rate-limit         enable Rocket.Chat's per-IP rate limits
+  --cors-origin LIST   let pages on other origins call the API (Rocket.Chat's Enable CORS and
+                       CORS Origin): \"*\" or comma-separated origins [default: off]
   -h, --help           this text
 ";
 
@@ -40,6 +43,7 @@ struct Args {
     agents_offline: bool,
     accept_no_agents: bool,
     rate_limit: bool,
+    cors_origin: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -53,6 +57,7 @@ fn parse_args() -> Result<Args, String> {
         agents_offline: false,
         accept_no_agents: false,
         rate_limit: false,
+        cors_origin: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -76,6 +81,7 @@ fn parse_args() -> Result<Args, String> {
             "--agents-offline" => args.agents_offline = true,
             "--accept-no-agents" => args.accept_no_agents = true,
             "--rate-limit" => args.rate_limit = true,
+            "--cors-origin" => args.cors_origin = Some(value("--cors-origin")?),
             "-h" | "--help" => {
                 print!("{USAGE}");
                 std::process::exit(0);
@@ -111,6 +117,9 @@ async fn serve() -> Result<(), String> {
     }
     config.accept_chats_with_no_agents |= args.accept_no_agents;
     config.rate_limit |= args.rate_limit;
+    if let Some(origins) = args.cors_origin {
+        config.cors_origin = Some(origins);
+    }
     let uses_default_agents = args.config.is_none();
 
     let db = match &args.db {
@@ -133,6 +142,7 @@ async fn serve() -> Result<(), String> {
     let mut banner = format!(
         "livechat-dev-server listening on http://{addr}\n  REST API   http://{addr}/api/v1/livechat/config\n  realtime   ws://{addr}/websocket\n"
     );
+    banner += &format!("  CORS       {}\n", Cors::from_setting(state.config.cors_origin.as_deref()).describe());
     match &args.db {
         Some(path) => banner += &format!("  database   {}\n", path.display()),
         None => banner += "  database   in memory\n",

@@ -19,8 +19,14 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     crate::dist::run(sh)?;
     let www = crate::dist::dir(sh);
     let addr = format!("127.0.0.1:{}", opts.port);
-    let server =
-        sh.cargo().args(["run", "--release", "-p", "livechat-dev-server", "--", "--addr", &addr, "--www"]).arg(&www);
+    // The origin of the demo page, the one page that calls this server: CORS is on for it alone,
+    // as a site owner turns it on in Rocket.Chat for their site.
+    let origin = format!("http://{addr}");
+    let server = sh
+        .cargo()
+        .args(["run", "--release", "-p", "livechat-dev-server", "--", "--addr", &addr, "--cors-origin", &origin])
+        .arg("--www")
+        .arg(&www);
     let server = if opts.memory {
         println!("==> database: in memory (gone when the server stops)");
         server.arg("--memory")
@@ -33,6 +39,8 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     println!("==> building the dev server (release) and starting it on http://{addr}; Ctrl-C stops it");
     println!("    demo host page  http://{addr}/");
     println!("    agent console   http://{addr}/console/");
+    println!("    CORS            on for {origin} only (Rocket.Chat: Administration > Settings > General > REST API >");
+    println!("                    Enable CORS, and the origin of each site that embeds the widget in CORS Origin)");
     println!("$ {server}");
     Err(server.exec())
 }

@@ -61,7 +61,56 @@ impl FromRequest<AppState> for RawBody {
 
 /// The body as JSON, or `{}` when it is empty or not JSON.
 pub fn parse_body(bytes: &[u8]) -> Value {
-    serde_json::from_slice(bytes).unwrap_or_else(|_| Value::Object(Map::new()))
+    parse_json(bytes).unwrap_or_else(|| Value::Object(Map::new()))
+}
+
+/// JSON as JavaScript's `JSON.parse` reads it, which Rocket.Chat's body parser and DDP use.
+///
+/// `JSON.parse` takes a lone UTF-16 surrogate escape (`"\ud800"`) into the string; a Rust
+/// string cannot hold one, so serde_json refuses the whole text. Rocket.Chat then stores such
+/// a string through MongoDB's driver, which writes UTF-8 and puts U+FFFD in the surrogate's
+/// place, so that is what its history and stream show: here each lone surrogate escape reads
+/// as U+FFFD from the start.
+pub fn parse_json(bytes: &[u8]) -> Option<Value> {
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Some(value),
+        Err(_) => serde_json::from_slice(&replace_lone_surrogates(bytes)?).ok(),
+    }
+}
+
+/// `bytes` with every `\uXXXX` escape of a lone surrogate replaced by `\uFFFD`, or `None`
+/// when there is none (the text is wrong in some other way).
+fn replace_lone_surrogates(bytes: &[u8]) -> Option<Vec<u8>> {
+    fn escape_at(bytes: &[u8], i: usize) -> Option<u16> {
+        let hex = bytes.get(i..i + 6)?.strip_prefix(b"\\u")?;
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    }
+    let (mut out, mut i, mut replaced) = (Vec::with_capacity(bytes.len()), 0, false);
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        match escape_at(bytes, i) {
+            Some(0xD800..=0xDBFF) if matches!(escape_at(bytes, i + 6), Some(0xDC00..=0xDFFF)) => {
+                out.extend_from_slice(&bytes[i..i + 12]);
+                i += 12;
+            }
+            Some(0xD800..=0xDFFF) => {
+                out.extend_from_slice(b"\\uFFFD");
+                replaced = true;
+                i += 6;
+            }
+            // Any other escape: copied whole, so an escaped backslash is never read as the
+            // start of another escape.
+            _ => {
+                out.extend_from_slice(&bytes[i..(i + 2).min(bytes.len())]);
+                i += 2;
+            }
+        }
+    }
+    replaced.then_some(out)
 }
 
 /// A query string, parsed like Express's `qs` (`a[]=1&a[]=2` is an array) and validated.
@@ -209,5 +258,18 @@ mod tests {
         assert_eq!(parse_body(b"{not json"), json!({}));
         assert_eq!(parse_body(b""), json!({}));
         assert_eq!(parse_body(br#"{"a":1}"#), json!({"a": 1}));
+    }
+
+    #[test]
+    fn lone_surrogates_read_as_replacement_characters() {
+        assert_eq!(parse_body(br#"{"msg":"a\ud800b"}"#), json!({"msg": "a\u{FFFD}b"}));
+        assert_eq!(parse_body(br#"{"msg":"\uDC00\ud800"}"#), json!({"msg": "\u{FFFD}\u{FFFD}"}));
+        assert_eq!(parse_body(br#"{"msg":"\ud800\ud83d\ude00"}"#), json!({"msg": "\u{FFFD}\u{1F600}"}));
+        // A pair stays a pair; an escaped backslash before `ud800` is text, not an escape.
+        assert_eq!(parse_body(br#"{"a":"\ud83d\ude00","b":"\\ud800","c":"\ud800"}"#)["b"], json!("\\ud800"));
+        assert_eq!(parse_body(br#"{"a":"\ud83d\ude00","c":"\ud800"}"#)["a"], json!("\u{1F600}"));
+        // Otherwise broken JSON is still not JSON.
+        assert_eq!(parse_body(br#"{"msg":"\ud800""#), json!({}));
+        assert_eq!(parse_json(br#"{"msg":"\ud80"}"#), None);
     }
 }

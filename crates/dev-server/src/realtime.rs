@@ -183,7 +183,8 @@ impl Session {
 
     /// Handles one text frame; false to hang up.
     fn handle(&mut self, text: &str) -> bool {
-        let Ok(value) = serde_json::from_str::<Value>(text) else {
+        // As Meteor's `EJSON.parse`: a lone surrogate escape is no reason to refuse a frame.
+        let Some(value) = crate::extract::parse_json(text.as_bytes()) else {
             self.send_raw(json!({"msg": "error", "reason": "Bad request"}));
             return true;
         };

@@ -47,6 +47,32 @@ async fn visitor_sends_a_message() {
     assert_eq!(room["lastMessage"]["_id"], sent["_id"]);
 }
 
+/// Rocket.Chat parses bodies with JavaScript's `JSON.parse` (its router reads
+/// `request.json()`, packages/http-router/src/Router.ts), which takes a lone UTF-16 surrogate
+/// escape into the string, and stores the message: MongoDB's driver writes the string as UTF-8
+/// with U+FFFD for the surrogate, which is what history then shows. The dev server reads the
+/// surrogate as U+FFFD from the start, instead of refusing the whole body as if it were empty.
+#[tokio::test]
+async fn a_lone_surrogate_in_a_message_is_stored_as_a_replacement_character() {
+    let app = TestApp::new();
+    let rid = app.chat("t").await;
+    for (escaped, stored) in [
+        (r"a\ud800b", "a\u{FFFD}b"),
+        (r"\udfff", "\u{FFFD}"),
+        (r"\ud83d\ude00 then \ud83d", "\u{1F600} then \u{FFFD}"),
+    ] {
+        let body = format!(r#"{{"token":"t","rid":"{rid}","msg":"{escaped}"}}"#);
+        let sent = success(app.post_bytes("livechat/message", body).await)["message"].clone();
+        assert_eq!(sent["msg"], stored);
+        let history = app.history("t", &rid, "").await;
+        assert_eq!(history[0]["_id"], sent["_id"]);
+        assert_eq!(history[0]["msg"], stored);
+    }
+    // A body that is not JSON for another reason still reads as empty, as in Rocket.Chat.
+    let broken = format!(r#"{{"token":"t","rid":"{rid}","msg":"\ud800"#);
+    check(&app.post_bytes("livechat/message", broken).await, 400, "must have required property 'token' [invalid-params]");
+}
+
 #[tokio::test]
 async fn client_id_is_echoed_and_never_stored_twice() {
     let app = TestApp::new();

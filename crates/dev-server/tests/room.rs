@@ -169,14 +169,31 @@ fn transfer(token: &str, rid: &str, department: &str) -> Value {
     json!({"token": token, "rid": rid, "department": department})
 }
 
+/// Rocket.Chat 7.x answers `{room: await findRoom(token, rid)}`, and `findRoom` projects
+/// `t`, `departmentId`, `servedBy`, `open`, `v` and `ts` (with `_id`):
+/// apps/meteor/app/livechat/server/api/v1/room.ts and .../api/lib/livechat.ts.
 #[tokio::test]
 async fn transfer_7x_returns_the_room() {
     let app = TestApp::new();
-    let rid = app.chat("t").await;
+    let visitor = app.register(json!({"token": "t", "name": "Tess"})).await;
+    let rid = app.open_room("t").await;
+    let before = success(app.get(&format!("livechat/room?token=t&rid={rid}")).await)["room"].clone();
     let body = success(app.post("livechat/room.transfer", transfer("t", &rid, "support")).await);
-    assert_eq!(body["room"]["_id"], rid);
-    assert_eq!(body["room"]["departmentId"], "support");
-    assert_eq!(body["room"]["open"], true);
+    let room = body["room"].as_object().unwrap();
+    assert_eq!(room["_id"], json!(rid));
+    assert_eq!(room["t"], "l");
+    assert_eq!(room["departmentId"], "support");
+    assert_eq!(room["open"], true);
+    assert_eq!(room["ts"], before["ts"]);
+    assert_eq!(room["v"]["_id"], visitor["_id"]);
+    assert_eq!(room["v"]["token"], "t");
+    assert_eq!(room["v"]["username"], visitor["username"]);
+    assert_eq!(room["v"]["status"], "online");
+    let mut keys: Vec<_> = room.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let projected = ["_id", "departmentId", "open", "servedBy", "t", "ts", "v"];
+    assert!(keys.iter().all(|k| projected.contains(k)), "only findRoom's fields: {keys:?}");
+    assert!(["_id", "departmentId", "open", "t", "ts", "v"].iter().all(|k| keys.contains(k)), "{keys:?}");
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ use livechat_wire::room::{
 };
 use livechat_wire::{Empty, Success};
 use rusqlite::Connection;
+use serde_json::Value;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -223,18 +224,29 @@ async fn transfer(State(state): State<AppState>, Body(q): Body<TransferRoom>) ->
     Ok(ok(Empty {}))
 }
 
-/// 7.x: `POST livechat/room.transfer` → `{room: {...}}`, or a bare `{success: false}`.
+/// 7.x: `POST livechat/room.transfer` → `{room: {...}}`, or a bare `{success: false}`. The room
+/// is read back as `findRoom(token, rid)` reads it (apps/meteor/app/livechat/server/api/lib/
+/// livechat.ts): `_id`, `t`, `departmentId`, `servedBy`, `open`, `v` and `ts` only.
 async fn transfer_7x(State(state): State<AppState>, Body(TransferRoom7(q)): Body<TransferRoom7>) -> Response {
     match transfer_room(&state, &q) {
         Ok(room) => {
             let room = Room {
                 id: room.id,
+                t: room.t,
+                department_id: room.department_id,
                 served_by: room.served_by,
                 open: room.open,
-                department_id: room.department_id,
+                v: room.v,
+                ts: room.ts,
                 ..Room::default()
             };
-            ok(TransferResponse { room: Some(room) }).into_response()
+            // `msgs` is not among the projected fields; the wire type always writes it.
+            let mut answer = serde_json::to_value(Success::new(TransferResponse { room: Some(room) }))
+                .unwrap_or_else(|_| serde_json::json!({"success": true}));
+            if let Some(room) = answer.get_mut("room").and_then(Value::as_object_mut) {
+                room.remove("msgs");
+            }
+            Json(answer).into_response()
         }
         Err(ApiError::Plain(text)) if text == "invalid-token" => ApiError::Plain(text).into_response(),
         Err(ApiError::Plain(text)) if text == "error-invalid-room" || text == "This_conversation_is_already_closed" => {

@@ -49,7 +49,12 @@ async fn opens_and_closes_and_says_so() {
     assert_eq!(button.get_attribute("aria-label").as_deref(), Some("Open chat, 3 unread messages"));
     assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("false"));
     assert_eq!(find(&host, ".lc-badge").unwrap().text_content().as_deref(), Some("3"));
-    assert!(find(&host, "style").unwrap().text_content().unwrap().contains(".lc-launcher"), "styles ship inside");
+    // Styles ship inside, as a constructed stylesheet: a page's Content-Security-Policy blocks
+    // a <style> element without 'unsafe-inline', not this.
+    assert_eq!(host.shadow_root().unwrap().adopted_style_sheets().length(), 1);
+    assert!(find(&host, "style").is_none(), "no <style> element");
+    let computed = web_sys::window().unwrap().get_computed_style(&button).unwrap().unwrap();
+    assert_eq!(computed.get_property_value("position").unwrap(), "fixed");
 
     button.unchecked_ref::<HtmlElement>().click();
     leptos::task::tick().await;

@@ -136,8 +136,19 @@
     host.setAttribute('data-livechat', api.name);
     doc.body.appendChild(host);
     root = host.attachShadow({ mode: 'open' });
+    // A constructed stylesheet: a Content-Security-Policy without 'unsafe-inline' in style-src
+    // blocks <style> elements, not these. The widget's own sheet replaces it. <style> where the
+    // browser cannot construct one.
+    var style = '';
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      style = '<style data-lc-loader>' + CSS + '</style>';
+    }
     root.innerHTML =
-      '<style data-lc-loader>' + CSS + '</style>' +
+      style +
       '<button data-lc-loader type="button" class="lc-launcher" aria-expanded="false" aria-controls="lc-window">' +
       '<svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="' + ICON + '"/></svg></button>';
     button = root.querySelector('button');

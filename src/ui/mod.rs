@@ -23,7 +23,7 @@ use leptos::mount::mount_to;
 use leptos::prelude::*;
 use std::sync::{Arc, Mutex};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use crate::i18n::Key;
 use crate::session::Session;
@@ -242,9 +242,19 @@ where
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
     };
     let document = host.owner_document().ok_or("the host element has no document")?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(CSS));
-    root.append_child(&style)?;
+    // A constructed stylesheet: a page's Content-Security-Policy without 'unsafe-inline' in
+    // `style-src` blocks `<style>` elements, not these. It replaces the loader's launcher sheet
+    // (the same rules). A `<style>` where the browser cannot construct one.
+    let adopted = CssStyleSheet::new().and_then(|sheet| {
+        sheet.replace_sync(CSS)?;
+        root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+        Ok(())
+    });
+    if adopted.is_err() {
+        let style = document.create_element("style")?;
+        style.set_text_content(Some(CSS));
+        root.append_child(&style)?;
+    }
     let container = document.create_element("div")?;
     container.set_class_name("lc-root");
     root.append_child(&container)?;

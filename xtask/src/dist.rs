@@ -6,7 +6,8 @@
 //!   widget.js          wasm-bindgen glue (--target web) without comments, imported by the loader
 //!   widget_bg.wasm     the widget, wasm-opt -Oz; its CSS and English texts are inside
 //!   i18n/<tag>.json    the other languages' texts (src/i18n/<tag>.json as arrays in Key order)
-//!   index.html         the demo host page (www/demo/index.html)
+//!   index.html         the demo host page (www/demo/index.html), with its demo.css and demo.js
+//!                      (no inline script or style: it runs under a strict Content-Security-Policy)
 //!   console/           the agent console, when its own build put it there (left alone here)
 //!   npm/               the npm package: package.json, index.js, web.js, api.js, i18n/,
 //!                      index.d.ts, web.d.ts, README.md,
@@ -246,9 +247,12 @@ pub fn wasm_opt(sh: &Sh, wasm: &Path) -> Result<()> {
     sh.cmd("wasm-opt").arg("-Oz").args(WASM_OPT_FEATURES).arg(wasm).arg("-o").arg(wasm).run()
 }
 
-/// The demo host page at `dist/index.html`.
+/// The demo host page at `dist/index.html`, with its own stylesheet and script beside it.
 pub fn demo_page(sh: &Sh) -> Result<()> {
-    copy(&sh.root.join("www/demo/index.html"), &dir(sh).join("index.html"))
+    for file in ["index.html", "demo.css", "demo.js"] {
+        copy(&sh.root.join("www/demo").join(file), &dir(sh).join(file))?;
+    }
+    Ok(())
 }
 
 /// The npm package in `dist/npm/`: wasm-pack's bundler and web builds under one package.json.

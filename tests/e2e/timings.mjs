@@ -9,7 +9,8 @@
 //     (its resource timing) to the first animation frame in which the loader's launcher is laid
 //     out (that frame paints it);
 //   * click → focusable composer: from the click on the launcher to the first frame in which the
-//     chat window's composer is laid out and enabled — once with `data-load="interaction"`, so
+//     chat window's composer is laid out and enabled and the window fully opaque (readable: an
+//     entrance fade counts) — once with `data-load="interaction"`, so
 //     the widget (wasm) is fetched and started by that click (the pointer reaching the launcher
 //     starts it a moment before), and once clicked after the widget has loaded in the page's
 //     idle time (the default). The site names the visitor, so no pre-chat form stands between.
@@ -28,7 +29,8 @@ function probe() {
     const root = host()?.shadowRoot;
     if (marks.launcher === undefined && laidOut(root?.querySelector('.lc-launcher'))) marks.launcher = performance.now();
     const composer = root?.querySelector('.lc-window textarea');
-    if (marks.click !== undefined && marks.composer === undefined && laidOut(composer) && !composer.disabled) {
+    const opaque = (el) => el && getComputedStyle(el).opacity === '1';
+    if (marks.click !== undefined && marks.composer === undefined && laidOut(composer) && !composer.disabled && opaque(root.querySelector('.lc-window'))) {
       marks.composer = performance.now();
     }
     if (marks.composer === undefined) requestAnimationFrame(frame);

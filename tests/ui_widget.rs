@@ -283,7 +283,7 @@ async fn live_news_shows_without_a_refresh_and_a_lost_connection_is_told_politel
 
     // Typing shows in a status line (read politely by screen readers).
     p.session.typing.set(vec!["Alex Agent".into()]);
-    p.until("typing shown", |p| p.get(".lc-typing").text_content().as_deref() == Some("Alex Agent is typing…")).await;
+    p.until("typing shown", |p| p.get(".lc-typing").text_content().as_deref() == Some("\u{2068}Alex Agent\u{2069} is typing…")).await;
     assert_eq!(p.get(".lc-typing").get_attribute("role").as_deref(), Some("status"));
 
     // A dropped connection shows a polite banner until the link is back.

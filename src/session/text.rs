@@ -1,14 +1,18 @@
 //! Message text as the widget shows it: plain text (never HTML from the server), line breaks
-//! kept, and web addresses made into links that cannot run script.
+//! kept, and web addresses made into links that cannot run script, whose bidirectional
+//! controls show (a right-to-left override cannot make `…gpj.exe` read `…exe.jpg`).
+
+use std::borrow::Cow;
 
 /// A piece of a message's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment<'a> {
     Text(&'a str),
-    /// A link: the address to open (`http`, `https` or `mailto` only) and the text shown.
+    /// A link: the address to open (`http`, `https` or `mailto` only) and the text shown, its
+    /// bidirectional controls made visible ([`visible_controls`]).
     Link {
         href: String,
-        text: &'a str,
+        text: Cow<'a, str>,
     },
     LineBreak,
 }
@@ -31,7 +35,7 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
             if start > line.len() - rest.len() {
                 out.push(Segment::Text(&line[line.len() - rest.len()..start]));
             }
-            out.push(Segment::Link { href, text: &line[start..end] });
+            out.push(Segment::Link { href, text: visible_controls(&line[start..end]) });
             rest = &line[end..];
             offset = end;
         }
@@ -40,6 +44,40 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
         }
     }
     out
+}
+
+/// Unicode's bidirectional formatting characters: embeddings and overrides (U+202A–U+202E),
+/// isolates (U+2066–U+2069), the left-to-right, right-to-left and Arabic letter marks.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// `text` with every bidirectional control written out as its code point, `⟨U+202E⟩`, so it
+/// shows and reorders nothing.
+pub fn visible_controls(text: &str) -> Cow<'_, str> {
+    if !text.contains(is_bidi_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            out.push_str("⟨U+");
+            for shift in [12, 8, 4, 0] {
+                out.push(char::from_digit((c as u32 >> shift) & 15, 16).unwrap_or('0').to_ascii_uppercase());
+            }
+            out.push('⟩');
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A name for a sentence ("Alex is typing…"): between a first-strong isolate and its pop
+/// (U+2068 … U+2069), so a right-to-left name cannot reorder the sentence around it, with its
+/// own controls shown (one of them could close the isolate early).
+pub fn isolate(name: &str) -> String {
+    format!("\u{2068}{}\u{2069}", visible_controls(name))
 }
 
 /// The next link in `s`: byte range and target.
@@ -88,7 +126,7 @@ mod tests {
     use Segment::*;
 
     fn link(href: &str, text: &'static str) -> Segment<'static> {
-        Link { href: href.into(), text }
+        Link { href: href.into(), text: text.into() }
     }
 
     #[test]
@@ -134,5 +172,40 @@ mod tests {
                 assert!(!href.contains('"') && !href.contains('<'), "{href}");
             }
         }
+    }
+
+    #[test]
+    fn bidi_controls_in_links_show() {
+        // A right-to-left override would show "photo<U+202E>gpj.exe" as "photoexe.jpg".
+        let text = "see https://x.test/photo\u{202E}gpj.exe now";
+        assert_eq!(
+            segments(text),
+            [
+                Text("see "),
+                Link { href: "https://x.test/photo\u{202E}gpj.exe".into(), text: "https://x.test/photo⟨U+202E⟩gpj.exe".into() },
+                Text(" now")
+            ]
+        );
+        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}'] {
+            assert!(is_bidi_control(c), "{c:?}");
+            let shown = visible_controls(&format!("a{c}b")).into_owned();
+            assert_eq!(shown, format!("a⟨U+{:04X}⟩b", c as u32));
+            assert!(!shown.contains(is_bidi_control));
+        }
+        for c in ['a', 'ا', '\u{200D}', '\u{2029}', '\u{202F}', '\u{206A}', '\u{2065}'] {
+            assert!(!is_bidi_control(c), "{c:?}");
+        }
+        // Nothing to show: the text as it is, not a copy.
+        assert!(matches!(visible_controls("https://x.test/مرحبا"), Cow::Borrowed("https://x.test/مرحبا")));
+        // Plain text keeps its characters (the widget isolates the whole message instead).
+        assert_eq!(segments("a\u{202E}b"), [Text("a\u{202E}b")]);
+    }
+
+    #[test]
+    fn names_are_isolated() {
+        assert_eq!(isolate("Alex"), "\u{2068}Alex\u{2069}");
+        assert_eq!(isolate("سارة"), "\u{2068}سارة\u{2069}");
+        // A name cannot close the isolate early or override what follows.
+        assert_eq!(isolate("x\u{2069}\u{202E}y"), "\u{2068}x⟨U+2069⟩⟨U+202E⟩y\u{2069}");
     }
 }

@@ -8,7 +8,7 @@ use livechat_wire::message::Message;
 use super::{Root, button, dynamic, effect, find, when};
 use crate::i18n::{Key, Lang};
 use crate::session::conversation::{Item, Notice, items};
-use crate::session::text::{Segment, segments};
+use crate::session::text::{Segment, isolate, segments};
 use crate::session::{Delivery, Session};
 
 /// One rendered row, owned, with a key that changes whenever the row's content does.
@@ -66,8 +66,9 @@ fn day_label(day: i64, lang: Lang) -> String {
     }
 }
 
-/// The text of a message as nodes: text, safe links, line breaks. Never HTML. The agent
-/// console renders messages with it too.
+/// The text of a message as nodes: text, safe links (each isolated, its bidirectional controls
+/// shown), line breaks. Never HTML. Its container isolates it (`dir="auto"`). The agent console
+/// renders messages with it too.
 pub fn message_text(text: &str) -> impl IntoView + use<> {
     segments(text)
         .into_iter()
@@ -75,7 +76,7 @@ pub fn message_text(text: &str) -> impl IntoView + use<> {
             Segment::Text(t) => t.to_owned().into_any(),
             Segment::LineBreak => view! { <br/> }.into_any(),
             Segment::Link { href, text } => {
-                view! { <a href=href target="_blank" rel="noopener noreferrer nofollow">{text.to_owned()}</a> }
+                view! { <a href=href dir="auto" target="_blank" rel="noopener noreferrer nofollow">{text.into_owned()}</a> }
                     .into_any()
             }
         })
@@ -98,8 +99,8 @@ fn notice_text(kind: &Notice, m: &Message, lang: Lang) -> String {
             .unwrap_or_default();
     match kind {
         Notice::ChatStarted => lang.t(Key::ChatStarted).to_owned(),
-        Notice::AgentJoined => lang.tf(Key::AgentJoined, &[("name", &who)]),
-        Notice::AgentLeft => lang.tf(Key::AgentLeft, &[("name", &who)]),
+        Notice::AgentJoined => lang.tf(Key::AgentJoined, &[("name", &isolate(&who))]),
+        Notice::AgentLeft => lang.tf(Key::AgentLeft, &[("name", &isolate(&who))]),
         Notice::Transferred => {
             let target = m
                 .transfer_data
@@ -111,7 +112,7 @@ fn notice_text(kind: &Notice, m: &Message, lang: Lang) -> String {
                         .or_else(|| t.next_department.as_ref().map(|d| d.name.clone()))
                 })
                 .unwrap_or_default();
-            lang.tf(Key::ChatTransferred, &[("target", &target)])
+            lang.tf(Key::ChatTransferred, &[("target", &isolate(&target))])
         }
         Notice::Closed => lang.t(Key::ChatClosed).to_owned(),
         Notice::Other(_) => m.msg.clone(),
@@ -197,7 +198,7 @@ pub fn MessageList(
         </ol>
         <p class="lc-typing" role="status">
             {move || s.typing.with(|names| {
-                names.first().map(|name| s.lang.get().tf(Key::IsTyping, &[("name", name)])).unwrap_or_default()
+                names.first().map(|name| s.lang.get().tf(Key::IsTyping, &[("name", &isolate(name))])).unwrap_or_default()
             })}
         </p>
     }
@@ -225,8 +226,8 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
             let (edit_id, delete_id, retry_id) = (id.clone(), id.clone(), id.clone());
             view! {
                 <li class=class data-id=id.clone()>
-                    {first.then(|| view! { <span class="lc-sender">{who}</span> }.into_any())}
-                    <div class="lc-bubble">{message_text(&message.msg)}</div>
+                    {first.then(|| view! { <span class="lc-sender" dir="auto">{who}</span> }.into_any())}
+                    <div class="lc-bubble" dir="auto">{message_text(&message.msg)}</div>
                     <div class="lc-meta">
                         {time.map(|t| view! { <time>{t}</time> }.into_any())}
                         {edited.then(|| view! { <span class="lc-edited">{lang.t(Key::Edited)}</span> }.into_any())}

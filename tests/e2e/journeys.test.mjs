@@ -137,7 +137,7 @@ test('a whole conversation: register, talk with the agent in the console, edit, 
   const chooser = win.getByRole('dialog', { name: 'Change department' });
   assert.equal(await chooser.getByRole('button', { name: 'Sales' }).count(), 0, 'not the current department');
   await chooser.getByRole('button', { name: 'Support' }).click();
-  await win.getByText('Chat transferred to Support').waitFor();
+  await win.getByText('Chat transferred to \u2068Support\u2069').waitFor(); // the name isolated
   await win.getByRole('heading', { name: 'Sam Support' }).waitFor();
   await agent.getByText('This conversation is no longer yours: it was closed or forwarded.').waitFor();
 

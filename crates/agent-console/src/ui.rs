@@ -502,7 +502,7 @@ fn MessageLog() -> impl IntoView {
                     <li class=class data-id=m.id.clone()>
                         <span class="ac-author">{name}</span>
                         {time.map(|t| view! { <time class="ac-time">{t}</time> })}
-                        <p class="ac-text">{message_text(&m.msg)}</p>
+                        <p class="ac-text" dir="auto">{message_text(&m.msg)}</p>
                     </li>
                 }
                 .into_any()

@@ -1,0 +1,77 @@
+// Bidirectional text cannot disguise what an agent sends: a right-to-left override inside a link
+// shows as a visible marker (`…⟨U+202E⟩gpj.exe`, not `…exe.jpg`), and every message body, link and
+// name is isolated from the text around it.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { agentLogin, chatWindow, launchBrowser, launcher, startServer, until } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('bidi controls in an agent’s link show, and message bodies, links and names are isolated', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  const email = `bidi.${Date.now()}.${Math.random().toString(36).slice(2)}@example.com`;
+  await page.addInitScript((email) => {
+    window.RocketChat = function (c) { window.RocketChat._.push(c); };
+    window.RocketChat._ = [];
+    window.RocketChat(function () {
+      this.setGuestName('Bidi Visitor');
+      this.setGuestEmail(email);
+    });
+  }, email);
+  await page.goto(server.url + '/');
+  await launcher(page).click();
+  const win = chatWindow(page);
+  const composer = win.getByRole('textbox', { name: 'Type your message…' });
+  const hello = `Hello from ${email}`;
+  await composer.fill(hello);
+  await composer.press('Enter');
+  await win.getByRole('heading', { name: 'Alex Agent' }).waitFor();
+
+  const agent = await agentLogin(server.url);
+  const q = new URLSearchParams({ 'agents[]': agent.userId, open: 'true', count: '100' });
+  let room;
+  await until(async () => {
+    const { body } = await agent.call('GET', `/api/v1/livechat/rooms?${q}`);
+    room = body.rooms.find((r) => r.lastMessage?.msg === hello);
+    return room;
+  }, 'the room');
+  const msg = 'Your invoice: https://files.example.test/invoice\u202Egpj.exe \u2014 \u05E9\u05DC\u05D5\u05DD';
+  const res = await agent.call('POST', '/api/v1/chat.sendMessage', { message: { rid: room._id, msg } });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+
+  const bubble = win.locator('.lc-theirs .lc-bubble', { hasText: 'Your invoice' });
+  await bubble.waitFor();
+  const link = bubble.getByRole('link');
+  // The override is shown, not obeyed; the address itself is the one sent.
+  assert.equal(await link.textContent(), 'https://files.example.test/invoice⟨U+202E⟩gpj.exe');
+  assert.equal(await link.getAttribute('href'), 'https://files.example.test/invoice\u202Egpj.exe');
+  // Isolated: the body (its direction from its own text), the link, the sender's name, the header.
+  const bidi = (locator) =>
+    locator.evaluate((el) => [el.getAttribute('dir'), getComputedStyle(el).unicodeBidi]);
+  assert.deepEqual(await bidi(bubble), ['auto', 'isolate']);
+  assert.deepEqual(await bidi(link), ['auto', 'isolate']);
+  assert.deepEqual(await bidi(win.locator('.lc-theirs .lc-sender').first()), ['auto', 'isolate']);
+  assert.deepEqual(await bidi(win.locator('.lc-title')), ['auto', 'isolate']);
+  // A body that starts right-to-left reads right-to-left, without the window's direction.
+  await agent.call('POST', '/api/v1/chat.sendMessage', { message: { rid: room._id, msg: '\u05E9\u05DC\u05D5\u05DD, hello' } });
+  const hebrew = win.locator('.lc-theirs .lc-bubble', { hasText: 'hello' }).last();
+  await hebrew.waitFor();
+  assert.equal(await hebrew.evaluate((el) => el.matches(':dir(rtl)')), true);
+  assert.equal(await bubble.evaluate((el) => el.matches(':dir(ltr)')), true);
+  await context.close();
+});

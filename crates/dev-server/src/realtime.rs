@@ -1,6 +1,6 @@
 //! DDP over WebSocket at `/websocket`: the handshake, heartbeats, the three Livechat streams and
 //! the methods a widget or console calls (`stream-notify-room` for typing, `login` by resume
-//! token for agents).
+//! token for agents, `livechat:setUpConnection` from Rocket.Chat's own widget).
 //!
 //! Visitors never log in: each subscription carries the visitor's token and is authorised once,
 //! at subscribe time, against the room's `v.token`, as Rocket.Chat does.
@@ -68,6 +68,9 @@ struct Session {
     login: Option<String>,
     /// Subscription id → (stream, event).
     subs: HashMap<String, (String, String)>,
+    /// The visitor token of `livechat:setUpConnection`: when the connection ends, that
+    /// visitor's open rooms show it offline.
+    livechat_token: Option<String>,
 }
 
 async fn run(socket: WebSocket, state: AppState) {
@@ -105,8 +108,17 @@ async fn run(socket: WebSocket, state: AppState) {
     let conn = state.hub.connect();
     let kick = Arc::new(Notify::new());
     let outbox = Outbox { tx: hub_tx, kick: kick.clone() };
-    let mut session =
-        Session { state, conn, tx, outbox, close: Some(close_tx), connected: false, login: None, subs: HashMap::new() };
+    let mut session = Session {
+        state,
+        conn,
+        tx,
+        outbox,
+        close: Some(close_tx),
+        connected: false,
+        login: None,
+        subs: HashMap::new(),
+        livechat_token: None,
+    };
     let mut last_heard = Instant::now();
     let mut pinged = false;
     loop {
@@ -143,6 +155,9 @@ async fn run(socket: WebSocket, state: AppState) {
         }
     }
     session.state.hub.disconnect(conn);
+    if let Some(token) = session.livechat_token.take() {
+        guest_went_offline(&session.state, &token);
+    }
     // Without a close request (the client left) the writer stops at once.
     drop(session);
     // The writer flushes and sends the close frame while what the client still sends is read
@@ -155,6 +170,26 @@ async fn run(socket: WebSocket, state: AppState) {
 }
 
 type Frame = ServerFrame<Value, Value>;
+
+/// `notifyGuestStatusChanged(token, 'offline')`, run when a connection set up by
+/// `livechat:setUpConnection` closes: the visitor's open rooms (and so their inquiries) carry
+/// `v.status: "offline"`. The visitor record itself keeps its status, as in Rocket.Chat.
+fn guest_went_offline(state: &AppState, token: &str) {
+    let now = state.clock.now();
+    let result = state.db.conn().execute(
+        "UPDATE rooms SET v_status = 'offline', updated_at = ?2 WHERE token = ?1 AND open = 1",
+        rusqlite::params![token, now.0],
+    );
+    if let Err(e) = result {
+        eprintln!("internal error: visitor status: {e}");
+    }
+}
+
+/// What a Meteor method answers when its `check` fails (`Match.Error`'s sanitized error).
+fn match_failed() -> Value {
+    json!({"isClientSafe": true, "error": 400, "reason": "Match failed",
+           "message": "Match failed [400]", "errorType": "Meteor.Error"})
+}
 
 impl Session {
     fn send(&self, frame: Frame) {
@@ -298,10 +333,11 @@ impl Session {
                 self.room_access(event, token).ok_or_else(not_allowed)?;
             }
             streams::NOTIFY_ROOM => {
-                let (rid, kind) = event.split_once('/').ok_or_else(not_allowed)?;
-                if kind != "user-activity" && kind != "deleteMessage" {
-                    return Err(not_allowed());
-                }
+                // As Rocket.Chat's `streamRoom.allowRead`: whoever may follow the room may
+                // listen to any of its events, so the legacy `<rid>/typing` that Rocket.Chat's
+                // widget 1.x subscribes to is accepted too. Nothing is sent on it: Rocket.Chat
+                // 6.0 stopped publishing `typing` (typing is `<rid>/user-activity` only).
+                let rid = event.split('/').next().unwrap_or_default();
                 self.room_access(rid, cred("token").or(cred("visitorToken"))).ok_or_else(not_allowed)?;
             }
             other => {
@@ -331,6 +367,21 @@ impl Session {
                 let result = json!({"id": user.id, "token": token, "tokenExpires": {"$date": 253402300799000i64}, "type": "resume"});
                 self.login = Some(hashed);
                 Ok(Some(result))
+            }
+            "livechat:setUpConnection" => {
+                // `check(data, {token: String})`; the first token given is kept for this
+                // connection, whether or not a visitor has it (Rocket.Chat does not look).
+                let token = params
+                    .get(0)
+                    .and_then(Value::as_object)
+                    .filter(|data| data.len() == 1)
+                    .and_then(|data| data.get("token"))
+                    .and_then(Value::as_str)
+                    .ok_or_else(match_failed)?;
+                if self.livechat_token.is_none() {
+                    self.livechat_token = Some(token.to_owned());
+                }
+                Ok(None)
             }
             streams::NOTIFY_ROOM => {
                 // `[<rid>/user-activity, username, activities, {token}]`. A write the rule

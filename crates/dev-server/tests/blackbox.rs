@@ -584,3 +584,90 @@ async fn a_ddp_login_ends_when_rest_logout_revokes_its_token() {
     send(&mut ws, json!({"msg": "method", "id": "2", "method": "login", "params": [{"resume": auth_token}]})).await;
     assert_eq!(next_where(&mut ws, |f| f["msg"] == "result").await["error"]["error"], 403);
 }
+
+/// Rocket.Chat's own widget (npm `@rocket.chat/livechat` 1.x, through `@rocket.chat/sdk`)
+/// calls `livechat:setUpConnection` once connected and follows its room on
+/// `stream-room-messages`, `<rid>/typing` and `<rid>/deleteMessage`.
+///
+/// * `livechat:setUpConnection` (apps/meteor/app/livechat/server/methods/setUpConnection.ts):
+///   `check(data, {token: String})`, keeps the first token on the connection and answers
+///   nothing; when the connection closes, `notifyGuestStatusChanged(token, 'offline')` marks
+///   the visitor's open rooms `v.status: "offline"`. A failed check is Meteor's
+///   `Match failed` [400].
+/// * `stream-notify-room` (apps/meteor/server/modules/notifications/notifications.module.ts):
+///   `allowRead` lets the room's visitor (its token) listen to any `<rid>/…` event, so
+///   `<rid>/typing` is accepted; `allowWrite` takes `user-activity` only, and since 6.0
+///   (RocketChat/Rocket.Chat#28234) nothing is published on `<rid>/typing`.
+#[tokio::test]
+async fn rocket_chat_widget_set_up_connection_and_legacy_typing_subscription() {
+    let scratch = Scratch::new("rc-widget");
+    let server = Server::start(&scratch.0.join("livechat.db"), &[]);
+    let token = "rc-widget-token";
+    let (status, _) = server.post("/api/v1/livechat/visitor", json!({"visitor": {"token": token}})).await;
+    assert_eq!(status, 200);
+    let (_, room) = server.get(&format!("/api/v1/livechat/room?token={token}")).await;
+    let rid = room["room"]["_id"].as_str().unwrap().to_owned();
+    assert_eq!(room["room"]["v"]["status"], "online");
+
+    let mut widget = ddp(server.addr).await;
+    let setup = |id: &str, params: Value| json!({"msg": "method", "id": id, "method": "livechat:setUpConnection", "params": params});
+    send(&mut widget, setup("bad1", json!([{"token": 5}]))).await;
+    send(&mut widget, setup("bad2", json!([]))).await;
+    send(&mut widget, setup("bad3", json!([{"token": token, "other": 1}]))).await;
+    for id in ["bad1", "bad2", "bad3"] {
+        let result = next_where(&mut widget, |f| f["msg"] == "result" && f["id"] == id).await;
+        let expected = json!({"isClientSafe": true, "error": 400, "reason": "Match failed",
+                              "message": "Match failed [400]", "errorType": "Meteor.Error"});
+        assert_eq!(result["error"], expected, "{result}");
+    }
+    send(&mut widget, setup("ok", json!([{"token": token}]))).await;
+    let result = next_where(&mut widget, |f| f["msg"] == "result" && f["id"] == "ok").await;
+    assert_eq!(result, json!({"msg": "result", "id": "ok"}), "no error, no result");
+
+    // The legacy typing subscription is accepted for the room's own token only.
+    let typing = format!("{rid}/typing");
+    let activity = format!("{rid}/user-activity");
+    assert_eq!(subscribe(&mut widget, "ty", "stream-notify-room", &typing, token).await["msg"], "ready");
+    assert_eq!(subscribe(&mut widget, "ua", "stream-notify-room", &activity, token).await["msg"], "ready");
+    let refused = subscribe(&mut widget, "ty2", "stream-notify-room", &typing, "someone-else").await;
+    assert_eq!((refused["msg"].clone(), refused["error"]["error"].clone()), (json!("nosub"), json!("not-allowed")));
+
+    // Another tab of the visitor types: the old `typing` write is dropped, the new
+    // `user-activity` one arrives (a lone surrogate in the frame reads as U+FFFD, as Meteor's
+    // EJSON.parse takes it), and nothing is ever sent on `<rid>/typing`.
+    let mut tab = ddp(server.addr).await;
+    let old_write = json!([typing, "guest-1", true, {"token": token}]);
+    send(&mut tab, json!({"msg": "method", "id": "w1", "method": "stream-notify-room", "params": old_write})).await;
+    let result = next_where(&mut tab, |f| f["msg"] == "result" && f["id"] == "w1").await;
+    assert!(result.get("error").is_none(), "{result}");
+    let frame = format!(
+        r#"{{"msg":"method","id":"w2","method":"stream-notify-room","params":["{activity}","guest-\ud800",["user-typing"],{{"token":"{token}"}}]}}"#
+    );
+    tab.send(WsMessage::Text(frame.into())).await.unwrap();
+    let result = next_where(&mut tab, |f| f["msg"] == "result" || f["msg"] == "error").await;
+    assert_eq!((result["msg"].clone(), result.get("error")), (json!("result"), None), "{result}");
+    let event = stream_event(&mut widget, "stream-notify-room", &activity).await;
+    assert_eq!(event["fields"]["args"], json!(["guest-\u{FFFD}", ["user-typing"]]));
+    let mut seen = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_millis(500), async {
+        while let Some(Ok(WsMessage::Text(t))) = widget.next().await {
+            seen.push(serde_json::from_str::<Value>(t.as_str()).unwrap());
+        }
+    })
+    .await;
+    assert!(seen.iter().all(|f| f["fields"]["eventName"] != json!(typing)), "{seen:?}");
+
+    // The widget's connection closes: the visitor's room shows it offline.
+    widget.close(None).await.unwrap();
+    drop(widget);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let (_, room) = server.get(&format!("/api/v1/livechat/room?token={token}&rid={rid}")).await;
+        if room["room"]["v"]["status"] == "offline" {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "still {}", room["room"]["v"]);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tab.close(None).await.unwrap();
+}

@@ -25,6 +25,8 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
  * once it printed its address. `addr` defaults to a free loopback port (`127.0.0.1:0`); `db` is
  * a SQLite file (kept across restarts), in memory when absent; `www: null` serves no files.
  * `restart()` stops the server and starts it again with the same arguments on the same port.
+ * CORS is off, as on a new Rocket.Chat: pages it serves call it from its own origin; a test
+ * whose page is on another origin passes `args: ['--cors-origin', origin]` (see cors.test.mjs).
  * @returns {Promise<Server>}
  *
  * @typedef {object} Server

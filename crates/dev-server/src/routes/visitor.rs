@@ -91,7 +91,6 @@ async fn register(
     };
 
     let existing = store::visitor_by_token(&tx, token)?;
-    let keep_token = token.to_owned();
     let id = match existing {
         Some(v) => v.id,
         None => {
@@ -107,7 +106,7 @@ async fn register(
             tx.execute(
                 "INSERT INTO visitors (id, token, username, status, livechat_data, ts, updated_at)
                  VALUES (?1, ?2, ?3, 'online', '{}', ?4, ?4)",
-                params![id, keep_token, username, now.0],
+                params![id, token, username, now.0],
             )?;
             id
         }
@@ -116,7 +115,7 @@ async fn register(
         "UPDATE visitors SET token = ?2, name = COALESCE(?3, name), email = COALESCE(?4, email),
          phone = COALESCE(?5, phone), department = COALESCE(?6, department), status = 'online', updated_at = ?7
          WHERE id = ?1",
-        params![id, keep_token, name, email, phone, department, now.0],
+        params![id, token, name, email, phone, department, now.0],
     )?;
     if !new.custom_fields.is_empty() {
         let visitor =
@@ -130,10 +129,10 @@ async fn register(
         tx.execute("UPDATE visitors SET livechat_data = ?2 WHERE id = ?1", params![id, serde_json::to_string(&data)?])?;
     }
     if let Some(name) = name {
-        tx.execute("UPDATE rooms SET fname = ?2 WHERE token = ?1 AND open = 1", params![keep_token, name])?;
+        tx.execute("UPDATE rooms SET fname = ?2 WHERE token = ?1 AND open = 1", params![token, name])?;
         tx.execute(
             "UPDATE inquiries SET name = ?2 WHERE rid IN (SELECT id FROM rooms WHERE token = ?1 AND open = 1)",
-            params![keep_token, name],
+            params![token, name],
         )?;
     }
     let visitor: Visitor =

@@ -2,6 +2,7 @@
 //! system message says, which rooms have unread messages. No browser calls; tested natively.
 
 use livechat_widget::api::Error;
+use livechat_wire::Timestamp;
 use livechat_wire::message::{Message, types};
 use livechat_wire::room::Room;
 
@@ -250,6 +251,55 @@ pub fn deleted_since(shown: &[Message], newest_page: &[Message]) -> Vec<String> 
         .collect()
 }
 
+/// One catch-up of the open room from history, as the live view polls it. History answers
+/// newest first, at most `limit` messages a page, so a poll that asked only for the newest page
+/// lost whatever else came in between polls (a burst of more than one page). Instead the pages
+/// go back (`end` = the oldest time seen, its millisecond included: messages sharing it are not
+/// skipped, the overlap merges away by `_id`) until one reaches the watermark `synced` (the
+/// newest time an earlier catch-up, or the room's opening, got), a page comes back short (the
+/// room's start) or no page gets further back. Without a watermark the newest page is enough.
+#[derive(Debug, Clone, Default)]
+pub struct CatchUp {
+    synced: Option<Timestamp>,
+    end: Option<Timestamp>,
+    got: Vec<Message>,
+    done: bool,
+}
+
+impl CatchUp {
+    pub fn new(synced: Option<Timestamp>) -> CatchUp {
+        CatchUp { synced, ..CatchUp::default() }
+    }
+
+    /// The `end` of the next page to ask for (`None`: the newest), or `None` when done.
+    pub fn next(&self) -> Option<Option<Timestamp>> {
+        (!self.done).then_some(self.end)
+    }
+
+    /// Takes the page asked for with `limit`.
+    pub fn take(&mut self, page: Vec<Message>, limit: u32) {
+        let full = page.len() as u32 >= limit;
+        let oldest = page.iter().filter_map(|m| m.ts).min();
+        let reached = self.synced.is_none_or(|s| oldest.is_some_and(|t| t <= s));
+        let next = oldest.map(|t| Timestamp(t.millis() + 1));
+        self.got.extend(page);
+        if reached || !full || next.is_none() || next == self.end {
+            self.done = true;
+        } else {
+            self.end = next;
+        }
+    }
+
+    /// Every message the pages held (to merge by `_id`, and to find deletions with
+    /// [`deleted_since`]), and the watermark for the next catch-up: the newest time seen, never
+    /// earlier than the last one.
+    pub fn finish(self) -> (Vec<Message>, Option<Timestamp>) {
+        let newest = self.got.iter().filter_map(|m| m.ts).max();
+        let synced = newest.max(self.synced);
+        (self.got, synced)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use livechat_wire::message::TransferData;
@@ -403,5 +453,81 @@ mod tests {
         // A room with nothing left: every timed message went; system and unsent ones stay.
         let unsent = Message { id: "unsent".into(), ..Message::default() };
         assert_eq!(deleted_since(&[system, at("x", 60), unsent], &[]), ["x"]);
+    }
+
+    fn msg(id: &str, ms: i64) -> Message {
+        Message { id: id.into(), ts: Some(Timestamp(ms)), ..Message::default() }
+    }
+
+    /// The room's history as the server answers it: newest first, `end` exclusive, `limit` a page.
+    fn history(room: &[Message], end: Option<Timestamp>, limit: u32) -> Vec<Message> {
+        let mut page: Vec<Message> = room.iter().filter(|m| end.is_none_or(|e| m.ts.unwrap() < e)).cloned().collect();
+        page.sort_by_key(|m| std::cmp::Reverse(m.ts));
+        page.truncate(limit as usize);
+        page
+    }
+
+    /// Runs one catch-up against `room`; answers the messages and the new watermark, and how
+    /// many pages it asked for.
+    fn catch_up(room: &[Message], synced: Option<Timestamp>, limit: u32) -> (Vec<Message>, Option<Timestamp>, usize) {
+        let mut c = CatchUp::new(synced);
+        let mut pages = 0;
+        while let Some(end) = c.next() {
+            pages += 1;
+            assert!(pages < 100, "a catch-up ends");
+            c.take(history(room, end, limit), limit);
+        }
+        let (got, synced) = c.finish();
+        (got, synced, pages)
+    }
+
+    #[test]
+    fn a_burst_of_several_pages_between_two_polls_is_caught_up_whole() {
+        // The console had the room up to message 100 (its watermark); 103 came before the next
+        // poll, more than five pages of 20.
+        let room: Vec<Message> = (1..=203).map(|n| msg(&format!("m{n}"), 1000 + n)).collect();
+        let mut shown = livechat_widget::session::conversation::Conversation::default();
+        shown.merge(room[..100].iter().cloned());
+        let (got, synced, pages) = catch_up(&room, Some(Timestamp(1100)), 20);
+        assert_eq!(pages, 6);
+        assert_eq!(synced, Some(Timestamp(1203)));
+        assert!(deleted_since(shown.messages(), &got).is_empty(), "nothing counts as deleted");
+        shown.merge(got);
+        let ids: Vec<&str> = shown.messages().iter().map(|m| m.id.as_str()).collect();
+        let all: Vec<String> = room.iter().map(|m| m.id.clone()).collect();
+        assert_eq!(ids, all, "every message once, in order");
+
+        // Nothing new: one page, and the watermark stays.
+        let (_, again, pages) = catch_up(&room, synced, 20);
+        assert_eq!((again, pages), (synced, 1));
+    }
+
+    #[test]
+    fn a_catch_up_stops_at_the_room_start_and_keeps_messages_sharing_a_millisecond() {
+        // Five messages per millisecond: a page boundary falls inside one millisecond.
+        let room: Vec<Message> = (0..60).map(|n| msg(&format!("m{n:02}"), 100 + n / 5)).collect();
+        let (got, synced, _) = catch_up(&room, Some(Timestamp(100)), 7);
+        let newer: Vec<&Message> = room.iter().filter(|m| m.ts > Some(Timestamp(100))).collect();
+        assert_eq!(newer.len(), 55);
+        assert!(newer.iter().all(|m| got.iter().any(|g| g.id == m.id)), "no message skipped at a page boundary");
+        assert_eq!(synced, Some(Timestamp(111)));
+
+        // A watermark older than the room: back to its start (the last page comes back short).
+        let (got, _, pages) = catch_up(&room, Some(Timestamp(1)), 50);
+        assert_eq!((got.len(), pages), (60 + 5, 2), "the second page repeats the millisecond the first ends in");
+
+        // More messages in one millisecond than a page holds: it ends rather than ask forever.
+        let same: Vec<Message> = (0..30).map(|n| msg(&format!("s{n:02}"), 500)).collect();
+        let (_, synced, pages) = catch_up(&same, Some(Timestamp(1)), 10);
+        assert_eq!((synced, pages), (Some(Timestamp(500)), 2));
+    }
+
+    #[test]
+    fn without_a_watermark_the_newest_page_is_enough_and_an_empty_room_keeps_it() {
+        let room: Vec<Message> = (1..=45).map(|n| msg(&format!("m{n}"), n)).collect();
+        let (got, synced, pages) = catch_up(&room, None, 20);
+        assert_eq!((got.len(), synced, pages), (20, Some(Timestamp(45)), 1));
+        let (got, synced, _) = catch_up(&[], Some(Timestamp(7)), 20);
+        assert_eq!((got.len(), synced), (0, Some(Timestamp(7))));
     }
 }

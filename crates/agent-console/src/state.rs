@@ -1,14 +1,16 @@
 //! [`Console`]: the agent's side as reactive state over the crate's `AgentClient`. Components
 //! read its signals and call its methods; only this module talks to the server and to storage.
 //!
-//! Live updates come from polling: every [`POLL_MS`] while the page is visible the queue, the
-//! agent's rooms and the open room's newest messages are fetched again and merged.
+//! Live updates come from polling: every [`POLL_MS`] while the page is visible the queue and the
+//! agent's rooms are fetched again, and the open room catches up from history: page by page
+//! back to what it already has ([`logic::CatchUp`]), merged by `_id`.
 
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use livechat_widget::api::{AgentClient, Error, Transport, VisitorClient};
 use livechat_widget::session::conversation::Conversation;
+use livechat_wire::Timestamp;
 use livechat_wire::auth::Me;
 use livechat_wire::config::Department;
 use livechat_wire::inquiries::{InquiriesQuery, Inquiry};
@@ -24,7 +26,7 @@ use crate::store::{CredentialStore, Credentials};
 pub const POLL_MS: i32 = 2000;
 /// Messages fetched when a room opens, and per "older messages" page.
 pub const HISTORY_PAGE: u32 = 50;
-/// Newest messages fetched on each poll.
+/// Messages per page when a poll catches the open room up.
 const POLL_PAGE: u32 = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +88,9 @@ pub struct Console {
     pub conversation: RwSignal<Conversation>,
     /// No older messages to load in the open room.
     pub history_complete: RwSignal<bool>,
+    /// The open room's catch-up watermark: its history up to this time is on screen. Only a
+    /// complete catch-up (or the room's opening) moves it; the agent's own replies do not.
+    synced: StoredValue<Option<Timestamp>>,
     /// The open room's visitor (name, e-mail, department), when the server told.
     pub visitor: RwSignal<Option<Visitor>>,
     client: StoredValue<Option<AgentClient>, LocalStorage>,
@@ -118,6 +123,7 @@ impl Console {
             room_state: RwSignal::new(RoomState::Serving),
             conversation: RwSignal::new(Conversation::default()),
             history_complete: RwSignal::new(false),
+            synced: StoredValue::new(None),
             visitor: RwSignal::new(None),
             client: StoredValue::new_local(None),
             store: StoredValue::new_local(store),
@@ -258,7 +264,7 @@ impl Console {
         }
     }
 
-    /// Fetches the queue, the agent's rooms and the open room's newest messages.
+    /// Fetches the queue and the agent's rooms, and catches the open room up.
     pub async fn refresh(self) {
         let Some(client) = self.client() else { return };
         let me = self.me_id();
@@ -295,30 +301,13 @@ impl Console {
         }
 
         // Also once the room has left the list: its last messages say how it ended.
-        if let Some(room) = self.selected.get_untracked() {
-            let query = HistoryQuery { limit: Some(POLL_PAGE), ..HistoryQuery::default() };
-            // Only what was shown before asking can have been deleted: a reply stored while
-            // the page was on its way is not in it, and stays.
-            let shown: Vec<Message> = self.conversation.with_untracked(|c| c.messages().to_vec());
-            let answer = client.room_history(&room, &query).await;
-            if !current() {
-                return;
-            }
-            match answer {
-                Ok(page) => {
-                    let gone = logic::deleted_since(&shown, &page);
-                    let same_room = self.selected.with_untracked(|r| r.as_ref().is_some_and(|r| r.id == room.id));
-                    if same_room && !gone.is_empty() {
-                        self.conversation.update(|c| {
-                            for id in &gone {
-                                c.remove(id);
-                            }
-                        });
-                    }
-                    self.take_history(&room.id, page);
-                }
-                Err(e) => problem = Some(e),
-            }
+        if let Some(room) = self.selected.get_untracked()
+            && let Err(e) = self.catch_up(&client, &room, current).await
+        {
+            problem = Some(e);
+        }
+        if !current() {
+            return;
         }
 
         match problem {
@@ -335,6 +324,38 @@ impl Console {
                 }
             }),
         }
+    }
+
+    /// Catches the open room up from history: every page back to the watermark, merged by `_id`
+    /// only once all came (a failed catch-up is done again from the same watermark at the next
+    /// poll, so nothing in between is skipped); messages shown before that the pages lack were
+    /// deleted.
+    async fn catch_up(self, client: &AgentClient, room: &Room, current: impl Fn() -> bool) -> Result<(), Error> {
+        let same_room = move || self.selected.with_untracked(|r| r.as_ref().is_some_and(|r| r.id == room.id));
+        let mut pages = logic::CatchUp::new(self.synced.get_value());
+        // Only what was shown before asking can have been deleted: a reply stored while the
+        // pages were on their way is not in them, and stays.
+        let shown: Vec<Message> = self.conversation.with_untracked(|c| c.messages().to_vec());
+        while let Some(end) = pages.next() {
+            let query = HistoryQuery { limit: Some(POLL_PAGE), end, ..HistoryQuery::default() };
+            let page = client.room_history(room, &query).await;
+            if !current() || !same_room() {
+                return Ok(());
+            }
+            pages.take(page?, POLL_PAGE);
+        }
+        let (got, synced) = pages.finish();
+        let gone = logic::deleted_since(&shown, &got);
+        if !gone.is_empty() {
+            self.conversation.update(|c| {
+                for id in &gone {
+                    c.remove(id);
+                }
+            });
+        }
+        self.synced.update_value(|s| *s = synced.max(*s));
+        self.take_history(&room.id, got);
+        Ok(())
     }
 
     fn take_rooms(self, rooms: Vec<Room>) {
@@ -454,6 +475,10 @@ impl Console {
         match client.room_history(&room, &query).await {
             Ok(page) => {
                 self.history_complete.set((page.len() as u32) < HISTORY_PAGE);
+                if self.selected.with_untracked(|r| r.as_ref().is_some_and(|r| r.id == room.id)) {
+                    let newest = page.iter().filter_map(|m| m.ts).max();
+                    self.synced.update_value(|s| *s = newest.max(*s));
+                }
                 self.take_history(&room.id, page);
             }
             Err(e) => {
@@ -504,6 +529,7 @@ impl Console {
         self.room_state.set(RoomState::Serving);
         self.conversation.set(Conversation::default());
         self.history_complete.set(false);
+        self.synced.set_value(None);
         self.visitor.set(None);
     }
 

@@ -333,6 +333,39 @@ async fn a_new_message_marks_a_room_unread_and_closing_needs_a_comment() {
 }
 
 #[wasm_bindgen_test]
+async fn a_burst_of_more_than_a_page_between_two_polls_shows_whole_without_a_reload() {
+    let (visitor, rid, name, _) = visitor(server_url(), "sales", "burst 00").await;
+    let p = page(server_url(), &new_token());
+    p.sign_in("agent", "agent").await;
+    p.until("the room among my chats", |p| p.row(".ac-room-item", &name).is_some()).await;
+    p.row(".ac-room-item", &name).unwrap().unchecked_into::<HtmlElement>().click();
+    p.until("the first message", |p| p.all_text(".ac-from-visitor .ac-text") == ["burst 00"]).await;
+
+    // 80 messages from both sides, as fast as they go: about a second, so some poll interval
+    // holds far more than the 20 messages of the newest page of history.
+    let agent = AgentClient::login(Transport::new(server_url()), "agent", "agent").await.unwrap();
+    let (mut from_visitor, mut from_agent) = (vec!["burst 00".to_owned()], Vec::new());
+    for n in 1..=40 {
+        let text = format!("visitor {n:02}");
+        visitor.send_message(&rid, &text, None).await.unwrap();
+        from_visitor.push(text);
+        let text = format!("agent {n:02}");
+        agent.send_message(&rid, &text, None).await.unwrap();
+        from_agent.push(text);
+    }
+    // Polls catch up by themselves: everything, once each, in the order sent.
+    p.until("every message of the burst", |p| {
+        p.all_text(".ac-from-visitor .ac-text") == from_visitor && p.all_text(".ac-from-me .ac-text") == from_agent
+    })
+    .await;
+    let shown: Vec<String> = p.all(".ac-msg").iter().filter_map(|m| m.get_attribute("data-id")).collect();
+    let stored: Vec<String> =
+        history(&visitor, &rid).await.into_iter().rev().filter(|m| m.t.is_none()).map(|m| m.id).collect();
+    assert_eq!(shown.len(), 81);
+    assert!(stored.len() >= 40 && shown.ends_with(&stored), "the console's rows are the server's history, in order");
+}
+
+#[wasm_bindgen_test]
 async fn a_room_the_visitor_closes_ends_on_screen() {
     let (visitor, rid, name, _) = visitor(server_url(), "sales", "Quick question").await;
     let p = page(server_url(), &new_token());

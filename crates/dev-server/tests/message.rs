@@ -56,11 +56,9 @@ async fn visitor_sends_a_message() {
 async fn a_lone_surrogate_in_a_message_is_stored_as_a_replacement_character() {
     let app = TestApp::new();
     let rid = app.chat("t").await;
-    for (escaped, stored) in [
-        (r"a\ud800b", "a\u{FFFD}b"),
-        (r"\udfff", "\u{FFFD}"),
-        (r"\ud83d\ude00 then \ud83d", "\u{1F600} then \u{FFFD}"),
-    ] {
+    for (escaped, stored) in
+        [(r"a\ud800b", "a\u{FFFD}b"), (r"\udfff", "\u{FFFD}"), (r"\ud83d\ude00 then \ud83d", "\u{1F600} then \u{FFFD}")]
+    {
         let body = format!(r#"{{"token":"t","rid":"{rid}","msg":"{escaped}"}}"#);
         let sent = success(app.post_bytes("livechat/message", body).await)["message"].clone();
         assert_eq!(sent["msg"], stored);
@@ -70,7 +68,11 @@ async fn a_lone_surrogate_in_a_message_is_stored_as_a_replacement_character() {
     }
     // A body that is not JSON for another reason still reads as empty, as in Rocket.Chat.
     let broken = format!(r#"{{"token":"t","rid":"{rid}","msg":"\ud800"#);
-    check(&app.post_bytes("livechat/message", broken).await, 400, "must have required property 'token' [invalid-params]");
+    check(
+        &app.post_bytes("livechat/message", broken).await,
+        400,
+        "must have required property 'token' [invalid-params]",
+    );
 }
 
 #[tokio::test]

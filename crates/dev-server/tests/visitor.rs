@@ -167,7 +167,8 @@ async fn register_errors() {
     // Nothing was stored by the failures.
     assert_eq!(app.register_visitor("t").await["username"], "guest-1");
     // `Match.Maybe` takes null for the optional fields.
-    let nulls = app.register(json!({"token": "n", "name": null, "email": null, "phone": null, "customFields": null})).await;
+    let nulls =
+        app.register(json!({"token": "n", "name": null, "email": null, "phone": null, "customFields": null})).await;
     assert_eq!(nulls["token"], "n");
 }
 

@@ -15,7 +15,7 @@ pub struct Options {
 }
 
 pub fn run(sh: &Sh, opts: Options) -> Result<()> {
-    crate::ensure::run(sh, crate::ensure::Options { install: true, trunk: false })?;
+    crate::ensure::run(sh, crate::ensure::Options::INSTALL)?;
     crate::dist::run(sh)?;
     let www = crate::dist::dir(sh);
     let addr = format!("127.0.0.1:{}", opts.port);

@@ -44,6 +44,8 @@ pub struct Bundle {
     pub wasm: PathBuf,
     /// `i18n/<tag>.json`, one per language besides English.
     pub catalogues: Vec<PathBuf>,
+    /// The wasm as cargo built it, names and all (before wasm-bindgen and wasm-opt).
+    pub built: PathBuf,
 }
 
 pub fn dir(sh: &Sh) -> PathBuf {
@@ -112,7 +114,7 @@ pub fn script_tag(sh: &Sh) -> Result<Bundle> {
     sh.cmd("node").arg("--check").arg(&loader).run()?;
     sh.cmd("node").arg("--check").arg(&glue).run()?;
     let catalogues = write_catalogues(&sh.root, &dist.join("i18n"))?;
-    Ok(Bundle { loader, glue, wasm, catalogues })
+    Ok(Bundle { loader, glue, wasm, catalogues, built })
 }
 
 fn read(path: &Path) -> Result<String> {

@@ -14,6 +14,13 @@ pub struct Options {
     pub install: bool,
     /// Also trunk, for `trunk serve` (no other command uses it).
     pub trunk: bool,
+    /// Also twiggy, for the size breakdown of `cargo xtask bench`.
+    pub twiggy: bool,
+}
+
+impl Options {
+    /// Installs what is missing of what the demo, dist and the tests use.
+    pub const INSTALL: Options = Options { install: true, trunk: false, twiggy: false };
 }
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -47,6 +54,9 @@ const CARGO_TOOLS: &[CargoTool] = &[
 /// use it, and it takes several minutes to compile. Newer trunk needs rustc 1.96+.
 const TRUNK: CargoTool = CargoTool { krate: "trunk", version: "0.21.14", bins: &["trunk"], locked: true };
 
+/// Only for `cargo xtask bench` (what the wasm is made of, by crate).
+const TWIGGY: CargoTool = CargoTool { krate: "twiggy", version: "0.8.0", bins: &["twiggy"], locked: true };
+
 /// Runs every check, reporting each failure, and fails if any did.
 pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     let mut failed = Vec::new();
@@ -61,8 +71,10 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     for tool in CARGO_TOOLS {
         check(tool.krate, cargo_tool(sh, tool, &opts));
     }
-    if opts.trunk {
-        check(TRUNK.krate, cargo_tool(sh, &TRUNK, &opts));
+    for (wanted, tool) in [(opts.trunk, &TRUNK), (opts.twiggy, &TWIGGY)] {
+        if wanted {
+            check(tool.krate, cargo_tool(sh, tool, &opts));
+        }
     }
     check("wasm-bindgen in Cargo.lock", lockfile_wasm_bindgen(sh));
     check("npm packages", npm_packages(sh, &opts));

@@ -67,7 +67,7 @@ fn run(args: &[String]) -> Result<()> {
             test::run(&Sh::new()?, opts)
         }
         "ensure" => {
-            let opts = ensure::Options { install: !flags.take("--no-install"), trunk: flags.take("--trunk") };
+            let opts = ensure::Options { install: !flags.take("--no-install"), trunk: flags.take("--trunk"), twiggy: false };
             flags.finish()?;
             ensure::run(&Sh::new()?, opts)
         }
@@ -82,7 +82,7 @@ fn run(args: &[String]) -> Result<()> {
         "dist" => {
             flags.finish()?;
             let sh = Sh::new()?;
-            ensure::run(&sh, ensure::Options { install: true, trunk: false })?;
+            ensure::run(&sh, ensure::Options::INSTALL)?;
             dist::run(&sh)
         }
         "console" => {

@@ -9,7 +9,7 @@ use crate::cmd::{Result, Sh};
 pub const OUT: &str = "docs/screenshots";
 
 pub fn run(sh: &Sh) -> Result<()> {
-    crate::ensure::run(sh, crate::ensure::Options { install: true, trunk: false })?;
+    crate::ensure::run(sh, crate::ensure::Options::INSTALL)?;
     crate::dist::script_tag(sh)?;
     crate::dist::demo_page(sh)?;
     let binary = crate::server::build(sh)?;

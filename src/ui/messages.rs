@@ -66,9 +66,9 @@ fn day_label(day: i64, lang: Lang) -> String {
     }
 }
 
-/// The text of a message as nodes: text, safe links (each isolated, its bidirectional controls
-/// shown), line breaks. Never HTML. Its container isolates it (`dir="auto"`). The agent console
-/// renders messages with it too.
+/// The text of a message as nodes: text, safe links (their bidirectional controls shown), line
+/// breaks. Never HTML. The container and the links are isolated by the stylesheet (`unicode-bidi:
+/// plaintext`; the agent console's: `dir="auto"`). The agent console renders messages with it too.
 pub fn message_text(text: &str) -> impl IntoView + use<> {
     segments(text)
         .into_iter()
@@ -76,7 +76,7 @@ pub fn message_text(text: &str) -> impl IntoView + use<> {
             Segment::Text(t) => t.to_owned().into_any(),
             Segment::LineBreak => view! { <br/> }.into_any(),
             Segment::Link { href, text } => {
-                view! { <a href=href dir="auto" target="_blank" rel="noopener noreferrer nofollow">{text.into_owned()}</a> }
+                view! { <a href=href target="_blank" rel="noopener noreferrer nofollow">{text.into_owned()}</a> }
                     .into_any()
             }
         })
@@ -226,8 +226,8 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
             let (edit_id, delete_id, retry_id) = (id.clone(), id.clone(), id.clone());
             view! {
                 <li class=class data-id=id.clone()>
-                    {first.then(|| view! { <span class="lc-sender" dir="auto">{who}</span> }.into_any())}
-                    <div class="lc-bubble" dir="auto">{message_text(&message.msg)}</div>
+                    {first.then(|| view! { <span class="lc-sender">{who}</span> }.into_any())}
+                    <div class="lc-bubble">{message_text(&message.msg)}</div>
                     <div class="lc-meta">
                         {time.map(|t| view! { <time>{t}</time> }.into_any())}
                         {edited.then(|| view! { <span class="lc-edited">{lang.t(Key::Edited)}</span> }.into_any())}

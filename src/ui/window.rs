@@ -61,7 +61,7 @@ fn Header() -> impl IntoView {
                 </span>
             }.into_any())}
             <div class="lc-heading">
-                <h1 id="lc-title" class="lc-title" dir="auto">{move || agent_name().unwrap_or_else(title)}</h1>
+                <h1 id="lc-title" class="lc-title">{move || agent_name().unwrap_or_else(title)}</h1>
                 {move || agent_name().map(|_| view! { <span class="lc-subtitle">{status_label().unwrap_or_default()}</span> }.into_any())}
                 {move || (s.screen.get() == Screen::Chat && s.room.with(Option::is_some) && s.agent.with(Option::is_none))
                     .then(|| {

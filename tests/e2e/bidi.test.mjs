@@ -1,6 +1,6 @@
 // Bidirectional text cannot disguise what an agent sends: a right-to-left override inside a link
 // shows as a visible marker (`…⟨U+202E⟩gpj.exe`, not `…exe.jpg`), and every message body, link and
-// name is isolated from the text around it.
+// name is isolated from the text around it, in the direction of its own first strong letter.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -60,18 +60,28 @@ test('bidi controls in an agent’s link show, and message bodies, links and nam
   // The override is shown, not obeyed; the address itself is the one sent.
   assert.equal(await link.textContent(), 'https://files.example.test/invoice⟨U+202E⟩gpj.exe');
   assert.equal(await link.getAttribute('href'), 'https://files.example.test/invoice\u202Egpj.exe');
-  // Isolated: the body (its direction from its own text), the link, the sender's name, the header.
-  const bidi = (locator) =>
-    locator.evaluate((el) => [el.getAttribute('dir'), getComputedStyle(el).unicodeBidi]);
-  assert.deepEqual(await bidi(bubble), ['auto', 'isolate']);
-  assert.deepEqual(await bidi(link), ['auto', 'isolate']);
-  assert.deepEqual(await bidi(win.locator('.lc-theirs .lc-sender').first()), ['auto', 'isolate']);
-  assert.deepEqual(await bidi(win.locator('.lc-title')), ['auto', 'isolate']);
-  // A body that starts right-to-left reads right-to-left, without the window's direction.
+  // Isolated, each in the direction of its own first strong letter: the body, the link, the
+  // sender's name, the header's title.
+  const bidi = (locator) => locator.evaluate((el) => getComputedStyle(el).unicodeBidi);
+  assert.equal(await bidi(bubble), 'plaintext');
+  assert.equal(await bidi(link), 'plaintext');
+  assert.equal(await bidi(win.locator('.lc-theirs .lc-sender').first()), 'plaintext');
+  assert.equal(await bidi(win.locator('.lc-title')), 'plaintext');
+  // A body that starts right-to-left reads right-to-left in a left-to-right window: its Hebrew
+  // word is laid out to the right of the English one after it (left of it otherwise).
   await agent.call('POST', '/api/v1/chat.sendMessage', { message: { rid: room._id, msg: '\u05E9\u05DC\u05D5\u05DD, hello' } });
   const hebrew = win.locator('.lc-theirs .lc-bubble', { hasText: 'hello' }).last();
   await hebrew.waitFor();
-  assert.equal(await hebrew.evaluate((el) => el.matches(':dir(rtl)')), true);
-  assert.equal(await bubble.evaluate((el) => el.matches(':dir(ltr)')), true);
+  const x = (locator, from, to) =>
+    locator.evaluate(
+      (el, [from, to]) => {
+        const range = document.createRange();
+        range.setStart(el.firstChild, from);
+        range.setEnd(el.firstChild, to);
+        return range.getBoundingClientRect().left;
+      },
+      [from, to],
+    );
+  assert.ok((await x(hebrew, 0, 4)) > (await x(hebrew, 6, 11)), 'the Hebrew word is on the right');
   await context.close();
 });

@@ -2,8 +2,6 @@
 //! kept, and web addresses made into links that cannot run script, whose bidirectional
 //! controls show (a right-to-left override cannot make `…gpj.exe` read `…exe.jpg`).
 
-use std::borrow::Cow;
-
 /// A piece of a message's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment<'a> {
@@ -12,7 +10,7 @@ pub enum Segment<'a> {
     /// bidirectional controls made visible ([`visible_controls`]).
     Link {
         href: String,
-        text: Cow<'a, str>,
+        text: String,
     },
     LineBreak,
 }
@@ -54,11 +52,8 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// `text` with every bidirectional control written out as its code point, `⟨U+202E⟩`, so it
 /// shows and reorders nothing.
-pub fn visible_controls(text: &str) -> Cow<'_, str> {
-    if !text.contains(is_bidi_control) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 32);
+pub fn visible_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if is_bidi_control(c) {
             out.push_str("⟨U+");
@@ -70,7 +65,7 @@ pub fn visible_controls(text: &str) -> Cow<'_, str> {
             out.push(c);
         }
     }
-    Cow::Owned(out)
+    out
 }
 
 /// A name for a sentence ("Alex is typing…"): between a first-strong isolate and its pop
@@ -188,15 +183,15 @@ mod tests {
         );
         for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}'] {
             assert!(is_bidi_control(c), "{c:?}");
-            let shown = visible_controls(&format!("a{c}b")).into_owned();
+            let shown = visible_controls(&format!("a{c}b"));
             assert_eq!(shown, format!("a⟨U+{:04X}⟩b", c as u32));
             assert!(!shown.contains(is_bidi_control));
         }
         for c in ['a', 'ا', '\u{200D}', '\u{2029}', '\u{202F}', '\u{206A}', '\u{2065}'] {
             assert!(!is_bidi_control(c), "{c:?}");
         }
-        // Nothing to show: the text as it is, not a copy.
-        assert!(matches!(visible_controls("https://x.test/مرحبا"), Cow::Borrowed("https://x.test/مرحبا")));
+        // Nothing to show: the text as it is.
+        assert_eq!(visible_controls("https://x.test/مرحبا"), "https://x.test/مرحبا");
         // Plain text keeps its characters (the widget isolates the whole message instead).
         assert_eq!(segments("a\u{202E}b"), [Text("a\u{202E}b")]);
     }

@@ -88,8 +88,14 @@ test('under a strict Content-Security-Policy the widget is styled and works, wit
     locator.evaluate((el, props) => props.map((p) => getComputedStyle(el).getPropertyValue(p)), props);
   assert.deepEqual(await look(button, 'background-color', 'position', 'border-radius'), [rgb('#c1272d'), 'fixed', '50%']);
 
-  // The widget's own, once it has loaded.
+  // The widget's own, once it has loaded: one constructed stylesheet (it replaced the loader's),
+  // no <style> element.
   await page.waitForFunction(() => window.Livechat.get().isLoaded());
+  const sheets = await page.evaluate(() => {
+    const root = document.querySelector('[data-livechat]').shadowRoot;
+    return [root.adoptedStyleSheets.length, root.querySelectorAll('style').length];
+  });
+  assert.deepEqual(sheets, [1, 0]);
   assert.deepEqual(await look(button, 'background-color', 'position'), [rgb('#c1272d'), 'fixed']);
   // A theme colour the site sets later goes through the CSSOM, which the policy allows.
   await page.evaluate(() => window.Livechat.get().setTheme({ color: '#0b5cad' }));
@@ -115,5 +121,35 @@ test('under a strict Content-Security-Policy the widget is styled and works, wit
   assert.equal((await look(win.locator('.lc-mine .lc-bubble'), 'background-color'))[0], rgb('#0b5cad'));
 
   assert.deepEqual(await violations(), []);
+  await context.close();
+});
+
+test('a browser without constructed stylesheets gets <style> elements instead', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  // As Safari before 16.4: `new CSSStyleSheet()` is an illegal constructor.
+  await page.addInitScript(() => {
+    window.CSSStyleSheet = function () {
+      throw new TypeError('Illegal constructor');
+    };
+  });
+  await page.goto(server.url + '/');
+  const button = launcher(page);
+  await button.waitFor({ state: 'visible' });
+  const styles = () =>
+    page.evaluate(() => {
+      const root = document.querySelector('[data-livechat]').shadowRoot;
+      return [root.adoptedStyleSheets.length, root.querySelectorAll('style').length];
+    });
+  assert.deepEqual(await styles(), [0, 1], "the loader's <style>");
+  assert.equal(await button.evaluate((el) => getComputedStyle(el).position), 'fixed');
+  await page.waitForFunction(() => window.Livechat.get().isLoaded());
+  // Handed over: the widget's own <style> alone.
+  await page.waitForFunction(() => !document.querySelector('[data-livechat]').shadowRoot.querySelector('[data-lc-loader]'));
+  assert.deepEqual(await styles(), [0, 1], "the widget's <style>");
+  assert.equal(await button.evaluate((el) => getComputedStyle(el).backgroundColor), rgb('#c1272d'));
+  await button.click();
+  assert.equal(await chatWindow(page).evaluate((el) => getComputedStyle(el).position), 'fixed');
   await context.close();
 });

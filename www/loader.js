@@ -44,7 +44,8 @@
     'background:var(--lc-color);color:var(--lc-on-color);box-shadow:0 4px 14px rgb(0 0 0 / 25%);' +
     'cursor:pointer;display:grid;place-items:center;transition:transform 0.15s ease-out;}' +
     '.lc-launcher:hover{transform:scale(1.06);}' +
-    '.lc-launcher:focus-visible{outline:3px solid var(--lc-text);outline-offset:3px;}' +
+    '.lc-launcher:focus-visible{box-shadow:0 0 0 4px #14171a,0 4px 14px rgb(0 0 0 / 25%);}' +
+    ':focus-visible{outline:2px solid #ffffff;outline-offset:0;box-shadow:0 0 0 4px #14171a;}' +
     ':host([data-position="left"]) .lc-launcher,:host([data-position="left"]) .lc-window{' +
     'inset-inline-end:auto;inset-inline-start:var(--lc-offset);}' +
     '.lc-icon{inline-size:24px;block-size:24px;fill:currentColor;stroke:currentColor;}';

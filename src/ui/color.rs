@@ -41,7 +41,7 @@ pub fn parse(css: &str) -> Option<Rgb> {
     } else {
         (1.0, css.strip_prefix("rgba(").or_else(|| css.strip_prefix("rgb("))?)
     };
-    let mut channels = rest.split(|c: char| c == ',' || c == ' ' || c == ')' || c == '/').filter(|p| !p.is_empty());
+    let mut channels = rest.split([',', ' ', ')', '/']).filter(|p| !p.is_empty());
     let mut next = || channels.next()?.parse::<f64>().ok().map(|v| (v * scale).round().clamp(0.0, 255.0) as u8);
     Some([next()?, next()?, next()?])
 }

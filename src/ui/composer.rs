@@ -68,7 +68,7 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                 aria-label=tr(Key::MessagePlaceholder)
                 placeholder=tr(Key::MessagePlaceholder)
                 aria-invalid=move || too_long().to_string()
-                aria-describedby="lc-counter"
+                aria-describedby=move || limit().map(|_| "lc-counter")
                 prop:value=move || text.get()
                 on:input=on_value(move |value| {
                     text.set(value);

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use livechat_wire::Timestamp;
 use livechat_wire::message::Message;
 
-use super::{Root, button, dynamic, effect, find, when};
+use super::{Root, button, dynamic, effect, find, focus_soon, when};
 use crate::i18n::{Key, Lang};
 use crate::session::conversation::{Item, Notice, items};
 use crate::session::text::{Segment, isolate, segments};
@@ -193,7 +193,7 @@ pub fn MessageList(
         {when(move || !s.history_complete.get() && s.room.with(Option::is_some), move || button("lc-older", Key::LoadOlder, false, load_older))}
         <ol class="lc-messages" on:scroll=on_scroll>
             <For each=move || rows.get() key=Row::key let:row>
-                {render_row(row, s, editing)}
+                {render_row(row, s, editing, root)}
             </For>
         </ol>
         <p class="lc-typing" role="status">
@@ -204,10 +204,11 @@ pub fn MessageList(
     }
 }
 
-fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyView {
+fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>, root: Option<Root>) -> AnyView {
     let lang = s.lang.get_untracked();
     match row {
-        Row::Day(day) => view! { <li class="lc-day" role="separator">{day_label(day, lang)}</li> }.into_any(),
+        // A list item like the others (a `separator` role would break the list).
+        Row::Day(day) => view! { <li class="lc-day">{day_label(day, lang)}</li> }.into_any(),
         Row::Notice { message, kind } => {
             view! { <li class="lc-notice">{notice_text(&kind, &message, lang)}</li> }.into_any()
         }
@@ -239,23 +240,38 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>) -> AnyVie
                                     let retry_id = retry_id.clone();
                                     move || Session::spawn(s.retry(retry_id.clone()))
                                 })}
-                                {button("lc-link lc-discard", Key::Delete, false, move || s.discard(&retry_id))}
+                                {button("lc-link lc-discard", Key::Delete, false, move || {
+                                    s.discard(&retry_id);
+                                    focus_soon(root, ".lc-input");
+                                })}
                             }.into_any()),
                             None => None,
                         }}
                         {(mine && delivery.is_none()).then(|| {
+                            // Focus follows the buttons that replace the one pressed.
+                            let row = format!("li[data-id=\"{id}\"] ");
                             let confirm = move || {
-                                let delete_id = delete_id.clone();
+                                let (delete_id, row) = (delete_id.clone(), row.clone());
                                 view! {
-                                    {button("lc-link lc-danger", Key::Delete, false, move || Session::spawn(s.delete(delete_id.clone())))}
-                                    {button("lc-link", Key::Cancel, false, move || confirming.set(false))}
+                                    {button("lc-link lc-danger", Key::Delete, false, move || {
+                                        focus_soon(root, ".lc-input");
+                                        Session::spawn(s.delete(delete_id.clone()));
+                                    })}
+                                    {button("lc-link", Key::Cancel, false, move || {
+                                        confirming.set(false);
+                                        focus_soon(root, &(row.clone() + ".lc-ask-delete"));
+                                    })}
                                 }.into_any()
                             };
+                            let row = format!("li[data-id=\"{id}\"] .lc-danger");
                             let actions = move || {
-                                let edit_id = edit_id.clone();
+                                let (edit_id, row) = (edit_id.clone(), row.clone());
                                 view! {
                                     {button("lc-link", Key::Edit, false, move || editing.set(Some(edit_id.clone())))}
-                                    {button("lc-link", Key::Delete, false, move || confirming.set(true))}
+                                    {button("lc-link lc-ask-delete", Key::Delete, false, move || {
+                                        confirming.set(true);
+                                        focus_soon(root, &row);
+                                    })}
                                 }.into_any()
                             };
                             dynamic(move || Some(if confirming.get() { confirm() } else { actions() }))

@@ -130,6 +130,17 @@ pub(crate) fn find(root: Option<Root>, selector: &str) -> Option<HtmlElement> {
     root.query_selector(selector).ok().flatten()?.dyn_into().ok()
 }
 
+/// Focuses the first element matching `selector` under `root` in the next frame, once the view
+/// has drawn what was just asked for (a sheet, a menu) or dropped what had focus.
+pub(crate) fn focus_soon(root: Option<Root>, selector: &str) {
+    let selector = selector.to_owned();
+    request_animation_frame(move || {
+        if let Some(el) = find(root, &selector) {
+            let _ = el.focus();
+        }
+    });
+}
+
 /// `data-autofocus="true"`, typed as the helpers' optional one (one attribute type, not two).
 pub(crate) const AUTOFOCUS: Option<&str> = Some("true");
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{
     AUTOFOCUS, Composer, FOCUSABLE, MessageList, OfflineForm, OfflineSent, RegisterForm, Root, SurveyForm, ThankYou,
-    button, click, dynamic, effect, find, heading, keydown, tr, when,
+    button, click, color, dynamic, effect, find, focus_soon, heading, keydown, tr, when,
 };
 use crate::i18n::Key;
 use crate::realtime::Status;
@@ -53,8 +53,61 @@ fn Header() -> impl IntoView {
             && s.config.with(|c| c.as_ref().is_none_or(|c| c.settings.visitors_can_close_chat))
     };
     let choosing_department = RwSignal::new(false);
+    let root = use_context::<Root>();
+    // The avatar's colours from the theme colour as the browser resolved it (the header's
+    // background), with its initials at 4.5:1 or more whatever colour the site set.
+    effect(move || {
+        if agent_name().is_some() {
+            request_animation_frame(move || {
+                let header = find(root, ".lc-header").and_then(|h| window().get_computed_style(&h).ok().flatten());
+                let theme = header.and_then(|st| st.get_property_value("background-color").ok());
+                if let (Some(rgb), Some(avatar)) = (theme.as_deref().and_then(color::parse), find(root, ".lc-avatar")) {
+                    let (background, text) = color::avatar_colors(rgb);
+                    let style = format!("background:{};color:{}", color::hex(background), color::hex(text));
+                    // Through the CSSOM: a Content-Security-Policy blocks a `style` attribute, not this.
+                    avatar.style().set_css_text(&style);
+                }
+            });
+        }
+    });
+    // The menu: focus to its first item when it opens; arrows move between items; Escape (and
+    // Tab) close it, Escape giving focus back to its button, not closing the window.
+    let close_menu = move |refocus: bool| {
+        menu_open.set(false);
+        if refocus {
+            focus_soon(root, MENU_BUTTON);
+        }
+    };
+    let on_menu_key = move |ev: leptos::ev::KeyboardEvent| {
+        if !menu_open.get_untracked() {
+            return;
+        }
+        let item = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+        let item = item.filter(|e| e.get_attribute("role").as_deref() == Some("menuitem"));
+        let next = match ev.key().as_str() {
+            "Escape" => {
+                ev.prevent_default();
+                ev.stop_propagation();
+                return close_menu(true);
+            }
+            "Tab" => return close_menu(false),
+            "ArrowDown" => item.and_then(|e| e.next_element_sibling()),
+            "ArrowUp" => item
+                .and_then(|e| e.previous_element_sibling())
+                .or_else(|| find(root, ".lc-menu [role=menuitem]:last-child").map(Into::into)),
+            "Home" => None,
+            "End" => find(root, ".lc-menu [role=menuitem]:last-child").map(Into::into),
+            _ => return,
+        };
+        ev.prevent_default();
+        let next = next.or_else(|| find(root, ".lc-menu [role=menuitem]").map(Into::into));
+        if let Some(next) = next.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+            let _ = next.focus();
+        }
+    };
+    // A `div`, not a `header`: that would be a second banner landmark on the host page.
     view! {
-        <header class="lc-header">
+        <div class="lc-header">
             {move || agent_name().map(|name| view! {
                 <span class="lc-avatar" aria-hidden="true">{initials(&name)}
                     <span class=move || format!("lc-presence lc-{}", status().unwrap_or_default())></span>
@@ -74,17 +127,22 @@ fn Header() -> impl IntoView {
                     })}
             </div>
             {when(move || can_transfer() || can_end(), move || view! {
-                <div class="lc-menu-wrap">
+                <div class="lc-menu-wrap" on:keydown=keydown(on_menu_key)>
                     <button type="button" class="lc-icon-button" aria-haspopup="menu"
                         aria-expanded=move || menu_open.get().to_string()
                         aria-label=tr(Key::Options)
-                        on:click=click(move || menu_open.update(|o| *o = !*o))>
+                        on:click=click(move || {
+                            menu_open.update(|o| *o = !*o);
+                            if menu_open.get_untracked() {
+                                focus_soon(root, ".lc-menu [role=menuitem]");
+                            }
+                        })>
                         <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                             <circle cx="12" cy="5" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="12" cy="19" r="2"/>
                         </svg>
                     </button>
                     {when(move || menu_open.get(), move || view! {
-                        <div class="lc-menu" role="menu">
+                        <div class="lc-menu" role="menu" aria-label=tr(Key::Options)>
                             {when(can_transfer, move || view! {
                                 <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); choosing_department.set(true); })>
                                     {tr(Key::ChangeDepartment)}
@@ -102,7 +160,7 @@ fn Header() -> impl IntoView {
             <button type="button" class="lc-icon-button" aria-label=tr(Key::Minimize) on:click=click(move || s.set_open(false))>
                 <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M5 12h14" stroke-width="2.5" stroke-linecap="round"/></svg>
             </button>
-        </header>
+        </div>
         {when(move || choosing_department.get(), move || view! { <DepartmentChooser open=choosing_department/> }.into_any())}
     }
 }
@@ -113,21 +171,42 @@ fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
     let s = expect_context::<Session>();
     let current = s.room.with_untracked(|r| r.as_ref().and_then(|r| r.department_id.clone()));
     let departments = s.config.with_untracked(|c| c.as_ref().map(|c| c.departments.clone()).unwrap_or_default());
+    let root = use_context::<Root>();
+    focus_soon(root, ".lc-sheet [data-autofocus]");
+    let cancel = move || {
+        open.set(false);
+        focus_soon(root, MENU_BUTTON);
+    };
     view! {
-        <div class="lc-sheet" role="dialog" aria-labelledby="lc-dept-title">
+        <div class="lc-sheet" role="dialog" aria-labelledby="lc-dept-title" on:keydown=sheet_escape(cancel)>
             {heading(Some("lc-dept-title"), Key::ChangeDepartment, false)}
             {departments.into_iter().filter(|d| Some(&d.id) != current.as_ref()).map(|d| {
                 let id = d.id.clone();
                 view! {
                     <button type="button" class="lc-secondary" data-autofocus=AUTOFOCUS on:click=click(move || {
                         open.set(false);
+                        focus_soon(root, ".lc-input");
                         Session::spawn(s.transfer(id.clone()));
                     })>{d.name}</button>
                 }.into_any()
             }).collect_view()}
-            {button("lc-link", Key::Cancel, false, move || open.set(false))}
+            {button("lc-link", Key::Cancel, false, cancel)}
         </div>
     }
+}
+
+/// The window menu's button, where focus goes back when a sheet opened from the menu closes.
+const MENU_BUTTON: &str = ".lc-menu-wrap > button";
+
+/// A sheet's `keydown`: Escape runs `cancel` (closing the sheet, not the window).
+fn sheet_escape(cancel: impl Fn() + 'static) -> impl FnMut(leptos::ev::KeyboardEvent) + 'static {
+    keydown(move |ev| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            ev.stop_propagation();
+            cancel();
+        }
+    })
 }
 
 /// Whether the "end this chat?" confirmation shows.
@@ -161,20 +240,28 @@ fn Chat() -> impl IntoView {
     let s = expect_context::<Session>();
     let editing = RwSignal::new(None::<String>);
     let confirm_end = expect_context::<ConfirmEnd>().0;
+    let root = use_context::<Root>();
+    let cancel = move || {
+        confirm_end.set(false);
+        focus_soon(root, MENU_BUTTON);
+    };
     view! {
         <MessageList editing=editing/>
-        {when(move || confirm_end.get(), move || view! {
-            <div class="lc-sheet" role="alertdialog" aria-labelledby="lc-end-title">
-                {heading(Some("lc-end-title"), Key::EndChatConfirm, false)}
-                <div class="lc-actions">
-                    {button("lc-secondary", Key::Cancel, true, move || confirm_end.set(false))}
-                    {button("lc-primary lc-danger", Key::EndChat, false, move || {
-                        confirm_end.set(false);
-                        Session::spawn(s.close());
-                    })}
+        {when(move || confirm_end.get(), move || {
+            focus_soon(root, ".lc-sheet [data-autofocus]");
+            view! {
+                <div class="lc-sheet" role="alertdialog" aria-labelledby="lc-end-title" on:keydown=sheet_escape(cancel)>
+                    {heading(Some("lc-end-title"), Key::EndChatConfirm, false)}
+                    <div class="lc-actions">
+                        {button("lc-secondary", Key::Cancel, true, cancel)}
+                        {button("lc-primary lc-danger", Key::EndChat, false, move || {
+                            confirm_end.set(false);
+                            Session::spawn(s.close());
+                        })}
+                    </div>
                 </div>
-            </div>
-        }.into_any())}
+            }.into_any()
+        })}
         <Composer editing=editing/>
     }
 }
@@ -185,11 +272,14 @@ pub fn Window() -> impl IntoView {
     let s = expect_context::<Session>();
     provide_context(ConfirmEnd(RwSignal::new(false)));
     let root = use_context::<Root>();
+    // The screen, changed only by a new value: setting the same one again (the chat's end comes
+    // by the socket and by the answer) must not draw the screen anew and drop its focus.
+    let current = Memo::new(move |_| s.screen.get());
     // Focus follows the screen: the element marked `data-autofocus` in the new screen — when
     // the visitor's own action in this tab opened the window or changed the screen (a window
     // restored open, opened by another tab, or a screen the server pushed leaves focus be).
     effect(move || {
-        let screen = s.screen.get();
+        let screen = current.get();
         if let Some(el) = find(root, "#lc-window") {
             request_animation_frame(move || {
                 if !s.wants_focus() {
@@ -218,7 +308,7 @@ pub fn Window() -> impl IntoView {
             <Header/>
             <BannerView/>
             <div class="lc-body">
-                {move || match s.screen.get() {
+                {move || match current.get() {
                     Screen::Loading => view! { <p class="lc-loading" role="status" aria-busy="true">"…"</p> }.into_any(),
                     Screen::Register => view! { <RegisterForm/> }.into_any(),
                     Screen::Chat => view! { <Chat/> }.into_any(),

@@ -510,13 +510,14 @@ fn MessageLog() -> impl IntoView {
         }
     };
     view! {
-        <div class="ac-log-wrap" node_ref=wrap>
+        // The live log is the wrapper: on the list itself, the role would take the rows out of a list.
+        <div class="ac-log-wrap" node_ref=wrap role="log" aria-live="polite" aria-label="Messages">
             <Show when=move || !c.history_complete.get() && c.conversation.with(|m| !m.is_empty())>
                 <button type="button" class="ac-link ac-older" on:click=older disabled=move || loading.get()>
                     "Load older messages"
                 </button>
             </Show>
-            <ol class="ac-log" role="log" aria-live="polite" aria-label="Messages">
+            <ol class="ac-log">
                 <For each=move || c.conversation.with(|m| m.messages().to_vec()) key=|m| (m.id.clone(), m.msg.clone()) children=line/>
             </ol>
         </div>

@@ -7,6 +7,7 @@ use livechat_wire::Timestamp;
 use livechat_wire::agent::Agent;
 use livechat_wire::config::{Config, Department};
 use livechat_wire::ddp::LivechatRoomEvent;
+use livechat_wire::error::code;
 use livechat_wire::message::{HistoryQuery, Message, types};
 use livechat_wire::offline_message::OfflineMessage;
 use livechat_wire::room::{Room, SurveyItem, survey};
@@ -822,7 +823,7 @@ impl Session {
             match agent {
                 Ok(agent) => session.agent.set(Some(agent)),
                 // Not served (yet, or any more): no agent to show.
-                Err(e) if forget && e.is("invalid-agent") => session.agent.set(None),
+                Err(e) if forget && e.is(code::INVALID_AGENT) => session.agent.set(None),
                 Err(_) => {}
             }
         })
@@ -1009,7 +1010,7 @@ impl Session {
                 }
                 Next::Go
             }
-            Err(e) if e.is("no-agent-online") => {
+            Err(e) if e.is(code::NO_AGENT_ONLINE) => {
                 // Nobody to talk to: the offline form takes over; messages without a room go.
                 for m in self.out.with_value(|o| {
                     o.queue.iter().filter(|m| m.rid.is_empty()).map(|m| m.id.clone()).collect::<Vec<_>>()
@@ -1021,7 +1022,7 @@ impl Session {
                 self.screen.set(Screen::Offline);
                 Next::Stop
             }
-            Err(e) if e.is("room-closed") => {
+            Err(e) if e.is(code::ROOM_CLOSED) => {
                 self.discard_now(&id);
                 if self.room_id().as_deref() == Some(rid) {
                     self.acted();
@@ -1357,7 +1358,7 @@ impl Session {
         }
         match closed {
             Ok(_) => self.chat_ended(),
-            Err(e) if e.is("room-closed") => self.chat_ended(),
+            Err(e) if e.is(code::ROOM_CLOSED) => self.chat_ended(),
             Err(e) => self.fail(&e),
         }
     }

@@ -3,6 +3,7 @@
 
 use livechat_widget::api::Error;
 use livechat_wire::Timestamp;
+use livechat_wire::error::code;
 use livechat_wire::message::{Message, types};
 use livechat_wire::room::Room;
 
@@ -100,21 +101,21 @@ pub fn explain(action: Action, err: &Error) -> String {
         Error::Http { status: 401, .. } => "Your sign-in is no longer valid. Sign in again.".into(),
         Error::Http { status: 403, .. } => "You do not have permission to do this.".into(),
         Error::Http { .. } => match err.code() {
-            Some("error-comment-is-required") => "Write a comment to close this conversation.".into(),
-            Some("error-inquiry-taken") => "Another agent has already taken this chat.".into(),
-            Some("error-not-found") if action == Action::Take => "This chat is no longer in the queue.".into(),
-            Some("error-agent-status-service-offline") => {
+            Some(code::ERROR_COMMENT_IS_REQUIRED) => "Write a comment to close this conversation.".into(),
+            Some(code::ERROR_INQUIRY_TAKEN) => "Another agent has already taken this chat.".into(),
+            Some(code::ERROR_NOT_FOUND) if action == Action::Take => "This chat is no longer in the queue.".into(),
+            Some(code::ERROR_AGENT_STATUS_SERVICE_OFFLINE) => {
                 "You are not available: set yourself available to take chats.".into()
             }
-            Some("error-user-is-offline") => "That agent is offline or not available.".into(),
-            Some("error-invalid-agent") => "There is no agent with that id.".into(),
-            Some("error-selected-agent-room-agent-are-same") => "That agent already serves this chat.".into(),
-            Some("error-invalid-department") => "There is no such department.".into(),
-            Some("error-transfering-chat") => "Nobody in that department is available.".into(),
-            Some("This_conversation_is_already_closed" | "error-room-already-closed" | "room-closed") => {
+            Some(code::ERROR_USER_IS_OFFLINE) => "That agent is offline or not available.".into(),
+            Some(code::ERROR_INVALID_AGENT) => "There is no agent with that id.".into(),
+            Some(code::ERROR_SELECTED_AGENT_ROOM_AGENT_ARE_SAME) => "That agent already serves this chat.".into(),
+            Some(code::ERROR_INVALID_DEPARTMENT) => "There is no such department.".into(),
+            Some(code::ERROR_TRANSFERING_CHAT) => "Nobody in that department is available.".into(),
+            Some(code::THIS_CONVERSATION_IS_ALREADY_CLOSED | code::ERROR_ROOM_ALREADY_CLOSED | code::ROOM_CLOSED) => {
                 "This conversation is already closed.".into()
             }
-            Some("error-not-authorized") => "You are not allowed to do this in this chat.".into(),
+            Some(code::ERROR_NOT_AUTHORIZED) => "You are not allowed to do this in this chat.".into(),
             _ => match err.message() {
                 Some(text) => format!("The server refused: {text}"),
                 None => format!("The server refused ({}).", err.status().unwrap_or_default()),

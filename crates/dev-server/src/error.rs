@@ -9,6 +9,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use livechat_wire::error::ErrorBody;
+use livechat_wire::error::code;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -45,12 +46,12 @@ impl ApiError {
 
     /// Ajv failure on a legacy route (`validateParams`).
     pub fn invalid_params(message: impl Into<String>) -> ApiError {
-        ApiError::meteor("invalid-params", message)
+        ApiError::meteor(code::INVALID_PARAMS, message)
     }
 
     /// Ajv failure on a typed route.
     pub fn error_invalid_params(message: impl Into<String>) -> ApiError {
-        ApiError::Typed { error: message.into(), error_type: "error-invalid-params" }
+        ApiError::Typed { error: message.into(), error_type: code::ERROR_INVALID_PARAMS }
     }
 
     /// Meteor `check()` failure: `Match error: <text>`, no type.
@@ -89,13 +90,16 @@ impl ApiError {
                 body.message = Some(text.into());
             }
             ApiError::Forbidden => {
-                body.error =
-                    Some("User does not have the permissions required for this action [error-unauthorized]".into());
+                body.error = Some(format!(
+                    "User does not have the permissions required for this action [{}]",
+                    code::ERROR_UNAUTHORIZED
+                ));
             }
             ApiError::NotFound => body.error = Some("Resource not found".into()),
             ApiError::PayloadTooLarge(limit) => {
-                body.error = Some(format!("Request body is larger than {limit} bytes [error-payload-too-large]"));
-                body.error_type = Some("error-payload-too-large".into());
+                body.error =
+                    Some(format!("Request body is larger than {limit} bytes [{}]", code::ERROR_PAYLOAD_TOO_LARGE));
+                body.error_type = Some(code::ERROR_PAYLOAD_TOO_LARGE.into());
             }
             ApiError::TooManyRequests(secs) => {
                 body.error = Some(format!(

@@ -21,6 +21,7 @@ use axum::response::Response;
 use axum::routing::get;
 use futures_util::{SinkExt, StreamExt};
 use livechat_wire::ddp::{self, ClientFrame, DdpError, ServerFrame, streams};
+use livechat_wire::error::code;
 use livechat_wire::room::Room;
 use rusqlite::Connection;
 use serde_json::{Value, json};
@@ -263,7 +264,7 @@ impl Session {
                     return true;
                 }
                 let decision = if known && self.subs.len() >= MAX_SUBSCRIPTIONS {
-                    Err(json!(DdpError::meteor("too-many-subscriptions", "Too many subscriptions")))
+                    Err(json!(DdpError::meteor(code::TOO_MANY_SUBSCRIPTIONS, "Too many subscriptions")))
                 } else {
                     self.authorize(&name, &params)
                 };
@@ -323,7 +324,7 @@ impl Session {
 
     /// Decides a subscription: `(stream, event)` to register, or the `nosub` error.
     fn authorize(&mut self, name: &str, params: &Value) -> Result<(String, String), Value> {
-        let not_allowed = || json!(DdpError::meteor("not-allowed", "Not allowed"));
+        let not_allowed = || json!(DdpError::meteor(code::NOT_ALLOWED, "Not allowed"));
         let event = params.get(0).and_then(Value::as_str).ok_or_else(not_allowed)?;
         let creds = params.get(1).and_then(|o| o.get("args")).and_then(|a| a.get(0));
         let cred = |key: &str| creds.and_then(|c| c.get(key)).and_then(Value::as_str);

@@ -7,6 +7,7 @@
 
 use livechat_wire::UserRef;
 use livechat_wire::ddp::LivechatRoomEvent;
+use livechat_wire::error::code;
 use livechat_wire::message::{DepartmentName, TransferData, types};
 use livechat_wire::room::Room;
 use livechat_wire::visitor::Visitor;
@@ -63,7 +64,7 @@ impl Ctx<'_> {
             None => store::online_agents(conn, department.as_deref())?,
         };
         if candidates.is_empty() && !self.config.accept_chats_with_no_agents {
-            return Err(ApiError::meteor("no-agent-online", "Sorry, no online agents"));
+            return Err(ApiError::meteor(code::NO_AGENT_ONLINE, "Sorry, no online agents"));
         }
         let now = self.clock.now();
         let rid = ids::random_id();
@@ -170,7 +171,7 @@ impl Ctx<'_> {
     ) -> ApiResult<Vec<Event>> {
         let candidates = store::online_agents(conn, Some(&department.id))?;
         if candidates.is_empty() && !self.config.accept_chats_with_no_agents {
-            return Err(ApiError::plain("error-transfering-chat"));
+            return Err(ApiError::plain(code::ERROR_TRANSFERING_CHAT));
         }
         let now = self.clock.now();
         conn.execute(
@@ -208,11 +209,11 @@ impl Ctx<'_> {
         comment: Option<String>,
     ) -> ApiResult<Vec<Event>> {
         if !agent.is_online_agent() {
-            return Err(ApiError::meteor("error-user-is-offline", "User is offline"));
+            return Err(ApiError::meteor(code::ERROR_USER_IS_OFFLINE, "User is offline"));
         }
         if room.served_by.as_ref().is_some_and(|s| s.id == agent.id) {
             return Err(ApiError::meteor(
-                "error-selected-agent-room-agent-are-same",
+                code::ERROR_SELECTED_AGENT_ROOM_AGENT_ARE_SAME,
                 "The selected agent and the room agent are the same",
             ));
         }

@@ -1,4 +1,4 @@
-//! The failure body every endpoint answers with.
+//! The failure body every endpoint answers with, and the error codes in it ([`code`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -43,4 +43,95 @@ impl FromJson for ErrorBody {
             message: o.or_default("message")?,
         })
     }
+}
+
+/// Rocket.Chat's error codes: what `error` holds for `throw new Error(code)`, or `errorType`
+/// for `throw new Meteor.Error(code, reason)`. Both sides name them from here: the dev server
+/// when it fails, the widget and the console when they tell one failure from another. Each
+/// constant is its text in capitals, `-` as `_` (Rocket.Chat has both `invalid-room` and
+/// `error-invalid-room`, for different endpoints).
+pub mod code {
+    // The visitor and the room.
+    /// No visitor has this token.
+    pub const INVALID_TOKEN: &str = "invalid-token";
+    /// `POST livechat/visitor` with a blank token.
+    pub const ERROR_INVALID_TOKEN: &str = "error-invalid-token";
+    /// `POST livechat/visitor` with an address that is not an e-mail.
+    pub const ERROR_INVALID_EMAIL: &str = "error-invalid-email";
+    /// The room is not the visitor's (visitor endpoints).
+    pub const INVALID_ROOM: &str = "invalid-room";
+    /// No such room (transfer and agent endpoints).
+    pub const ERROR_INVALID_ROOM: &str = "error-invalid-room";
+    /// A visitor wrote into (or closed) a closed room.
+    pub const ROOM_CLOSED: &str = "room-closed";
+    /// A transfer or forward of a closed room (an i18n key used as the error).
+    pub const THIS_CONVERSATION_IS_ALREADY_CLOSED: &str = "This_conversation_is_already_closed";
+    /// `room.closeByUser` on a closed room.
+    pub const ERROR_ROOM_ALREADY_CLOSED: &str = "error-room-already-closed";
+    /// Visitors may not close chats (`Livechat_allow_visitor_closing_chat` off).
+    pub const ERROR_NOT_ALLOWED_TO_CLOSE_CONVERSATION: &str = "error-not-allowed-to-close-conversation";
+    /// A room starts while no agent is online and chats are not accepted without one.
+    pub const NO_AGENT_ONLINE: &str = "no-agent-online";
+    /// A survey with no answer Rocket.Chat keeps.
+    pub const INVALID_DATA: &str = "invalid-data";
+    /// A department given by id or name does not exist (or is disabled).
+    pub const ERROR_INVALID_DEPARTMENT: &str = "error-invalid-department";
+    /// A transfer to a department with nobody online (sic: Rocket.Chat's spelling).
+    pub const ERROR_TRANSFERING_CHAT: &str = "error-transfering-chat";
+
+    // Messages.
+    /// No such message in the room.
+    pub const INVALID_MESSAGE: &str = "invalid-message";
+    /// Editing or deleting a message that is not the visitor's own.
+    pub const ERROR_ACTION_NOT_ALLOWED: &str = "error-action-not-allowed";
+    /// Longer than the Livechat character limit.
+    pub const MESSAGE_LENGTH_EXCEEDS_CHARACTER_LIMIT: &str = "message-length-exceeds-character-limit";
+    /// Longer than `Message_MaxAllowedSize`.
+    pub const ERROR_MESSAGE_SIZE_EXCEEDED: &str = "error-message-size-exceeded";
+
+    // Custom fields.
+    /// A key no custom field is defined for (or an empty list of fields).
+    pub const INVALID_CUSTOM_FIELD: &str = "invalid-custom-field";
+
+    // Agents.
+    /// The room has no serving agent, or it is gone (`agent.info`).
+    pub const INVALID_AGENT: &str = "invalid-agent";
+    /// No agent with that id.
+    pub const ERROR_INVALID_AGENT: &str = "error-invalid-agent";
+    /// A forward to an agent who is offline or not available.
+    pub const ERROR_USER_IS_OFFLINE: &str = "error-user-is-offline";
+    /// A forward to the agent already serving the room.
+    pub const ERROR_SELECTED_AGENT_ROOM_AGENT_ARE_SAME: &str = "error-selected-agent-room-agent-are-same";
+    /// Taking an inquiry while not available.
+    pub const ERROR_AGENT_STATUS_SERVICE_OFFLINE: &str = "error-agent-status-service-offline";
+    /// No such inquiry.
+    pub const ERROR_NOT_FOUND: &str = "error-not-found";
+    /// The inquiry was taken already.
+    pub const ERROR_INQUIRY_TAKEN: &str = "error-inquiry-taken";
+    /// An agent writes into a room it does not serve.
+    pub const ERROR_NOT_ALLOWED: &str = "error-not-allowed";
+    /// An agent closes a room it neither serves nor may close for others.
+    pub const ERROR_NOT_AUTHORIZED: &str = "error-not-authorized";
+    /// Closing without the comment the server requires.
+    pub const ERROR_COMMENT_IS_REQUIRED: &str = "error-comment-is-required";
+    /// `users.setStatus` with a status that is not online, away, busy or offline.
+    pub const ERROR_INVALID_STATUS: &str = "error-invalid-status";
+    /// A list's `sort` that is not a JSON object of `field: 1 | -1`.
+    pub const ERROR_INVALID_SORT: &str = "error-invalid-sort";
+
+    // Requests.
+    /// Parameter validation on a legacy route (Ajv, `validateParams`).
+    pub const INVALID_PARAMS: &str = "invalid-params";
+    /// Parameter validation on a typed route.
+    pub const ERROR_INVALID_PARAMS: &str = "error-invalid-params";
+    /// A body larger than the server takes.
+    pub const ERROR_PAYLOAD_TOO_LARGE: &str = "error-payload-too-large";
+    /// A missing permission (403).
+    pub const ERROR_UNAUTHORIZED: &str = "error-unauthorized";
+
+    // DDP.
+    /// A subscription or method the connection may not use.
+    pub const NOT_ALLOWED: &str = "not-allowed";
+    /// A connection's subscriptions are at their limit.
+    pub const TOO_MANY_SUBSCRIPTIONS: &str = "too-many-subscriptions";
 }

@@ -6,6 +6,7 @@ use axum::{Json, Router};
 use livechat_wire::Success;
 use livechat_wire::agent::AgentInfoResponse;
 use livechat_wire::ddp::LivechatRoomEvent;
+use livechat_wire::error::code;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
@@ -30,8 +31,8 @@ async fn agent_info(
     let conn = state.db.conn();
     guest(&conn, &token)?;
     let room = guest_room(&conn, &rid, &token)?;
-    let served = room.served_by.ok_or_else(|| ApiError::plain("invalid-agent"))?;
-    let agent = store::user_by_id(&conn, &served.id)?.ok_or_else(|| ApiError::plain("invalid-agent"))?;
+    let served = room.served_by.ok_or_else(|| ApiError::plain(code::INVALID_AGENT))?;
+    let agent = store::user_by_id(&conn, &served.id)?.ok_or_else(|| ApiError::plain(code::INVALID_AGENT))?;
     Ok(ok(AgentInfoResponse { agent: store::agent_public(&state.config, &agent) }))
 }
 
@@ -64,7 +65,7 @@ async fn agent_status(
     let target = match q.agent_id.as_deref() {
         Some(id) if id != user.0.id => {
             user.require("manage-livechat-agents")?;
-            store::user_by_id(&state.db.conn(), id)?.ok_or_else(|| ApiError::plain("error-invalid-agent"))?
+            store::user_by_id(&state.db.conn(), id)?.ok_or_else(|| ApiError::plain(code::ERROR_INVALID_AGENT))?
         }
         _ => user.0,
     };

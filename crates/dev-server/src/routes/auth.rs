@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use livechat_wire::auth::{LoginData, LoginResponse, LogoutData, LogoutResponse, Me};
+use livechat_wire::error::code;
 use livechat_wire::{Empty, Success};
 use rusqlite::params;
 use serde::Deserialize;
@@ -120,7 +121,7 @@ async fn set_status(
 ) -> ApiResult<Json<Success<Empty>>> {
     if !["online", "away", "busy", "offline"].contains(&q.status.as_str()) {
         return Err(ApiError::meteor(
-            "error-invalid-status",
+            code::ERROR_INVALID_STATUS,
             "Valid status types include online, away, offline, and busy.",
         ));
     }

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 use livechat_wire::Success;
+use livechat_wire::error::code;
 use livechat_wire::message::{ChatSendMessage, MessageResponse};
 
 use crate::AppState;
@@ -41,11 +42,11 @@ async fn send(
     let message = {
         let conn = state.db.conn();
         let tx = conn.unchecked_transaction()?;
-        let room = store::room_by_id(&tx, &out.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        let room = store::room_by_id(&tx, &out.rid)?.ok_or_else(|| ApiError::plain(code::ERROR_INVALID_ROOM))?;
         // Only the serving agent is subscribed to an open room; closing removes subscriptions.
         let serving = room.is_open() && room.served_by.as_ref().is_some_and(|s| s.id == user.0.id);
         if !serving {
-            return Err(ApiError::plain("error-not-allowed"));
+            return Err(ApiError::plain(code::ERROR_NOT_ALLOWED));
         }
         check_length(&state.config, &out.msg)?;
         let now = state.clock.now();

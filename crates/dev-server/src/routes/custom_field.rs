@@ -9,6 +9,7 @@ use livechat_wire::Success;
 use livechat_wire::custom_field::{
     CustomField, CustomFieldResponse, CustomFieldsResponse, SavedField, SetCustomField, SetCustomFields,
 };
+use livechat_wire::error::code;
 use rusqlite::{Connection, params};
 
 use crate::AppState;
@@ -60,7 +61,7 @@ fn check(config: &ServerConfig, field: &CustomField) -> ApiResult<()> {
         .custom_fields
         .iter()
         .find(|d| d.id == field.key)
-        .ok_or_else(|| ApiError::plain("invalid-custom-field"))?;
+        .ok_or_else(|| ApiError::plain(code::INVALID_CUSTOM_FIELD))?;
     if let Some(pattern) = def.regexp.as_deref().filter(|p| !p.is_empty()) {
         let re = regex::Regex::new(pattern).map_err(|e| ApiError::Internal(format!("custom field pattern: {e}")))?;
         if !re.is_match(&field.value) {
@@ -104,7 +105,7 @@ async fn set_many(
     let visitor = guest(&conn, &q.token)?;
     // Rocket.Chat finds no definition for an empty list either.
     if q.custom_fields.is_empty() {
-        return Err(ApiError::plain("invalid-custom-field"));
+        return Err(ApiError::plain(code::INVALID_CUSTOM_FIELD));
     }
     for field in &q.custom_fields {
         check(&state.config, field)?;

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use livechat_wire::error::code;
 use livechat_wire::inquiries::{GetInquiryQuery, GetInquiryResponse, InquiriesResponse, TakeInquiry};
 use livechat_wire::{Empty, Page, Success};
 use serde::Deserialize;
@@ -93,13 +94,13 @@ async fn take(
             _ => user.0.clone(),
         };
         let inquiry = store::inquiry_where(&tx, "i.id = ?1", [&q.inquiry_id])?
-            .ok_or_else(|| ApiError::meteor("error-not-found", "Inquiry not found"))?;
+            .ok_or_else(|| ApiError::meteor(code::ERROR_NOT_FOUND, "Inquiry not found"))?;
         if inquiry.status != "queued" {
-            return Err(ApiError::meteor("error-inquiry-taken", "Inquiry already taken"));
+            return Err(ApiError::meteor(code::ERROR_INQUIRY_TAKEN, "Inquiry already taken"));
         }
         if !agent.is_online_agent() {
             return Err(ApiError::meteor(
-                "error-agent-status-service-offline",
+                code::ERROR_AGENT_STATUS_SERVICE_OFFLINE,
                 "Agent status is offline or Omnichannel service is not active",
             ));
         }

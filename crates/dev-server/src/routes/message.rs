@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use livechat_wire::error::code;
 use livechat_wire::message::{
     DeleteMessage, EditMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, SendMessage,
 };
@@ -100,10 +101,10 @@ impl Params for HistoryQuery {
 pub fn check_length(config: &ServerConfig, msg: &str) -> ApiResult<()> {
     let chars = msg.chars().count();
     if config.message_character_limit.is_some_and(|limit| limit > 0 && chars > limit as usize) {
-        return Err(ApiError::plain("message-length-exceeds-character-limit"));
+        return Err(ApiError::plain(code::MESSAGE_LENGTH_EXCEEDS_CHARACTER_LIMIT));
     }
     if chars > config.message_max_allowed_size as usize {
-        return Err(ApiError::meteor("error-message-size-exceeded", "Message size exceeds Message_MaxAllowedSize"));
+        return Err(ApiError::meteor(code::ERROR_MESSAGE_SIZE_EXCEEDED, "Message size exceeds Message_MaxAllowedSize"));
     }
     Ok(())
 }
@@ -127,7 +128,7 @@ async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiR
         let visitor = guest(&tx, &q.token)?;
         let room = guest_room(&tx, &q.rid, &q.token)?;
         if !room.is_open() {
-            return Err(ApiError::plain("room-closed"));
+            return Err(ApiError::plain(code::ROOM_CLOSED));
         }
         check_length(&state.config, &q.msg)?;
         let now = state.clock.now();
@@ -157,12 +158,12 @@ async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiR
 fn own_message(conn: &Connection, id: &str, token: &str, rid: &str) -> ApiResult<(Message, UserRef)> {
     let visitor = guest(conn, token)?;
     guest_room(conn, rid, token)?;
-    let message = store::message_by_id(conn, id)?.ok_or_else(|| ApiError::plain("invalid-message"))?;
+    let message = store::message_by_id(conn, id)?.ok_or_else(|| ApiError::plain(code::INVALID_MESSAGE))?;
     if message.rid != rid
         || message.u.as_ref().map(|u| u.id.as_str()) != Some(visitor.id.as_str())
         || message.is_system()
     {
-        return Err(ApiError::plain("error-action-not-allowed"));
+        return Err(ApiError::plain(code::ERROR_ACTION_NOT_ALLOWED));
     }
     Ok((message, store::visitor_ref(&visitor)))
 }
@@ -177,7 +178,7 @@ async fn get_message(
     guest_room(&conn, &q.rid, &q.token)?;
     let message = store::message_by_id(&conn, &id)?
         .filter(|m| m.rid == q.rid)
-        .ok_or_else(|| ApiError::plain("invalid-message"))?;
+        .ok_or_else(|| ApiError::plain(code::INVALID_MESSAGE))?;
     Ok(ok(MessageResponse { message }))
 }
 
@@ -197,7 +198,7 @@ async fn edit(
              WHERE id = ?1",
             params![id, q.msg, now.0, by.id, by.username],
         )?;
-        let message = store::message_by_id(&tx, &id)?.ok_or_else(|| ApiError::plain("invalid-message"))?;
+        let message = store::message_by_id(&tx, &id)?.ok_or_else(|| ApiError::plain(code::INVALID_MESSAGE))?;
         tx.commit()?;
         state.hub.emit([Event::Message(Box::new(message.clone()))]);
         message

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use livechat_wire::error::code;
 use livechat_wire::message::DepartmentName;
 use livechat_wire::room::{
     CloseRoom, CloseRoomByUser, CloseRoomResponse, ForwardRoom, Room, RoomQuery, RoomResponse, Survey, SurveyResponse,
@@ -115,12 +116,12 @@ impl Params for CloseRoomByUser {
 
 /// The visitor with `token`, or `invalid-token`.
 pub fn guest(conn: &Connection, token: &str) -> ApiResult<livechat_wire::visitor::Visitor> {
-    store::visitor_by_token(conn, token)?.ok_or_else(|| ApiError::plain("invalid-token"))
+    store::visitor_by_token(conn, token)?.ok_or_else(|| ApiError::plain(code::INVALID_TOKEN))
 }
 
 /// The visitor's room `rid` (open or closed), or `invalid-room`.
 pub fn guest_room(conn: &Connection, rid: &str, token: &str) -> ApiResult<Room> {
-    store::room_for_token(conn, rid, token)?.ok_or_else(|| ApiError::plain("invalid-room"))
+    store::room_for_token(conn, rid, token)?.ok_or_else(|| ApiError::plain(code::INVALID_ROOM))
 }
 
 /// Get the visitor's open room, or create one (`newRoom: true`).
@@ -137,7 +138,7 @@ async fn get_room(
         if let Some(rid) = q.rid.as_deref() {
             let room = store::room_by_id(&tx, rid)?
                 .filter(|r| r.is_open() && r.v.as_ref().is_some_and(|v| v.token == q.token))
-                .ok_or_else(|| ApiError::plain("invalid-room"))?;
+                .ok_or_else(|| ApiError::plain(code::INVALID_ROOM))?;
             return Ok(ok(RoomResponse { room, new_room: false }));
         }
         if let Some(room) = store::open_room_for_token(&tx, &q.token)? {
@@ -157,7 +158,7 @@ async fn get_room(
 
 async fn close(State(state): State<AppState>, Body(q): Body<CloseRoom>) -> ApiResult<Json<Success<CloseRoomResponse>>> {
     if !state.config.visitors_can_close {
-        return Err(ApiError::plain("error-not-allowed-to-close-conversation"));
+        return Err(ApiError::plain(code::ERROR_NOT_ALLOWED_TO_CLOSE_CONVERSATION));
     }
     let comment = "Closed by visitor";
     {
@@ -166,7 +167,7 @@ async fn close(State(state): State<AppState>, Body(q): Body<CloseRoom>) -> ApiRe
         let visitor = guest(&tx, &q.token)?;
         let room = guest_room(&tx, &q.rid, &q.token)?;
         if !room.is_open() {
-            return Err(ApiError::plain("room-closed"));
+            return Err(ApiError::plain(code::ROOM_CLOSED));
         }
         let events = state.routing().close(&tx, &room, &store::visitor_ref(&visitor), true, comment)?;
         tx.commit()?;
@@ -191,7 +192,7 @@ async fn survey(State(state): State<AppState>, Body(q): Body<Survey>) -> ApiResu
         .map(|item| (item.name, item.value))
         .collect();
     if data.is_empty() {
-        return Err(ApiError::plain("invalid-data"));
+        return Err(ApiError::plain(code::INVALID_DATA));
     }
     tx.execute(
         "UPDATE rooms SET survey_feedback = ?2, updated_at = ?3 WHERE id = ?1",
@@ -206,16 +207,17 @@ fn transfer_room(state: &AppState, q: &TransferRoom) -> ApiResult<Room> {
     let conn = state.db.conn();
     let tx = conn.unchecked_transaction()?;
     let visitor = guest(&tx, &q.token)?;
-    let room = store::room_for_token(&tx, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+    let room =
+        store::room_for_token(&tx, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain(code::ERROR_INVALID_ROOM))?;
     if !room.is_open() {
-        return Err(ApiError::plain("This_conversation_is_already_closed"));
+        return Err(ApiError::plain(code::THIS_CONVERSATION_IS_ALREADY_CLOSED));
     }
-    let dept = store::department(&tx, &q.department)?.ok_or_else(|| ApiError::plain("error-invalid-department"))?;
+    let dept = store::department(&tx, &q.department)?.ok_or_else(|| ApiError::plain(code::ERROR_INVALID_DEPARTMENT))?;
     let dept = DepartmentName { id: dept.id, name: dept.name };
     let events = state.routing().transfer_to_department(&tx, &room, &dept, store::visitor_ref(&visitor), None)?;
     tx.commit()?;
     state.hub.emit(events);
-    store::room_by_id(&conn, &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))
+    store::room_by_id(&conn, &q.rid)?.ok_or_else(|| ApiError::plain(code::ERROR_INVALID_ROOM))
 }
 
 /// 8.x: `POST livechat/visitor/department.transfer` → `{success: true}`.
@@ -248,9 +250,11 @@ async fn transfer_7x(State(state): State<AppState>, Body(TransferRoom7(q)): Body
             }
             Json(answer).into_response()
         }
-        Err(ApiError::Plain(text)) if text == "invalid-token" => ApiError::Plain(text).into_response(),
-        Err(ApiError::Plain(text)) if text == "error-invalid-room" || text == "This_conversation_is_already_closed" => {
-            ApiError::plain("invalid-room").into_response()
+        Err(ApiError::Plain(text)) if text == code::INVALID_TOKEN => ApiError::Plain(text).into_response(),
+        Err(ApiError::Plain(text))
+            if text == code::ERROR_INVALID_ROOM || text == code::THIS_CONVERSATION_IS_ALREADY_CLOSED =>
+        {
+            ApiError::plain(code::INVALID_ROOM).into_response()
         }
         Err(e @ ApiError::Internal(_)) => e.into_response(),
         Err(_) => (StatusCode::BAD_REQUEST, Json(serde_json::json!({"success": false}))).into_response(),
@@ -268,21 +272,21 @@ async fn forward(
     {
         let conn = state.db.conn();
         let tx = conn.unchecked_transaction()?;
-        let room = store::room_by_id(&tx, &q.room_id)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        let room = store::room_by_id(&tx, &q.room_id)?.ok_or_else(|| ApiError::plain(code::ERROR_INVALID_ROOM))?;
         if !room.is_open() {
-            return Err(ApiError::plain("This_conversation_is_already_closed"));
+            return Err(ApiError::plain(code::THIS_CONVERSATION_IS_ALREADY_CLOSED));
         }
         let by = user.0.user_ref();
         let events = match (q.user_id.as_deref(), q.department_id.as_deref()) {
             (Some(agent_id), _) => {
                 let agent = store::user_by_id(&tx, agent_id)?
                     .filter(store::User::is_agent)
-                    .ok_or_else(|| ApiError::meteor("error-invalid-agent", "Invalid agent"))?;
+                    .ok_or_else(|| ApiError::meteor(code::ERROR_INVALID_AGENT, "Invalid agent"))?;
                 state.routing().forward_to_agent(&tx, &room, &agent, by, q.comment)?
             }
             (None, Some(dept)) => {
                 let dept = store::department(&tx, dept)?.ok_or_else(|| {
-                    ApiError::meteor("error-invalid-department", "The provided department is invalid")
+                    ApiError::meteor(code::ERROR_INVALID_DEPARTMENT, "The provided department is invalid")
                 })?;
                 let dept = DepartmentName { id: dept.id, name: dept.name };
                 state.routing().transfer_to_department(&tx, &room, &dept, by, q.comment)?
@@ -308,16 +312,16 @@ async fn close_by_user(
     {
         let conn = state.db.conn();
         let tx = conn.unchecked_transaction()?;
-        let room = store::room_by_id(&tx, &q.rid)?.ok_or_else(|| ApiError::plain("error-invalid-room"))?;
+        let room = store::room_by_id(&tx, &q.rid)?.ok_or_else(|| ApiError::plain(code::ERROR_INVALID_ROOM))?;
         if !room.is_open() {
-            return Err(ApiError::plain("error-room-already-closed"));
+            return Err(ApiError::plain(code::ERROR_ROOM_ALREADY_CLOSED));
         }
         let serving = room.served_by.as_ref().is_some_and(|s| s.id == user.0.id);
         if !serving && !user.0.can("close-others-livechat-room") {
-            return Err(ApiError::plain("error-not-authorized"));
+            return Err(ApiError::plain(code::ERROR_NOT_AUTHORIZED));
         }
         if comment.is_empty() && state.config.request_comment_when_closing {
-            return Err(ApiError::plain("error-comment-is-required"));
+            return Err(ApiError::plain(code::ERROR_COMMENT_IS_REQUIRED));
         }
         if !q.tags.is_empty() {
             tx.execute(

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use livechat_wire::error::code;
 use livechat_wire::rooms::RoomsResponse;
 use livechat_wire::{Page, Success, Timestamp};
 use serde::Deserialize;
@@ -87,7 +88,7 @@ pub fn pagination(count: Option<i64>, offset: Option<i64>) -> (Option<u64>, u64)
 /// `parseJsonQuery`'s sort: a JSON object of `field: 1 | -1`, mapped to columns.
 pub fn sort_clause(raw: Option<&str>, columns: &[(&str, &str)], default: &str) -> ApiResult<String> {
     let Some(raw) = raw else { return Ok(default.to_owned()) };
-    let invalid = || ApiError::meteor("error-invalid-sort", format!("Invalid sort parameter provided: \"{raw}\""));
+    let invalid = || ApiError::meteor(code::ERROR_INVALID_SORT, format!("Invalid sort parameter provided: \"{raw}\""));
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(raw) else { return Err(invalid()) };
     let mut parts = Vec::new();
     for (field, dir) in &map {

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use livechat_wire::Success;
+use livechat_wire::error::code;
 use livechat_wire::visitor::{RegisterVisitor, Visitor, VisitorResponse};
 use rusqlite::params;
 
@@ -68,13 +69,13 @@ async fn register(
     // keeps what it sent and authenticates with it later.
     let token = new.token.as_str();
     if token.trim().is_empty() {
-        return Err(ApiError::meteor("error-invalid-token", "Token cannot be empty"));
+        return Err(ApiError::meteor(code::ERROR_INVALID_TOKEN, "Token cannot be empty"));
     }
     let email = new.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty());
     if let Some(email) = &email
         && !is_email(email)
     {
-        return Err(ApiError::meteor("error-invalid-email", format!("Invalid email {email}")));
+        return Err(ApiError::meteor(code::ERROR_INVALID_EMAIL, format!("Invalid email {email}")));
     }
     let phone = new.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let name = new.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
@@ -84,7 +85,7 @@ async fn register(
     let department = match new.department.as_deref().filter(|d| !d.is_empty()) {
         Some(d) => Some(
             store::department(&tx, d)?
-                .ok_or_else(|| ApiError::meteor("error-invalid-department", "The provided department is invalid"))?
+                .ok_or_else(|| ApiError::meteor(code::ERROR_INVALID_DEPARTMENT, "The provided department is invalid"))?
                 .id,
         ),
         None => None,
@@ -148,6 +149,6 @@ async fn get_visitor(
 ) -> ApiResult<Json<Success<VisitorResponse>>> {
     state.rate_limit("GET livechat/visitor/:token", ip, 10, 60_000)?;
     let visitor = store::visitor_by_token(&state.db.conn(), &token)?
-        .ok_or_else(|| ApiError::meteor("invalid-token", "Invalid token"))?;
+        .ok_or_else(|| ApiError::meteor(code::INVALID_TOKEN, "Invalid token"))?;
     Ok(ok(VisitorResponse { visitor }))
 }

@@ -177,12 +177,8 @@ type Frame = ServerFrame<Value, Value>;
 /// `v.status: "offline"`. The visitor record itself keeps its status, as in Rocket.Chat.
 fn guest_went_offline(state: &AppState, token: &str) {
     let now = state.clock.now();
-    let result = state.db.conn().execute(
-        "UPDATE rooms SET v_status = 'offline', updated_at = ?2 WHERE token = ?1 AND open = 1",
-        rusqlite::params![token, now.0],
-    );
-    if let Err(e) = result {
-        eprintln!("internal error: visitor status: {e}");
+    if let Err(e) = store::set_open_rooms_visitor_offline(&state.db.conn(), token, now) {
+        eprintln!("internal error: visitor status: {e:?}");
     }
 }
 

@@ -11,7 +11,7 @@ use livechat_wire::error::code;
 use livechat_wire::message::{DepartmentName, TransferData, types};
 use livechat_wire::room::Room;
 use livechat_wire::visitor::Visitor;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 use crate::config::{Routing, ServerConfig};
 use crate::error::{ApiError, ApiResult};
@@ -69,23 +69,8 @@ impl Ctx<'_> {
         let now = self.clock.now();
         let rid = ids::random_id();
         let fname = visitor.name.clone().unwrap_or_else(|| visitor.username.clone());
-        conn.execute(
-            "INSERT INTO rooms (id, visitor_id, token, fname, department_id, open, ts, v_status, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?6)",
-            params![
-                rid,
-                visitor.id,
-                visitor.token,
-                fname,
-                department,
-                now.0,
-                visitor.status.as_deref().unwrap_or("online")
-            ],
-        )?;
-        conn.execute(
-            "INSERT INTO inquiries (id, rid, status, department, name, ts, updated_at) VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?5)",
-            params![inquiry_id(), rid, department, fname, now.0],
-        )?;
+        store::insert_room(conn, now, &rid, visitor, &fname, department.as_deref())?;
+        store::insert_inquiry(conn, now, &rid, department.as_deref(), &fname)?;
         let mut events = vec![self.system(
             conn,
             NewMessage {
@@ -118,14 +103,8 @@ impl Ctx<'_> {
     /// Makes `agent` serve the room: `servedBy`, the inquiry taken, a join message, `agentData`.
     pub fn assign(&self, conn: &Connection, rid: &str, agent: &User) -> ApiResult<Vec<Event>> {
         let now = self.clock.now();
-        conn.execute(
-            "UPDATE rooms SET served_by_id = ?2, served_by_username = ?3, served_by_ts = ?4, updated_at = ?4 WHERE id = ?1",
-            params![rid, agent.id, agent.username, now.0],
-        )?;
-        conn.execute(
-            "UPDATE inquiries SET status = 'taken', taken_at = ?2, updated_at = ?2 WHERE rid = ?1",
-            params![rid, now.0],
-        )?;
+        store::set_served_by(conn, rid, Some(agent), now)?;
+        store::set_inquiry_taken(conn, rid, true, now)?;
         Ok(vec![
             self.system(
                 conn,
@@ -147,14 +126,8 @@ impl Ctx<'_> {
     /// Puts the room back in the queue with no agent.
     fn requeue(&self, conn: &Connection, rid: &str) -> ApiResult<Vec<Event>> {
         let now = self.clock.now();
-        conn.execute(
-            "UPDATE rooms SET served_by_id = NULL, served_by_username = NULL, served_by_ts = NULL, updated_at = ?2 WHERE id = ?1",
-            params![rid, now.0],
-        )?;
-        conn.execute(
-            "UPDATE inquiries SET status = 'queued', taken_at = NULL, updated_at = ?2 WHERE rid = ?1",
-            params![rid, now.0],
-        )?;
+        store::set_served_by(conn, rid, None, now)?;
+        store::set_inquiry_taken(conn, rid, false, now)?;
         Ok(vec![Event::Room { rid: rid.into(), event: LivechatRoomEvent::AgentData { data: None } }])
     }
 
@@ -174,14 +147,8 @@ impl Ctx<'_> {
             return Err(ApiError::plain(code::ERROR_TRANSFERING_CHAT));
         }
         let now = self.clock.now();
-        conn.execute(
-            "UPDATE rooms SET department_id = ?2, updated_at = ?3 WHERE id = ?1",
-            params![room.id, department.id, now.0],
-        )?;
-        conn.execute(
-            "UPDATE inquiries SET department = ?2, updated_at = ?3 WHERE rid = ?1",
-            params![room.id, department.id, now.0],
-        )?;
+        store::set_room_department(conn, &room.id, &department.id, now)?;
+        store::set_inquiry_department(conn, &room.id, &department.id, now)?;
         let data = TransferData {
             scope: "department".into(),
             next_department: Some(department.clone()),
@@ -239,12 +206,8 @@ impl Ctx<'_> {
         comment: &str,
     ) -> ApiResult<Vec<Event>> {
         let now = self.clock.now();
-        conn.execute(
-            "UPDATE rooms SET open = NULL, closed_at = ?2, closer = ?3, closed_by_id = ?4, closed_by_username = ?5,
-             v_status = 'offline', waiting_response = 0, updated_at = ?2 WHERE id = ?1",
-            params![room.id, now.0, if by_visitor { "visitor" } else { "user" }, closer.id, closer.username],
-        )?;
-        conn.execute("DELETE FROM inquiries WHERE rid = ?1", [&room.id])?;
+        store::close_room(conn, &room.id, closer, by_visitor, now)?;
+        store::delete_inquiry(conn, &room.id)?;
         let token = room.v.as_ref().map(|v| v.token.clone());
         Ok(vec![self.system(
             conn,
@@ -259,11 +222,4 @@ impl Ctx<'_> {
             },
         )?])
     }
-}
-
-/// Inquiry ids are MongoDB ObjectId-like: 24 hex digits.
-fn inquiry_id() -> String {
-    let mut bytes = [0u8; 12];
-    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

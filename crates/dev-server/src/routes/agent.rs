@@ -7,7 +7,7 @@ use livechat_wire::Success;
 use livechat_wire::agent::AgentInfoResponse;
 use livechat_wire::ddp::LivechatRoomEvent;
 use livechat_wire::error::code;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -75,15 +75,13 @@ async fn agent_status(
         None if target.status_livechat == "available" => "not-available".into(),
         None => "available".into(),
     };
-    state.db.conn().execute("UPDATE users SET status_livechat = ?2 WHERE id = ?1", params![target.id, status])?;
+    store::set_status_livechat(&state.db.conn(), &target.id, &status)?;
     Ok(ok(StatusResponse { status }))
 }
 
 /// `agentStatus` events for every open room the user serves.
 pub fn status_events(conn: &Connection, user_id: &str, status: &str) -> ApiResult<Vec<Event>> {
-    let mut stmt = conn.prepare("SELECT id FROM rooms WHERE served_by_id = ?1 AND open = 1")?;
-    let rids = stmt.query_map([user_id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rids
+    Ok(store::open_rooms_served_by(conn, user_id)?
         .into_iter()
         .map(|rid| Event::Room { rid, event: LivechatRoomEvent::AgentStatus { status: status.to_owned() } })
         .collect())

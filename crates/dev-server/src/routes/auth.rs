@@ -9,7 +9,6 @@ use axum::{Json, Router};
 use livechat_wire::auth::{LoginData, LoginResponse, LogoutData, LogoutResponse, Me};
 use livechat_wire::error::code;
 use livechat_wire::{Empty, Success};
-use rusqlite::params;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -70,11 +69,8 @@ async fn login(State(state): State<AppState>, RawBody(body): RawBody) -> Respons
     }
     let token = ids::login_token();
     let hashed = ids::sha256_hex(&[token.as_bytes()]);
-    if let Err(e) = state.db.conn().execute(
-        "INSERT INTO login_tokens (hashed_token, user_id, created_at) VALUES (?1, ?2, ?3)",
-        params![hashed, user.id, state.clock.now().0],
-    ) {
-        return ApiError::from(e).into_response();
+    if let Err(e) = store::insert_login_token(&state.db.conn(), &hashed, &user.id, state.clock.now()) {
+        return e.into_response();
     }
     let data = LoginData { user_id: user.id.clone(), auth_token: token, me: me_of(&user) };
     ok(LoginResponse { status: "success".into(), data }).into_response()
@@ -87,10 +83,7 @@ async fn logout(
 ) -> ApiResult<Json<LogoutResponse>> {
     if let Some(token) = headers.get(livechat_wire::auth::AUTH_TOKEN_HEADER).and_then(|v| v.to_str().ok()) {
         let hashed = ids::sha256_hex(&[token.as_bytes()]);
-        state
-            .db
-            .conn()
-            .execute("DELETE FROM login_tokens WHERE hashed_token = ?1 AND user_id = ?2", params![hashed, user.0.id])?;
+        store::delete_login_token(&state.db.conn(), &hashed, &user.0.id)?;
     }
     Ok(Json(LogoutResponse {
         status: "success".into(),
@@ -126,7 +119,7 @@ async fn set_status(
         ));
     }
     let conn = state.db.conn();
-    conn.execute("UPDATE users SET status = ?2 WHERE id = ?1", params![user.0.id, q.status])?;
+    store::set_status(&conn, &user.0.id, &q.status)?;
     if state.config.show_agent_info {
         let events = status_events(&conn, &user.0.id, &q.status)?;
         state.hub.emit(events);

@@ -61,7 +61,7 @@ async fn send(
         // fails reading a property of `undefined`.
         let message = store::insert_message(&tx, now, new)?
             .ok_or_else(|| ApiError::plain("Cannot read properties of undefined (reading 'starred')"))?;
-        tx.execute("UPDATE rooms SET waiting_response = 0 WHERE id = ?1", [&room.id])?;
+        store::set_waiting_response(&tx, &room.id, false)?;
         tx.commit()?;
         state.hub.emit([Event::Message(Box::new(message.clone()))]);
         message

@@ -1,7 +1,5 @@
 //! `livechat/custom.field` and `livechat/custom.fields`: a visitor's custom field values.
 
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -10,13 +8,13 @@ use livechat_wire::custom_field::{
     CustomField, CustomFieldResponse, CustomFieldsResponse, SavedField, SetCustomField, SetCustomFields,
 };
 use livechat_wire::error::code;
-use rusqlite::{Connection, params};
 
 use crate::AppState;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, Params, ok};
 use crate::routes::room::guest;
+use crate::store;
 use crate::validate::{Kind, Schema, Style, req};
 
 pub fn router() -> Router<AppState> {
@@ -71,11 +69,6 @@ fn check(config: &ServerConfig, field: &CustomField) -> ApiResult<()> {
     Ok(())
 }
 
-fn save(conn: &Connection, id: &str, data: &BTreeMap<String, String>) -> ApiResult<()> {
-    conn.execute("UPDATE visitors SET livechat_data = ?2 WHERE id = ?1", params![id, serde_json::to_string(data)?])?;
-    Ok(())
-}
-
 /// One field. Without `overwrite` a value already set (even an empty one) is kept.
 async fn set_one(
     State(state): State<AppState>,
@@ -89,7 +82,7 @@ async fn set_one(
         let mut data = visitor.livechat_data;
         if field.overwrite || !data.contains_key(&field.key) {
             data.insert(field.key.clone(), field.value.clone());
-            save(&conn, &visitor.id, &data)?;
+            store::set_livechat_data(&conn, &visitor.id, &data)?;
         }
     }
     Ok(ok(CustomFieldResponse { field }))
@@ -116,7 +109,7 @@ async fn set_many(
             data.insert(field.key.clone(), field.value.clone());
         }
     }
-    save(&conn, &visitor.id, &data)?;
+    store::set_livechat_data(&conn, &visitor.id, &data)?;
     drop(conn);
     let fields = q
         .custom_fields

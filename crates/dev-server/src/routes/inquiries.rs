@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, Body, Params, Query, ok};
-use crate::routes::rooms::{pagination, sort_clause};
+use crate::routes::rooms::{pagination, parse_sort};
 use crate::store;
 use crate::validate::{Kind, Schema, Style, opt, req};
 
@@ -56,8 +56,6 @@ impl Params for GetInquiryQuery {
     const STYLE: Style = Style::Legacy;
 }
 
-const SORTABLE: &[(&str, &str)] = &[("ts", "i.ts"), ("_updatedAt", "i.updated_at"), ("name", "i.name")];
-
 /// Queued inquiries only; an unknown department is ignored (all queued inquiries).
 async fn list(
     State(state): State<AppState>,
@@ -66,13 +64,13 @@ async fn list(
 ) -> ApiResult<Json<Success<InquiriesResponse>>> {
     user.require("view-livechat-manager")?;
     let (limit, offset) = pagination(q.count, q.offset);
-    let order = sort_clause(q.sort.as_deref(), SORTABLE, "i.ts DESC")?;
+    let sort = parse_sort(q.sort.as_deref())?;
     let conn = state.db.conn();
     let department = match q.department.as_deref() {
         Some(d) => store::department(&conn, d)?.map(|d| d.id),
         None => None,
     };
-    let (inquiries, total) = store::queued_inquiries(&conn, department.as_deref(), &order, limit, offset)?;
+    let (inquiries, total) = store::queued_inquiries(&conn, department.as_deref(), &sort, limit, offset)?;
     let page = Page { count: inquiries.len() as u64, offset, total };
     Ok(ok(InquiriesResponse { inquiries, page }))
 }
@@ -93,7 +91,7 @@ async fn take(
                 .ok_or_else(|| ApiError::plain("The user is invalid"))?,
             _ => user.0.clone(),
         };
-        let inquiry = store::inquiry_where(&tx, "i.id = ?1", [&q.inquiry_id])?
+        let inquiry = store::inquiry_by_id(&tx, &q.inquiry_id)?
             .ok_or_else(|| ApiError::meteor(code::ERROR_NOT_FOUND, "Inquiry not found"))?;
         if inquiry.status != "queued" {
             return Err(ApiError::meteor(code::ERROR_INQUIRY_TAKEN, "Inquiry already taken"));
@@ -117,6 +115,6 @@ async fn get_one(
     Query(q): Query<GetInquiryQuery>,
 ) -> ApiResult<Json<Success<GetInquiryResponse>>> {
     user.require("view-l-room")?;
-    let inquiry = store::inquiry_where(&state.db.conn(), "i.rid = ?1", [&q.room_id])?;
+    let inquiry = store::inquiry_by_rid(&state.db.conn(), &q.room_id)?;
     Ok(ok(GetInquiryResponse { inquiry }))
 }

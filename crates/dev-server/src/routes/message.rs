@@ -8,7 +8,7 @@ use livechat_wire::message::{
     DeleteMessage, EditMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, SendMessage,
 };
 use livechat_wire::{Success, Timestamp, UserRef};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -109,17 +109,6 @@ pub fn check_length(config: &ServerConfig, msg: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// After a message: room waits for an agent's answer, and a queued inquiry shows the first
-/// message.
-fn after_visitor_message(conn: &Connection, rid: &str, msg: &str, now: i64) -> ApiResult<()> {
-    conn.execute("UPDATE rooms SET waiting_response = 1 WHERE id = ?1", [rid])?;
-    conn.execute(
-        "UPDATE inquiries SET message = ?2, updated_at = ?3 WHERE rid = ?1 AND message = ''",
-        params![rid, msg, now],
-    )?;
-    Ok(())
-}
-
 /// Checks in Rocket.Chat's order: token, room, open, length; then stores and publishes.
 async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiResult<Json<Success<MessageResponse>>> {
     let message = {
@@ -146,7 +135,9 @@ async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiR
         // livechat handler then fails on `Object.assign(undefined, …)`.
         let message = store::insert_message(&tx, now, new)?
             .ok_or_else(|| ApiError::plain("Cannot convert undefined or null to object"))?;
-        after_visitor_message(&tx, &room.id, &text, now.0)?;
+        // The room waits for an agent's answer; a queued inquiry shows the first message.
+        store::set_waiting_response(&tx, &room.id, true)?;
+        store::set_inquiry_message(&tx, &room.id, &text, now)?;
         tx.commit()?;
         state.hub.emit([Event::Message(Box::new(message.clone()))]);
         message
@@ -193,11 +184,7 @@ async fn edit(
         let (_, by) = own_message(&tx, &id, &q.token, &q.rid)?;
         check_length(&state.config, &q.msg)?;
         let now = state.clock.now();
-        tx.execute(
-            "UPDATE messages SET msg = ?2, edited_at = ?3, edited_by_id = ?4, edited_by_username = ?5, updated_at = ?3
-             WHERE id = ?1",
-            params![id, q.msg, now.0, by.id, by.username],
-        )?;
+        store::edit_message(&tx, &id, &q.msg, &by, now)?;
         let message = store::message_by_id(&tx, &id)?.ok_or_else(|| ApiError::plain(code::INVALID_MESSAGE))?;
         tx.commit()?;
         state.hub.emit([Event::Message(Box::new(message.clone()))]);
@@ -228,15 +215,8 @@ async fn delete(
         let conn = state.db.conn();
         let tx = conn.unchecked_transaction()?;
         own_message(&tx, &id, &q.token, &q.rid)?;
-        tx.execute("DELETE FROM messages WHERE id = ?1", [&id])?;
         let now = state.clock.now();
-        // The room's last message may be gone: point it at the newest remaining one.
-        tx.execute(
-            "UPDATE rooms SET msgs = MAX(msgs - 1, 0), updated_at = ?2, last_message_id =
-               (SELECT id FROM messages WHERE rid = ?1 AND t IS NULL ORDER BY ts DESC, seq DESC LIMIT 1)
-             WHERE id = ?1",
-            params![q.rid, now.0],
-        )?;
+        store::delete_message(&tx, &q.rid, &id, now)?;
         tx.commit()?;
         state.hub.emit([Event::Deleted { rid: q.rid, id: id.clone() }]);
         now

@@ -4,16 +4,15 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use livechat_wire::Success;
 use livechat_wire::offline_message::{OfflineMessage, OfflineMessageResponse};
-use livechat_wire::{Success, Timestamp};
-use rusqlite::params;
 use serde::Serialize;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, Body, ClientIp, Params, ok};
 use crate::routes::is_email;
-use crate::store;
+use crate::store::{self, StoredOfflineMessage};
 use crate::validate::{Kind, Schema, Style, opt, req};
 
 pub fn router() -> Router<AppState> {
@@ -58,25 +57,17 @@ async fn send(
         Some(d) => Some(store::department(&conn, d)?.ok_or_else(failure)?.id),
         None => None,
     };
-    conn.execute(
-        "INSERT INTO offline_messages (id, name, email, message, department, host, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![crate::ids::random_id(), q.name.trim(), email, q.message, department, q.host, state.clock.now().0],
-    )?;
+    let stored = StoredOfflineMessage {
+        id: crate::ids::random_id(),
+        name: q.name.trim().to_owned(),
+        email,
+        message: q.message,
+        department,
+        host: q.host,
+        ts: state.clock.now(),
+    };
+    store::insert_offline_message(&conn, &stored)?;
     Ok(ok(OfflineMessageResponse { message: "Livechat offline message sent".into() }))
-}
-
-#[derive(Serialize)]
-struct StoredOfflineMessage {
-    #[serde(rename = "_id")]
-    id: String,
-    name: String,
-    email: String,
-    message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    department: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    host: Option<String>,
-    ts: Timestamp,
 }
 
 #[derive(Serialize)]
@@ -87,22 +78,6 @@ struct OfflineMessages {
 /// Newest first; managers only.
 async fn list(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Success<OfflineMessages>>> {
     user.require("view-livechat-manager")?;
-    let conn = state.db.conn();
-    let mut stmt = conn.prepare(
-        "SELECT id, name, email, message, department, host, ts FROM offline_messages ORDER BY ts DESC LIMIT 200",
-    )?;
-    let messages = stmt
-        .query_map([], |r| {
-            Ok(StoredOfflineMessage {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                email: r.get(2)?,
-                message: r.get(3)?,
-                department: r.get(4)?,
-                host: r.get(5)?,
-                ts: Timestamp(r.get(6)?),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let messages = store::offline_messages(&state.db.conn())?;
     Ok(ok(OfflineMessages { messages }))
 }

@@ -5,7 +5,6 @@ use axum::routing::post;
 use axum::{Json, Router};
 use livechat_wire::Success;
 use livechat_wire::page::{Navigation, NavigationMessage, PageVisited, PageVisitedResponse};
-use rusqlite::params;
 
 use crate::AppState;
 use crate::error::ApiResult;
@@ -55,20 +54,7 @@ async fn page_visited(
             None => None,
         };
         let expire_at = rid.is_none().then_some(now.0 + KEEP_WITHOUT_ROOM_MS);
-        conn.execute(
-            "INSERT INTO navigation_history (id, token, rid, title, change, href, ts, expire_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                crate::ids::random_id(),
-                q.token,
-                rid,
-                q.page_info.title,
-                q.page_info.change,
-                q.page_info.location.href,
-                now.0,
-                expire_at
-            ],
-        )?;
+        store::insert_page_visit(&conn, now, &q.token, rid.as_deref(), &q.page_info, expire_at)?;
     }
     let navigation = Navigation { page: q.page_info, token: q.token };
     Ok(ok(PageVisitedResponse { page: Some(NavigationMessage { msg, navigation }) }))

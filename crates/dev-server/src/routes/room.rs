@@ -194,10 +194,7 @@ async fn survey(State(state): State<AppState>, Body(q): Body<Survey>) -> ApiResu
     if data.is_empty() {
         return Err(ApiError::plain(code::INVALID_DATA));
     }
-    tx.execute(
-        "UPDATE rooms SET survey_feedback = ?2, updated_at = ?3 WHERE id = ?1",
-        rusqlite::params![q.rid, serde_json::to_string(&data)?, state.clock.now().0],
-    )?;
+    store::set_survey_feedback(&tx, &q.rid, &data, state.clock.now())?;
     tx.commit()?;
     Ok(ok(SurveyResponse { rid: q.rid, data }))
 }
@@ -324,10 +321,7 @@ async fn close_by_user(
             return Err(ApiError::plain(code::ERROR_COMMENT_IS_REQUIRED));
         }
         if !q.tags.is_empty() {
-            tx.execute(
-                "UPDATE rooms SET tags = ?2 WHERE id = ?1",
-                rusqlite::params![q.rid, serde_json::to_string(&q.tags)?],
-            )?;
+            store::set_tags(&tx, &q.rid, &q.tags)?;
         }
         let events = state.routing().close(&tx, &room, &user.0.user_ref(), false, comment)?;
         tx.commit()?;

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, Params, Query, ok};
-use crate::store;
+use crate::store::{self, NameMatch, RoomsFilter, SortKey};
 use crate::validate::{Kind, Schema, Style, opt};
 
 pub fn router() -> Router<AppState> {
@@ -85,25 +85,18 @@ pub fn pagination(count: Option<i64>, offset: Option<i64>) -> (Option<u64>, u64)
     (count, offset)
 }
 
-/// `parseJsonQuery`'s sort: a JSON object of `field: 1 | -1`, mapped to columns.
-pub fn sort_clause(raw: Option<&str>, columns: &[(&str, &str)], default: &str) -> ApiResult<String> {
-    let Some(raw) = raw else { return Ok(default.to_owned()) };
+/// `parseJsonQuery`'s sort: a JSON object of `field: 1 | -1` (none when absent).
+pub fn parse_sort(raw: Option<&str>) -> ApiResult<Vec<SortKey>> {
+    let Some(raw) = raw else { return Ok(Vec::new()) };
     let invalid = || ApiError::meteor(code::ERROR_INVALID_SORT, format!("Invalid sort parameter provided: \"{raw}\""));
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(raw) else { return Err(invalid()) };
-    let mut parts = Vec::new();
-    for (field, dir) in &map {
-        let dir = match dir.as_i64() {
-            Some(1) => "ASC",
-            Some(-1) => "DESC",
-            _ => return Err(invalid()),
-        };
-        // Sorting by a field no document has changes nothing, as in MongoDB.
-        if let Some((_, column)) = columns.iter().find(|(f, _)| f == field) {
-            parts.push(format!("{column} {dir}"));
-        }
-    }
-    parts.push(default.to_owned());
-    Ok(parts.join(", "))
+    map.iter()
+        .map(|(field, dir)| match dir.as_i64() {
+            Some(1) => Ok(SortKey { field: field.clone(), ascending: true }),
+            Some(-1) => Ok(SortKey { field: field.clone(), ascending: false }),
+            _ => Err(invalid()),
+        })
+        .collect()
 }
 
 /// What JavaScript's `Date.parse` accepts of ISO-8601, which Rocket.Chat checks these dates
@@ -133,15 +126,6 @@ fn date_range(name: &str, raw: &str) -> ApiResult<(Option<i64>, Option<i64>)> {
     Ok((bound("start")?, bound("end")?))
 }
 
-const SORTABLE: &[(&str, &str)] = &[
-    ("ts", "r.ts"),
-    ("_updatedAt", "r.updated_at"),
-    ("lm", "r.lm"),
-    ("closedAt", "r.closed_at"),
-    ("fname", "r.fname"),
-    ("msgs", "r.msgs"),
-];
-
 async fn list(
     State(state): State<AppState>,
     user: AuthUser,
@@ -152,79 +136,44 @@ async fn list(
         return Err(ApiError::Forbidden);
     }
     let (limit, offset) = pagination(q.count, q.offset);
-    let order = sort_clause(q.sort.as_deref(), SORTABLE, "r.ts DESC")?;
-
-    let mut filter = vec!["1 = 1".to_owned()];
-    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-    let mut push = |filter: &mut Vec<String>, sql: &str, arg: Box<dyn rusqlite::ToSql>| {
-        args.push(arg);
-        filter.push(sql.replace('?', &format!("?{}", args.len())));
+    let sort = parse_sort(q.sort.as_deref())?;
+    let departments = match &q.department_id {
+        Some(Value::Array(items)) => Some(items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()),
+        Some(Value::String(s)) => Some(vec![s.clone()]),
+        Some(_) => return Err(ApiError::invalid_params("must be string")),
+        None => None,
     };
-    if !q.agents.is_empty() {
-        push(
-            &mut filter,
-            "r.served_by_id IN (SELECT value FROM json_each(?))",
-            Box::new(serde_json::to_string(&q.agents)?),
-        );
-    }
-    if let Some(name) = q.room_name.as_deref().filter(|n| !n.is_empty()) {
-        match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-            Some(exact) => push(&mut filter, "r.fname = ?", Box::new(exact.to_owned())),
-            None => push(&mut filter, "instr(lower(r.fname), lower(?)) > 0", Box::new(name.to_owned())),
-        }
-    }
-    if let Some(dept) = &q.department_id {
-        let ids: Vec<String> = match dept {
-            Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-            Value::String(s) => vec![s.clone()],
-            _ => return Err(ApiError::invalid_params("must be string")),
-        };
-        push(
-            &mut filter,
-            "r.department_id IN (SELECT value FROM json_each(?))",
-            Box::new(serde_json::to_string(&ids)?),
-        );
-    }
-    match q.open.as_ref().map(truthy) {
-        Some(true) => filter.push("r.open = 1 AND r.served_by_id IS NOT NULL".into()),
-        Some(false) => filter.push("r.open IS NULL".into()),
-        None => {}
-    }
-    if q.queued.as_ref().is_some_and(truthy) {
-        filter.push("r.open = 1 AND r.served_by_id IS NULL".into());
-    }
-    if q.onhold.as_ref().is_some_and(truthy) {
+    let mut filter = RoomsFilter {
+        name: q.room_name.filter(|n| !n.is_empty()).map(|name| {
+            match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+                Some(exact) => NameMatch::Exact(exact.to_owned()),
+                None => NameMatch::Contains(name),
+            }
+        }),
+        departments,
+        open: q.open.as_ref().map(truthy),
+        queued: q.queued.as_ref().is_some_and(truthy),
         // Rooms are never on hold here.
-        filter.push("0 = 1".into());
+        none: q.onhold.as_ref().is_some_and(truthy),
+        agents: q.agents,
+        tags: q.tags,
+        ..RoomsFilter::default()
+    };
+    if let Some(raw) = &q.created_at {
+        filter.created = date_range("createdAt", raw)?;
     }
-    if !q.tags.is_empty() {
-        push(
-            &mut filter,
-            "EXISTS (SELECT 1 FROM json_each(r.tags) t WHERE t.value IN (SELECT value FROM json_each(?)))",
-            Box::new(serde_json::to_string(&q.tags)?),
-        );
-    }
-    for (name, raw, column) in [("createdAt", &q.created_at, "r.ts"), ("closedAt", &q.closed_at, "r.closed_at")] {
-        if let Some(raw) = raw {
-            let (start, end) = date_range(name, raw)?;
-            if let Some(start) = start {
-                push(&mut filter, &format!("{column} >= ?"), Box::new(start));
-            }
-            if let Some(end) = end {
-                push(&mut filter, &format!("{column} <= ?"), Box::new(end));
-            }
-        }
+    if let Some(raw) = &q.closed_at {
+        filter.closed = date_range("closedAt", raw)?;
     }
     if let Some(raw) = &q.custom_fields {
         match serde_json::from_str::<Value>(raw) {
             // Rooms carry no custom fields here: any filter on them matches nothing.
-            Ok(Value::Object(map)) if !map.is_empty() => filter.push("0 = 1".into()),
+            Ok(Value::Object(map)) if !map.is_empty() => filter.none = true,
             Ok(Value::Object(_)) => {}
             _ => return Err(ApiError::plain("The \"customFields\" query parameter must be a valid JSON.")),
         }
     }
-    let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a.as_ref()).collect();
-    let (rooms, total) = store::rooms_page(&state.db.conn(), &filter.join(" AND "), &refs, &order, limit, offset)?;
+    let (rooms, total) = store::rooms_page(&state.db.conn(), &filter, &sort, limit, offset)?;
     let page = Page { count: rooms.len() as u64, offset, total };
     Ok(ok(RoomsResponse { rooms, page }))
 }

@@ -6,7 +6,6 @@ use axum::{Json, Router};
 use livechat_wire::Success;
 use livechat_wire::error::code;
 use livechat_wire::visitor::{RegisterVisitor, Visitor, VisitorResponse};
-use rusqlite::params;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
@@ -96,48 +95,36 @@ async fn register(
         Some(v) => v.id,
         None => {
             let username = match new.username.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-                Some(u) if store::visitor_by(&tx, "id", u)?.is_none() => {
-                    let taken: bool =
-                        tx.query_row("SELECT EXISTS(SELECT 1 FROM visitors WHERE username = ?1)", [u], |r| r.get(0))?;
-                    if taken { store::next_guest_username(&tx)? } else { u.to_owned() }
+                Some(u) if store::visitor_by_id(&tx, u)?.is_none() => {
+                    if store::username_taken(&tx, u)? {
+                        store::next_guest_username(&tx)?
+                    } else {
+                        u.to_owned()
+                    }
                 }
                 _ => store::next_guest_username(&tx)?,
             };
-            let id = crate::ids::random_id();
-            tx.execute(
-                "INSERT INTO visitors (id, token, username, status, livechat_data, ts, updated_at)
-                 VALUES (?1, ?2, ?3, 'online', '{}', ?4, ?4)",
-                params![id, token, username, now.0],
-            )?;
-            id
+            store::insert_visitor(&tx, now, token, &username)?
         }
     };
-    tx.execute(
-        "UPDATE visitors SET token = ?2, name = COALESCE(?3, name), email = COALESCE(?4, email),
-         phone = COALESCE(?5, phone), department = COALESCE(?6, department), status = 'online', updated_at = ?7
-         WHERE id = ?1",
-        params![id, token, name, email, phone, department, now.0],
-    )?;
+    let profile = store::Profile { name, email: email.as_deref(), phone, department: department.as_deref() };
+    store::update_profile(&tx, &id, &profile, now)?;
     if !new.custom_fields.is_empty() {
-        let visitor =
-            store::visitor_by(&tx, "id", &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+        let visitor = store::visitor_by_id(&tx, &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
         let mut data = visitor.livechat_data;
         for field in new.custom_fields {
             if field.overwrite || !data.contains_key(&field.key) {
                 data.insert(field.key, field.value);
             }
         }
-        tx.execute("UPDATE visitors SET livechat_data = ?2 WHERE id = ?1", params![id, serde_json::to_string(&data)?])?;
+        store::set_livechat_data(&tx, &id, &data)?;
     }
     if let Some(name) = name {
-        tx.execute("UPDATE rooms SET fname = ?2 WHERE token = ?1 AND open = 1", params![token, name])?;
-        tx.execute(
-            "UPDATE inquiries SET name = ?2 WHERE rid IN (SELECT id FROM rooms WHERE token = ?1 AND open = 1)",
-            params![token, name],
-        )?;
+        store::rename_open_rooms(&tx, token, name)?;
+        store::rename_open_inquiries(&tx, token, name)?;
     }
     let visitor: Visitor =
-        store::visitor_by(&tx, "id", &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+        store::visitor_by_id(&tx, &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
     tx.commit()?;
     Ok(ok(VisitorResponse { visitor }))
 }

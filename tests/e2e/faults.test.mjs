@@ -1,25 +1,45 @@
 // Faults during a conversation: the dev server is stopped (killed or terminated) and restarted
-// on the same port and database, and the visitor's browser goes offline and online, at least
-// 20 times in all, while the visitor (typing in the widget) and the agent (over REST) keep
-// sending. At the end every message sent by either side appears exactly once, in order, in the
-// widget and in the server's history, and both are the same list.
+// on the same port and database, the visitor's browser goes offline and online, and the
+// widget's WebSocket stalls (stays open but delivers nothing: a dead NAT mapping, a hung proxy),
+// at least 50 times in all, while the visitor (typing in the widget) and the agent (over REST)
+// keep sending. The page reaches the server through a loopback TCP proxy here, which is what
+// stalls a socket. Each stall must be noticed by the widget's keep-alive (it connects again) and
+// caught up (the agent's messages sent meanwhile show). At the end every message sent by either
+// side appears exactly once, in order, in the widget and in the server's history, and both are
+// the same list.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { agentLogin, chatWindow, launchBrowser, launcher, sleep, startServer, until } from './support.mjs';
 
-/** Disruptions in all: server restarts and offline spells, alternating. */
-const DISRUPTIONS = 22;
+/**
+ * Disruptions in all, at least: server restarts (killed or terminated) and offline spells,
+ * alternating, and `STALLS` stalled sockets, each once `STALL_AFTER[k]` disruptions happened. A
+ * stall lasts until the widget gives up on the socket (its keep-alive: a ping after 25 s of
+ * silence, dead 10 s later), so there are few; the server restarts meanwhile too (for the
+ * first `RESTARTS_IN_STALL_FOR` ms, then stays up for the widget to reconnect to), unseen by
+ * the stalled socket, as behind a dead NAT mapping.
+ */
+const DISRUPTIONS = 50;
+const STALLS = 2;
+const STALL_AFTER = [8, 30];
+const RESTARTS_IN_STALL_FOR = 18_000;
+/** A stall not noticed within this long fails the test (25 s + 10 s, the widget's 500 ms timer, and its backoff). */
+const STALL_NOTICED_WITHIN = 60_000;
 /** The waits are drawn from this seed, so a failing run can be replayed (FAULT_SEED=…). */
 const SEED = Number(process.env.FAULT_SEED) || 20261121;
 
 let dir;
 let server;
 let browser;
+/** Between the fault test's page and the server (`startProxy`). */
+let proxy;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'livechat-faults-'));
@@ -27,10 +47,77 @@ before(async () => {
 });
 
 after(async () => {
+  await proxy?.close();
   await browser?.close();
   await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * A loopback TCP proxy to `target` (`host:port`), byte for byte: the page, its REST calls and
+ * its WebSocket go through it. When the server goes away, so do the connections through it.
+ * `stall(both)` stops delivery on every open WebSocket, from the server (and to it, with `both`),
+ * keeping each connection open, even when the server goes away: the bytes are dropped.
+ * `upgrades` counts WebSocket connections.
+ */
+async function startProxy(target) {
+  const pairs = new Set();
+  const proxy = {
+    url: '',
+    upgrades: 0,
+    /** The open WebSockets: how many bytes the server delivered on each. */
+    sockets() {
+      return [...pairs].filter((p) => p.ws).map((p) => p.delivered);
+    },
+    /** Stalls the open WebSockets; answers them (to `release`). */
+    stall(both = false) {
+      const stalled = [...pairs].filter((p) => p.ws);
+      for (const p of stalled) p.stalled = both ? 'both' : 'in';
+      return stalled;
+    },
+    /** Drops stalled connections the widget has moved on from. */
+    release(stalled) {
+      for (const p of stalled) p.end();
+    },
+    close() {
+      for (const p of pairs) p.end();
+      return new Promise((r) => listener.close(r));
+    },
+  };
+  const listener = createServer((client) => {
+    const [host, port] = target.split(':');
+    const upstream = connect(Number(port), host);
+    const pair = { ws: false, stalled: null, delivered: 0 };
+    pair.end = () => {
+      client.destroy();
+      upstream.destroy();
+      pairs.delete(pair);
+    };
+    pairs.add(pair);
+    client.on('data', (chunk) => {
+      if (!pair.ws && /\r\nupgrade:\s*websocket\r\n/i.test(chunk.toString('latin1'))) {
+        pair.ws = true;
+        proxy.upgrades++;
+      }
+      if (pair.stalled !== 'both' && !upstream.destroyed) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (pair.stalled) return;
+      pair.delivered += chunk.length;
+      client.write(chunk);
+    });
+    client.on('close', pair.end);
+    client.on('error', pair.end);
+    // A stalled connection outlives the server's end of it.
+    const upstreamGone = () => (pair.stalled ? upstream.destroy() : pair.end());
+    upstream.on('close', upstreamGone);
+    upstream.on('error', upstreamGone);
+  });
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  proxy.url = `http://127.0.0.1:${listener.address().port}`;
+  return proxy;
+}
 
 /** mulberry32: a small seeded generator, uniform in [0, 1). */
 function random(seed) {
@@ -92,9 +179,10 @@ function check(side, list, visitorTexts, agentSent) {
   };
 }
 
-test('server restarts and offline spells lose and duplicate nothing, on either side', async () => {
+test('server restarts, offline spells and stalled sockets lose and duplicate nothing, on either side', async () => {
   const started = Date.now();
   const rnd = random(SEED);
+  proxy = await startProxy(server.addr);
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -108,7 +196,7 @@ test('server restarts and offline spells lose and duplicate nothing, on either s
       this.setGuestEmail(email);
     });
   }, email);
-  await page.goto(server.url + '/');
+  await page.goto(proxy.url + '/');
   await launcher(page).click();
   const win = chatWindow(page);
   const composer = win.getByRole('textbox', { name: 'Type your message…' });
@@ -197,22 +285,58 @@ test('server restarts and offline spells lose and duplicate nothing, on either s
     }
   })();
 
-  // The disruptions: a restart (killed or terminated), then an offline spell, and so on.
+  // The widget's agent messages (texts), to see a stall caught up.
+  const widgetTexts = () => win.locator('li.lc-message .lc-bubble').allInnerTexts();
+
+  // The disruptions: a restart (killed or terminated), then an offline spell, and so on, and
+  // the stalls. A stall holds until the widget connects again; then its agent messages sent
+  // meanwhile must show.
+  const counts = { killed: 0, terminated: 0, offline: 0, stalled: 0, restartsInStalls: 0 };
+  const total = () => counts.killed + counts.terminated + counts.offline + counts.stalled;
   let restarts = 0;
-  let offlineSpells = 0;
-  for (let i = 0; i < DISRUPTIONS; i++) {
+  const restart = async () => {
+    const signal = restarts++ % 2 === 0 ? 'SIGKILL' : 'SIGTERM';
+    await server.stop({ signal });
+    await sleep(100 + rnd() * 500);
+    await server.start();
+    counts[signal === 'SIGKILL' ? 'killed' : 'terminated']++;
+  };
+  const noticedAfter = [];
+  for (let i = 0; total() < DISRUPTIONS || counts.stalled < STALLS; i++) {
     await sleep(300 + rnd() * 700);
-    if (i % 2 === 0) {
-      const signal = i % 4 === 0 ? 'SIGKILL' : 'SIGTERM';
-      await server.stop({ signal });
-      await sleep(100 + rnd() * 500);
-      await server.start();
-      restarts++;
+    if (counts.stalled < STALLS && total() >= STALL_AFTER[counts.stalled]) {
+      // Only a socket in use can stall: a WebSocket that the server has talked on, and no new
+      // one for a second (the widget may still be reconnecting after the last spell).
+      const n = counts.stalled + 1;
+      let upgrades = -1;
+      await until(async () => {
+        const ready = upgrades === proxy.upgrades && proxy.sockets().some((delivered) => delivered > 0);
+        upgrades = proxy.upgrades;
+        if (!ready) await sleep(900);
+        return ready;
+      }, `one WebSocket in use before stall ${n}`);
+      // The first stall drops what the server sends; the second what either side sends.
+      const stalled = proxy.stall(n % 2 === 0);
+      const since = Date.now();
+      while (Date.now() - since < RESTARTS_IN_STALL_FOR && proxy.upgrades === upgrades) {
+        await restart();
+        counts.restartsInStalls++;
+        await sleep(1000 + rnd() * 1000);
+      }
+      await until(() => proxy.upgrades > upgrades, `the widget to notice stall ${n} (a new WebSocket)`, STALL_NOTICED_WITHIN);
+      noticedAfter.push(((Date.now() - since) / 1000).toFixed(1));
+      proxy.release(stalled);
+      // Caught up: the agent's latest message, sent while the socket was stalled, shows.
+      const last = agentSent.at(-1).text;
+      await until(async () => (await widgetTexts()).includes(last), `the widget to catch up after stall ${n} (${last})`);
+      counts.stalled++;
+    } else if (i % 2 === 0) {
+      await restart();
     } else {
       await context.setOffline(true);
       await sleep(200 + rnd() * 800);
       await context.setOffline(false);
-      offlineSpells++;
+      counts.offline++;
     }
   }
   stop = true;
@@ -242,8 +366,11 @@ test('server restarts and offline spells lose and duplicate nothing, on either s
   const took = Date.now() - started;
 
   const sides = [check('widget', shown, visitorTexts, agentSent), check('server', stored, visitorTexts, agentSent)];
+  const disruptions = total();
   console.log(
-    `faults (seed ${SEED}): ${restarts} server restarts + ${offlineSpells} offline spells = ${restarts + offlineSpells} disruptions; ` +
+    `faults (seed ${SEED}): ${counts.killed} servers killed + ${counts.terminated} terminated ` +
+      `(${counts.restartsInStalls} of these restarts while a socket stalled) + ${counts.offline} offline spells + ` +
+      `${counts.stalled} stalled sockets (noticed after ${noticedAfter.join(' s, ')} s) = ${disruptions} disruptions; ` +
       `the widget had messages waiting in ${felt.waiting} and showed the reconnecting banner in ${felt.banner} of ${felt.samples} samples; ` +
       `sent: visitor ${visitorTexts.length}, agent ${agentSent.length} (${agentAttempts} agent attempts); ` +
       sides
@@ -255,7 +382,8 @@ test('server restarts and offline spells lose and duplicate nothing, on either s
         .join('; ') +
       `; settled ${((Date.now() - sendingDone) / 1000).toFixed(1)} s after the last send; total ${(took / 1000).toFixed(1)} s`,
   );
-  assert.ok(restarts + offlineSpells >= 20, 'at least 20 disruptions');
+  assert.ok(disruptions >= 50, 'at least 50 disruptions');
+  assert.ok(counts.killed && counts.terminated && counts.offline && counts.stalled === STALLS, 'every kind of disruption');
   assert.ok(felt.waiting > 0 && felt.banner > 0, 'the visitor felt the disruptions');
   for (const s of sides) {
     if (!s.visitorInOrder || !s.agentInOrder) {

@@ -7,8 +7,11 @@
 //!   serves it, and tests call it in-process.
 //! * [`routes`]: one router module per REST resource, mirroring `livechat_wire`'s modules.
 //! * [`realtime`]: the DDP endpoint at `/websocket`; [`hub`] fans events out to subscribers.
+//! * [`guest`]: the visitor-matching rules (a visitor is its token; its rooms and messages;
+//!   registration; the custom-field rule).
 //! * [`routing`]: a room's life (creation, assignment, queue, transfer, close).
-//! * [`store`]: SQL for every collection; [`db`]: the connection and migrations.
+//! * [`store`]: every SQL statement, one module per table; [`db`]: the connection and
+//!   migrations.
 //! * [`error`]: the one error type, mapped to Rocket.Chat's failure bodies;
 //!   [`validate`] and [`extract`]: parameter checks that fail the way Rocket.Chat's do.
 //! * [`cors`]: cross-origin requests, off unless configured, as on Rocket.Chat.
@@ -23,6 +26,7 @@ pub mod cors;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod guest;
 pub mod hub;
 pub mod ids;
 pub mod rate_limit;

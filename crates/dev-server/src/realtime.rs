@@ -30,6 +30,7 @@ use tokio::sync::mpsc::{Sender, channel};
 use tokio::sync::{Notify, oneshot};
 use tokio::time::Instant;
 
+use crate::guest;
 use crate::hub::{ConnId, Outbox, activity_args};
 use crate::store::{self, User};
 use crate::{AppState, ids};
@@ -295,7 +296,7 @@ impl Session {
         let db = self.state.db.clone();
         let conn = db.conn();
         let room = store::room_by_id(&conn, rid).ok().flatten()?;
-        if token.is_some_and(|t| room.v.as_ref().is_some_and(|v| v.token == t)) {
+        if token.is_some_and(|t| guest::owns(&room, t)) {
             return Some(room);
         }
         let agent = self.agent(&conn)?;

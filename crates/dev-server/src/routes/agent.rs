@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, Body, Params, Path, ok};
+use crate::guest;
 use crate::hub::Event;
-use crate::routes::room::{guest, guest_room};
 use crate::store;
 use crate::validate::{Kind, Schema, Style, opt};
 
@@ -29,8 +29,8 @@ async fn agent_info(
     Path((rid, token)): Path<(String, String)>,
 ) -> ApiResult<Json<Success<AgentInfoResponse>>> {
     let conn = state.db.conn();
-    guest(&conn, &token)?;
-    let room = guest_room(&conn, &rid, &token)?;
+    guest::find(&conn, &token)?;
+    let room = guest::room(&conn, &rid, &token)?;
     let served = room.served_by.ok_or_else(|| ApiError::plain(code::INVALID_AGENT))?;
     let agent = store::user_by_id(&conn, &served.id)?.ok_or_else(|| ApiError::plain(code::INVALID_AGENT))?;
     Ok(ok(AgentInfoResponse { agent: store::agent_public(&state.config, &agent) }))

@@ -13,8 +13,7 @@ use crate::AppState;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, Params, ok};
-use crate::routes::room::guest;
-use crate::store;
+use crate::guest::{self, Kept};
 use crate::validate::{Kind, Schema, Style, req};
 
 pub fn router() -> Router<AppState> {
@@ -77,13 +76,9 @@ async fn set_one(
     let field = CustomField { key: q.key, value: q.value, overwrite: q.overwrite };
     {
         let conn = state.db.conn();
-        let visitor = guest(&conn, &q.token)?;
+        let visitor = guest::find(&conn, &q.token)?;
         check(&state.config, &field)?;
-        let mut data = visitor.livechat_data;
-        if field.overwrite || !data.contains_key(&field.key) {
-            data.insert(field.key.clone(), field.value.clone());
-            store::set_livechat_data(&conn, &visitor.id, &data)?;
-        }
+        guest::set_custom_fields(&conn, &visitor, std::slice::from_ref(&field), Kept::Set)?;
     }
     Ok(ok(CustomFieldResponse { field }))
 }
@@ -95,7 +90,7 @@ async fn set_many(
     Body(q): Body<SetCustomFields>,
 ) -> ApiResult<Json<Success<CustomFieldsResponse>>> {
     let conn = state.db.conn();
-    let visitor = guest(&conn, &q.token)?;
+    let visitor = guest::find(&conn, &q.token)?;
     // Rocket.Chat finds no definition for an empty list either.
     if q.custom_fields.is_empty() {
         return Err(ApiError::plain(code::INVALID_CUSTOM_FIELD));
@@ -103,13 +98,7 @@ async fn set_many(
     for field in &q.custom_fields {
         check(&state.config, field)?;
     }
-    let mut data = visitor.livechat_data;
-    for field in &q.custom_fields {
-        if field.overwrite || data.get(&field.key).is_none_or(String::is_empty) {
-            data.insert(field.key.clone(), field.value.clone());
-        }
-    }
-    store::set_livechat_data(&conn, &visitor.id, &data)?;
+    guest::set_custom_fields(&conn, &visitor, &q.custom_fields, Kept::NonEmpty)?;
     drop(conn);
     let fields = q
         .custom_fields

@@ -4,19 +4,16 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use livechat_wire::error::code;
-use livechat_wire::message::{
-    DeleteMessage, EditMessage, HistoryQuery, HistoryResponse, Message, MessageResponse, SendMessage,
-};
-use livechat_wire::{Success, Timestamp, UserRef};
-use rusqlite::Connection;
+use livechat_wire::message::{DeleteMessage, EditMessage, HistoryQuery, HistoryResponse, MessageResponse, SendMessage};
+use livechat_wire::{Success, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, Params, Path, Query, ok};
+use crate::guest::{self, own_message};
 use crate::hub::Event;
-use crate::routes::room::{guest, guest_room};
 use crate::store::{self, NewMessage};
 use crate::validate::{Kind, Schema, Style, opt, req};
 
@@ -114,8 +111,8 @@ async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiR
     let message = {
         let conn = state.db.conn();
         let tx = conn.unchecked_transaction()?;
-        let visitor = guest(&tx, &q.token)?;
-        let room = guest_room(&tx, &q.rid, &q.token)?;
+        let visitor = guest::find(&tx, &q.token)?;
+        let room = guest::room(&tx, &q.rid, &q.token)?;
         if !room.is_open() {
             return Err(ApiError::plain(code::ROOM_CLOSED));
         }
@@ -145,28 +142,14 @@ async fn send(State(state): State<AppState>, Body(q): Body<SendMessage>) -> ApiR
     Ok(ok(MessageResponse { message }))
 }
 
-/// The message `id` in the visitor's room `rid`, owned by the visitor, for edit and delete.
-fn own_message(conn: &Connection, id: &str, token: &str, rid: &str) -> ApiResult<(Message, UserRef)> {
-    let visitor = guest(conn, token)?;
-    guest_room(conn, rid, token)?;
-    let message = store::message_by_id(conn, id)?.ok_or_else(|| ApiError::plain(code::INVALID_MESSAGE))?;
-    if message.rid != rid
-        || message.u.as_ref().map(|u| u.id.as_str()) != Some(visitor.id.as_str())
-        || message.is_system()
-    {
-        return Err(ApiError::plain(code::ERROR_ACTION_NOT_ALLOWED));
-    }
-    Ok((message, store::visitor_ref(&visitor)))
-}
-
 async fn get_message(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<GetMessageQuery>,
 ) -> ApiResult<Json<Success<MessageResponse>>> {
     let conn = state.db.conn();
-    guest(&conn, &q.token)?;
-    guest_room(&conn, &q.rid, &q.token)?;
+    guest::find(&conn, &q.token)?;
+    guest::room(&conn, &q.rid, &q.token)?;
     let message = store::message_by_id(&conn, &id)?
         .filter(|m| m.rid == q.rid)
         .ok_or_else(|| ApiError::plain(code::INVALID_MESSAGE))?;
@@ -231,8 +214,8 @@ async fn history(
     Query(q): Query<HistoryQuery>,
 ) -> ApiResult<Json<Success<HistoryResponse>>> {
     let conn = state.db.conn();
-    guest(&conn, &q.token)?;
-    guest_room(&conn, &rid, &q.token)?;
+    guest::find(&conn, &q.token)?;
+    guest::room(&conn, &rid, &q.token)?;
     let messages = store::history(
         &conn,
         &rid,

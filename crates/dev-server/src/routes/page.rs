@@ -9,6 +9,7 @@ use livechat_wire::page::{Navigation, NavigationMessage, PageVisited, PageVisite
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Body, Params, ok};
+use crate::guest;
 use crate::store;
 use crate::validate::{Kind, Schema, Style, opt, req};
 
@@ -50,7 +51,7 @@ async fn page_visited(
         let conn = state.db.conn();
         // Only the visitor's own room: a visit is never written into someone else's.
         let rid = match q.rid.as_deref().filter(|r| !r.is_empty()) {
-            Some(rid) => store::room_for_token(&conn, rid, &q.token)?.map(|room| room.id),
+            Some(rid) => guest::own_room(&conn, rid, &q.token)?.map(|room| room.id),
             None => None,
         };
         let expire_at = rid.is_none().then_some(now.0 + KEEP_WITHOUT_ROOM_MS);

@@ -13,12 +13,12 @@ use livechat_wire::room::{
     TransferResponse, TransferRoom, survey,
 };
 use livechat_wire::{Empty, Success};
-use rusqlite::Connection;
 use serde_json::Value;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, Body, ClientIp, Params, Query, ok};
+use crate::guest;
 use crate::store;
 use crate::validate::{Kind, Schema, Style, opt, req};
 
@@ -114,16 +114,6 @@ impl Params for CloseRoomByUser {
     const STYLE: Style = Style::Legacy;
 }
 
-/// The visitor with `token`, or `invalid-token`.
-pub fn guest(conn: &Connection, token: &str) -> ApiResult<livechat_wire::visitor::Visitor> {
-    store::visitor_by_token(conn, token)?.ok_or_else(|| ApiError::plain(code::INVALID_TOKEN))
-}
-
-/// The visitor's room `rid` (open or closed), or `invalid-room`.
-pub fn guest_room(conn: &Connection, rid: &str, token: &str) -> ApiResult<Room> {
-    store::room_for_token(conn, rid, token)?.ok_or_else(|| ApiError::plain(code::INVALID_ROOM))
-}
-
 /// Get the visitor's open room, or create one (`newRoom: true`).
 async fn get_room(
     State(state): State<AppState>,
@@ -134,11 +124,12 @@ async fn get_room(
     let room = {
         let conn = state.db.conn();
         let tx = conn.unchecked_transaction()?;
-        let visitor = guest(&tx, &q.token)?;
+        let visitor = guest::find(&tx, &q.token)?;
         if let Some(rid) = q.rid.as_deref() {
-            let room = store::room_by_id(&tx, rid)?
-                .filter(|r| r.is_open() && r.v.as_ref().is_some_and(|v| v.token == q.token))
-                .ok_or_else(|| ApiError::plain(code::INVALID_ROOM))?;
+            let room = guest::room(&tx, rid, &q.token)?;
+            if !room.is_open() {
+                return Err(ApiError::plain(code::INVALID_ROOM));
+            }
             return Ok(ok(RoomResponse { room, new_room: false }));
         }
         if let Some(room) = store::open_room_for_token(&tx, &q.token)? {
@@ -164,8 +155,8 @@ async fn close(State(state): State<AppState>, Body(q): Body<CloseRoom>) -> ApiRe
     {
         let conn = state.db.conn();
         let tx = conn.unchecked_transaction()?;
-        let visitor = guest(&tx, &q.token)?;
-        let room = guest_room(&tx, &q.rid, &q.token)?;
+        let visitor = guest::find(&tx, &q.token)?;
+        let room = guest::room(&tx, &q.rid, &q.token)?;
         if !room.is_open() {
             return Err(ApiError::plain(code::ROOM_CLOSED));
         }
@@ -180,8 +171,8 @@ async fn close(State(state): State<AppState>, Body(q): Body<CloseRoom>) -> ApiRe
 async fn survey(State(state): State<AppState>, Body(q): Body<Survey>) -> ApiResult<Json<Success<SurveyResponse>>> {
     let conn = state.db.conn();
     let tx = conn.unchecked_transaction()?;
-    guest(&tx, &q.token)?;
-    guest_room(&tx, &q.rid, &q.token)?;
+    guest::find(&tx, &q.token)?;
+    guest::room(&tx, &q.rid, &q.token)?;
     let data: std::collections::BTreeMap<String, String> = q
         .data
         .into_iter()
@@ -203,9 +194,8 @@ async fn survey(State(state): State<AppState>, Body(q): Body<Survey>) -> ApiResu
 fn transfer_room(state: &AppState, q: &TransferRoom) -> ApiResult<Room> {
     let conn = state.db.conn();
     let tx = conn.unchecked_transaction()?;
-    let visitor = guest(&tx, &q.token)?;
-    let room =
-        store::room_for_token(&tx, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain(code::ERROR_INVALID_ROOM))?;
+    let visitor = guest::find(&tx, &q.token)?;
+    let room = guest::own_room(&tx, &q.rid, &q.token)?.ok_or_else(|| ApiError::plain(code::ERROR_INVALID_ROOM))?;
     if !room.is_open() {
         return Err(ApiError::plain(code::THIS_CONVERSATION_IS_ALREADY_CLOSED));
     }

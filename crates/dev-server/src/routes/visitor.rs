@@ -5,11 +5,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use livechat_wire::Success;
 use livechat_wire::error::code;
-use livechat_wire::visitor::{RegisterVisitor, Visitor, VisitorResponse};
+use livechat_wire::visitor::{RegisterVisitor, VisitorResponse};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, ClientIp, Params, Path, ok};
+use crate::guest;
 use crate::routes::is_email;
 use crate::store;
 use crate::validate::{Kind, Schema, Style, opt, req};
@@ -48,16 +49,8 @@ impl Params for RegisterVisitor {
     const STYLE: Style = Style::Check;
 }
 
-/// `registerGuest`, made safe: the visitor is the one holding `token`, or a new one.
-///
-/// Rocket.Chat 7.x/8.x (`registerGuest` in apps/meteor/app/livechat/server/lib/guests.ts, then
-/// packages/omni-core/src/visitor/create.ts) look a new token up by phone, then by e-mail: a
-/// phone match answers the other visitor's token (and so their history), an e-mail match
-/// moves that visitor's record to the new token (their own token then fails with
-/// `invalid-token`). Knowing an address is not proof of being its owner, so here an unknown
-/// token always makes a new visitor, with the phone and e-mail given, and nobody else's record
-/// or token is touched. The answer has Rocket.Chat's shape and status; it differs only where
-/// Rocket.Chat would hand over someone else's visitor.
+/// `registerGuest`: the body checked and trimmed as Rocket.Chat does, then [`guest::register`]
+/// (the visitor holding the token, or a new one).
 async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -90,41 +83,13 @@ async fn register(
         None => None,
     };
 
-    let existing = store::visitor_by_token(&tx, token)?;
-    let id = match existing {
-        Some(v) => v.id,
-        None => {
-            let username = match new.username.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-                Some(u) if store::visitor_by_id(&tx, u)?.is_none() => {
-                    if store::username_taken(&tx, u)? {
-                        store::next_guest_username(&tx)?
-                    } else {
-                        u.to_owned()
-                    }
-                }
-                _ => store::next_guest_username(&tx)?,
-            };
-            store::insert_visitor(&tx, now, token, &username)?
-        }
+    let registration = guest::Registration {
+        token,
+        profile: store::Profile { name, email: email.as_deref(), phone, department: department.as_deref() },
+        username: new.username.as_deref().map(str::trim).filter(|u| !u.is_empty()),
+        custom_fields: &new.custom_fields,
     };
-    let profile = store::Profile { name, email: email.as_deref(), phone, department: department.as_deref() };
-    store::update_profile(&tx, &id, &profile, now)?;
-    if !new.custom_fields.is_empty() {
-        let visitor = store::visitor_by_id(&tx, &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
-        let mut data = visitor.livechat_data;
-        for field in new.custom_fields {
-            if field.overwrite || !data.contains_key(&field.key) {
-                data.insert(field.key, field.value);
-            }
-        }
-        store::set_livechat_data(&tx, &id, &data)?;
-    }
-    if let Some(name) = name {
-        store::rename_open_rooms(&tx, token, name)?;
-        store::rename_open_inquiries(&tx, token, name)?;
-    }
-    let visitor: Visitor =
-        store::visitor_by_id(&tx, &id)?.ok_or_else(|| ApiError::Internal("visitor vanished".into()))?;
+    let visitor = guest::register(&tx, now, &registration)?;
     tx.commit()?;
     Ok(ok(VisitorResponse { visitor }))
 }

@@ -48,10 +48,10 @@ function text(v) {
 
 // A widget on `host`. `options` as in BootOptions (index.d.ts); `load()` answers the wasm's
 // exports (`boot`, `command`), or a promise of them; `i18n(tag)` answers the address of a
-// language's catalogue. Throws on bad options. Nothing is fetched until `ready()` (or an
-// `open`) is called; calls made until the widget is up are queued and applied in order, each
-// answering a promise of its result. `booted()`, if given, runs once the widget is up and the
-// queue applied.
+// language's catalogue, or a promise of its texts (the npm package's modules). Throws on bad
+// options. Nothing is fetched until `ready()` (or an `open`) is called; calls made until the
+// widget is up are queued and applied in order, each answering a promise of its result.
+// `booted()`, if given, runs once the widget is up and the queue applied.
 export function create(host, options, load, i18n, booted) {
   options = options || {};
   var server = text(options.server);
@@ -75,15 +75,20 @@ export function create(host, options, load, i18n, booted) {
   function catalogue(tag) {
     if (tag === 'en') return null;
     if (catalogues[tag]) return catalogues[tag];
-    var stop = typeof AbortController == 'function' ? new AbortController() : null;
+    // Every browser that runs the wasm (reference types) has AbortController.
+    var stop = new AbortController();
     var timer = setTimeout(function () {
-      if (stop) stop.abort(new Error('no answer in 5 s'));
+      stop.abort(new Error('no answer in 5 s'));
     }, 5000);
-    return (catalogues[tag] = fetch(i18n(tag), stop ? { signal: stop.signal } : undefined)
-      .then(function (r) {
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-        return r.json();
-      })
+    var at = i18n(tag);
+    return (catalogues[tag] = (
+      at.then
+        ? at
+        : fetch(at, { signal: stop.signal }).then(function (r) {
+            if (!r.ok) throw new Error('HTTP ' + r.status);
+            return r.json();
+          })
+    )
       .then(function (texts) {
         clearTimeout(timer);
         if (!Array.isArray(texts)) throw new Error('not a catalogue');

@@ -197,3 +197,12 @@ export interface Livechat extends RocketChatApi, TypedApi {
  * visitor's language is fetched first, so the widget never shows English before it.
  */
 export function boot(host: Element, options: BootOptions): Livechat;
+
+/** What the wasm may be given as to {@link init}. */
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Fetches and compiles the wasm, once; `boot` calls it itself. Call it first only to load the
+ * wasm from elsewhere (by default `widget_bg.wasm` in the package, which bundlers emit).
+ */
+export default function init(options?: { module_or_path?: InitInput | Promise<InitInput> }): Promise<unknown>;

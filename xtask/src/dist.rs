@@ -9,10 +9,10 @@
 //!   index.html         the demo host page (www/demo/index.html), with its demo.css and demo.js
 //!                      (no inline script or style: it runs under a strict Content-Security-Policy)
 //!   console/           the agent console, when its own build put it there (left alone here)
-//!   npm/               the npm package: package.json, index.js, web.js, api.js, i18n/,
-//!                      index.d.ts, web.d.ts, README.md,
-//!     bundler/         wasm-pack --target bundler (webpack, Vite, Rollup)
-//!     web/             wasm-pack --target web (native ES modules)
+//!   npm/               the npm package: package.json, index.js (web.js its former name),
+//!                      api.js, widget.js and widget_bg.wasm (the glue and wasm above, once),
+//!                      i18n/<tag>.json and i18n/<tag>.js (the catalogues as modules),
+//!                      index.d.ts, web.d.ts, README.md, CHANGELOG.md, LICENSE
 //! ```
 //!
 //! The wasm is built for release and run through `wasm-opt -Oz` from `node_modules/binaryen`
@@ -79,7 +79,7 @@ pub fn run(sh: &Sh) -> Result<()> {
         println!("  {:<28} {size:>9} bytes", file.strip_prefix(&sh.root).unwrap_or(file).display());
     }
     println!("  dist/console/ (the agent console)");
-    println!("  dist/npm/ (bundler and web builds, TypeScript declarations)");
+    println!("  dist/npm/ (the npm package: entries, glue, wasm, catalogues, TypeScript declarations)");
     Ok(())
 }
 
@@ -257,32 +257,30 @@ pub fn demo_page(sh: &Sh) -> Result<()> {
     Ok(())
 }
 
-/// The npm package in `dist/npm/`: wasm-pack's bundler and web builds under one package.json.
+/// The npm package in `dist/npm/`: the script-tag build's glue and wasm (one copy, which
+/// `index.js` loads in bundlers and native ES modules alike), the entries, `api.js`, the
+/// catalogues as JSON (for a site that serves them) and as modules (`export default [...]`, which
+/// bundlers make chunks of their own), LICENSE and CHANGELOG.md. Needs [`script_tag`]'s output.
 pub fn npm(sh: &Sh) -> Result<()> {
-    let npm = dir(sh).join("npm");
+    println!("==> npm package");
+    let dist = dir(sh);
+    let npm = dist.join("npm");
     remove(&npm)?;
-    for (target, out) in [("bundler", "bundler"), ("web", "web")] {
-        println!("==> npm package: {target} build");
-        let out_dir = npm.join(out);
-        sh.shipping()
-            .cmd("wasm-pack")
-            .args(["build", "--release", "--mode", "no-install", "--no-pack", "--no-opt", "--no-gitignore"])
-            .args(["--target", target])
-            .args(["--out-name", "widget", "--out-dir"])
-            .arg(&out_dir)
-            .run()?;
-        // One package: wasm-pack's own package.json, README and .gitignore go.
-        for extra in ["package.json", "README.md", ".gitignore", "LICENSE"] {
-            remove(&out_dir.join(extra))?;
-        }
-        wasm_opt(sh, &out_dir.join("widget_bg.wasm"))?;
+    fs::create_dir_all(&npm).map_err(|e| io("create", &npm, e))?;
+    // The glue finds its wasm with `new URL('widget_bg.wasm', import.meta.url)`, which Vite and
+    // webpack 5 emit as an asset.
+    for file in ["widget.js", "widget_bg.wasm"] {
+        copy(&dist.join(file), &npm.join(file))?;
     }
     let template = sh.root.join("www/npm");
-    for file in ["package.json", "index.js", "web.js", "index.d.ts", "web.d.ts", "README.md"] {
+    for file in ["package.json", "index.js", "web.js", "index.d.ts", "web.d.ts", "README.md", "CHANGELOG.md"] {
         copy(&template.join(file), &npm.join(file))?;
     }
+    copy(&sh.root.join("LICENSE"), &npm.join("LICENSE"))?;
     copy(&sh.root.join("www/api.js"), &npm.join("api.js"))?;
-    write_catalogues(&sh.root, &npm.join("i18n"))?;
+    for json in write_catalogues(&sh.root, &npm.join("i18n"))? {
+        write(&json.with_extension("js"), &format!("export default {};\n", read(&json)?))?;
+    }
     Ok(())
 }
 

@@ -7,107 +7,86 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use clap::{Parser, ValueEnum};
 use livechat_dev_server::config::{DEMO_AGENT, Routing, ServerConfig};
 use livechat_dev_server::cors::Cors;
 use livechat_dev_server::db::Db;
 use livechat_dev_server::{AppState, app};
 
-const USAGE: &str = "\
-livechat-dev-server: Rocket.Chat's Livechat API (REST + DDP) backed by SQLite
-
-USAGE: livechat-dev-server [OPTIONS]
-
-OPTIONS:
-  --addr ADDR          address to listen on [default: 127.0.0.1:3000]; port 0 picks a free one
-  --db PATH            SQLite database file, created if missing [default: data/livechat.db]
-  --memory             keep everything in memory instead (gone when the server stops)
-  --config PATH        TOML settings: agents, departments, routing, theme, texts
-  --www DIR            serve static files from DIR at /
-  --routing MODE       auto (assign at once) or manual (agents take from the queue)
-  --api-version N      7: no livechat/visitor/department.transfer, as Rocket.Chat 7 [default: 8]
-  --agents-offline     start with every agent offline (visitors get the offline form)
-  --accept-no-agents   let chats start (queued) with nobody online
-  --rate-limit         enable Rocket.Chat's per-IP rate limits
-  --cors-origin LIST   let pages on other origins call the API (Rocket.Chat's Enable CORS and
-                       CORS Origin): \"*\" or comma-separated origins [default: off]
-  -h, --help           this text
-";
-
+// A flag given twice takes its last value; of `--db` and `--memory` the last one given counts.
+/// Rocket.Chat's Livechat API (REST + DDP) backed by SQLite.
+#[derive(Debug, Parser)]
+#[command(name = "livechat-dev-server", version, args_override_self = true)]
 struct Args {
+    /// Address to listen on; port 0 picks a free one
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:3000")]
     addr: SocketAddr,
-    db: Option<PathBuf>,
+    /// SQLite database file, created if missing
+    #[arg(long, value_name = "PATH", default_value = "data/livechat.db", overrides_with = "memory")]
+    db: PathBuf,
+    /// Keep everything in memory instead (gone when the server stops)
+    #[arg(long, overrides_with = "db")]
+    memory: bool,
+    /// TOML settings: agents, departments, routing, theme, texts
+    #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
+    /// Serve static files from DIR at /
+    #[arg(long, value_name = "DIR")]
     www: Option<PathBuf>,
-    routing: Option<Routing>,
+    /// Assign chats at once or queue them
+    #[arg(long, value_name = "MODE")]
+    routing: Option<RoutingMode>,
+    /// 7 imitates Rocket.Chat 7 (no visitor/department.transfer) [default: 8]
+    #[arg(long, value_name = "N")]
     api_version: Option<u8>,
+    /// Start with every agent offline (visitors get the offline form)
+    #[arg(long)]
     agents_offline: bool,
+    /// Let chats start (queued) with nobody online
+    #[arg(long)]
     accept_no_agents: bool,
+    /// Enable Rocket.Chat's per-IP rate limits
+    #[arg(long)]
     rate_limit: bool,
+    /// Rocket.Chat's CORS Origin: "*" or comma-separated origins [default: off]
+    #[arg(long, value_name = "LIST")]
     cors_origin: Option<String>,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        addr: "127.0.0.1:3000".parse().expect("valid default"),
-        db: Some(PathBuf::from("data/livechat.db")),
-        config: None,
-        www: None,
-        routing: None,
-        api_version: None,
-        agents_offline: false,
-        accept_no_agents: false,
-        rate_limit: false,
-        cors_origin: None,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--addr" => args.addr = value("--addr")?.parse().map_err(|e| format!("--addr: {e}"))?,
-            "--db" => args.db = Some(value("--db")?.into()),
-            "--memory" => args.db = None,
-            "--config" => args.config = Some(value("--config")?.into()),
-            "--www" => args.www = Some(value("--www")?.into()),
-            "--routing" => {
-                args.routing = Some(match value("--routing")?.as_str() {
-                    "auto" => Routing::Auto,
-                    "manual" => Routing::Manual,
-                    other => return Err(format!("--routing: expected auto or manual, got {other:?}")),
-                })
-            }
-            "--api-version" => {
-                args.api_version = Some(value("--api-version")?.parse().map_err(|e| format!("--api-version: {e}"))?)
-            }
-            "--agents-offline" => args.agents_offline = true,
-            "--accept-no-agents" => args.accept_no_agents = true,
-            "--rate-limit" => args.rate_limit = true,
-            "--cors-origin" => args.cors_origin = Some(value("--cors-origin")?),
-            "-h" | "--help" => {
-                print!("{USAGE}");
-                std::process::exit(0);
-            }
-            other => return Err(format!("unknown option {other:?}\n\n{USAGE}")),
+/// `--routing`'s values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoutingMode {
+    Auto,
+    Manual,
+}
+
+impl From<RoutingMode> for Routing {
+    fn from(mode: RoutingMode) -> Routing {
+        match mode {
+            RoutingMode::Auto => Routing::Auto,
+            RoutingMode::Manual => Routing::Manual,
         }
     }
-    Ok(args)
 }
 
 #[tokio::main]
 async fn main() {
-    if let Err(e) = serve().await {
+    // Bad flags and --help end here, as clap reports them.
+    let args = Args::parse();
+    if let Err(e) = serve(args).await {
         eprintln!("livechat-dev-server: {e}");
         std::process::exit(1);
     }
 }
 
-async fn serve() -> Result<(), String> {
-    let args = parse_args()?;
+async fn serve(args: Args) -> Result<(), String> {
+    let db_path = (!args.memory).then_some(args.db);
     let mut config = match &args.config {
         Some(path) => ServerConfig::load(path)?,
         None => ServerConfig::default(),
     };
     if let Some(routing) = args.routing {
-        config.routing = routing;
+        config.routing = routing.into();
     }
     if let Some(v) = args.api_version {
         config.api_version = v;
@@ -122,7 +101,7 @@ async fn serve() -> Result<(), String> {
     }
     let uses_default_agents = args.config.is_none();
 
-    let db = match &args.db {
+    let db = match &db_path {
         Some(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -143,7 +122,7 @@ async fn serve() -> Result<(), String> {
         "livechat-dev-server listening on http://{addr}\n  REST API   http://{addr}/api/v1/livechat/config\n  realtime   ws://{addr}/websocket\n"
     );
     banner += &format!("  CORS       {}\n", Cors::from_setting(state.config.cors_origin.as_deref()).describe());
-    match &args.db {
+    match &db_path {
         Some(path) => banner += &format!("  database   {}\n", path.display()),
         None => banner += "  database   in memory\n",
     }

@@ -10,7 +10,7 @@
 //! * [`departments`] — `departments` and `department_agents`.
 //! * [`inquiries`] — `inquiries`, the routing queue.
 //! * [`pages`] — `navigation_history` and `offline_messages`: what visitors leave behind.
-//! * [`seed`] — the configured agents and departments written at start.
+//! * [`seed`](mod@seed) — the configured agents and departments written at start.
 
 pub mod departments;
 pub mod inquiries;

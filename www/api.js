@@ -75,27 +75,24 @@ export function create(host, options, load, i18n, booted) {
   function catalogue(tag) {
     if (tag === 'en') return null;
     if (catalogues[tag]) return catalogues[tag];
-    // Every browser that runs the wasm (reference types) has AbortController.
+    // Every browser that runs the wasm (reference types) has AbortController; aborting a fetch
+    // that has completed does nothing, so the timer need not be cleared.
     var stop = new AbortController();
-    var timer = setTimeout(function () {
+    setTimeout(function () {
       stop.abort(new Error('no answer in 5 s'));
     }, 5000);
-    var at = i18n(tag);
-    return (catalogues[tag] = (
-      at.then
-        ? at
-        : fetch(at, { signal: stop.signal }).then(function (r) {
-            if (!r.ok) throw new Error('HTTP ' + r.status);
-            return r.json();
-          })
-    )
+    // An address, or a promise of the texts (the npm package's modules).
+    var texts = i18n(tag);
+    return (catalogues[tag] = (texts.then ? texts : fetch(texts, { signal: stop.signal })
+      .then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.json();
+      }))
       .then(function (texts) {
-        clearTimeout(timer);
         if (!Array.isArray(texts)) throw new Error('not a catalogue');
         return texts;
       })
       .catch(function (e) {
-        clearTimeout(timer);
         delete catalogues[tag]; // the next setLanguage tries again
         console.warn('Livechat: the ' + tag + ' texts could not be loaded, so the widget speaks English', e);
         return null;

@@ -36,6 +36,8 @@ struct CargoTool {
     /// The binaries it installs, each checked with `<bin> --version`.
     bins: &'static [&'static str],
     locked: bool,
+    /// The name `--version` prints before the version, when it is not the binary's.
+    reports_as: Option<&'static str>,
 }
 
 const CARGO_TOOLS: &[CargoTool] = &[
@@ -46,16 +48,20 @@ const CARGO_TOOLS: &[CargoTool] = &[
         bins: &["wasm-bindgen", "wasm-bindgen-test-runner"],
         // Not --locked: one of its locked dependencies is missing from the registry.
         locked: false,
+        reports_as: None,
     },
-    CargoTool { krate: "wasm-pack", version: "0.15.1", bins: &["wasm-pack"], locked: true },
+    CargoTool { krate: "wasm-pack", version: "0.15.1", bins: &["wasm-pack"], locked: true, reports_as: None },
 ];
 
 /// Only for `trunk serve` (`cargo xtask ensure --trunk`): the demo, dist and the tests do not
 /// use it, and it takes several minutes to compile. Newer trunk needs rustc 1.96+.
-const TRUNK: CargoTool = CargoTool { krate: "trunk", version: "0.21.14", bins: &["trunk"], locked: true };
+const TRUNK: CargoTool =
+    CargoTool { krate: "trunk", version: "0.21.14", bins: &["trunk"], locked: true, reports_as: None };
 
 /// Only for `cargo xtask bench` (what the wasm is made of, by crate).
-const TWIGGY: CargoTool = CargoTool { krate: "twiggy", version: "0.8.0", bins: &["twiggy"], locked: true };
+/// It prints `twiggy-opt 0.8.0`.
+const TWIGGY: CargoTool =
+    CargoTool { krate: "twiggy", version: "0.8.0", bins: &["twiggy"], locked: true, reports_as: Some("twiggy-opt") };
 
 /// Runs every check, reporting each failure, and fails if any did.
 pub fn run(sh: &Sh, opts: Options) -> Result<()> {
@@ -134,7 +140,7 @@ fn cargo_tool(sh: &Sh, tool: &CargoTool, opts: &Options) -> Result<()> {
     let problems: Vec<String> = tool
         .bins
         .iter()
-        .filter_map(|bin| match tool_version(sh, bin, bin) {
+        .filter_map(|bin| match tool_version(sh, bin, tool.reports_as.unwrap_or(bin)) {
             Some(v) if v == tool.version => None,
             Some(v) => Some(format!("{bin} {v} found, {} wanted", tool.version)),
             None => Some(format!("{bin} not found")),
@@ -150,7 +156,7 @@ fn cargo_tool(sh: &Sh, tool: &CargoTool, opts: &Options) -> Result<()> {
         install(opts, &format!("{} {}", tool.krate, tool.version), &problems.join(", "), cmd)?;
     }
     for bin in tool.bins {
-        match tool_version(sh, bin, bin) {
+        match tool_version(sh, bin, tool.reports_as.unwrap_or(bin)) {
             Some(v) if v == tool.version => ok(bin, &v),
             found => {
                 return Err(Error::new(format!(

@@ -101,7 +101,9 @@ fn crates(sh: &Sh, wasm: &Path) -> Result<()> {
     let csv = sh.cmd("twiggy").args(["top", "-n", "1000000", "--format", "csv"]).arg(wasm).read()?;
     let totals = by_crate(&csv);
     let all: u64 = totals.iter().map(|(_, n)| n).sum();
-    println!("\n==> the widget's wasm by crate (twiggy top, shipping build before wasm-bindgen and wasm-opt; code and data, bytes)");
+    println!(
+        "\n==> the widget's wasm by crate (twiggy top, shipping build before wasm-bindgen and wasm-opt; code and data, bytes)"
+    );
     for (name, bytes) in totals.iter().take(16) {
         println!("{name:<34} {bytes:>9} {:>5.1} %", *bytes as f64 * 100.0 / all.max(1) as f64);
     }
@@ -158,10 +160,25 @@ fn csv_row(line: &str) -> Option<(String, u64)> {
 /// `(no crate)`, or `None` for what is neither code nor data.
 fn owner(name: &str) -> Option<String> {
     const NOT_CODE: &[&str] = &[
-        "custom section", "\"function names\"", "\"local names\"", "type[", "import ", "export ", "elem[", "table[",
-        "memory[", "global[", "wasm magic bytes", "code section headers", "section headers",
+        "custom section",
+        "\"function names\"",
+        "\"local names\"",
+        "type[",
+        "import ",
+        "export ",
+        "elem[",
+        "table[",
+        "memory[",
+        "global[",
+        "wasm magic bytes",
+        "code section headers",
+        "section headers",
     ];
-    if NOT_CODE.iter().any(|p| name.starts_with(p)) || name.contains(" subsection") {
+    // wasm-bindgen reads its `__wbindgen_describe…` functions and removes them: never shipped.
+    if NOT_CODE.iter().any(|p| name.starts_with(p))
+        || name.contains(" subsection")
+        || name.starts_with("__wbindgen_describe")
+    {
         return None;
     }
     if name.starts_with("data segment") || name.starts_with("data[") {
@@ -173,7 +190,9 @@ fn owner(name: &str) -> Option<String> {
     for (i, &b) in bytes.iter().enumerate() {
         if b.is_ascii_alphanumeric() || b == b'_' {
             start.get_or_insert(i);
-        } else if b == b'[' && let Some(s) = start {
+        } else if b == b'['
+            && let Some(s) = start
+        {
             let close = name[i..].find(']').map(|j| i + j)?;
             if close > i + 1 && name[i + 1..close].bytes().all(|h| h.is_ascii_hexdigit()) {
                 return Some(name[s..i].to_owned());
@@ -182,6 +201,10 @@ fn owner(name: &str) -> Option<String> {
         } else {
             start = None;
         }
+    }
+    // Methods of primitive types (`<str>::parse::<u32>`, `<u64>::_fmt_inner`) are core's.
+    if name.starts_with('<') {
+        return Some("core".to_owned());
     }
     Some("(no crate)".to_owned())
 }
@@ -287,9 +310,17 @@ mod tests {
             livechat_widget[61a679f0ee971740]::embed::command,2979,0.08,,\n\
             elem[0],2200,0.06,,\n\
             core[1b80778acbf7b3a4]::ptr::drop_in_place::<livechat_widget[61a679f0ee971740]::api::Error>,100,0.01,,\n\
-            memcpy,90,0.01,,\n";
+            memcpy,90,0.01,,\n\
+            \"<str>::parse::<u32>\",288,0.01,,\n\
+            __wbindgen_describe___wbg_initDragEvent_153674f83250910c,143,0.01,,\n";
         let got = by_crate(csv);
-        let want = [("(data segments)", 63685), ("livechat_widget", 6747), ("reactive_graph", 5380), ("core", 100), ("(no crate)", 90)];
+        let want = [
+            ("(data segments)", 63685),
+            ("livechat_widget", 6747),
+            ("reactive_graph", 5380),
+            ("core", 388),
+            ("(no crate)", 90),
+        ];
         assert_eq!(got, want.map(|(n, b)| (n.to_owned(), b)));
     }
 

@@ -67,7 +67,8 @@ fn run(args: &[String]) -> Result<()> {
             test::run(&Sh::new()?, opts)
         }
         "ensure" => {
-            let opts = ensure::Options { install: !flags.take("--no-install"), trunk: flags.take("--trunk"), twiggy: false };
+            let opts =
+                ensure::Options { install: !flags.take("--no-install"), trunk: flags.take("--trunk"), twiggy: false };
             flags.finish()?;
             ensure::run(&Sh::new()?, opts)
         }

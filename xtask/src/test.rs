@@ -152,7 +152,8 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     let mut toolchain_ok = true;
     if !opts.native_only {
         let install = opts.install;
-        let result = step(sh, "ensure toolchain", |sh| ensure::run(sh, ensure::Options { install, ..ensure::Options::INSTALL }));
+        let result =
+            step(sh, "ensure toolchain", |sh| ensure::run(sh, ensure::Options { install, ..ensure::Options::INSTALL }));
         toolchain_ok = matches!(result.outcome, Outcome::Pass);
         results.push(result);
     }

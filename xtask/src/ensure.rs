@@ -16,11 +16,13 @@ pub struct Options {
     pub trunk: bool,
     /// Also twiggy, for the size breakdown of `cargo xtask bench`.
     pub twiggy: bool,
+    /// Also wasm-pack, for `wasm-pack test` by hand (the xtask runs the browser tests without it).
+    pub wasm_pack: bool,
 }
 
 impl Options {
     /// Installs what is missing of what the demo, dist and the tests use.
-    pub const INSTALL: Options = Options { install: true, trunk: false, twiggy: false };
+    pub const INSTALL: Options = Options { install: true, trunk: false, twiggy: false, wasm_pack: false };
 }
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -40,18 +42,19 @@ struct CargoTool {
     reports_as: Option<&'static str>,
 }
 
-const CARGO_TOOLS: &[CargoTool] = &[
-    CargoTool {
-        krate: "wasm-bindgen-cli",
-        // Must equal the `wasm-bindgen` crate version in Cargo.lock (checked below).
-        version: "0.2.130",
-        bins: &["wasm-bindgen", "wasm-bindgen-test-runner"],
-        // Not --locked: one of its locked dependencies is missing from the registry.
-        locked: false,
-        reports_as: None,
-    },
-    CargoTool { krate: "wasm-pack", version: "0.15.1", bins: &["wasm-pack"], locked: true, reports_as: None },
-];
+const CARGO_TOOLS: &[CargoTool] = &[CargoTool {
+    krate: "wasm-bindgen-cli",
+    // Must equal the `wasm-bindgen` crate version in Cargo.lock (checked below).
+    version: "0.2.130",
+    bins: &["wasm-bindgen", "wasm-bindgen-test-runner"],
+    // Not --locked: one of its locked dependencies is missing from the registry.
+    locked: false,
+    reports_as: None,
+}];
+
+/// Only for `wasm-pack test` by hand (`cargo xtask ensure --wasm-pack`).
+const WASM_PACK: CargoTool =
+    CargoTool { krate: "wasm-pack", version: "0.15.1", bins: &["wasm-pack"], locked: true, reports_as: None };
 
 /// Only for `trunk serve` (`cargo xtask ensure --trunk`): the demo, dist and the tests do not
 /// use it, and it takes several minutes to compile. Newer trunk needs rustc 1.96+.
@@ -77,7 +80,7 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     for tool in CARGO_TOOLS {
         check(tool.krate, cargo_tool(sh, tool, &opts));
     }
-    for (wanted, tool) in [(opts.trunk, &TRUNK), (opts.twiggy, &TWIGGY)] {
+    for (wanted, tool) in [(opts.trunk, &TRUNK), (opts.twiggy, &TWIGGY), (opts.wasm_pack, &WASM_PACK)] {
         if wanted {
             check(tool.krate, cargo_tool(sh, tool, &opts));
         }

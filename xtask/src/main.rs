@@ -23,10 +23,12 @@ commands:
   test     ensure the toolchain, then run every test layer; prints PASS/FAIL per step
              --no-install    fail with the command to run instead of installing a missing tool
              --native-only   skip the toolchain ensure and run only `cargo test --workspace --all-targets`
-  ensure   check the pinned toolchain (wasm32 target, wasm-bindgen-cli, wasm-pack, npm
-           packages, Chromium + ChromeDriver) and install what is missing or of the wrong version
+  ensure   check the pinned toolchain (wasm32 target, rust-src, wasm-bindgen-cli, npm packages,
+           Chromium + ChromeDriver) and install what is missing or of the wrong version
              --no-install    only check; fail with the command to run
              --trunk         also trunk 0.21.14, for `trunk serve` (nothing else uses it)
+             --twiggy        also twiggy 0.8.0 (`bench` installs it itself)
+             --wasm-pack     also wasm-pack 0.15.1, for `wasm-pack test` by hand
   demo     build dist/, then run the development server serving it in the foreground (Ctrl-C
            stops it): the demo host page at /, the agent console at /console/
              --port N        listen on 127.0.0.1:N (default 3000)
@@ -67,8 +69,12 @@ fn run(args: &[String]) -> Result<()> {
             test::run(&Sh::new()?, opts)
         }
         "ensure" => {
-            let opts =
-                ensure::Options { install: !flags.take("--no-install"), trunk: flags.take("--trunk"), twiggy: false };
+            let opts = ensure::Options {
+                install: !flags.take("--no-install"),
+                trunk: flags.take("--trunk"),
+                twiggy: flags.take("--twiggy"),
+                wasm_pack: flags.take("--wasm-pack"),
+            };
             flags.finish()?;
             ensure::run(&Sh::new()?, opts)
         }

@@ -57,6 +57,8 @@ pub(crate) struct Call<'a> {
     auth: Option<&'a Credentials>,
     /// Sent as `x-visitor-token` (see [`VisitorClient::config_preflighted`]).
     visitor_token: Option<&'a str>,
+    /// Given up (a network error) when no answer came in this many milliseconds.
+    deadline: Option<i32>,
 }
 
 impl<'a> Call<'a> {
@@ -69,7 +71,16 @@ impl<'a> Call<'a> {
             Some("DELETE") => Method::DELETE,
             _ => Method::GET,
         };
-        Call { endpoint, method, path: path.into(), query: Vec::new(), body: None, auth: None, visitor_token: None }
+        Call {
+            endpoint,
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            auth: None,
+            visitor_token: None,
+            deadline: None,
+        }
     }
 
     pub fn query(mut self, key: &'static str, value: impl ToString) -> Self {
@@ -134,6 +145,16 @@ impl Transport {
             }
             if let Some(token) = call.visitor_token {
                 req = req.header("x-visitor-token", token);
+            }
+            if let (Some(ms), Ok(abort)) = (call.deadline, web_sys::AbortController::new()) {
+                req = req.abort_signal(Some(&abort.signal()));
+                let stop = wasm_bindgen::closure::Closure::once_into_js(move || abort.abort());
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                        wasm_bindgen::JsCast::unchecked_ref(&stop),
+                        ms,
+                    );
+                }
             }
             if let Some(auth) = call.auth {
                 req = req

@@ -21,6 +21,9 @@ use livechat_wire::visitor::{NewVisitor, RegisterVisitor, Visitor, VisitorRespon
 
 use super::{Call, Error, Transport, segment};
 
+/// How long the configuration call waits for an answer (see [`VisitorClient::config`]).
+pub const CONFIG_DEADLINE_MS: i32 = 10_000;
+
 /// The visitor's side of the API, bound to one visitor token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisitorClient {
@@ -56,7 +59,8 @@ impl VisitorClient {
         Ok(self.transport.send::<VisitorResponse>(call).await?.visitor)
     }
 
-    /// `GET livechat/config`, with this visitor's state (`guest`, `room`, `agent`).
+    /// `GET livechat/config`, with this visitor's state (`guest`, `room`, `agent`); no answer
+    /// within [`CONFIG_DEADLINE_MS`] is a network error.
     pub async fn config(&self, department: Option<&str>) -> Result<Config, Error> {
         self.config_with(department, false).await
     }
@@ -78,6 +82,8 @@ impl VisitorClient {
         if preflight {
             call.visitor_token = Some(&self.token);
         }
+        // A server that drops packets would hold the widget's start for minutes.
+        call.deadline = Some(CONFIG_DEADLINE_MS);
         Ok(self.transport.send::<ConfigResponse>(call).await?.config)
     }
 

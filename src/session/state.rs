@@ -138,6 +138,45 @@ fn later(session: Session, ms: f64, then: fn(Session)) {
     }
 }
 
+/// What a scheduled retry does again, and where its bookkeeping is.
+#[derive(Clone, Copy)]
+enum Retry {
+    /// The start (the server could not be reached).
+    Start,
+    /// A catch-up from history.
+    CatchUp,
+}
+
+impl Retry {
+    /// Failures in a row, and whether a retry is scheduled.
+    fn slot(self, m: &mut Marks) -> &mut (u32, bool) {
+        match self {
+            Retry::Start => &mut m.start_retry,
+            Retry::CatchUp => &mut m.refresh_retry,
+        }
+    }
+}
+
+/// The page's origin (`https://shop.example`).
+fn page_origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// Whether `server` (absolute, or relative to the page) is on the page's origin: then no call
+/// to it is cross-origin.
+fn same_origin(server: &str) -> bool {
+    let absolute = server.starts_with("//") || server.contains("://");
+    !absolute || server.strip_prefix(&page_origin()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// What a site owner changes in Rocket.Chat for this page's cross-origin calls.
+fn cors_advice() -> String {
+    format!(
+        "In Rocket.Chat, Administration > Settings > General > REST API: turn on \"Enable CORS\" and add {} to \"CORS Origin\".",
+        page_origin()
+    )
+}
+
 /// The visitor's session. `Copy`: every field is a handle into the reactive arena.
 #[derive(Debug, Clone, Copy)]
 pub struct Session {
@@ -353,16 +392,7 @@ impl Session {
         let department = self.options.with_value(|o| o.department.clone());
         let g = self.generation();
         self.marks.update_value(|m| m.starting = true);
-        let config = self.client().config_preflighted(department.as_deref()).await;
-        let config = match config {
-            // No answer: an unreachable server, or one that refuses this page's cross-origin
-            // calls. A plain request tells which: Rocket.Chat answers it with CORS off.
-            Err(Error::Network { .. }) => match self.client().config(department.as_deref()).await {
-                Ok(_) => Err(None),
-                Err(e) => Err(Some(e)),
-            },
-            other => other.map_err(Some),
-        };
+        let config = self.load_config(department.as_deref()).await;
         if !self.current(g) {
             return;
         }
@@ -404,17 +434,40 @@ impl Session {
         self.flush().await;
     }
 
-    /// The start failed: `None` when the server answered a plain request but refused this
-    /// page's cross-origin ones (CORS). What the site owner must change goes to the console;
-    /// the visitor sees a clear state, never the raw error.
+    /// The configuration. On failure, `Err(None)` when the server answers this page's plain
+    /// requests but refuses its cross-origin ones (CORS).
+    async fn load_config(&self, department: Option<&str>) -> Result<Config, Option<Error>> {
+        let client = self.client();
+        if same_origin(client.transport().server_url()) {
+            return client.config(department).await.map_err(Some);
+        }
+        // From another origin the call is preflighted, as every `POST` is. No answer: the
+        // server is down, or it refuses cross-origin calls — and then a plain call (which
+        // Rocket.Chat answers with CORS off, since May 2025) gets through. The preflighted one
+        // is tried once more before CORS is blamed, so a dropped request is not taken for it.
+        match client.config_preflighted(department).await {
+            Err(Error::Network { .. }) => {
+                // Down (no answer to this one either), or not a Livechat server (an answer
+                // that is not a configuration): that is what to report.
+                if let Err(e) = client.config(department).await {
+                    return Err(Some(e));
+                }
+                client.config_preflighted(department).await.map_err(|e| match e {
+                    Error::Network { .. } => None,
+                    e => Some(e),
+                })
+            }
+            other => other.map_err(Some),
+        }
+    }
+
+    /// The start failed: `None` when the server refused this page's cross-origin calls (CORS).
+    /// What the site owner must change goes to the console; the visitor sees a clear state,
+    /// never the raw error.
     fn cannot_start(&self, e: Option<Error>) {
         let server = self.client.with_value(|c| c.transport().server_url().to_owned());
         let owner = match &e {
-            None => Some(format!(
-                "Livechat: {server} refuses this page's requests (CORS). In Rocket.Chat, Administration > \
-                 Settings > General > REST API: turn on \"Enable CORS\" and add {} to \"CORS Origin\".",
-                web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
-            )),
+            None => Some(format!("Livechat: {server} refuses this page's requests (CORS). {}", cors_advice())),
             Some(e) if transient(e) => None,
             Some(e) => Some(format!("Livechat: {server} did not answer as a Rocket.Chat Livechat server: {e}")),
         };
@@ -427,26 +480,55 @@ impl Session {
             // Set once: the Retry button the visitor may be on stays where it is.
             self.screen.set(Screen::Unreachable);
         }
-        let Some((failures, already)) = self.marks.try_update_value(|m| {
-            let r = &mut m.start_retry;
+        let e = e.unwrap_or_else(stale);
+        if self.schedule_retry(Retry::Start, &e, 5).is_some_and(|(failures, _)| failures == 3)
+            && matches!(e, Error::Network { .. })
+            && !same_origin(&server)
+        {
+            // A Rocket.Chat older than its fix of May 2025 does not answer plain cross-origin
+            // calls either with CORS off: both causes look alike from here.
+            let text = format!(
+                "Livechat: no answer from {server}: it is down, or it refuses this page's requests (CORS). {}",
+                cors_advice()
+            );
+            web_sys::console::warn_1(&text.into());
+        }
+    }
+
+    /// Counts a failure of `kind` and, unless a retry is already waiting, schedules one: after
+    /// the server's `Retry-After` on a 429, else with backoff (1 s, 2 s, 4 s, … up to 2^(cap-1)
+    /// s, half of it random). Answers the failures in a row and the wait, when it scheduled.
+    fn schedule_retry(&self, kind: Retry, e: &Error, cap: u32) -> Option<(u32, f64)> {
+        let (failures, already) = self.marks.try_update_value(|m| {
+            let r = kind.slot(m);
             r.0 += 1;
             (r.0, std::mem::replace(&mut r.1, true))
-        }) else {
-            return;
-        };
+        })?;
         if already {
-            return;
+            return None;
         }
         let wait = match e {
-            Some(Error::RateLimited { retry_after: Some(s), .. }) => f64::from(s) * 1000.0,
-            // 1 s, 2 s, 4 s, then up to 16 s between tries, half of it random.
-            _ => protocol::backoff(failures.min(5), js_sys::Math::random()),
-        };
-        later(*self, wait, |session| {
-            if session.marks.try_update_value(|m| m.start_retry.1 = false).is_some() {
-                session.retry_start();
+            Error::RateLimited { retry_after, .. } => {
+                retry_after.map_or(protocol::POLL_EVERY, |s| f64::from(s) * 1000.0)
             }
-        });
+            _ => protocol::backoff(failures.min(cap), js_sys::Math::random()),
+        };
+        let then: fn(Session) = match kind {
+            Retry::Start => |s| s.retried(Retry::Start),
+            Retry::CatchUp => |s| s.retried(Retry::CatchUp),
+        };
+        later(*self, wait, then);
+        Some((failures, wait))
+    }
+
+    /// A scheduled retry's time came (the session may be gone by then: its owner disposed).
+    fn retried(self, kind: Retry) {
+        if self.marks.try_update_value(|m| kind.slot(m).1 = false).is_some() {
+            match kind {
+                Retry::Start => self.retry_start(),
+                Retry::CatchUp => spawn_task(self.catch_up(false)),
+            }
+        }
     }
 
     /// The visitor's Retry on [`Screen::Unreachable`]: focus follows to the screen it leads to.
@@ -459,7 +541,7 @@ impl Session {
     /// timer, [`Session::retry_start_now`]); nothing while a try is under way.
     fn retry_start(&self) {
         if self.screen.get_untracked() == Screen::Unreachable
-            && self.marks.try_with_value(|m| m.starting) == Some(false)
+            && self.marks.try_update_value(|m| std::mem::replace(&mut m.starting, true)) == Some(false)
         {
             spawn_task(Box::pin(self.start()));
         }
@@ -1284,34 +1366,14 @@ impl Session {
         if !transient(e) {
             return;
         }
-        let Some((failures, already)) = self.marks.try_update_value(|m| {
-            let r = &mut m.refresh_retry;
-            r.0 += 1;
-            (r.0, std::mem::replace(&mut r.1, true))
-        }) else {
-            return;
-        };
-        if already {
-            return;
+        // Up to 8 s between tries: a missed message should not wait long once the server is back.
+        if let Some((_, wait)) = self.schedule_retry(Retry::CatchUp, e, 4)
+            && matches!(e, Error::RateLimited { .. })
+            && let Some(rt) = self.realtime.get_value()
+        {
+            // Polling slows down too.
+            rt.poll_later(wait);
         }
-        let wait = match e {
-            Error::RateLimited { retry_after, .. } => {
-                let wait = retry_after.map_or(protocol::POLL_EVERY, |s| f64::from(s) * 1000.0);
-                // Polling slows down too.
-                if let Some(rt) = self.realtime.get_value() {
-                    rt.poll_later(wait);
-                }
-                wait
-            }
-            // Up to 8 s between tries: a missed message should not wait long once the server is back.
-            _ => protocol::backoff(failures.min(4), js_sys::Math::random()),
-        };
-        later(*self, wait, |session| {
-            // The session may be gone (its owner disposed) by then.
-            if session.marks.try_update_value(|m| m.refresh_retry.1 = false).is_some() {
-                spawn_task(session.catch_up(false));
-            }
-        });
     }
 
     /// Loads the page of history before the oldest message shown.

@@ -165,6 +165,8 @@ impl Session {
         }
         self.marks.update_value(|m| {
             m.refresh_retry.0 = 0;
+            m.start_retry.0 = 0;
+            m.starting = false;
             m.synced = None;
             m.caught_up = false;
         });

@@ -81,9 +81,16 @@ export function create(host, options, load, i18n, booted) {
     setTimeout(function () {
       stop.abort(new Error('no answer in 5 s'));
     }, 5000);
-    // An address, or a promise of the texts (the npm package's modules).
+    // An address, or a promise of the texts (the npm package's modules): that one races the
+    // same 5 s.
     var texts = i18n(tag);
-    return (catalogues[tag] = (texts.then ? texts : fetch(texts, { signal: stop.signal })
+    return (catalogues[tag] = (texts.then
+      ? Promise.race([texts, new Promise(function (_, reject) {
+          stop.signal.onabort = function () {
+            reject(stop.signal.reason);
+          };
+        })])
+      : fetch(texts, { signal: stop.signal })
       .then(function (r) {
         if (!r.ok) throw new Error('HTTP ' + r.status);
         return r.json();

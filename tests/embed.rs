@@ -25,6 +25,10 @@ use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "support/sleep.rs"]
+mod sleep;
+use sleep::sleep;
+
 #[wasm_bindgen(module = "/www/api.js")]
 extern "C" {
     /// `create(host, options, load, i18n)`: the handle.
@@ -43,13 +47,6 @@ fn legacy_url() -> &'static str {
 
 fn unique_email() -> String {
     format!("e.{}@example.com", new_token().to_lowercase())
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
 }
 
 /// Waits (up to five seconds) until `ready` holds.

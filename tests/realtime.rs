@@ -22,15 +22,12 @@ use web_sys::{MessageEvent, WebSocket};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "support/sleep.rs"]
+mod sleep;
+use sleep::sleep;
+
 fn server_url() -> &'static str {
     option_env!("LIVECHAT_TEST_SERVER").expect("LIVECHAT_TEST_SERVER: run the browser tests with `cargo xtask test`")
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 /// Waits (up to ten seconds: a reconnect backs off) until

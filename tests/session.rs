@@ -11,11 +11,11 @@ use livechat_widget::storage::new_token;
 use livechat_widget::wire::room::survey;
 use wasm_bindgen_test::*;
 
-#[path = "support/sleep.rs"]
-mod support;
-use support::sleep;
-
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "support/sleep.rs"]
+mod sleep;
+use sleep::sleep;
 
 fn server_url() -> &'static str {
     option_env!("LIVECHAT_TEST_SERVER").expect("LIVECHAT_TEST_SERVER: run the browser tests with `cargo xtask test`")
@@ -194,21 +194,35 @@ async fn a_message_the_server_refuses_is_marked_failed_and_can_be_retried() {
 
 #[wasm_bindgen_test]
 async fn an_unreachable_server_is_a_state_of_its_own_and_tried_again() {
+    // Counts the page's requests to the server that is not there (tests share the page).
+    js_sys::eval(
+        "if (!window.__nowhere) { window.__nowhere = 0; const f = window.fetch; \
+         window.fetch = function (r, o) { if (String(r && r.url || r).startsWith('http://127.0.0.1:9/')) window.__nowhere++; \
+         return f.call(this, r, o); }; }",
+    )
+    .unwrap();
+    let asked = || js_sys::eval("window.__nowhere").unwrap().as_f64().unwrap();
     let owner = Owner::new();
     owner.set();
     let options = SessionOptions { namespace: new_token(), ..SessionOptions::default() };
     let s = Session::new("http://127.0.0.1:9", Lang::En, options);
+    let before = asked();
     s.start().await;
     assert_eq!(s.screen.get_untracked(), Screen::Unreachable);
     assert_eq!(s.banner.get_untracked(), None, "no raw error for the visitor");
-    // Opening the window tries again; it fails the same way, and the state stays.
+    let first = asked();
+    assert!(first > before, "the start asked the server");
+    // Opening the window tries again at once (the timer would wait a second or more); it fails
+    // the same way, and the state stays.
     s.set_open(true);
     for _ in 0..50 {
-        if s.screen.get_untracked() != Screen::Unreachable {
+        if asked() > first {
             break;
         }
         sleep(20).await;
     }
+    assert!(asked() > first, "opening the window tried again");
+    sleep(100).await;
     assert_eq!(s.screen.get_untracked(), Screen::Unreachable);
     drop(owner);
 }
@@ -225,4 +239,3 @@ async fn a_server_that_is_not_a_livechat_server_makes_the_chat_unavailable() {
     assert_eq!(s.banner.get_untracked(), None);
     drop(owner);
 }
-

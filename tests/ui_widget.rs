@@ -20,6 +20,10 @@ use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "support/sleep.rs"]
+mod sleep;
+use sleep::sleep;
+
 fn server_url() -> &'static str {
     option_env!("LIVECHAT_TEST_SERVER").expect("LIVECHAT_TEST_SERVER: run the browser tests with `cargo xtask test`")
 }
@@ -103,13 +107,6 @@ impl Page {
         }
         panic!("timed out waiting for {what}");
     }
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 fn unique_email() -> String {
@@ -283,7 +280,10 @@ async fn live_news_shows_without_a_refresh_and_a_lost_connection_is_told_politel
 
     // Typing shows in a status line (read politely by screen readers).
     p.session.typing.set(vec!["Alex Agent".into()]);
-    p.until("typing shown", |p| p.get(".lc-typing").text_content().as_deref() == Some("\u{2068}Alex Agent\u{2069} is typing…")).await;
+    p.until("typing shown", |p| {
+        p.get(".lc-typing").text_content().as_deref() == Some("\u{2068}Alex Agent\u{2069} is typing…")
+    })
+    .await;
     assert_eq!(p.get(".lc-typing").get_attribute("role").as_deref(), Some("status"));
 
     // A dropped connection shows a polite banner until the link is back.

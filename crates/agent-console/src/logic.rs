@@ -238,9 +238,10 @@ pub fn forward_target(
     Ok(Target::Agent(id.to_owned()))
 }
 
-/// The ids of messages shown (`shown`, oldest first) that the room's newest page of history
-/// (`newest_page`, fetched without `end`) shows were deleted: visitor or agent messages at or
-/// after the page's oldest message that the page lacks. With an empty page, every such message.
+/// The ids of messages shown (`shown`, oldest first) that the newest history shows were
+/// deleted (`newest_page`: the newest page, or every page of one [`CatchUp`], which reach back
+/// without a gap): visitor or agent messages at or after its oldest message that it lacks. With
+/// nothing in it, every such message.
 /// System messages and messages without a time stay.
 pub fn deleted_since(shown: &[Message], newest_page: &[Message]) -> Vec<String> {
     let from = newest_page.iter().filter_map(|m| m.ts).min();

@@ -177,11 +177,17 @@ mod tests {
             segments(text),
             [
                 Text("see "),
-                Link { href: "https://x.test/photo\u{202E}gpj.exe".into(), text: "https://x.test/photo⟨U+202E⟩gpj.exe".into() },
+                Link {
+                    href: "https://x.test/photo\u{202E}gpj.exe".into(),
+                    text: "https://x.test/photo⟨U+202E⟩gpj.exe".into()
+                },
                 Text(" now")
             ]
         );
-        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}'] {
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+            '\u{200E}', '\u{200F}', '\u{061C}',
+        ] {
             assert!(is_bidi_control(c), "{c:?}");
             let shown = visible_controls(&format!("a{c}b"));
             assert_eq!(shown, format!("a⟨U+{:04X}⟩b", c as u32));

@@ -76,8 +76,7 @@ pub fn message_text(text: &str) -> impl IntoView + use<> {
             Segment::Text(t) => t.to_owned().into_any(),
             Segment::LineBreak => view! { <br/> }.into_any(),
             Segment::Link { href, text } => {
-                view! { <a href=href target="_blank" rel="noopener noreferrer nofollow">{text}</a> }
-                    .into_any()
+                view! { <a href=href target="_blank" rel="noopener noreferrer nofollow">{text}</a> }.into_any()
             }
         })
         .collect_view()

@@ -19,8 +19,9 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     crate::dist::run(sh)?;
     let www = crate::dist::dir(sh);
     let addr = format!("127.0.0.1:{}", opts.port);
-    // The origin of the demo page, the one page that calls this server: CORS is on for it alone,
-    // as a site owner turns it on in Rocket.Chat for their site.
+    // CORS on for the demo page's origin alone, as a site owner turns it on in Rocket.Chat for
+    // their site. The demo page is served by this server, so it needs none; the setting is there
+    // (and printed) for the page a site owner copies it to.
     let origin = format!("http://{addr}");
     let server = sh
         .cargo()

@@ -7,9 +7,15 @@
 //! [`Json`] value (the browser's parsed objects in the widget, `serde_json::Value` in native
 //! tests) and writes itself straight into a JSON string ([`JsonWriter`]).
 //!
+//! A wire struct is declared once, inside [`wire_type!`](crate::wire_type), which generates its
+//! [`FromJson`] and [`ToJson`] from the same serde attributes the derives read. Written by hand
+//! here and beside their types: the primitives, containers and [`Timestamp`] (ISO, EJSON or
+//! milliseconds), `config::TextLimit` (`false` or a number), and in `ddp` the frames (an enum
+//! tagged by `msg`) and the positional params (tuples written as arrays).
+//!
 //! Decoding keeps serde's rules for these types: unknown fields are ignored, a missing field
-//! takes its `#[serde(default)]` (or is an error when it has none; a missing `Option` is
-//! `None`), `null` is `None` for an `Option` and a wrong type for anything else, and a value of
+//! takes its `#[serde(default)]` (or is an error when it has none; every `Option` field has
+//! one, so a missing `Option` is `None`), `null` is `None` for an `Option` and a wrong type for anything else, and a value of
 //! the wrong type is a [`DecodeError`] naming the field, never a panic. Numbers are JavaScript
 //! numbers: an integer field takes any whole number up to 2^53. Objects are read by name only
 //! (serde would also take a struct from an array by position; no server sends that).
@@ -25,6 +31,7 @@ use crate::Timestamp;
 
 #[cfg(test)]
 mod tests;
+mod wire_type;
 
 /// Read access to a parsed JSON value.
 pub trait Json: Sized {

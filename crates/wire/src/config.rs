@@ -6,9 +6,10 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::agent::Agent;
-use crate::json::{DecodeError, FromJson, Json, Obj};
+use crate::json::{DecodeError, FromJson, Json};
 use crate::room::Room;
 use crate::visitor::Visitor as LivechatVisitor;
+use crate::wire_type;
 
 /// `GET livechat/config` query (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,55 +23,79 @@ pub struct ConfigQuery {
     pub business_unit: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ConfigResponse {
-    pub config: Config,
+wire_type! {
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct ConfigResponse {
+        pub config: Config,
+    }
+    impl FromJson;
 }
 
-/// The widget configuration. When Livechat is disabled the server sends only `enabled: false`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Config {
-    pub enabled: bool,
-    pub settings: Settings,
-    pub theme: Theme,
-    pub messages: Messages,
-    pub survey: SurveyConfig,
-    pub departments: Vec<Department>,
-    /// True when a chat can start now (an agent is online, or chats are accepted anyway).
-    pub online: bool,
-    /// The visitor, when the query's `token` matched one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub guest: Option<LivechatVisitor>,
-    /// The visitor's open room (a projection: `_id`, `departmentId`, `servedBy`, `open`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub room: Option<Room>,
-    /// The serving agent, when the room is served.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agent: Option<Agent>,
+wire_type! {
+    /// The widget configuration. When Livechat is disabled the server sends only `enabled: false`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Config {
+        pub enabled: bool,
+        pub settings: Settings,
+        pub theme: Theme,
+        pub messages: Messages,
+        pub survey: SurveyConfig,
+        pub departments: Vec<Department>,
+        /// True when a chat can start now (an agent is online, or chats are accepted anyway).
+        pub online: bool,
+        /// The visitor, when the query's `token` matched one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub guest: Option<LivechatVisitor>,
+        /// The visitor's open room (a projection: `_id`, `departmentId`, `servedBy`, `open`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub room: Option<Room>,
+        /// The serving agent, when the room is served.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub agent: Option<Agent>,
+    }
+    impl FromJson;
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Settings {
-    pub registration_form: bool,
-    pub allow_switching_departments: bool,
-    pub name_field_registration_form: bool,
-    pub email_field_registration_form: bool,
-    pub display_offline_form: bool,
-    pub file_upload: bool,
-    pub language: String,
-    pub transcript: bool,
-    pub history_monitor_type: String,
-    pub force_accept_data_processing_consent: bool,
-    pub show_connecting: bool,
-    pub agent_hidden_info: bool,
-    pub clear_local_storage_when_chat_ended: bool,
-    /// `false` on the wire when there is no limit, else the number of characters.
-    pub limit_text_length: TextLimit,
-    pub hidden_system_messages: Vec<String>,
-    pub hide_watermark: bool,
-    pub visitors_can_close_chat: bool,
+wire_type! {
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Settings {
+        #[serde(rename = "registrationForm")]
+        pub registration_form: bool,
+        #[serde(rename = "allowSwitchingDepartments")]
+        pub allow_switching_departments: bool,
+        #[serde(rename = "nameFieldRegistrationForm")]
+        pub name_field_registration_form: bool,
+        #[serde(rename = "emailFieldRegistrationForm")]
+        pub email_field_registration_form: bool,
+        #[serde(rename = "displayOfflineForm")]
+        pub display_offline_form: bool,
+        #[serde(rename = "fileUpload")]
+        pub file_upload: bool,
+        pub language: String,
+        pub transcript: bool,
+        #[serde(rename = "historyMonitorType")]
+        pub history_monitor_type: String,
+        #[serde(rename = "forceAcceptDataProcessingConsent")]
+        pub force_accept_data_processing_consent: bool,
+        #[serde(rename = "showConnecting")]
+        pub show_connecting: bool,
+        #[serde(rename = "agentHiddenInfo")]
+        pub agent_hidden_info: bool,
+        #[serde(rename = "clearLocalStorageWhenChatEnded")]
+        pub clear_local_storage_when_chat_ended: bool,
+        /// `false` on the wire when there is no limit, else the number of characters.
+        #[serde(rename = "limitTextLength")]
+        pub limit_text_length: TextLimit,
+        #[serde(rename = "hiddenSystemMessages")]
+        pub hidden_system_messages: Vec<String>,
+        #[serde(rename = "hideWatermark")]
+        pub hide_watermark: bool,
+        #[serde(rename = "visitorsCanCloseChat")]
+        pub visitors_can_close_chat: bool,
+    }
+    impl FromJson;
 }
 
 impl Default for Settings {
@@ -139,18 +164,24 @@ impl<'de> Deserialize<'de> for TextLimit {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Theme {
-    pub title: String,
-    pub color: String,
-    pub offline_title: String,
-    pub offline_color: String,
-    /// `"right"` or `"left"`.
-    pub position: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub background: Option<String>,
-    pub hide_expand_chat: bool,
+wire_type! {
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Theme {
+        pub title: String,
+        pub color: String,
+        #[serde(rename = "offlineTitle")]
+        pub offline_title: String,
+        #[serde(rename = "offlineColor")]
+        pub offline_color: String,
+        /// `"right"` or `"left"`.
+        pub position: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub background: Option<String>,
+        #[serde(rename = "hideExpandChat")]
+        pub hide_expand_chat: bool,
+    }
+    impl FromJson;
 }
 
 impl Default for Theme {
@@ -167,25 +198,39 @@ impl Default for Theme {
     }
 }
 
-/// Texts the site owner configured; empty means "use the widget's own".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Messages {
-    pub offline_message: String,
-    pub offline_success_message: String,
-    pub offline_unavailable_message: String,
-    pub conversation_finished_message: String,
-    pub conversation_finished_text: String,
-    pub transcript_message: String,
-    pub registration_form_message: String,
-    pub data_processing_consent_text: String,
+wire_type! {
+    /// Texts the site owner configured; empty means "use the widget's own".
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Messages {
+        #[serde(rename = "offlineMessage")]
+        pub offline_message: String,
+        #[serde(rename = "offlineSuccessMessage")]
+        pub offline_success_message: String,
+        #[serde(rename = "offlineUnavailableMessage")]
+        pub offline_unavailable_message: String,
+        #[serde(rename = "conversationFinishedMessage")]
+        pub conversation_finished_message: String,
+        #[serde(rename = "conversationFinishedText")]
+        pub conversation_finished_text: String,
+        #[serde(rename = "transcriptMessage")]
+        pub transcript_message: String,
+        #[serde(rename = "registrationFormMessage")]
+        pub registration_form_message: String,
+        #[serde(rename = "dataProcessingConsentText")]
+        pub data_processing_consent_text: String,
+    }
+    impl FromJson;
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SurveyConfig {
-    pub items: Vec<String>,
-    pub values: Vec<String>,
+wire_type! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct SurveyConfig {
+        pub items: Vec<String>,
+        pub values: Vec<String>,
+    }
+    impl FromJson;
 }
 
 impl Default for SurveyConfig {
@@ -197,66 +242,22 @@ impl Default for SurveyConfig {
     }
 }
 
-/// A department visitors can pick.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Department {
-    #[serde(rename = "_id")]
-    pub id: String,
-    pub name: String,
-    pub show_on_registration: bool,
-    pub show_on_offline_form: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub departments_allowed_to_forward: Vec<String>,
-}
-
-impl FromJson for ConfigResponse {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        Ok(ConfigResponse { config: Obj::new(v)?.req("config")? })
+wire_type! {
+    /// A department visitors can pick.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Department {
+        #[serde(rename = "_id")]
+        pub id: String,
+        pub name: String,
+        #[serde(rename = "showOnRegistration")]
+        pub show_on_registration: bool,
+        #[serde(rename = "showOnOfflineForm")]
+        pub show_on_offline_form: bool,
+        #[serde(rename = "departmentsAllowedToForward", skip_serializing_if = "Vec::is_empty")]
+        pub departments_allowed_to_forward: Vec<String>,
     }
-}
-
-impl FromJson for Config {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let mut o = Obj::new(v)?;
-        let mut c = Config::default();
-        o.set("enabled", &mut c.enabled);
-        o.set("settings", &mut c.settings);
-        o.set("theme", &mut c.theme);
-        o.set("messages", &mut c.messages);
-        o.set("survey", &mut c.survey);
-        o.set("departments", &mut c.departments);
-        o.set("online", &mut c.online);
-        o.set("guest", &mut c.guest);
-        o.set("room", &mut c.room);
-        o.set("agent", &mut c.agent);
-        o.done(c)
-    }
-}
-
-impl FromJson for Settings {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let mut o = Obj::new(v)?;
-        let mut s = Settings::default();
-        o.set("registrationForm", &mut s.registration_form);
-        o.set("allowSwitchingDepartments", &mut s.allow_switching_departments);
-        o.set("nameFieldRegistrationForm", &mut s.name_field_registration_form);
-        o.set("emailFieldRegistrationForm", &mut s.email_field_registration_form);
-        o.set("displayOfflineForm", &mut s.display_offline_form);
-        o.set("fileUpload", &mut s.file_upload);
-        o.set("language", &mut s.language);
-        o.set("transcript", &mut s.transcript);
-        o.set("historyMonitorType", &mut s.history_monitor_type);
-        o.set("forceAcceptDataProcessingConsent", &mut s.force_accept_data_processing_consent);
-        o.set("showConnecting", &mut s.show_connecting);
-        o.set("agentHiddenInfo", &mut s.agent_hidden_info);
-        o.set("clearLocalStorageWhenChatEnded", &mut s.clear_local_storage_when_chat_ended);
-        o.set("limitTextLength", &mut s.limit_text_length);
-        o.set("hiddenSystemMessages", &mut s.hidden_system_messages);
-        o.set("hideWatermark", &mut s.hide_watermark);
-        o.set("visitorsCanCloseChat", &mut s.visitors_can_close_chat);
-        o.done(s)
-    }
+    impl FromJson;
 }
 
 /// `false`, `null` or a number (whole: a positive one is the limit; fractional: cut, from 1 up).
@@ -272,59 +273,5 @@ impl FromJson for TextLimit {
             Some(n) => Ok(TextLimit((1.0..4.0e9).contains(&n).then_some(n as u32))),
             None => Err(DecodeError::expected("false or a number of characters")),
         }
-    }
-}
-
-impl FromJson for Theme {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let mut o = Obj::new(v)?;
-        let mut t = Theme::default();
-        o.set("title", &mut t.title);
-        o.set("color", &mut t.color);
-        o.set("offlineTitle", &mut t.offline_title);
-        o.set("offlineColor", &mut t.offline_color);
-        o.set("position", &mut t.position);
-        o.set("background", &mut t.background);
-        o.set("hideExpandChat", &mut t.hide_expand_chat);
-        o.done(t)
-    }
-}
-
-impl FromJson for Messages {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let mut o = Obj::new(v)?;
-        let mut m = Messages::default();
-        o.set("offlineMessage", &mut m.offline_message);
-        o.set("offlineSuccessMessage", &mut m.offline_success_message);
-        o.set("offlineUnavailableMessage", &mut m.offline_unavailable_message);
-        o.set("conversationFinishedMessage", &mut m.conversation_finished_message);
-        o.set("conversationFinishedText", &mut m.conversation_finished_text);
-        o.set("transcriptMessage", &mut m.transcript_message);
-        o.set("registrationFormMessage", &mut m.registration_form_message);
-        o.set("dataProcessingConsentText", &mut m.data_processing_consent_text);
-        o.done(m)
-    }
-}
-
-impl FromJson for SurveyConfig {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let mut o = Obj::new(v)?;
-        let mut s = SurveyConfig::default();
-        o.set("items", &mut s.items);
-        o.set("values", &mut s.values);
-        o.done(s)
-    }
-}
-
-impl FromJson for Department {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let mut o = Obj::new(v)?;
-        let mut d = Department::default();
-        o.set("_id", &mut d.id);
-        o.set("name", &mut d.name);
-        o.set("showOnRegistration", &mut d.show_on_registration);
-        o.set("showOnOfflineForm", &mut d.show_on_offline_form);
-        o.set("departmentsAllowedToForward", &mut d.departments_allowed_to_forward);
-        o.done(d)
     }
 }

@@ -2,29 +2,32 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::json::{DecodeError, FromJson, Json, Obj};
+use crate::wire_type;
 
 use crate::visitor::{EmailAddress, PhoneNumber};
 
-/// The serving agent. When the server hides agent info it is just `{"hiddenInfo": true}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Agent {
-    #[serde(rename = "_id", skip_serializing_if = "String::is_empty")]
-    pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `online`, `away`, `busy` or `offline`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub emails: Vec<EmailAddress>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub phone: Vec<PhoneNumber>,
-    #[serde(rename = "hiddenInfo", skip_serializing_if = "std::ops::Not::not")]
-    pub hidden_info: bool,
+wire_type! {
+    /// The serving agent. When the server hides agent info it is just `{"hiddenInfo": true}`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Agent {
+        #[serde(rename = "_id", skip_serializing_if = "String::is_empty")]
+        pub id: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub username: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// `online`, `away`, `busy` or `offline`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub status: Option<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub emails: Vec<EmailAddress>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub phone: Vec<PhoneNumber>,
+        #[serde(rename = "hiddenInfo", skip_serializing_if = "std::ops::Not::not")]
+        pub hidden_info: bool,
+    }
+    impl FromJson;
 }
 
 impl Agent {
@@ -34,29 +37,11 @@ impl Agent {
     }
 }
 
-/// `GET livechat/agent.info/:rid/:token` answer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct AgentInfoResponse {
-    pub agent: Agent,
-}
-
-impl FromJson for Agent {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let mut o = Obj::new(v)?;
-        let mut a = Agent::default();
-        o.set("_id", &mut a.id);
-        o.set("username", &mut a.username);
-        o.set("name", &mut a.name);
-        o.set("status", &mut a.status);
-        o.set("emails", &mut a.emails);
-        o.set("phone", &mut a.phone);
-        o.set("hiddenInfo", &mut a.hidden_info);
-        o.done(a)
+wire_type! {
+    /// `GET livechat/agent.info/:rid/:token` answer.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct AgentInfoResponse {
+        pub agent: Agent,
     }
-}
-
-impl FromJson for AgentInfoResponse {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        Ok(AgentInfoResponse { agent: Obj::new(v)?.req("agent")? })
-    }
+    impl FromJson;
 }

@@ -3,85 +3,61 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
+use crate::wire_type;
 
 pub use crate::visitor::CustomField;
 
-/// `POST livechat/custom.field` body; every key is required.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SetCustomField {
-    pub token: String,
-    pub key: String,
-    pub value: String,
-    /// `false` keeps a value already set.
-    pub overwrite: bool,
-}
-
-/// `POST livechat/custom.field` answer: the field as sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomFieldResponse {
-    pub field: CustomField,
-}
-
-/// `POST livechat/custom.fields` body.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SetCustomFields {
-    pub token: String,
-    #[serde(rename = "customFields")]
-    pub custom_fields: Vec<CustomField>,
-}
-
-/// `POST livechat/custom.fields` answer. Rocket.Chat spells the key `Key`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomFieldsResponse {
-    pub fields: Vec<SavedField>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedField {
-    #[serde(rename = "Key")]
-    pub key: String,
-    pub value: String,
-    pub overwrite: bool,
-}
-
-impl FromJson for CustomFieldResponse {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        Ok(CustomFieldResponse { field: Obj::new(v)?.req("field")? })
+wire_type! {
+    /// `POST livechat/custom.field` body; every key is required.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SetCustomField {
+        pub token: String,
+        pub key: String,
+        pub value: String,
+        /// `false` keeps a value already set.
+        pub overwrite: bool,
     }
+    impl ToJson;
 }
 
-impl FromJson for CustomFieldsResponse {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        Ok(CustomFieldsResponse { fields: Obj::new(v)?.req("fields")? })
+wire_type! {
+    /// `POST livechat/custom.field` answer: the field as sent.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CustomFieldResponse {
+        pub field: CustomField,
     }
+    impl FromJson;
 }
 
-impl FromJson for SavedField {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        let o = Obj::new(v)?;
-        Ok(SavedField { key: o.req("Key")?, value: o.req("value")?, overwrite: o.req("overwrite")? })
+wire_type! {
+    /// `POST livechat/custom.fields` body.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SetCustomFields {
+        pub token: String,
+        #[serde(rename = "customFields")]
+        pub custom_fields: Vec<CustomField>,
     }
+    impl ToJson;
 }
 
-impl ToJson for SetCustomField {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.object(|w| {
-            w.field("token", &self.token);
-            w.field("key", &self.key);
-            w.field("value", &self.value);
-            w.field("overwrite", &self.overwrite);
-        });
+wire_type! {
+    /// `POST livechat/custom.fields` answer. Rocket.Chat spells the key `Key`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct CustomFieldsResponse {
+        pub fields: Vec<SavedField>,
     }
+    impl FromJson;
 }
 
-impl ToJson for SetCustomFields {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.object(|w| {
-            w.field("token", &self.token);
-            w.field("customFields", &self.custom_fields);
-        });
+wire_type! {
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct SavedField {
+        #[serde(rename = "Key")]
+        pub key: String,
+        pub value: String,
+        pub overwrite: bool,
     }
+    impl FromJson;
 }
 
 #[cfg(test)]

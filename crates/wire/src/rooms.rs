@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::json::{DecodeError, FromJson, Json, Obj};
 use crate::room::Room;
+use crate::wire_type;
 
 /// `GET livechat/rooms` query. Dates are JSON strings `{"start": ISO, "end": ISO}` on the wire.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,15 +32,12 @@ pub struct RoomsQuery {
     pub sort: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RoomsResponse {
-    pub rooms: Vec<Room>,
-    #[serde(flatten)]
-    pub page: crate::Page,
-}
-
-impl FromJson for RoomsResponse {
-    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
-        Ok(RoomsResponse { rooms: Obj::new(v)?.req("rooms")?, page: crate::Page::from_json(v)? })
+wire_type! {
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct RoomsResponse {
+        pub rooms: Vec<Room>,
+        #[serde(flatten)]
+        pub page: crate::Page,
     }
+    impl FromJson;
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::agent::Agent;
 use crate::json::{JsonWriter, ToJson};
 use crate::visitor::Visitor as LivechatVisitor;
+use crate::wire_type;
 
 /// The DDP version spoken.
 pub const VERSION: &str = "1";
@@ -197,22 +198,29 @@ impl StreamParams {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct StreamOptions {
-    pub use_collection: bool,
-    pub args: Vec<VisitorCredentials>,
+wire_type! {
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct StreamOptions {
+        #[serde(rename = "useCollection")]
+        pub use_collection: bool,
+        pub args: Vec<VisitorCredentials>,
+    }
+    impl ToJson;
 }
 
-/// The credentials a visitor passes: `stream-notify-room` reads `token`, the others
-/// `visitorToken`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct VisitorCredentials {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub token: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub visitor_token: String,
+wire_type! {
+    /// The credentials a visitor passes: `stream-notify-room` reads `token`, the others
+    /// `visitorToken`.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct VisitorCredentials {
+        #[serde(skip_serializing_if = "String::is_empty")]
+        pub token: String,
+        #[serde(rename = "visitorToken", skip_serializing_if = "String::is_empty")]
+        pub visitor_token: String,
+    }
+    impl ToJson;
 }
 
 /// `params` of the typing call, method `stream-notify-room`:
@@ -220,10 +228,13 @@ pub struct VisitorCredentials {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserActivityParams(pub String, pub String, pub Vec<String>, pub TokenArg);
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TokenArg {
-    pub token: String,
+wire_type! {
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct TokenArg {
+        pub token: String,
+    }
+    impl ToJson;
 }
 
 /// One event on `stream-livechat-room`.
@@ -308,28 +319,6 @@ impl ToJson for StreamParams {
     }
 }
 
-impl ToJson for StreamOptions {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.object(|w| {
-            w.field("useCollection", &self.use_collection);
-            w.field("args", &self.args);
-        });
-    }
-}
-
-impl ToJson for VisitorCredentials {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.object(|w| {
-            if !self.token.is_empty() {
-                w.field("token", &self.token);
-            }
-            if !self.visitor_token.is_empty() {
-                w.field("visitorToken", &self.visitor_token);
-            }
-        });
-    }
-}
-
 impl ToJson for UserActivityParams {
     fn to_json(&self, w: &mut JsonWriter) {
         w.array(|w| {
@@ -338,12 +327,6 @@ impl ToJson for UserActivityParams {
             self.2.to_json(w);
             self.3.to_json(w);
         });
-    }
-}
-
-impl ToJson for TokenArg {
-    fn to_json(&self, w: &mut JsonWriter) {
-        w.object(|w| w.field("token", &self.token));
     }
 }
 

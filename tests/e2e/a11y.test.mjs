@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ROOT, agentLogin, launchBrowser, startServer, until } from './support.mjs';
+import { ROOT, agentLogin, agentRoomWith, launchBrowser, startServer, until } from './support.mjs';
 
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -154,13 +154,7 @@ async function walk(look, { theme, ...options }) {
     });
   }
   const agent = await agentLogin(server.url);
-  const q = new URLSearchParams({ 'agents[]': agent.userId, open: 'true', count: '100' });
-  let room;
-  await until(async () => {
-    const { body } = await agent.call('GET', `/api/v1/livechat/rooms?${q}`);
-    room = body.rooms.find((r) => r.lastMessage?.msg === hello);
-    return room;
-  }, 'the room');
+  const room = await agentRoomWith(agent, hello);
   for (const msg of ['Hi Ada! Every size is listed at https://example.com/tents', 'Anything else?']) {
     const res = await agent.call('POST', '/api/v1/chat.sendMessage', { message: { rid: room._id, msg } });
     assert.equal(res.status, 200, JSON.stringify(res.body));

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { agentLogin, chatWindow, launchBrowser, launcher, startServer, until } from './support.mjs';
+import { agentLogin, agentRoomWith, chatWindow, knownVisitor, launchBrowser, launcher, startServer } from './support.mjs';
 
 let server;
 let browser;
@@ -25,14 +25,7 @@ test('bidi controls in an agent’s link show, and message bodies, links and nam
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
   const email = `bidi.${Date.now()}.${Math.random().toString(36).slice(2)}@example.com`;
-  await page.addInitScript((email) => {
-    window.RocketChat = function (c) { window.RocketChat._.push(c); };
-    window.RocketChat._ = [];
-    window.RocketChat(function () {
-      this.setGuestName('Bidi Visitor');
-      this.setGuestEmail(email);
-    });
-  }, email);
+  await knownVisitor(page, 'Bidi Visitor', email);
   await page.goto(server.url + '/');
   await launcher(page).click();
   const win = chatWindow(page);
@@ -43,13 +36,7 @@ test('bidi controls in an agent’s link show, and message bodies, links and nam
   await win.getByRole('heading', { name: 'Alex Agent' }).waitFor();
 
   const agent = await agentLogin(server.url);
-  const q = new URLSearchParams({ 'agents[]': agent.userId, open: 'true', count: '100' });
-  let room;
-  await until(async () => {
-    const { body } = await agent.call('GET', `/api/v1/livechat/rooms?${q}`);
-    room = body.rooms.find((r) => r.lastMessage?.msg === hello);
-    return room;
-  }, 'the room');
+  const room = await agentRoomWith(agent, hello);
   const msg = 'Your invoice: https://files.example.test/invoice\u202Egpj.exe \u2014 \u05E9\u05DC\u05D5\u05DD';
   const res = await agent.call('POST', '/api/v1/chat.sendMessage', { message: { rid: room._id, msg } });
   assert.equal(res.status, 200, JSON.stringify(res.body));

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { agentLogin, chatWindow, launchBrowser, launcher, sleep, startServer, until } from './support.mjs';
+import { agentLogin, chatWindow, knownVisitor, launchBrowser, launcher, sleep, startServer, until } from './support.mjs';
 
 /**
  * Disruptions in all, at least: server restarts (killed or terminated) and offline spells,
@@ -188,14 +188,7 @@ test('server restarts, offline spells and stalled sockets lose and duplicate not
   page.on('pageerror', (e) => console.error('page error:', e.message));
   const email = `faults.${Date.now()}@example.com`;
   // The site knows the visitor: no pre-chat form.
-  await page.addInitScript((email) => {
-    window.RocketChat = function (c) { window.RocketChat._.push(c); };
-    window.RocketChat._ = [];
-    window.RocketChat(function () {
-      this.setGuestName('Fault Tester');
-      this.setGuestEmail(email);
-    });
-  }, email);
+  await knownVisitor(page, 'Fault Tester', email);
   await page.goto(proxy.url + '/');
   await launcher(page).click();
   const win = chatWindow(page);
@@ -407,14 +400,7 @@ test('a message written while an earlier one is still on its way does not overta
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.addInitScript((email) => {
-    window.RocketChat = function (c) { window.RocketChat._.push(c); };
-    window.RocketChat._ = [];
-    window.RocketChat(function () {
-      this.setGuestName('Slow Line');
-      this.setGuestEmail(email);
-    });
-  }, `slow.${Date.now()}@example.com`);
+  await knownVisitor(page, 'Slow Line', `slow.${Date.now()}@example.com`);
   await page.goto(server.url + '/');
   await launcher(page).click();
   const win = chatWindow(page);

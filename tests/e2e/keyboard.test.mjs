@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { ROOT, agentLogin, launchBrowser, startServer, until } from './support.mjs';
+import { ROOT, agentLogin, agentRoomWith, launchBrowser, startServer, until } from './support.mjs';
 
 let server;
 let browser;
@@ -154,13 +154,7 @@ test('the whole journey by keyboard, with focus always where the visitor is and 
   await page.keyboard.press('Enter');
   await until(async () => (await win('li.lc-mine').count()) === 2 && (await win('.lc-status').count()) === 0, 'both confirmed');
   const agent = await agentLogin(server.url);
-  const q = new URLSearchParams({ 'agents[]': agent.userId, open: 'true', count: '100' });
-  let room;
-  await until(async () => {
-    const { body } = await agent.call('GET', `/api/v1/livechat/rooms?${q}`);
-    room = body.rooms.find((r) => r.lastMessage?.msg === 'A second question');
-    return room;
-  }, 'the room');
+  const room = await agentRoomWith(agent, 'A second question');
   await agent.call('POST', '/api/v1/chat.sendMessage', { message: { rid: room._id, msg: 'Yes, see https://example.com/tents' } });
   await win('.lc-theirs').waitFor();
 

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { ROOT, agentLogin, chatWindow, launchBrowser, launcher, startServer, until } from './support.mjs';
+import { ROOT, agentLogin, agentRoomWith, chatWindow, knownVisitor, launchBrowser, launcher, startServer, until } from './support.mjs';
 
 const out = resolve(ROOT, process.argv[2] || 'docs/screenshots');
 mkdirSync(out, { recursive: true });
@@ -36,14 +36,7 @@ async function visitor({ viewport = DESKTOP, scheme, url = server.url, known = t
   }
   if (known) {
     const email = `shots.${Date.now()}.${Math.random().toString(36).slice(2, 8)}@example.com`;
-    await page.addInitScript((email) => {
-      window.RocketChat = function (c) { window.RocketChat._.push(c); };
-      window.RocketChat._ = [];
-      window.RocketChat(function () {
-        this.setGuestName('Ada Lovelace');
-        this.setGuestEmail(email);
-      });
-    }, email);
+    await knownVisitor(page, 'Ada Lovelace', email);
   }
   await page.goto(url + '/');
   return page;
@@ -73,13 +66,7 @@ async function conversation(page) {
   await composer.press('Enter');
   await win.getByRole('heading', { name: 'Alex Agent' }).waitFor();
   const agent = await agentLogin(server.url);
-  const q = new URLSearchParams({ 'agents[]': agent.userId, open: 'true', count: '100' });
-  let room;
-  await until(async () => {
-    const { body } = await agent.call('GET', `/api/v1/livechat/rooms?${q}`);
-    room = body.rooms.find((r) => r.lastMessage?.msg?.startsWith('Hello! Do the Trailhead'));
-    return room;
-  }, 'the room');
+  const room = await agentRoomWith(agent, (msg) => msg.startsWith('Hello! Do the Trailhead'));
   for (const msg of ['Hi Ada! Yes, every Trailhead 2 ships with a matching footprint.', 'Anything else I can help with?']) {
     const res = await agent.call('POST', '/api/v1/chat.sendMessage', { message: { rid: room._id, msg } });
     if (res.status !== 200) throw new Error(`the agent's reply failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -189,3 +189,34 @@ export async function until(f, what, ms = 30_000) {
     await sleep(100);
   }
 }
+
+/**
+ * Before `page` loads: the site names the visitor through Rocket.Chat's snippet queue, so no
+ * pre-chat form stands between the launcher and the composer.
+ */
+export async function knownVisitor(page, name, email) {
+  await page.addInitScript(
+    ([name, email]) => {
+      window.RocketChat = function (c) { window.RocketChat._.push(c); };
+      window.RocketChat._ = [];
+      window.RocketChat(function () {
+        this.setGuestName(name);
+        this.setGuestEmail(email);
+      });
+    },
+    [name, email],
+  );
+}
+
+/** The agent's open room whose last message `matches` (a text, or a predicate on it), once there is one. */
+export async function agentRoomWith(agent, matches) {
+  const is = typeof matches === 'function' ? matches : (msg) => msg === matches;
+  const q = new URLSearchParams({ 'agents[]': agent.userId, open: 'true', count: '100' });
+  let room;
+  await until(async () => {
+    const { body } = await agent.call('GET', `/api/v1/livechat/rooms?${q}`);
+    room = body.rooms.find((r) => r.lastMessage?.msg !== undefined && is(r.lastMessage.msg));
+    return room;
+  }, 'the room');
+  return room;
+}

@@ -16,7 +16,7 @@
 //     idle time (the default). The site names the visitor, so no pre-chat form stands between.
 // Prints the median, min and max of each over the runs.
 
-import { chatWindow, launchBrowser, launcher, startServer } from './support.mjs';
+import { chatWindow, knownVisitor, launchBrowser, launcher, startServer } from './support.mjs';
 
 const RUNS = Number(process.argv[2]) || 7;
 
@@ -56,14 +56,7 @@ async function run(browser, url, warm) {
       },
     );
   }
-  await page.addInitScript((email) => {
-    window.RocketChat = function (c) { window.RocketChat._.push(c); };
-    window.RocketChat._ = [];
-    window.RocketChat(function () {
-      this.setGuestName('Timing');
-      this.setGuestEmail(email);
-    });
-  }, email);
+  await knownVisitor(page, 'Timing', email);
   await page.goto(url + '/');
   await page.waitForFunction(() => window.__timings.launcher !== undefined);
   if (warm) await page.waitForFunction(() => window.Livechat.get().isLoaded());

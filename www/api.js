@@ -41,6 +41,21 @@ function fail(message) {
 // A handler for promises nobody else may handle.
 function quiet() {}
 
+// White or black, whichever reads better on `color` (WCAG 2 contrast), for a site colour that
+// came without a text colour. The canvas writes any CSS colour as #rrggbb (translucent ones
+// otherwise: white, as before).
+function onColor(color) {
+  var c = document.createElement('canvas').getContext('2d');
+  c.fillStyle = color;
+  var hex = String(c.fillStyle);
+  var l = [1, 3, 5].map(function (i) {
+    var v = parseInt(hex.substr(i, 2), 16) / 255;
+    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  });
+  var y = 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] + 0.05;
+  return hex[0] == '#' && y * y > 0.0525 ? '#000000' : '#ffffff';
+}
+
 // A trimmed, non-empty string, or undefined.
 function text(v) {
   return typeof v === 'string' && v.trim() ? v.trim() : undefined;
@@ -67,6 +82,7 @@ export function create(host, options, load, i18n, booted) {
   var queue = []; // [method, arguments, resolve, reject] until the widget is up
   var shown = true; // as `show-widget`/`hide-widget` last reported it
   var switches = 0; // setLanguage calls: the last one wins
+  var own; // the text colour the site set
   var run; // run(command, a, b, c), once the widget is up
   var loading; // the promise of the widget, once asked for
 
@@ -116,6 +132,13 @@ export function create(host, options, load, i18n, booted) {
         console.error('Livechat: an event callback failed:', e);
       }
     });
+  }
+
+  // The site's colour, and the text on it: the site's own once it gave one, else white or black.
+  function paint(color, fg) {
+    if (fg) own = fg;
+    if (color) host.style.setProperty('--lc-color', color);
+    if (fg || (color && !own)) host.style.setProperty('--lc-on-color', fg || onColor(color));
   }
 
   function visible(v) {
@@ -225,10 +248,7 @@ export function create(host, options, load, i18n, booted) {
   });
   impl.setTheme = function (theme) {
     theme = Object(theme);
-    var color = text(theme.color);
-    var fg = text(theme.fontColor) || text(theme.iconColor); // one colour for text and icons
-    if (color) host.style.setProperty('--lc-color', color);
-    if (fg) host.style.setProperty('--lc-on-color', fg);
+    paint(text(theme.color), text(theme.fontColor) || text(theme.iconColor)); // one colour for text and icons
     position(text(theme.position));
     var title = text(theme.title);
     var offline = text(theme.offlineTitle);
@@ -321,6 +341,6 @@ export function create(host, options, load, i18n, booted) {
   // The host: the site's colour, side and colour scheme at once, before any wasm.
   position(text(options.position));
   if (/^(light|dark|auto)$/.test(text(options.colorScheme))) host.setAttribute('data-theme', text(options.colorScheme));
-  if (text(options.color)) host.style.setProperty('--lc-color', text(options.color));
+  paint(text(options.color));
   return api;
 }

@@ -1,6 +1,7 @@
 // The npm package as a front-end developer meets it: `npm pack` of dist/npm, installed into small
-// consumer apps (TypeScript source) that the pinned Vite 7, Vite 6, webpack 5 and TypeScript of
-// the root package.json build with no configuration beyond what the package's README shows; each
+// consumer apps (TypeScript source) that the pinned Vite 7, Vite 6, webpack 5, Rollup 4 and
+// TypeScript of the root package.json build with no configuration beyond what the package's README
+// shows (Rollup's config is the README's own, taken from it); each
 // app runs in Chromium against a dev server (the widget opens, a message round-trips, a German
 // visitor's catalogue arrives as a file of its own and no other language comes). Its types check
 // under `bundler`, `node16` and `nodenext` resolution, strict, and Node imports the package as a
@@ -8,10 +9,11 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
 import { DIST, ROOT, launchBrowser, startServer, until } from './support.mjs';
 
@@ -109,6 +111,8 @@ before(async () => {
   await timed('tsc nodenext', () => tsc('nodenext'));
   await timed('webpack build', () => webpackBuild(join(app, 'tsc-out', 'main.js'), join(dir, 'webpack')));
   writeFileSync(join(dir, 'webpack', 'index.html'), INDEX_HTML('<script src="main.js"></script>'));
+  await timed('rollup build', () => rollupBuild(join(app, 'tsc-out', 'main.js'), join(dir, 'rollup')));
+  writeFileSync(join(dir, 'rollup', 'index.html'), INDEX_HTML('<script type="module" src="main.js"></script>'));
   browser = await launchBrowser();
   timings.setup = Math.round(performance.now() - started);
 });
@@ -137,6 +141,27 @@ async function webpackBuild(entry, out) {
     webpack({ mode: 'production', context: app, entry, output: { path: out } }, (e, s) => (e ? reject(e) : resolve(s))),
   );
   if (stats.hasErrors()) throw new Error(stats.toString('errors-only'));
+}
+
+/**
+ * Rollup 4 with the package README's `rollup.config.mjs`, as written there (its plugin installed
+ * beside the app, as npm would): `entry` → `out/main.js` and its chunks. Any warning fails it.
+ */
+async function rollupBuild(entry, out) {
+  const readme = readFileSync(join(app, 'node_modules', NAME, 'README.md'), 'utf8');
+  const config = readme.match(/```js\n(\/\/ rollup\.config\.mjs\n[\s\S]*?)```/);
+  assert.ok(config, "the package's README shows a rollup.config.mjs");
+  writeFileSync(join(app, 'rollup.config.mjs'), config[1]);
+  mkdirSync(join(app, 'node_modules', '@rollup'));
+  const plugin = join('node_modules', '@rollup', 'plugin-node-resolve');
+  symlinkSync(join(ROOT, plugin), join(app, plugin), 'dir');
+  const { default: options } = await import(pathToFileURL(join(app, 'rollup.config.mjs')));
+  const { rollup } = await import('rollup');
+  const warnings = [];
+  const bundle = await rollup({ ...options, input: entry, onwarn: (w) => warnings.push(String(w)) });
+  await bundle.write({ ...options.output, dir: out });
+  await bundle.close();
+  assert.deepEqual(warnings, [], 'Rollup warned');
 }
 
 /** The files under `root`, as paths relative to it. */
@@ -227,6 +252,13 @@ test('webpack 5 build (defaults) of what TypeScript (nodenext) emitted', async (
   checkBuild(join(dir, 'webpack'));
   const s = await server(join(dir, 'webpack'));
   await journey(s.url + '/', s);
+});
+
+test("Rollup 4 build of what TypeScript (nodenext) emitted, with the README's rollup.config.mjs", async () => {
+  checkBuild(join(dir, 'rollup'));
+  const s = await server(join(dir, 'rollup'));
+  const german = await journey(s.url + '/', s);
+  assert.match(new URL(german).pathname, /^\/de-[\w-]+\.js$/);
 });
 
 test("Vite 7's dev server, with the one setting the README shows", async () => {

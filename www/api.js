@@ -134,11 +134,17 @@ export function create(host, options, load, i18n, booted) {
     });
   }
 
-  // The site's colour, and the text on it: the site's own once it gave one, else white or black.
+  // The site's colour, and the text on it: the site's own once it gave one, else white or black;
+  // the agent's avatar always takes the better of the two (widget.css).
   function paint(color, fg) {
+    var on = color && onColor(color);
     if (fg) own = fg;
-    if (color) host.style.setProperty('--lc-color', color);
-    if (fg || (color && !own)) host.style.setProperty('--lc-on-color', fg || onColor(color));
+    if (color) {
+      host.style.setProperty('--lc-color', color);
+      host.style.setProperty('--lc-contrast', on);
+      host.style.setProperty('--lc-shade', on == '#000000' ? '#ffffff' : '#000000');
+    }
+    if (fg || (color && !own)) host.style.setProperty('--lc-on-color', fg || on);
   }
 
   function visible(v) {

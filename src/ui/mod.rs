@@ -4,7 +4,6 @@
 //! The widget renders inside a shadow root ([`mount_in_shadow`]) so the host page's CSS cannot
 //! reach it and its CSS cannot leak out; all styles ship in the bundle (`widget.css`).
 
-pub mod color;
 mod composer;
 mod forms;
 mod launcher;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{
     AUTOFOCUS, Composer, FOCUSABLE, MessageList, OfflineForm, OfflineSent, RegisterForm, Root, SurveyForm, ThankYou,
-    button, click, color, dynamic, effect, find, focus_soon, heading, keydown, tr, when,
+    button, click, dynamic, effect, find, focus_soon, heading, keydown, tr, when,
 };
 use crate::i18n::Key;
 use crate::realtime::Status;
@@ -54,22 +54,6 @@ fn Header() -> impl IntoView {
     };
     let choosing_department = RwSignal::new(false);
     let root = use_context::<Root>();
-    // The avatar's colours from the theme colour as the browser resolved it (the header's
-    // background), with its initials at 4.5:1 or more whatever colour the site set.
-    effect(move || {
-        if agent_name().is_some() {
-            request_animation_frame(move || {
-                let header = find(root, ".lc-header").and_then(|h| window().get_computed_style(&h).ok().flatten());
-                let theme = header.and_then(|st| st.get_property_value("background-color").ok());
-                if let (Some(rgb), Some(avatar)) = (theme.as_deref().and_then(color::parse), find(root, ".lc-avatar")) {
-                    let (background, text) = color::avatar_colors(rgb);
-                    let style = format!("background:{};color:{}", color::hex(background), color::hex(text));
-                    // Through the CSSOM: a Content-Security-Policy blocks a `style` attribute, not this.
-                    avatar.style().set_css_text(&style);
-                }
-            });
-        }
-    });
     // The menu: focus to its first item when it opens; arrows move between items; Escape (and
     // Tab) close it, Escape giving focus back to its button, not closing the window.
     let close_menu = move |refocus: bool| {

@@ -144,11 +144,12 @@ async function walk(look, { theme, ...options }) {
   await composer.press('Enter');
   await w(page, '.lc-avatar').waitFor();
   if (theme) {
-    // The avatar's colours are derived from the site's colour (ui/color.rs): black initials on
-    // a lighter yellow, not the stylesheet's white-on-shade.
+    // The avatar's colours are derived from the site's colour (www/api.js, widget.css): black
+    // initials on a lighter yellow (65 % yellow, 35 % white), not the default white on a shade.
+    // A color-mix() in sRGB computes to `color(srgb …)`.
     const avatar = () => w(page, '.lc-avatar').evaluate((e) => `${getComputedStyle(e).color} on ${getComputedStyle(e).backgroundColor}`);
     let seen;
-    const derived = async () => (seen = await avatar()) === 'rgb(0, 0, 0) on rgb(255, 255, 102)';
+    const derived = async () => (seen = await avatar()) === 'rgb(0, 0, 0) on color(srgb 1 1 0.35)';
     await until(derived, 'the derived avatar colours', 5000).catch((e) => {
       throw new Error(`${e.message}: ${seen}`);
     });

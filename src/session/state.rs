@@ -466,21 +466,22 @@ impl Session {
     /// never the raw error.
     fn cannot_start(&self, e: Option<Error>) {
         let server = self.client.with_value(|c| c.transport().server_url().to_owned());
-        let owner = match &e {
-            None => Some(format!("Livechat: {server} refuses this page's requests (CORS). {}", cors_advice())),
-            Some(e) if transient(e) => None,
-            Some(e) => Some(format!("Livechat: {server} did not answer as a Rocket.Chat Livechat server: {e}")),
+        let e = match e {
+            Some(e) if transient(&e) => e,
+            refused => {
+                let text = match refused {
+                    None => format!("Livechat: {server} refuses this page's requests (CORS). {}", cors_advice()),
+                    Some(e) => format!("Livechat: {server} did not answer as a Rocket.Chat Livechat server: {e}"),
+                };
+                web_sys::console::error_1(&text.into());
+                self.screen.set(Screen::Unavailable);
+                return;
+            }
         };
-        if let Some(text) = owner {
-            web_sys::console::error_1(&text.into());
-            self.screen.set(Screen::Unavailable);
-            return;
-        }
         if self.screen.get_untracked() != Screen::Unreachable {
             // Set once: the Retry button the visitor may be on stays where it is.
             self.screen.set(Screen::Unreachable);
         }
-        let e = e.unwrap_or_else(stale);
         if self.schedule_retry(Retry::Start, &e, 5).is_some_and(|(failures, _)| failures == 3)
             && matches!(e, Error::Network { .. })
             && !same_origin(&server)

@@ -11,15 +11,12 @@
 //! The wire types it speaks live in [`wire`] (the `livechat-wire` crate), shared with the
 //! development server.
 
-pub mod api;
 #[cfg(feature = "embed")]
 pub mod embed;
 pub mod i18n;
-mod json;
-pub mod keyed;
-pub mod realtime;
 pub mod session;
-pub mod storage;
 pub mod ui;
 
 pub use livechat_wire as wire;
+// The client without a UI (`crates/client`), shared with the agent console.
+pub use livechat_client::{api, keyed, realtime, storage};

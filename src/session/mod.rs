@@ -2,9 +2,8 @@
 //! store; `conversation` keeps the messages; `text` turns a message's text into what the widget
 //! shows.
 
-pub mod conversation;
 pub mod state;
-mod tabs;
-pub mod text;
+
+pub use livechat_client::session::{conversation, tabs, text};
 
 pub use state::{Banner, Delivery, FAILED_AFTER, FormErrors, Screen, Session, SessionOptions, Submitted};

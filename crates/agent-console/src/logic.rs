@@ -1,7 +1,7 @@
 //! The console's pure logic: which server to talk to, what an error means to a person, what a
 //! system message says, which rooms have unread messages. No browser calls; tested natively.
 
-use livechat_widget::api::Error;
+use livechat_client::api::Error;
 use livechat_wire::Timestamp;
 use livechat_wire::error::code;
 use livechat_wire::message::{Message, types};
@@ -488,7 +488,7 @@ mod tests {
         // The console had the room up to message 100 (its watermark); 103 came before the next
         // poll, more than five pages of 20.
         let room: Vec<Message> = (1..=203).map(|n| msg(&format!("m{n}"), 1000 + n)).collect();
-        let mut shown = livechat_widget::session::conversation::Conversation::default();
+        let mut shown = livechat_client::session::conversation::Conversation::default();
         shown.merge(room[..100].iter().cloned());
         let (got, synced, pages) = catch_up(&room, Some(Timestamp(1100)), 20);
         assert_eq!(pages, 6);

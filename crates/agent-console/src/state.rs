@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use livechat_widget::api::{AgentClient, Error, Transport, VisitorClient};
-use livechat_widget::session::conversation::Conversation;
+use livechat_client::api::{AgentClient, Error, Transport, VisitorClient};
+use livechat_client::session::conversation::Conversation;
 use livechat_wire::Timestamp;
 use livechat_wire::auth::Me;
 use livechat_wire::config::Department;
@@ -541,7 +541,7 @@ impl Console {
         }
         let client = self.client().ok_or("Not signed in.")?;
         let room = self.selected.get_untracked().ok_or("No conversation is open.")?;
-        let id = livechat_widget::storage::new_token();
+        let id = livechat_client::storage::new_token();
         match client.send_message(&room.id, &text, Some(&id)).await {
             Ok(mut sent) => {
                 if sent.rid.is_empty() {

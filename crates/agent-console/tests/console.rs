@@ -10,8 +10,8 @@ use std::rc::Rc;
 
 use agent_console::Console;
 use leptos::prelude::*;
-use livechat_widget::api::{AgentClient, Transport, VisitorClient};
-use livechat_widget::storage::new_token;
+use livechat_client::api::{AgentClient, Transport, VisitorClient};
+use livechat_client::storage::new_token;
 use livechat_widget::wire::message::{HistoryQuery, Message};
 use livechat_widget::wire::visitor::NewVisitor;
 use wasm_bindgen::JsCast;

@@ -6,9 +6,9 @@
 //! the wire type or an [`Error`]; no server answer makes it panic.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), livechat_widget::api::Error> {
-//! use livechat_widget::api::{Transport, VisitorClient};
-//! use livechat_widget::wire::visitor::NewVisitor;
+//! # async fn demo() -> Result<(), livechat_client::api::Error> {
+//! use livechat_client::api::{Transport, VisitorClient};
+//! use livechat_client::wire::visitor::NewVisitor;
 //!
 //! let client = VisitorClient::new(Transport::new("https://chat.example.com"), "visitor-token");
 //! client.register(NewVisitor { name: Some("Ada".into()), ..NewVisitor::default() }).await?;

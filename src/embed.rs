@@ -227,8 +227,7 @@ pub fn command(widget: u32, name: &str, a: JsValue, b: JsValue, c: JsValue) -> R
             titles.0 = a.as_string().or(titles.0.take());
             titles.1 = b.as_string().or(titles.1.take());
             drop(titles);
-            // Wake the effect that applies them.
-            s.config.update(|_| {});
+            w.apply_titles();
             JsValue::UNDEFINED
         }
         "setGuestToken" => {
@@ -381,7 +380,7 @@ impl Inner {
         seen.has_room = has_room;
 
         let screen = s.screen.get();
-        let screen_changed = seen.screen.replace(screen.clone()).is_some_and(|was| was != screen);
+        let screen_changed = seen.screen.replace(screen).is_some_and(|was| was != screen);
 
         let agent = s.agent.with(|a| a.as_ref().map(|a| (Some(a.id.clone()), a.status.clone()))).unwrap_or_default();
         let agent_event = match (&agent.0, &seen.agent) {
@@ -472,7 +471,7 @@ impl Inner {
         }
         if let Some(form) = submitted {
             // Reported once: the next submission sets it again.
-            s.submitted.update_untracked(|f| *f = None);
+            s.take_submitted();
             let (event, payload) = match form {
                 Submitted::PreChat { name, email, department } => (
                     Event::PreChatFormSubmit,
@@ -492,28 +491,11 @@ impl Inner {
         }
     }
 
-    /// Titles the site set win over the server's.
+    /// Titles the site set win over the server's (again whenever the configuration changes).
     fn apply_titles(&self) {
-        let s = self.session;
+        self.session.config.track();
         let (title, offline) = self.titles.borrow().clone();
-        let differs = s.config.with(|c| {
-            c.as_ref().is_some_and(|c| {
-                title.as_ref().is_some_and(|t| *t != c.theme.title)
-                    || offline.as_ref().is_some_and(|t| *t != c.theme.offline_title)
-            })
-        });
-        if differs {
-            s.config.update(|c| {
-                if let Some(c) = c {
-                    if let Some(t) = title {
-                        c.theme.title = t;
-                    }
-                    if let Some(t) = offline {
-                        c.theme.offline_title = t;
-                    }
-                }
-            });
-        }
+        self.session.retitle(title, offline);
     }
 }
 

@@ -7,6 +7,8 @@ mod catalogue;
 
 use leptos::prelude::*;
 use livechat_widget::i18n::Lang;
+use livechat_widget::wire::message::Message;
+use livechat_widget::wire::{Timestamp, UserRef};
 use livechat_widget::session::{Session, SessionOptions};
 use livechat_widget::ui::{Launcher, mount_in_shadow};
 use wasm_bindgen::JsCast;
@@ -27,6 +29,20 @@ fn find(host: &Element, selector: &str) -> Option<Element> {
     host.shadow_root().unwrap().query_selector(selector).unwrap()
 }
 
+/// `n` messages from an agent, newer than anything read.
+fn agent_messages(n: usize) -> Vec<Message> {
+    (0..n)
+        .map(|i| Message {
+            id: format!("agent-{i}"),
+            rid: "room".into(),
+            msg: "Hello".into(),
+            ts: Some(Timestamp(1_700_000_000_000 + i as i64)),
+            u: Some(UserRef { id: "agent-id".into(), username: "agent".into(), name: None }),
+            ..Message::default()
+        })
+        .collect()
+}
+
 /// A session that never calls its server (nothing here starts it).
 fn session(lang: Lang) -> (Owner, Session) {
     let owner = Owner::new();
@@ -39,7 +55,8 @@ fn session(lang: Lang) -> (Owner, Session) {
 async fn opens_and_closes_and_says_so() {
     let host = host();
     let (_owner, s) = session(Lang::En);
-    s.unread.set(3);
+    s.take_in(agent_messages(3));
+    assert_eq!(s.unread.get_untracked(), 3);
     let _mounted = mount_in_shadow(&host, move || {
         provide_context(s);
         view! { <Launcher/> }
@@ -67,7 +84,7 @@ async fn opens_and_closes_and_says_so() {
     button.unchecked_ref::<HtmlElement>().click();
     leptos::task::tick().await;
     assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("false"));
-    s.unread.set(120);
+    s.take_in(agent_messages(120));
     leptos::task::tick().await;
     assert_eq!(find(&host, ".lc-badge").unwrap().text_content().as_deref(), Some("99+"));
     host.remove();

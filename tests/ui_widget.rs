@@ -10,7 +10,7 @@ mod catalogue;
 use leptos::prelude::*;
 use livechat_widget::api::{AgentClient, Transport};
 use livechat_widget::i18n::Lang;
-use livechat_widget::realtime::Status;
+use livechat_widget::realtime::{Event, Status};
 use livechat_widget::session::{Screen, Session, SessionOptions};
 use livechat_widget::storage::new_token;
 use livechat_widget::ui;
@@ -269,7 +269,7 @@ async fn live_news_shows_without_a_refresh_and_a_lost_connection_is_told_politel
 
     // The agent's reply appears and is announced, with no refresh.
     let room = p.session.room.get_untracked().unwrap();
-    let agent_id = room.served_by.expect("an agent serves the room").id;
+    let agent_id = room.served_by.clone().expect("an agent serves the room").id;
     let mut staff = AgentClient::login(Transport::new(server_url()), "agent", "agent").await.unwrap();
     if staff.user_id() != agent_id {
         staff = AgentClient::login(Transport::new(server_url()), "bob", "bob-password").await.unwrap();
@@ -279,11 +279,11 @@ async fn live_news_shows_without_a_refresh_and_a_lost_connection_is_told_politel
     p.until("the announcement", |p| p.get(".lc-live").text_content().unwrap_or_default().contains("Live reply")).await;
 
     // Typing shows in a status line (read politely by screen readers).
-    p.session.typing.set(vec!["Alex Agent".into()]);
-    p.until("typing shown", |p| {
-        p.get(".lc-typing").text_content().as_deref() == Some("\u{2068}Alex Agent\u{2069} is typing…")
-    })
-    .await;
+    let typist = room.served_by.as_ref().map(|a| a.username.clone()).expect("an agent serves the room");
+    p.session.on_realtime(Event::Typing { rid: room.id.clone(), username: typist, on: true });
+    let name = p.session.typing.get_untracked().first().cloned().expect("typing noted");
+    let shown = format!("\u{2068}{name}\u{2069} is typing…");
+    p.until("typing shown", |p| p.get(".lc-typing").text_content().as_deref() == Some(shown.as_str())).await;
     assert_eq!(p.get(".lc-typing").get_attribute("role").as_deref(), Some("status"));
 
     // A dropped connection shows a polite banner until the link is back.

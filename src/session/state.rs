@@ -1,96 +1,35 @@
-//! [`Session`]: the visitor's journey as reactive state over the client and the token store.
-//! Components read its signals and call its methods; only the session talks to the server and
-//! to storage.
+//! [`Session`]: the widget's reactive shell over the session core
+//! ([`livechat_client::session::core`]). The core holds the visitor's state as plain data and
+//! decides every rule; the shell makes the calls the core's inputs come from (the client, the
+//! realtime link, the tabs, timers), carries out the [`Effect`]s it answers, and wakes the views
+//! that read the [`Area`]s it changed. Components read its [`Field`]s and call its methods;
+//! only the session talks to the server and to storage.
+
+use std::cell::{Cell as StdCell, RefCell};
+use std::rc::Rc;
 
 use leptos::prelude::*;
-use livechat_wire::Timestamp;
+use livechat_client::session::core::{self, AREAS, Area, Core, Effect, Guard, Next, Retry, View, transient};
 use livechat_wire::agent::Agent;
 use livechat_wire::config::{Config, Department};
-use livechat_wire::ddp::LivechatRoomEvent;
-use livechat_wire::error::code;
-use livechat_wire::message::{HistoryQuery, Message, types};
+use livechat_wire::message::Message;
 use livechat_wire::offline_message::OfflineMessage;
 use livechat_wire::room::{Room, SurveyItem, survey};
-use livechat_wire::visitor::{NewVisitor, Visitor};
-
-use super::conversation::{Change, Conversation};
-use super::tabs::Tabs;
+use livechat_wire::visitor::Visitor;
 use wasm_bindgen::JsCast;
 
+use super::conversation::Conversation;
+use super::field::{Cell, Field, Handle, LangField};
+use super::tabs::Tabs;
 use crate::api::{Error, Transport, VisitorClient};
 use crate::i18n::{Key, Lang};
 use crate::keyed::Keyed;
-use crate::realtime::{Event, Realtime, Status, protocol};
+use crate::realtime::{Event, Realtime, Status};
 use crate::storage::{OPEN, READ, StoreOptions, TokenStore};
 
 mod site;
-pub use site::Submitted;
 
-/// How many messages one history page holds.
-pub const PAGE: u32 = 20;
-
-/// Which screen the window shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Screen {
-    Loading,
-    /// The pre-chat form.
-    Register,
-    Chat,
-    /// Nobody is online: the offline form.
-    Offline,
-    OfflineSent,
-    /// The chat ended: rate it.
-    Survey,
-    ThankYou,
-    /// Livechat is disabled, offline without an offline form, or the server refuses this page
-    /// (CORS) or is not a Livechat server.
-    Unavailable,
-    /// The server cannot be reached (no answer, or it is failing): tried again with backoff,
-    /// when the window opens, and on the visitor's Retry.
-    Unreachable,
-}
-
-/// A notice across the top of the window.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Banner {
-    /// The server cannot be reached.
-    ConnectionLost,
-    /// The server refused; its reason.
-    Refused(String),
-}
-
-/// Where one of the visitor's messages stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// Being sent, or waiting to be sent again automatically.
-    Sending,
-    /// Refused by the server, or failed [`FAILED_AFTER`] times: the visitor may retry (it is
-    /// still resent on reconnect unless the server refused it).
-    Failed,
-}
-
-/// Failed attempts after which a message shows as failed, with a retry control.
-pub const FAILED_AFTER: u32 = 3;
-
-/// What the site tells the widget before it starts.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SessionOptions {
-    pub require_consent: bool,
-    /// Department id or name to route to.
-    pub department: Option<String>,
-    /// Name and e-mail the site already knows; with both, the pre-chat form is skipped.
-    pub name: Option<String>,
-    pub email: Option<String>,
-    /// Storage namespace (see [`StoreOptions::namespace`]).
-    pub namespace: String,
-    /// Play a short tone when an agent message arrives while the window is closed or the page
-    /// hidden (one tab of the visitor's plays it). Off by default.
-    pub sound: bool,
-    /// Never open a WebSocket: poll history instead (for networks that break WebSocket).
-    pub polling_only: bool,
-    /// Custom field values the site set before the visitor registered; sent with registration.
-    pub custom_fields: Vec<livechat_wire::visitor::CustomField>,
-}
+pub use core::{Banner, Delivery, FAILED_AFTER, PAGE, Screen, SessionOptions, Submitted};
 
 /// Problems with a form, per field; empty when the form is fine.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,22 +47,15 @@ impl FormErrors {
 
 pub use livechat_wire::visitor::is_email;
 
-/// A message from another tab: its kind (first character) and the rest. Anything may arrive on
-/// the channel (another script, another version): it is split by character, never by byte.
-fn tab_message(text: &str) -> (Option<char>, &str) {
-    let mut chars = text.chars();
-    (chars.next(), chars.as_str())
-}
-
-/// The error work for a previous visitor ends with (nobody reads it: the caller checks the
-/// generation first).
-fn stale() -> Error {
-    Error::Network { endpoint: "", detail: String::new() }
-}
-
-/// A failure worth another try later: no answer, too many requests, or the server failing.
-fn transient(e: &Error) -> bool {
-    matches!(e, Error::Network { .. } | Error::RateLimited { .. }) || e.status().is_some_and(|s| s >= 500)
+/// The e-mail field's problem, if any.
+fn email_problem(email: &str) -> Option<Key> {
+    if email.trim().is_empty() {
+        Some(Key::EmailRequired)
+    } else if !is_email(email.trim()) {
+        Some(Key::EmailInvalid)
+    } else {
+        None
+    }
 }
 
 /// A boxed future. Work that several callers await or spawn is one type behind a pointer, so
@@ -135,25 +67,6 @@ fn later(session: Session, ms: f64, then: fn(Session)) {
     let callback = wasm_bindgen::closure::Closure::once_into_js(move || then(session));
     if let Some(w) = web_sys::window() {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms as i32);
-    }
-}
-
-/// What a scheduled retry does again, and where its bookkeeping is.
-#[derive(Clone, Copy)]
-enum Retry {
-    /// The start (the server could not be reached).
-    Start,
-    /// A catch-up from history.
-    CatchUp,
-}
-
-impl Retry {
-    /// Failures in a row, and whether a retry is scheduled.
-    fn slot(self, m: &mut Marks) -> &mut (u32, bool) {
-        match self {
-            Retry::Start => &mut m.start_retry,
-            Retry::CatchUp => &mut m.refresh_retry,
-        }
     }
 }
 
@@ -177,98 +90,69 @@ fn cors_advice() -> String {
     )
 }
 
+/// The error work for a previous visitor ends with (nobody reads it: the core's guard drops
+/// the answer).
+fn stale() -> Error {
+    Error::Network { endpoint: "", detail: String::new() }
+}
+
+fn random() -> f64 {
+    js_sys::Math::random()
+}
+
+/// What the session does its work with, beside the core.
+struct Io {
+    client: RefCell<VisitorClient>,
+    store: TokenStore,
+    realtime: RefCell<Option<Realtime>>,
+    tabs: RefCell<Option<Tabs>>,
+    /// The one flush loop is running.
+    flushing: StdCell<bool>,
+    /// Calls that found the loop running: resolved when it ends.
+    waiters: RefCell<Vec<js_sys::Function>>,
+    /// A timed resend is pending.
+    flush_scheduled: StdCell<bool>,
+}
+
 /// The visitor's session. `Copy`: every field is a handle into the reactive arena.
 #[derive(Debug, Clone, Copy)]
 pub struct Session {
-    pub screen: RwSignal<Screen>,
-    pub config: RwSignal<Option<Config>>,
-    pub visitor: RwSignal<Option<Visitor>>,
+    pub screen: Field<Screen>,
+    pub config: Field<Option<Config>>,
+    pub visitor: Field<Option<Visitor>>,
     /// The open room, once the first message created it.
-    pub room: RwSignal<Option<Room>>,
+    pub room: Field<Option<Room>>,
     /// The serving agent.
-    pub agent: RwSignal<Option<Agent>>,
-    pub conversation: RwSignal<Conversation>,
+    pub agent: Field<Option<Agent>>,
+    pub conversation: Field<Conversation>,
     /// The visitor's messages not yet confirmed by the server, by `_id`.
-    pub outbox: RwSignal<Keyed<Delivery>>,
-    pub banner: RwSignal<Option<Banner>>,
+    pub outbox: Field<Keyed<Delivery>>,
+    pub banner: Field<Option<Banner>>,
     /// No older history to load.
-    pub history_complete: RwSignal<bool>,
+    pub history_complete: Field<bool>,
     /// Whether the chat window is open.
-    pub open: RwSignal<bool>,
+    pub open: Field<bool>,
     /// Agent messages that arrived while the window was closed.
-    pub unread: RwSignal<u32>,
-    pub lang: RwSignal<Lang>,
+    pub unread: Field<u32>,
+    pub lang: LangField,
     /// Rocket.Chat's answer text for the last failed form (offline form, registration).
-    pub form_error: RwSignal<Option<String>>,
+    pub form_error: Field<Option<String>>,
     /// The realtime connection.
-    pub link: RwSignal<Status>,
+    pub link: Field<Status>,
     /// Display names of the agents typing now.
-    pub typing: RwSignal<Vec<String>>,
+    pub typing: Field<Vec<String>>,
     /// Place in the waiting queue, when the server tells it.
-    pub queue_spot: RwSignal<Option<u32>>,
+    pub queue_spot: Field<Option<u32>>,
     /// The last form the server accepted (pre-chat or offline), for the site's callbacks.
-    pub submitted: RwSignal<Option<Submitted>>,
-    client: StoredValue<VisitorClient, LocalStorage>,
-    store: StoredValue<TokenStore, LocalStorage>,
-    options: StoredValue<SessionOptions>,
-    realtime: StoredValue<Option<Realtime>, LocalStorage>,
-    tabs: StoredValue<Option<Tabs>, LocalStorage>,
-    out: StoredValue<Outbox, LocalStorage>,
-    /// Small bookkeeping, in one value (one stored type: its access code exists once).
-    marks: StoredValue<Marks>,
+    pub submitted: Field<Option<Submitted>>,
+    cell: Handle,
+    io: StoredValue<Rc<Io>, LocalStorage>,
 }
 
-/// The session's small bookkeeping.
-#[derive(Default)]
-struct Marks {
-    /// Agent messages up to this time (ms) have been seen.
-    read_at: i64,
-    /// The catch-up watermark: history up to this time is known to be complete here. Only a
-    /// successful catch-up moves it (and live news while the link stays live after one), so a
-    /// catch-up that failed is retried from where the gap starts, however much news came since.
-    synced: Option<Timestamp>,
-    /// Whether the last catch-up succeeded on the live link now up: live news then moves
-    /// `synced` too.
-    caught_up: bool,
-    /// Catch-ups that failed in a row, and whether a retry is scheduled.
-    refresh_retry: (u32, bool),
-    /// Starts that found the server unreachable in a row, and whether a retry is scheduled.
-    start_retry: (u32, bool),
-    /// A start is waiting for the configuration: another try waits for it.
-    starting: bool,
-    /// The next open, close or screen change comes from something the visitor (or the site's
-    /// script) did in this tab: focus may follow it. A window restored open, opened by another
-    /// tab, or a screen the server pushed leaves focus where it is.
-    focus_on_change: bool,
-    /// Bumped when the visitor changes (reset, another token): work begun for the previous
-    /// visitor checks it before writing anything, so nothing of theirs reaches the new one.
-    generation: u32,
-}
-
-/// The visitor's unconfirmed messages, in send order, and how their delivery goes.
-#[derive(Default)]
-struct Outbox {
-    queue: Vec<Message>,
-    /// Failed attempts by `_id`.
-    failures: Keyed<u32>,
-    /// Refused by the server: not resent automatically.
-    refused: Vec<String>,
-    /// Being sent now.
-    in_flight: Vec<String>,
-    /// A timed resend is pending.
-    retry_scheduled: bool,
-    /// The one flush loop is running.
-    flushing: bool,
-    /// Calls that found the loop running: resolved when it ends.
-    waiters: Vec<js_sys::Function>,
-}
-
-/// What a delivery attempt means for the rest of the outbox.
-enum Next {
-    /// Go on with the next message.
-    Go,
-    /// The server cannot be reached: stop, a resend is scheduled.
-    Stop,
+impl std::fmt::Debug for Io {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Io")
+    }
 }
 
 impl Session {
@@ -279,158 +163,171 @@ impl Session {
             server_url,
             StoreOptions { require_consent: options.require_consent, namespace: options.namespace.clone() },
         );
-        let client = VisitorClient::new(Transport::new(server_url), &store.token());
+        let token = store.token();
+        let client = VisitorClient::new(Transport::new(server_url), &token);
         let open = store.get(OPEN).as_deref() == Some("1");
         let read_at = store.get(READ).and_then(|r| r.parse().ok()).unwrap_or(0);
         let channel = store.prefix().to_owned();
+        let cell: Handle = StoredValue::new_local(Rc::new(Cell::new(Core::new(options, token, open, read_at), lang)));
+        let io = StoredValue::new_local(Rc::new(Io {
+            client: RefCell::new(client),
+            store,
+            realtime: RefCell::new(None),
+            tabs: RefCell::new(None),
+            flushing: StdCell::new(false),
+            waiters: RefCell::new(Vec::new()),
+            flush_scheduled: StdCell::new(false),
+        }));
         let session = Session {
-            screen: RwSignal::new(Screen::Loading),
-            config: RwSignal::new(None),
-            visitor: RwSignal::new(None),
-            room: RwSignal::new(None),
-            agent: RwSignal::new(None),
-            conversation: RwSignal::new(Conversation::default()),
-            outbox: RwSignal::new(Keyed::new()),
-            banner: RwSignal::new(None),
-            history_complete: RwSignal::new(false),
-            open: RwSignal::new(open),
-            unread: RwSignal::new(0),
-            lang: RwSignal::new(lang),
-            form_error: RwSignal::new(None),
-            link: RwSignal::new(Status::Idle),
-            typing: RwSignal::new(Vec::new()),
-            queue_spot: RwSignal::new(None),
-            submitted: RwSignal::new(None),
-            client: StoredValue::new_local(client),
-            store: StoredValue::new_local(store),
-            options: StoredValue::new(options),
-            realtime: StoredValue::new_local(None),
-            tabs: StoredValue::new_local(None),
-            out: StoredValue::new_local(Outbox::default()),
-            marks: StoredValue::new(Marks { read_at, ..Marks::default() }),
+            screen: Field::new(cell, Area::Screen, |v: &View| &v.screen),
+            config: Field::new(cell, Area::Config, |v: &View| &v.config),
+            visitor: Field::new(cell, Area::Visitor, |v: &View| &v.visitor),
+            room: Field::new(cell, Area::Room, |v: &View| &v.room),
+            agent: Field::new(cell, Area::Agent, |v: &View| &v.agent),
+            conversation: Field::new(cell, Area::Conversation, |v: &View| &v.conversation),
+            outbox: Field::new(cell, Area::Deliveries, |v: &View| &v.deliveries),
+            banner: Field::new(cell, Area::Banner, |v: &View| &v.banner),
+            history_complete: Field::new(cell, Area::HistoryComplete, |v: &View| &v.history_complete),
+            open: Field::new(cell, Area::Open, |v: &View| &v.open),
+            unread: Field::new(cell, Area::Unread, |v: &View| &v.unread),
+            lang: LangField(cell),
+            form_error: Field::new(cell, Area::FormError, |v: &View| &v.form_error),
+            link: Field::new(cell, Area::Link, |v: &View| &v.link),
+            typing: Field::new(cell, Area::Typing, |v: &View| &v.typing),
+            queue_spot: Field::new(cell, Area::QueueSpot, |v: &View| &v.queue_spot),
+            submitted: Field::new(cell, Area::Submitted, |v: &View| &v.submitted),
+            cell,
+            io,
         };
+        debug_assert_eq!(AREAS, 16);
         // Every tab queues for the lock: its holder plays the sound (when asked for) and polls.
-        let tabs = Tabs::join(&channel, true, Box::new(move |text| session.heard_from_tab(&text)));
-        session.tabs.set_value(Some(tabs));
+        let tabs = Tabs::join(&channel, true, Box::new(move |text| {
+            session.update(|c| c.heard_from_tab(&text));
+        }));
+        *session.io().tabs.borrow_mut() = Some(tabs);
         session
+    }
+
+    fn io(&self) -> Rc<Io> {
+        self.io.get_value()
+    }
+
+    /// Reads the core (untracked).
+    pub fn peek<R>(&self, f: impl FnOnce(&Core) -> R) -> R {
+        f(&self.cell.get_value().core.borrow())
+    }
+
+    /// Changes the core with `f`, then wakes the views of what changed and carries out what it
+    /// asks for. `None` when the session is gone (its owner disposed).
+    fn update<R>(&self, f: impl FnOnce(&mut Core) -> R) -> Option<R> {
+        let cell = self.cell.try_get_value()?;
+        let r = f(&mut cell.core.borrow_mut());
+        self.settle(&cell);
+        Some(r)
+    }
+
+    /// Wakes the views of the areas the core changed and carries out its effects, in order.
+    #[inline(never)]
+    fn settle(&self, cell: &Cell) {
+        let (changed, effects) = {
+            let mut core = cell.core.borrow_mut();
+            (core.take_changed(), core.take_effects())
+        };
+        cell.notify(changed);
+        for e in effects {
+            self.carry_out(e);
+        }
+    }
+
+    fn carry_out(&self, effect: Effect) {
+        let Some(io) = self.io.try_get_value() else { return };
+        match effect {
+            Effect::StoreRoom(rid) => io.store.set_room_id(rid.as_deref()),
+            Effect::StoreOutbox { id, message } => io.store.update_outbox(&id, message.as_ref()),
+            Effect::StoreRead(at) => io.store.set(READ, Some(&at.to_string())),
+            Effect::StoreOpen(open) => io.store.set(OPEN, open.then_some("1")),
+            Effect::Tell(text) => {
+                if let Some(t) = io.tabs.borrow().as_ref() {
+                    t.post(&text);
+                }
+            }
+            Effect::Chime => self.chime(),
+            Effect::Follow(room) => self.follow(room),
+            Effect::RefreshAgent { forget } => spawn_task(self.refresh_agent(forget)),
+            Effect::Flush => spawn_task(self.flush()),
+            Effect::FlushIn(ms) => self.schedule_flush(ms),
+            Effect::CatchUp { tell } => spawn_task(self.catch_up(tell)),
+            Effect::RetryIn(kind, ms) => {
+                let then: fn(Session) = match kind {
+                    Retry::Start => |s| s.retried(Retry::Start),
+                    Retry::CatchUp => |s| s.retried(Retry::CatchUp),
+                };
+                later(*self, ms, then);
+            }
+            Effect::PollLater(ms) => {
+                if let Some(rt) = io.realtime.borrow().as_ref() {
+                    rt.poll_later(ms);
+                }
+            }
+        }
     }
 
     /// The realtime connection, once a room made one (tests use it to drop the socket or fake
     /// the browser going offline).
     pub fn realtime(&self) -> Option<Realtime> {
-        self.realtime.get_value()
+        self.io().realtime.borrow().clone()
     }
 
     /// Whether focus may follow the open state or screen now (see [`Session::moved_focus`]).
     pub fn wants_focus(&self) -> bool {
-        self.marks.try_with_value(|m| m.focus_on_change).unwrap_or(false)
+        self.cell.try_get_value().is_some_and(|c| c.core.borrow().wants_focus())
     }
 
     /// The view moved focus after a change this tab asked for (or found nothing to focus).
     pub fn moved_focus(&self) {
-        let _ = self.marks.try_update_value(|m| m.focus_on_change = false);
+        let _ = self.update(Core::moved_focus);
     }
 
-    /// The visitor acted in this tab: the change that follows may move focus.
-    fn acted(&self) {
-        self.marks.update_value(|m| m.focus_on_change = true);
-    }
-
-    /// The options this session was made with.
+    /// The options this session was made with (and the site's changes since).
     pub fn options(&self) -> SessionOptions {
-        self.options.get_value()
+        self.peek(|c| c.options().clone())
     }
 
-    /// The visitor generation now (see [`Session::generation`]).
-    fn generation(&self) -> u32 {
-        self.marks.try_with_value(|m| m.generation).unwrap_or(u32::MAX)
-    }
-
-    /// Whether work begun in generation `g` may still write state: same visitor, session alive.
-    fn current(&self, g: u32) -> bool {
-        self.marks.try_with_value(|m| m.generation) == Some(g)
-    }
-
-    /// The open room's id, if a room is open.
-    fn room_id(&self) -> Option<String> {
-        self.room.with_untracked(|r| r.as_ref().map(|r| r.id.clone()))
+    /// Whether work stamped `g` may still change the state.
+    fn current(&self, g: &Guard) -> bool {
+        self.cell.try_get_value().is_some_and(|c| c.core.borrow().current(g))
     }
 
     fn client(&self) -> VisitorClient {
-        self.client.get_value()
+        self.io().client.borrow().clone()
     }
 
     /// The visitor's token.
     pub fn token(&self) -> String {
-        self.client.with_value(|c| c.token().to_owned())
-    }
-
-    /// Reports a failed call in the banner.
-    fn fail(&self, e: &Error) {
-        let banner = match e {
-            Error::Network { .. } => Banner::ConnectionLost,
-            other => Banner::Refused(
-                // A failing server's (or a proxy's) text is not for the visitor.
-                other
-                    .message()
-                    .filter(|_| other.status() < Some(500))
-                    .unwrap_or(self.lang.get_untracked().t(Key::SomethingWentWrong))
-                    .to_owned(),
-            ),
-        };
-        self.banner.set(Some(banner));
+        self.peek(|c| c.token().to_owned())
     }
 
     /// The visitor interacted: storage may be written from now on (consent mode).
     pub fn interacted(&self) {
-        self.store.with_value(TokenStore::consent);
+        self.io().store.consent();
     }
 
     /// Loads the configuration and the visitor's open room, and picks the first screen. When
     /// the server cannot be reached it shows [`Screen::Unreachable`] and tries again by itself.
     pub async fn start(self) {
-        let department = self.options.with_value(|o| o.department.clone());
-        let g = self.generation();
-        self.marks.update_value(|m| m.starting = true);
+        let Some(g) = self.update(Core::begin_start) else { return };
+        let department = self.peek(|c| c.options().department.clone());
         let config = self.load_config(department.as_deref()).await;
-        if !self.current(g) {
-            return;
-        }
-        self.marks.update_value(|m| m.starting = false);
         let config = match config {
             Ok(config) => config,
-            Err(e) => return self.cannot_start(e),
+            Err(e) => return self.cannot_start(&g, e),
         };
-        self.marks.update_value(|m| m.start_retry.0 = 0);
-        self.banner.set(None);
-        self.visitor.set(config.guest.clone());
-        self.agent.set(config.agent.clone());
-        let open_room = config.room.clone().filter(Room::is_open);
-        let screen = if !config.enabled {
-            Screen::Unavailable
-        } else if let Some(room) = open_room {
-            self.store.with_value(|s| s.set_room_id(Some(&room.id)));
-            self.room.set(Some(room));
-            Screen::Chat
-        } else if !config.online {
-            if config.settings.display_offline_form { Screen::Offline } else { Screen::Unavailable }
-        } else if self.needs_registration(&config) {
-            Screen::Register
-        } else {
-            Screen::Chat
-        };
-        self.config.set(Some(config));
-        if screen == Screen::Chat {
-            self.load_outbox();
+        let stored = self.io().store.outbox();
+        let Some((screen, catch_up)) = self.update(|c| c.configured(&g, config, stored)).flatten() else { return };
+        if catch_up {
+            self.refresh_now(false).await;
         }
-        if screen == Screen::Chat && self.room.get_untracked().is_some() {
-            self.refresh().await;
-            if !self.current(g) {
-                return;
-            }
-            self.follow();
-        }
-        self.screen.set(screen);
+        self.update(|c| c.started(&g, screen));
         self.flush().await;
     }
 
@@ -464,28 +361,22 @@ impl Session {
     /// The start failed: `None` when the server refused this page's cross-origin calls (CORS).
     /// What the site owner must change goes to the console; the visitor sees a clear state,
     /// never the raw error.
-    fn cannot_start(&self, e: Option<Error>) {
-        let server = self.client.with_value(|c| c.transport().server_url().to_owned());
-        let e = match e {
-            Some(e) if transient(&e) => e,
-            refused => {
-                let text = match refused {
-                    None => format!("Livechat: {server} refuses this page's requests (CORS). {}", cors_advice()),
-                    Some(e) => format!("Livechat: {server} did not answer as a Rocket.Chat Livechat server: {e}"),
-                };
-                web_sys::console::error_1(&text.into());
-                self.screen.set(Screen::Unavailable);
-                return;
-            }
-        };
-        if self.screen.get_untracked() != Screen::Unreachable {
-            // Set once: the Retry button the visitor may be on stays where it is.
-            self.screen.set(Screen::Unreachable);
+    fn cannot_start(&self, g: &Guard, e: Option<Error>) {
+        if !self.current(g) {
+            return;
         }
-        if self.schedule_retry(Retry::Start, &e, 5).is_some_and(|(failures, _)| failures == 3)
-            && matches!(e, Error::Network { .. })
-            && !same_origin(&server)
-        {
+        let server = self.client().transport().server_url().to_owned();
+        match &e {
+            Some(e) if transient(e) => {}
+            None => web_sys::console::error_1(
+                &format!("Livechat: {server} refuses this page's requests (CORS). {}", cors_advice()).into(),
+            ),
+            Some(e) => web_sys::console::error_1(
+                &format!("Livechat: {server} did not answer as a Rocket.Chat Livechat server: {e}").into(),
+            ),
+        }
+        let failures = self.update(|c| c.cannot_start(g, e.as_ref(), random())).flatten();
+        if failures == Some(3) && matches!(e, Some(Error::Network { .. })) && !same_origin(&server) {
             // A Rocket.Chat older than its fix of May 2025 does not answer plain cross-origin
             // calls either with CORS off: both causes look alike from here.
             let text = format!(
@@ -496,37 +387,11 @@ impl Session {
         }
     }
 
-    /// Counts a failure of `kind` and, unless a retry is already waiting, schedules one: after
-    /// the server's `Retry-After` on a 429, else with backoff (1 s, 2 s, 4 s, … up to 2^(cap-1)
-    /// s, half of it random). Answers the failures in a row and the wait, when it scheduled.
-    fn schedule_retry(&self, kind: Retry, e: &Error, cap: u32) -> Option<(u32, f64)> {
-        let (failures, already) = self.marks.try_update_value(|m| {
-            let r = kind.slot(m);
-            r.0 += 1;
-            (r.0, std::mem::replace(&mut r.1, true))
-        })?;
-        if already {
-            return None;
-        }
-        let wait = match e {
-            Error::RateLimited { retry_after, .. } => {
-                retry_after.map_or(protocol::POLL_EVERY, |s| f64::from(s) * 1000.0)
-            }
-            _ => protocol::backoff(failures.min(cap), js_sys::Math::random()),
-        };
-        let then: fn(Session) = match kind {
-            Retry::Start => |s| s.retried(Retry::Start),
-            Retry::CatchUp => |s| s.retried(Retry::CatchUp),
-        };
-        later(*self, wait, then);
-        Some((failures, wait))
-    }
-
     /// A scheduled retry's time came (the session may be gone by then: its owner disposed).
     fn retried(self, kind: Retry) {
-        if self.marks.try_update_value(|m| kind.slot(m).1 = false).is_some() {
+        if self.update(|c| c.retry_due(kind)) == Some(true) {
             match kind {
-                Retry::Start => self.retry_start(),
+                Retry::Start => spawn_task(Box::pin(self.start())),
                 Retry::CatchUp => spawn_task(self.catch_up(false)),
             }
         }
@@ -534,54 +399,23 @@ impl Session {
 
     /// The visitor's Retry on [`Screen::Unreachable`]: focus follows to the screen it leads to.
     pub fn retry_start_now(&self) {
-        self.acted();
-        self.retry_start();
-    }
-
-    /// Tries to start again if the server could not be reached (the window opening, the
-    /// timer, [`Session::retry_start_now`]); nothing while a try is under way.
-    fn retry_start(&self) {
-        if self.screen.get_untracked() == Screen::Unreachable
-            && self.marks.try_update_value(|m| std::mem::replace(&mut m.starting, true)) == Some(false)
-        {
+        if self.update(Core::retry_start_now) == Some(true) {
             spawn_task(Box::pin(self.start()));
         }
     }
 
-    /// Takes in what the outbox in storage holds from an earlier page (a reload, another tab):
-    /// the open room's messages and those written before any room, shown as sending. Messages of
-    /// rooms that are gone are dropped: the server would refuse them.
-    fn load_outbox(&self) {
-        let rid = self.room_id().unwrap_or_default();
-        let stored = self.store.with_value(TokenStore::outbox);
-        for p in stored {
-            let m = self.pending_message(p.id, p.rid, p.msg);
-            if m.rid.is_empty() || m.rid == rid {
-                if self.out.with_value(|o| o.queue.iter().any(|q| q.id == m.id)) {
-                    continue;
-                }
-                self.conversation.update(|c| {
-                    c.upsert(m.clone());
-                });
-                self.mark(m.id.clone(), Delivery::Sending);
-                self.out.update_value(|o| o.queue.push(m));
-            } else {
-                self.store.with_value(|s| s.update_outbox(&m.id, None));
-            }
-        }
-    }
-
-    /// Follows the open room in realtime (or stops following when there is none).
-    fn follow(&self) {
-        let room = self.room_id();
-        let rt = match self.realtime.get_value() {
+    /// Follows `room` in realtime (or stops following when there is none).
+    fn follow(&self, room: Option<String>) {
+        let io = self.io();
+        let existing = io.realtime.borrow().clone();
+        let rt = match existing {
             Some(rt) => rt,
             None if room.is_some() => {
                 let session = *self;
-                let polling_only = self.options.with_value(|o| o.polling_only);
-                let url = self.client.with_value(|c| c.transport().server_url().to_owned());
+                let polling_only = self.peek(|c| c.options().polling_only);
+                let url = self.client().transport().server_url().to_owned();
                 let rt = Realtime::new(&url, !polling_only, Box::new(move |e| session.on_realtime(e)));
-                self.realtime.set_value(Some(rt.clone()));
+                *io.realtime.borrow_mut() = Some(rt.clone());
                 rt
             }
             None => return,
@@ -590,192 +424,28 @@ impl Session {
         rt.watch(room.as_deref().map(|r| (r, token.as_str())));
     }
 
-    /// What the realtime connection reports.
-    fn on_realtime(&self, event: Event) {
-        match event {
-            Event::Status(status) => {
-                if status != Status::Live {
-                    self.typing.set(Vec::new());
-                    self.marks.update_value(|m| m.caught_up = false);
-                }
-                self.link.set(status);
-            }
-            // One tab of the visitor polls (Rocket.Chat limits history calls per address); it
-            // tells the others when it found news.
-            Event::Poll => {
-                if !self.tabs.with_value(|t| t.as_ref().is_none_or(Tabs::polls)) {
-                    return;
-                }
-                spawn_task(self.catch_up(true));
-            }
-            // Caught up from history and the outbox resent: nothing missed, nothing twice.
-            Event::Live | Event::Refused => spawn_task(self.catch_up(false)),
-            Event::Online => spawn_task(self.flush()),
-            Event::Message(m) => {
-                if self.room_id().as_deref() != Some(m.rid.as_str()) {
-                    return;
-                }
-                if let Some(u) = &m.u {
-                    let name = self.agent_name(&u.username);
-                    self.typing.update(|t| t.retain(|n| *n != name));
-                }
-                // Nothing was missed since the last catch-up on this live link.
-                if let Some(ts) = m.ts {
-                    self.marks.update_value(|k| {
-                        if k.caught_up {
-                            k.synced = Some(k.synced.map_or(ts, |s| s.max(ts)));
-                        }
-                    });
-                }
-                self.take_in(vec![*m]);
-            }
-            Event::Deleted { rid, id } => {
-                if self.room_id().as_deref() != Some(rid.as_str()) {
-                    return;
-                }
-                // Gone for good: not resent, and a late answer to its send does not bring it back.
-                self.settle(&id);
-                self.conversation.update(|c| {
-                    c.remove(&id);
-                });
-                self.recount();
-            }
-            Event::Typing { rid, username, on } => {
-                if self.room_id().as_deref() != Some(rid.as_str()) {
-                    return;
-                }
-                let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.username.clone()));
-                if me.as_deref() == Some(username.as_str()) {
-                    return;
-                }
-                let name = self.agent_name(&username);
-                self.typing.update(|t| {
-                    t.retain(|n| *n != name);
-                    if on {
-                        t.push(name);
-                    }
-                });
-            }
-            Event::Room { rid, .. } if self.room_id().as_deref() != Some(rid.as_str()) => {}
-            Event::Room { news, .. } => match *news {
-                LivechatRoomEvent::AgentData { data } => {
-                    self.queue_spot.set(None);
-                    self.agent.set(data);
-                }
-                LivechatRoomEvent::AgentStatus { status } => self.agent.update(|a| {
-                    if let Some(a) = a {
-                        a.status = Some(status);
-                    }
-                }),
-                LivechatRoomEvent::QueueData { data } => self.queue_spot.set(data.map(|q| q.spot)),
-                LivechatRoomEvent::VisitorData { .. } => {}
-            },
+    /// What the realtime connection reports (tests feed news this way too). One tab of the
+    /// visitor polls (Rocket.Chat limits history calls per address); it tells the others when it
+    /// found news.
+    pub fn on_realtime(&self, event: Event) {
+        if matches!(event, Event::Poll) && !self.io().tabs.borrow().as_ref().is_none_or(Tabs::polls) {
+            return;
         }
+        self.update(|c| c.on_realtime(event));
     }
 
-    /// The name to show for `username`: the serving agent's display name when it is them.
-    fn agent_name(&self, username: &str) -> String {
-        self.agent.with_untracked(|a| {
-            a.as_ref()
-                .filter(|a| a.username.as_deref() == Some(username) && !a.hidden_info)
-                .and_then(|a| a.display_name().map(str::to_owned))
-                .unwrap_or_else(|| username.to_owned())
-        })
+    /// Takes in messages of the open conversation, as from history or the realtime link
+    /// (merged by `_id`; unread recounted).
+    pub fn take_in(&self, messages: Vec<Message>) {
+        self.update(|c| c.take_in(messages));
     }
 
     /// The visitor typed in the composer: tells the agent (throttled).
     pub fn typed(&self) {
-        let username = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.username.clone()));
-        if let (Some(rt), Some(username)) = (self.realtime.get_value(), username) {
+        let username = self.peek(|c| c.view().visitor.as_ref().map(|v| v.username.clone()));
+        if let (Some(rt), Some(username)) = (self.realtime(), username) {
             rt.keystroke(&username);
         }
-    }
-
-    /// What another tab of this visitor posted.
-    fn heard_from_tab(&self, text: &str) {
-        let (kind, rest) = tab_message(text);
-        match kind {
-            Some('o') => {
-                self.open.set(rest == "1");
-                if rest == "1" {
-                    self.mark_read(false);
-                }
-                self.recount();
-            }
-            Some('r') => {
-                if let Ok(at) = rest.parse::<i64>() {
-                    self.marks.update_value(|m| m.read_at = m.read_at.max(at));
-                    self.recount();
-                }
-            }
-            // Another tab delivered a message: a tab with a live socket hears it from the
-            // server; one without catches up now.
-            Some('m') if self.link.get_untracked() != Status::Live => {
-                let session = *self;
-                spawn_task(Box::pin(async move { session.refresh().await }));
-            }
-            _ => {}
-        }
-    }
-
-    fn post(&self, text: &str) {
-        self.tabs.with_value(|t| {
-            if let Some(t) = t {
-                t.post(text);
-            }
-        });
-    }
-
-    /// Everything up to the newest message counts as seen; `tell` other tabs.
-    fn mark_read(&self, tell: bool) {
-        let newest = self.conversation.with_untracked(|c| c.newest().map_or(0, Timestamp::millis));
-        if newest <= self.marks.with_value(|m| m.read_at) {
-            return;
-        }
-        self.marks.update_value(|m| m.read_at = newest);
-        let text = newest.to_string();
-        self.store.with_value(|s| s.set(READ, Some(&text)));
-        if tell {
-            self.post(&["r", &text].concat());
-        }
-    }
-
-    /// Unread: agent messages newer than what was seen, while the window is closed.
-    fn recount(&self) {
-        if self.open.get_untracked() {
-            self.mark_read(false);
-            self.unread.set(0);
-            return;
-        }
-        let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.id.clone()));
-        let read_at = self.marks.with_value(|m| m.read_at);
-        let n = self.conversation.with_untracked(|c| {
-            c.messages()
-                .iter()
-                .filter(|m| {
-                    m.t.is_none()
-                        && m.u.as_ref().map(|u| &u.id) != me.as_ref()
-                        && m.ts.is_some_and(|t| t.millis() > read_at)
-                })
-                .count() as u32
-        });
-        if n != self.unread.get_untracked() {
-            self.unread.set(n);
-        }
-    }
-
-    /// The pre-chat form is needed when the server asks for it and the site did not supply the
-    /// name and e-mail it asks for (and the visitor is not registered with them yet).
-    fn needs_registration(&self, config: &Config) -> bool {
-        let s = &config.settings;
-        if !s.registration_form || !(s.name_field_registration_form || s.email_field_registration_form) {
-            return false;
-        }
-        let (name, email) = self.options.with_value(|o| (o.name.clone(), o.email.clone()));
-        let guest = config.guest.as_ref();
-        let has_name = name.is_some() || guest.is_some_and(|g| g.name.is_some());
-        let has_email = email.is_some() || guest.is_some_and(|g| g.email().is_some());
-        (s.name_field_registration_form && !has_name) || (s.email_field_registration_form && !has_email)
     }
 
     /// Departments the visitor may pick on the pre-chat form.
@@ -795,15 +465,7 @@ impl Session {
         });
         FormErrors {
             name: (ask_name && name.trim().is_empty()).then_some(Key::NameRequired),
-            email: if !ask_email {
-                None
-            } else if email.trim().is_empty() {
-                Some(Key::EmailRequired)
-            } else if !is_email(email.trim()) {
-                Some(Key::EmailInvalid)
-            } else {
-                None
-            },
+            email: if ask_email { email_problem(email) } else { None },
             message: None,
         }
     }
@@ -815,82 +477,45 @@ impl Session {
         if !errors.is_empty() {
             return errors;
         }
-        let details = NewVisitor {
-            name: Some(name.trim().to_owned()).filter(|n| !n.is_empty()),
-            email: Some(email.trim().to_owned()).filter(|e| !e.is_empty()),
-            department: department
-                .filter(|d| !d.is_empty())
-                .or_else(|| self.options.with_value(|o| o.department.clone())),
-            custom_fields: self.options.with_value(|o| o.custom_fields.clone()),
-            ..NewVisitor::default()
-        };
+        let (name, email) = (name.trim().to_owned(), email.trim().to_owned());
+        let details = self.peek(|c| {
+            c.registration(Some(name).filter(|n| !n.is_empty()), Some(email).filter(|e| !e.is_empty()), department)
+        });
         let form = Submitted::PreChat {
             name: details.name.clone().unwrap_or_default(),
             email: details.email.clone().unwrap_or_default(),
             department: details.department.clone(),
         };
-        let g = self.generation();
-        let result = self.client().register(details).await;
-        if !self.current(g) {
-            return FormErrors::default();
-        }
-        match result {
-            Ok(visitor) => {
-                self.visitor.set(Some(visitor));
-                self.submitted.set(Some(form));
-                self.form_error.set(None);
-                self.acted();
-                self.screen.set(Screen::Chat);
-            }
-            Err(e) => self.form_error.set(Some(e.message().map_or_else(|| e.to_string(), str::to_owned))),
-        }
+        let g = self.peek(Core::guard);
+        match self.client().register(details).await {
+            Ok(visitor) => self.update(|c| {
+                if c.registered(&g, visitor) {
+                    c.form_accepted(&g, form, Screen::Chat);
+                }
+            }),
+            Err(e) => self.update(|c| c.form_refused(&g, &e)),
+        };
         FormErrors::default()
     }
 
-    /// Registers the visitor with what the site supplied, when it has not been yet.
-    async fn ensure_visitor(&self) -> Result<(), Error> {
-        if self.visitor.get_untracked().is_some() {
-            return Ok(());
+    /// The open room, created on the first message as Rocket.Chat's widget does (registering
+    /// the visitor with what the site supplied first, when needed). Answers its id.
+    async fn ensure_room(&self) -> Result<String, Error> {
+        if let Some(rid) = self.peek(|c| c.room_id().map(str::to_owned)) {
+            return Ok(rid);
         }
-        let details = self.options.with_value(|o| NewVisitor {
-            name: o.name.clone(),
-            email: o.email.clone(),
-            department: o.department.clone(),
-            custom_fields: o.custom_fields.clone(),
-            ..NewVisitor::default()
-        });
-        let g = self.generation();
-        let visitor = self.client().register(details).await?;
-        if !self.current(g) {
-            return Err(stale());
+        let g = self.peek(Core::guard);
+        if self.visitor.with_untracked(Option::is_none) {
+            let details = self.peek(Core::site_registration);
+            let visitor = self.client().register(details).await?;
+            if self.update(|c| c.registered(&g, visitor)) != Some(true) {
+                return Err(stale());
+            }
         }
-        self.visitor.set(Some(visitor));
-        Ok(())
-    }
-
-    /// The open room, created on the first message as Rocket.Chat's widget does.
-    async fn ensure_room(&self) -> Result<Room, Error> {
-        if let Some(room) = self.room.get_untracked() {
-            return Ok(room);
-        }
-        let g = self.generation();
-        self.ensure_visitor().await?;
         let answer = self.client().room(None).await?;
-        if !self.current(g) {
-            return Err(stale());
-        }
-        let room = answer.room;
-        self.store.with_value(|s| s.set_room_id(Some(&room.id)));
-        // A room made just now has no older history to offer.
-        if answer.new_room {
-            self.history_complete.set(true);
-        }
-        self.room.set(Some(room.clone()));
-        self.follow();
-        if room.served_by.is_some() {
-            self.refresh_agent(true).await;
-        }
-        Ok(room)
+        self.update(|c| c.room_made(&g, answer.room, answer.new_room))
+            .flatten()
+            .ok_or_else(stale)
     }
 
     /// Asks the server who serves the room now (after an assignment or a transfer); `forget`:
@@ -898,17 +523,9 @@ impl Session {
     fn refresh_agent(&self, forget: bool) -> Task<()> {
         let session = *self;
         Box::pin(async move {
-            let Some(rid) = session.room_id() else { return };
+            let Some((g, rid)) = session.peek(Core::room_guard) else { return };
             let agent = session.client().agent_info(&rid).await;
-            if session.room_id().as_deref() != Some(rid.as_str()) {
-                return;
-            }
-            match agent {
-                Ok(agent) => session.agent.set(Some(agent)),
-                // Not served (yet, or any more): no agent to show.
-                Err(e) if forget && e.is(code::INVALID_AGENT) => session.agent.set(None),
-                Err(_) => {}
-            }
+            session.update(|c| c.agent_answered(&g, agent, forget));
         })
     }
 
@@ -919,349 +536,119 @@ impl Session {
     /// or at once when an earlier message is on its way: that send takes this one along after it.
     pub async fn send(self, text: String) {
         self.interacted();
-        let text = text.trim().to_owned();
-        if text.is_empty() {
+        if text.trim().is_empty() {
             return;
         }
-        if let Some(rt) = self.realtime.get_value() {
+        if let Some(rt) = self.realtime() {
             rt.typing_done();
         }
         let id = crate::storage::new_token();
-        // Before the first message there is no room: it is made when the message goes out.
-        let pending = self.pending_message(id.clone(), self.room_id().unwrap_or_default(), text);
-        self.conversation.update(|c| {
-            c.upsert(pending.clone());
-        });
-        self.mark(id.clone(), Delivery::Sending);
-        self.store.with_value(|s| s.update_outbox(&id, Some(&pending)));
-        self.out.update_value(|o| o.queue.push(pending));
-        self.flush().await;
+        if self.update(|c| c.compose(id, &text)) == Some(true) {
+            self.flush().await;
+        }
     }
 
-    /// The visitor's message as shown while it waits for the server.
-    fn pending_message(&self, id: String, rid: String, msg: String) -> Message {
-        let u = self.visitor.with_untracked(|v| {
-            v.as_ref().map(|v| livechat_wire::UserRef {
-                id: v.id.clone(),
-                username: v.username.clone(),
-                name: v.name.clone(),
-            })
-        });
-        Message { id, rid, msg, u, token: Some(self.token()), ..Message::default() }
-    }
-
-    /// Sends what waits in the outbox, oldest first, one at a time (so the server stores them in
-    /// order, and only the first message makes the room). Messages refused are skipped; a
-    /// failure to reach the server stops here and schedules a resend. One loop runs at a time
-    /// and picks up what is added meanwhile: a call while it runs waits for it to end.
+    /// Sends what waits in the outbox, oldest first, one at a time (the core picks which). One
+    /// loop runs at a time and picks up what is added meanwhile: a call while it runs waits for
+    /// it to end.
     fn flush(self) -> Task<()> {
         Box::pin(self.flush_now())
     }
 
     async fn flush_now(self) {
-        match self.out.try_update_value(|o| std::mem::replace(&mut o.flushing, true)) {
-            None => return,
-            Some(true) => {
-                let mut resolve = None;
-                let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
-                if let Some(resolve) = resolve {
-                    self.out.update_value(|o| o.waiters.push(resolve));
-                }
-                let _ = wasm_bindgen_futures::JsFuture::from(done).await;
-                return;
+        let Some(io) = self.io.try_get_value() else { return };
+        if io.flushing.replace(true) {
+            let mut resolve = None;
+            let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+            if let Some(resolve) = resolve {
+                io.waiters.borrow_mut().push(resolve);
             }
-            Some(false) => {}
+            let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+            return;
         }
-        let g = self.generation();
-        loop {
-            let next = self.out.try_with_value(|o| {
-                o.queue.iter().find(|m| !o.in_flight.contains(&m.id) && !o.refused.contains(&m.id)).cloned()
-            });
-            let Some(m) = next.flatten() else { break };
-            let next = self.deliver(m).await;
-            if !self.current(g) {
-                // Another visitor now: their outbox is not this loop's.
+        let g = self.peek(Core::guard);
+        while let Some(m) = self.update(Core::next_to_send).flatten() {
+            let next = self.deliver(&g, m).await;
+            if !self.current(&g) {
+                // Another visitor now: their outbox is not this loop's (their flush resolved
+                // the waiters).
                 return;
             }
-            if let Next::Stop = next {
+            if next == Next::Stop {
                 break;
             }
         }
-        let waiters = self.out.try_update_value(|o| {
-            o.flushing = false;
-            std::mem::take(&mut o.waiters)
-        });
-        for resolve in waiters.unwrap_or_default() {
+        io.flushing.set(false);
+        for resolve in io.waiters.take() {
             let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
         }
     }
 
-    /// Shows where the message `id` stands.
-    #[inline(never)]
-    fn mark(&self, id: String, delivery: Delivery) {
-        self.outbox.update(|o| {
-            o.insert(id, delivery);
-        });
-    }
-
-    /// Forgets `id` from the outbox: confirmed, or no longer sendable.
-    fn settle(&self, id: &str) {
-        self.out.update_value(|o| {
-            o.queue.retain(|m| m.id != id);
-            o.failures.remove(id);
-            o.refused.retain(|r| r != id);
-        });
-        self.store.with_value(|s| s.update_outbox(id, None));
-        if self.outbox.with_untracked(|o| o.contains_key(id)) {
-            self.outbox.update(|o| {
-                o.remove(id);
-            });
-        }
-    }
-
-    /// One attempt to deliver `message`.
-    async fn deliver(&self, message: Message) -> Next {
+    /// One attempt to deliver `message` (making the room first when it has none).
+    async fn deliver(&self, g: &Guard, message: Message) -> Next {
         let Message { id, rid, msg, .. } = message;
-        let g = self.generation();
-        self.out.update_value(|o| o.in_flight.push(id.clone()));
-        // Before the first message there is no room: it is made now.
-        let rid = if rid.is_empty() { self.attach_room().await } else { Ok(rid) };
-        if !self.current(g) {
-            return Next::Stop;
-        }
+        let rid = if rid.is_empty() { self.attach_room(g).await } else { Ok(rid) };
         let (rid, result) = match rid {
             Ok(rid) => {
                 let sent = self.client().send_message(&rid, &msg, Some(&id)).await;
-                if !self.current(g) {
-                    return Next::Stop;
-                }
                 (rid, sent)
             }
             Err(e) => (String::new(), Err(e)),
         };
-        self.delivered(id, &rid, result)
+        self.update(|c| c.sent(g, &id, &rid, result, random())).unwrap_or(Next::Stop)
     }
 
     /// Makes the room, and moves every message written before it existed into it. Boxed: only
     /// the first message takes this way.
-    fn attach_room(&self) -> Task<Result<String, Error>> {
-        let session = *self;
+    fn attach_room(&self, g: &Guard) -> Task<Result<String, Error>> {
+        let (session, g) = (*self, g.clone());
         Box::pin(async move {
-            let g = session.generation();
-            let rid = session.ensure_room().await?.id;
-            if !session.current(g) {
-                return Ok(rid);
-            }
-            let orphans = session.out.with_value(|o| {
-                o.queue
-                    .iter()
-                    .filter(|m| m.rid.is_empty())
-                    .map(|m| Message { rid: rid.clone(), ..m.clone() })
-                    .collect::<Vec<_>>()
-            });
-            for m in orphans {
-                session.store.with_value(|s| s.update_outbox(&m.id, Some(&m)));
-                session.conversation.update(|c| {
-                    c.upsert(m.clone());
-                });
-                session.out.update_value(|o| {
-                    if let Some(q) = o.queue.iter_mut().find(|q| q.id == m.id) {
-                        *q = m;
-                    }
-                });
-            }
+            let rid = session.ensure_room().await?;
+            session.update(|c| c.attach_room(&g, &rid));
             Ok(rid)
         })
     }
 
-    /// What the answer to sending the message `id` to room `rid` means.
-    fn delivered(&self, id: String, rid: &str, result: Result<Message, Error>) -> Next {
-        self.out.update_value(|o| o.in_flight.retain(|f| *f != id));
-        match result {
-            Ok(stored) => {
-                if self.banner.with_untracked(|b| b.is_some()) {
-                    self.banner.set(None);
-                }
-                // Settled while it went out (deleted meanwhile): the answer is stale.
-                let waiting = self.out.with_value(|o| o.queue.iter().any(|m| m.id == id));
-                self.settle(&id);
-                self.post("m");
-                if waiting {
-                    self.conversation.update(|c| {
-                        c.upsert(stored);
-                    });
-                }
-                Next::Go
-            }
-            Err(e) if e.is(code::NO_AGENT_ONLINE) => {
-                // Nobody to talk to: the offline form takes over; messages without a room go.
-                for m in self.out.with_value(|o| {
-                    o.queue.iter().filter(|m| m.rid.is_empty()).map(|m| m.id.clone()).collect::<Vec<_>>()
-                }) {
-                    self.discard_now(&m);
-                }
-                self.discard_now(&id);
-                self.acted();
-                self.screen.set(Screen::Offline);
-                Next::Stop
-            }
-            Err(e) if e.is(code::ROOM_CLOSED) => {
-                self.discard_now(&id);
-                if self.room_id().as_deref() == Some(rid) {
-                    self.acted();
-                    self.chat_ended();
-                }
-                Next::Go
-            }
-            Err(e) => {
-                self.fail(&e);
-                // No answer, too many requests, or the server failing: worth another try later.
-                let transient = transient(&e);
-                let failures = self.out.try_update_value(|o| {
-                    let n = o.failures.get_or_insert(id.clone(), 0);
-                    *n += 1;
-                    if !transient && !o.refused.contains(&id) {
-                        o.refused.push(id.clone());
-                    }
-                    *n
-                });
-                let failures = failures.unwrap_or(1);
-                let delivery =
-                    if !transient || failures >= FAILED_AFTER { Delivery::Failed } else { Delivery::Sending };
-                self.mark(id, delivery);
-                if !transient {
-                    return Next::Go;
-                }
-                let wait = match e {
-                    Error::RateLimited { retry_after: Some(s), .. } => f64::from(s) * 1000.0,
-                    _ => protocol::backoff(failures, js_sys::Math::random()),
-                };
-                self.schedule_flush(wait);
-                Next::Stop
-            }
-        }
-    }
-
     /// Flushes the outbox again after `ms` (once, however many ask).
     fn schedule_flush(&self, ms: f64) {
-        let already = self.out.try_update_value(|o| std::mem::replace(&mut o.retry_scheduled, true));
-        if already != Some(false) {
+        if self.io().flush_scheduled.replace(true) {
             return;
         }
         later(*self, ms, |session| {
             // The session may be gone (its owner disposed) by then.
-            if session.out.try_update_value(|o| o.retry_scheduled = false).is_some() {
+            if let Some(io) = session.io.try_get_value() {
+                io.flush_scheduled.set(false);
                 spawn_task(session.flush());
             }
         });
     }
 
-    /// Tries a failed message again now, with the same `_id`.
+    /// Tries a failed message again now, with the same `_id`; what was written before it goes
+    /// first.
     pub async fn retry(self, id: String) {
-        if !self.out.with_value(|o| o.queue.iter().any(|m| m.id == id))
-            || self.out.with_value(|o| o.in_flight.contains(&id))
-        {
-            return;
+        if self.update(|c| c.retry(&id)) == Some(true) {
+            self.flush().await;
         }
-        self.out.update_value(|o| {
-            o.refused.retain(|r| *r != id);
-            o.failures.remove(&id);
-        });
-        self.mark(id.clone(), Delivery::Sending);
-        // In its place in the outbox: what was written before it goes first.
-        self.flush().await;
     }
 
     /// Gives up a message that was not sent: it leaves the outbox and the conversation.
     pub fn discard(&self, id: &str) {
-        if self.out.with_value(|o| o.in_flight.iter().any(|f| f == id)) {
-            return;
-        }
-        self.discard_now(id);
-    }
-
-    /// Forgets the message `id`: out of the outbox and the conversation.
-    fn discard_now(&self, id: &str) {
-        self.settle(id);
-        self.conversation.update(|c| {
-            c.remove(id);
-        });
+        self.update(|c| c.discard(id));
     }
 
     /// Edits one of the visitor's messages.
     pub async fn edit(self, id: String, text: String) {
-        let Some(rid) = self.room_id() else { return };
         let text = text.trim().to_owned();
-        if text.is_empty() {
-            return;
-        }
+        let Some((g, rid)) = self.peek(Core::room_guard).filter(|_| !text.is_empty()) else { return };
         let edited = self.client().edit_message(&rid, &id, &text).await;
-        if self.room_id().as_deref() != Some(rid.as_str()) {
-            return;
-        }
-        match edited {
-            Ok(edited) => self.conversation.update(|c| {
-                c.upsert(edited);
-            }),
-            Err(e) => self.fail(&e),
-        }
+        self.update(|c| c.edited(&g, edited));
     }
 
     /// Deletes one of the visitor's messages.
     pub async fn delete(self, id: String) {
-        let Some(rid) = self.room_id() else { return };
-        let deleted = self.client().delete_message(&rid, &id).await;
-        if self.room_id().as_deref() != Some(rid.as_str()) {
-            return;
-        }
-        match deleted {
-            Ok(_) => self.conversation.update(|c| {
-                c.remove(&id);
-            }),
-            Err(e) => self.fail(&e),
-        }
-    }
-
-    /// Takes in history or live messages: merged by `_id`; a server copy of an outbox message
-    /// confirms it; unread recounted; the chat's end and agent changes noticed; the sound played
-    /// for news from an agent.
-    fn take_in(&self, messages: Vec<Message>) {
-        let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.id.clone()));
-        let had_messages = self.conversation.with_untracked(|c| !c.is_empty());
-        let mut fresh_from_agent = 0;
-        let mut closed = false;
-        let mut agent_changed = false;
-        let mut confirmed = Vec::new();
-        self.conversation.update(|c| {
-            for m in messages {
-                let from_agent = m.t.is_none() && m.u.as_ref().map(|u| &u.id) != me.as_ref();
-                let kind = m.t.clone();
-                if m.ts.is_some() && self.outbox.with_untracked(|o| o.contains_key(&m.id)) {
-                    confirmed.push(m.id.clone());
-                }
-                if c.upsert(m) == Change::Inserted {
-                    fresh_from_agent += u32::from(from_agent);
-                    closed |= kind.as_deref() == Some(types::LIVECHAT_CLOSE);
-                    agent_changed |= matches!(kind.as_deref(), Some(types::USER_JOINED | types::TRANSFER_HISTORY));
-                }
-            }
-        });
-        // The server has it (seen live or in history before the send's own answer came back).
-        for id in confirmed {
-            if !self.out.with_value(|o| o.in_flight.contains(&id)) {
-                self.settle(&id);
-            }
-        }
-        if agent_changed && !closed {
-            spawn_task(self.refresh_agent(true));
-        }
-        self.recount();
-        if fresh_from_agent > 0 && had_messages {
-            self.chime();
-        }
-        if closed && self.screen.get_untracked() == Screen::Chat {
-            self.chat_ended();
-        }
+        let Some((g, rid)) = self.peek(Core::room_guard) else { return };
+        let deleted = self.client().delete_message(&rid, &id).await.map(|_| ());
+        self.update(|c| c.deleted(&g, &id, deleted));
     }
 
     /// The notification sound, when asked for, in the one tab that plays it, for news the
@@ -1271,164 +658,69 @@ impl Session {
         if (self.open.get_untracked() && !hidden) || !self.plays_sound() {
             return;
         }
-        self.tabs.with_value(|t| t.as_ref().map(Tabs::chime));
+        if let Some(t) = self.io().tabs.borrow().as_ref() {
+            t.chime();
+        }
     }
 
     /// Whether this tab plays the notification sound: the option is on and, of the visitor's
     /// tabs, this one leads.
     pub fn plays_sound(&self) -> bool {
-        self.options.with_value(|o| o.sound) && self.tabs.with_value(|t| t.as_ref().is_some_and(Tabs::leads))
+        self.peek(|c| c.options().sound) && self.io().tabs.borrow().as_ref().is_some_and(Tabs::leads)
     }
 
     /// Catches up from history, then resends the outbox; `tell` other tabs when news came.
     fn catch_up(self, tell: bool) -> Task<()> {
         Box::pin(async move {
-            let before = self.conversation.with_untracked(Conversation::newest);
-            self.refresh().await;
-            if tell && self.conversation.try_with_untracked(Conversation::newest).is_some_and(|n| n != before) {
-                self.post("m");
-            }
+            self.refresh_now(tell).await;
             self.flush().await;
         })
     }
 
-    /// Catches up from history: everything newer than the catch-up watermark (the newest
-    /// message a successful catch-up saw), page by page until it is reached (just the newest
-    /// page the first time), merged by `_id`; messages deleted meanwhile within the span fetched
-    /// go. Nothing is merged unless every page came, so a later catch-up never leaves a gap. A
-    /// catch-up that fails for want of an answer (network, 429, 5xx) is tried again with backoff
-    /// (after `Retry-After` on a 429) until it succeeds.
+    /// Catches up from history (see [`livechat_client::session::core::catch_up`]).
     pub async fn refresh(&self) {
-        self.refresh_now().await
+        self.refresh_now(false).await
     }
 
-    async fn refresh_now(self) {
-        let Some(rid) = self.room_id() else { return };
-        let g = self.generation();
-        let since = self.marks.with_value(|m| m.synced);
-        // What was shown before asking: anything up to it the server no longer has is deleted.
-        let shown = self.conversation.with_untracked(Conversation::newest);
-        let mut got: Vec<Message> = Vec::new();
-        let mut end = None;
-        let mut first_full = None;
+    async fn refresh_now(self, tell: bool) {
+        let Some(mut c) = self.peek(|k| k.begin_catch_up(tell)) else { return };
         loop {
-            let query = HistoryQuery { end, limit: Some(PAGE), ..HistoryQuery::default() };
-            let page = self.client().history(&rid, &query).await;
-            if !self.current(g) || self.room_id().as_deref() != Some(rid.as_str()) {
+            let page = self.client().history(c.room(), &c.query()).await;
+            if !self.current(c.guard()) {
                 return;
             }
-            let page = match page {
-                Ok(page) => page,
-                Err(e) => {
-                    self.fail(&e);
-                    return self.retry_refresh(&e);
+            match page {
+                Ok(page) => {
+                    if !c.page(page) {
+                        break;
+                    }
                 }
-            };
-            let full = page.len() as u32 >= PAGE;
-            first_full.get_or_insert(full);
-            let oldest = page.iter().filter_map(|m| m.ts).min();
-            let reached = since.is_none_or(|since| page.iter().any(|m| m.ts.is_some_and(|t| t <= since)));
-            got.extend(page);
-            // `end` is exclusive: ask up to the oldest's millisecond included, so messages
-            // sharing it are not skipped (the overlap merges away).
-            let next = oldest.map(|t| Timestamp(t.millis() + 1));
-            if reached || !full || next.is_none() || next == end {
-                break;
-            }
-            end = next;
-        }
-        let newest = got.iter().filter_map(|m| m.ts).max();
-        let live = self.link.get_untracked() == Status::Live;
-        self.marks.update_value(|m| {
-            m.refresh_retry.0 = 0;
-            if let Some(newest) = newest {
-                m.synced = Some(m.synced.map_or(newest, |s| s.max(newest)));
-            }
-            m.caught_up = live;
-        });
-        if self.banner.with_untracked(|b| *b == Some(Banner::ConnectionLost)) {
-            self.banner.set(None);
-        }
-        if since.is_none() && first_full == Some(false) {
-            self.history_complete.set(true);
-        }
-        if self.conversation.with_untracked(|c| c.messages().iter().any(|m| m.ts.is_some())) {
-            let dropped = self.conversation.try_update(|c| c.drop_missing(&got, shown)).unwrap_or(0);
-            if dropped > 0 {
-                self.recount();
+                Err(e) => {
+                    self.update(|k| k.catch_up_failed(&c, &e, random()));
+                    return;
+                }
             }
         }
-        self.take_in(got);
-    }
-
-    /// Schedules another catch-up after a failed one, when the failure is worth a retry: no
-    /// answer, too many requests (after the server's `Retry-After`), or the server failing.
-    fn retry_refresh(&self, e: &Error) {
-        if !transient(e) {
-            return;
-        }
-        // Up to 8 s between tries: a missed message should not wait long once the server is back.
-        if let Some((_, wait)) = self.schedule_retry(Retry::CatchUp, e, 4)
-            && matches!(e, Error::RateLimited { .. })
-            && let Some(rt) = self.realtime.get_value()
-        {
-            // Polling slows down too.
-            rt.poll_later(wait);
-        }
+        self.update(|k| k.caught_up(c));
     }
 
     /// Loads the page of history before the oldest message shown.
     pub async fn load_older(self) {
-        let Some(rid) = self.room_id() else { return };
-        let end = self.conversation.with_untracked(Conversation::oldest);
-        let query = HistoryQuery { end, limit: Some(PAGE), ..HistoryQuery::default() };
+        let Some((g, rid, query)) = self.peek(Core::older) else { return };
         let page = self.client().history(&rid, &query).await;
-        if self.room_id().as_deref() != Some(rid.as_str()) {
-            return;
-        }
-        match page {
-            Ok(page) => {
-                if (page.len() as u32) < PAGE {
-                    self.history_complete.set(true);
-                }
-                self.take_in(page);
-            }
-            Err(e) => self.fail(&e),
-        }
-    }
-
-    /// The chat ended (by the visitor, the agent or the server): on to the survey. Nothing
-    /// more will happen in the room: the realtime connection closes.
-    fn chat_ended(&self) {
-        self.store.with_value(|s| s.set_room_id(None));
-        if let Some(rt) = self.realtime.get_value() {
-            rt.watch(None);
-        }
-        self.typing.set(Vec::new());
-        self.screen.set(Screen::Survey);
+        self.update(|c| c.older_page(&g, page));
     }
 
     /// The visitor ends the chat.
     pub async fn close(self) {
-        self.acted();
-        let Some(rid) = self.room_id() else {
-            self.screen.set(Screen::ThankYou);
-            return;
-        };
-        let closed = self.client().close_room(&rid).await;
-        if self.room_id().as_deref() != Some(rid.as_str()) {
-            return;
-        }
-        match closed {
-            Ok(_) => self.chat_ended(),
-            Err(e) if e.is(code::ROOM_CLOSED) => self.chat_ended(),
-            Err(e) => self.fail(&e),
-        }
+        let Some((g, rid)) = self.update(Core::close).flatten() else { return };
+        let closed = self.client().close_room(&rid).await.map(|_| ());
+        self.update(|c| c.closed(&g, closed));
     }
 
     /// Sends the survey: ratings 1–5 by item name, and optional feedback.
     pub async fn rate(self, ratings: Vec<(&'static str, u8)>, feedback: String) {
-        let Some(rid) = self.room_id() else { return };
+        let Some((g, rid)) = self.peek(Core::room_guard) else { return };
         let mut data: Vec<SurveyItem> = ratings
             .into_iter()
             .filter(|(name, value)| survey::RATED.contains(name) && (1..=5).contains(value))
@@ -1437,59 +729,28 @@ impl Session {
         if !feedback.trim().is_empty() {
             data.push(SurveyItem { name: survey::ADDITIONAL_FEEDBACK.into(), value: feedback.trim().to_owned() });
         }
-        self.acted();
         if data.is_empty() {
-            self.screen.set(Screen::ThankYou);
-            return;
+            return self.skip_survey();
         }
-        let g = self.generation();
-        let sent = self.client().survey(&rid, data).await;
-        if !self.current(g) {
-            return;
-        }
-        match sent {
-            Ok(_) => self.screen.set(Screen::ThankYou),
-            Err(e) => self.fail(&e),
-        }
+        let sent = self.client().survey(&rid, data).await.map(|_| ());
+        self.update(|c| c.rated(&g, sent));
     }
 
     /// Skips the survey.
     pub fn skip_survey(&self) {
-        self.acted();
-        self.screen.set(Screen::ThankYou);
+        self.update(Core::skip_survey);
     }
 
     /// Starts over after a finished chat: a new room on the next message.
     pub fn new_chat(&self) {
-        self.marks.update_value(|m| {
-            m.synced = None;
-            m.caught_up = false;
-        });
-        self.room.set(None);
-        self.agent.set(None);
-        self.queue_spot.set(None);
-        self.conversation.update(Conversation::clear);
-        for id in self.out.with_value(|o| o.queue.iter().map(|m| m.id.clone()).collect::<Vec<_>>()) {
-            self.settle(&id);
-        }
-        self.outbox.update(Keyed::clear);
-        self.history_complete.set(false);
-        self.follow();
-        self.acted();
-        self.screen.set(Screen::Chat);
+        self.update(Core::new_chat);
     }
 
     /// Checks the offline form.
     pub fn check_offline(&self, name: &str, email: &str, message: &str) -> FormErrors {
         FormErrors {
             name: name.trim().is_empty().then_some(Key::NameRequired),
-            email: if email.trim().is_empty() {
-                Some(Key::EmailRequired)
-            } else if !is_email(email.trim()) {
-                Some(Key::EmailInvalid)
-            } else {
-                None
-            },
+            email: email_problem(email),
             message: message.trim().is_empty().then_some(Key::MessageRequired),
         }
     }
@@ -1511,64 +772,43 @@ impl Session {
             name: name.trim().to_owned(),
             email: email.trim().to_owned(),
             message: message.trim().to_owned(),
-            department: department
-                .filter(|d| !d.is_empty())
-                .or_else(|| self.options.with_value(|o| o.department.clone())),
+            department: self.peek(|c| c.registration(None, None, department).department),
             host: web_sys::window().and_then(|w| w.location().host().ok()),
         };
-        let g = self.generation();
-        let sent = self.client().offline_message(&note).await;
-        if !self.current(g) {
-            return FormErrors::default();
-        }
-        match sent {
+        let g = self.peek(Core::guard);
+        match self.client().offline_message(&note).await {
             Ok(_) => {
-                self.submitted.set(Some(Submitted::Offline {
+                let form = Submitted::Offline {
                     name: note.name,
                     email: note.email,
                     message: note.message,
                     department: note.department,
-                }));
-                self.form_error.set(None);
-                self.acted();
-                self.screen.set(Screen::OfflineSent);
+                };
+                self.update(|c| c.form_accepted(&g, form, Screen::OfflineSent))
             }
-            Err(e) => self.form_error.set(Some(e.message().map_or_else(|| e.to_string(), str::to_owned))),
-        }
+            Err(e) => self.update(|c| c.form_refused(&g, &e)),
+        };
         FormErrors::default()
     }
 
     /// Moves the chat to another department.
     pub async fn transfer(self, department: String) {
-        let Some(rid) = self.room_id() else { return };
-        let moved = self.client().transfer(&rid, &department).await;
-        if self.room_id().as_deref() != Some(rid.as_str()) {
-            return;
-        }
-        match moved {
-            Ok(_) => {
-                self.refresh_agent(false).await;
-                if self.room_id().as_deref() != Some(rid.as_str()) {
-                    return;
-                }
-                self.refresh().await;
+        let Some((g, rid)) = self.peek(Core::room_guard) else { return };
+        let moved = self.client().transfer(&rid, &department).await.map(|_| ());
+        if self.update(|c| c.transferred(&g, moved)) == Some(true) {
+            self.refresh_agent(false).await;
+            if self.current(&g) {
+                self.refresh_now(false).await;
             }
-            Err(e) => self.fail(&e),
         }
     }
 
     /// Opens or closes the window; opening marks everything read. The state is kept (a reload
     /// reopens it; nothing is written before consent) and shared with the visitor's other tabs.
     pub fn set_open(&self, open: bool) {
-        self.acted();
-        self.open.set(open);
-        self.store.with_value(|s| s.set(OPEN, open.then_some("1")));
-        self.post(if open { "o1" } else { "o0" });
-        if open {
-            self.mark_read(true);
-            self.retry_start();
+        if self.update(|c| c.set_open(open)) == Some(true) {
+            spawn_task(Box::pin(self.start()));
         }
-        self.recount();
     }
 
     /// Runs `f` in the background (for components' event handlers and follow-up work).
@@ -1584,18 +824,4 @@ fn spawn_task(f: Task<()>) {
     // The browser's microtask queue, not Leptos's executor: a session also works before (or
     // without) a mounted view.
     wasm_bindgen_futures::spawn_local(f);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tab_message;
-
-    #[test]
-    fn tab_messages_split_by_character() {
-        assert_eq!(tab_message("o1"), (Some('o'), "1"));
-        assert_eq!(tab_message("r1700000000000"), (Some('r'), "1700000000000"));
-        assert_eq!(tab_message(""), (None, ""));
-        assert_eq!(tab_message("é1"), (Some('é'), "1"), "a first character of two bytes");
-        assert_eq!(tab_message("😀"), (Some('😀'), ""));
-    }
 }

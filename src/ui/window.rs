@@ -211,7 +211,10 @@ fn BannerView() -> impl IntoView {
             let lang = s.lang.get();
             let text = match banner {
                 Banner::ConnectionLost => lang.t(Key::ConnectionLost).to_owned(),
-                Banner::Refused(reason) => lang.tf(Key::ServerRefused, &[("reason", &reason)]),
+                Banner::Refused(reason) => lang.tf(
+                    Key::ServerRefused,
+                    &[("reason", reason.as_deref().unwrap_or(lang.t(Key::SomethingWentWrong)))],
+                ),
             };
             view! { <div class="lc-banner" role="alert">{text}</div> }.into_any()
         })

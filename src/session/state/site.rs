@@ -4,34 +4,16 @@
 //! calls apply in the order they were made); when the visitor is already registered, the
 //! returned future also sends the change to the server.
 
-use livechat_wire::visitor::CustomField;
+use livechat_wire::visitor::{CustomField, NewVisitor};
 
 use super::*;
 use crate::storage::OUTBOX;
-
-/// A form the server accepted, as the site's `onPrechatFormSubmit` / `onOfflineFormSubmit`
-/// callbacks receive it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Submitted {
-    PreChat { name: String, email: String, department: Option<String> },
-    Offline { name: String, email: String, message: String, department: Option<String> },
-}
-
-/// Sets `field` in `pending`: a new key is added; a key already there changes only with
-/// `overwrite` (as the server treats it).
-pub(crate) fn merge_field(pending: &mut Vec<CustomField>, field: CustomField) {
-    match pending.iter_mut().find(|f| f.key == field.key) {
-        Some(existing) if field.overwrite => *existing = field,
-        Some(_) => {}
-        None => pending.push(field),
-    }
-}
 
 impl Session {
     /// Routes the next chat to `department` (id or name), or to none.
     pub fn set_department(&self, department: Option<String>) -> Task<Result<(), Error>> {
         let department = department.filter(|d| !d.trim().is_empty());
-        self.options.update_value(|o| o.department = department);
+        self.update(|c| c.options_mut().department = department);
         self.update_visitor()
     }
 
@@ -39,14 +21,14 @@ impl Session {
     /// is skipped.
     pub fn set_guest_name(&self, name: Option<String>) -> Task<Result<(), Error>> {
         let name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-        self.options.update_value(|o| o.name = name);
+        self.update(|c| c.options_mut().name = name);
         self.update_visitor()
     }
 
     /// The visitor's e-mail as the site knows it. Check it with [`is_email`] first.
     pub fn set_guest_email(&self, email: Option<String>) -> Task<Result<(), Error>> {
         let email = email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
-        self.options.update_value(|o| o.email = email);
+        self.update(|c| c.options_mut().email = email);
         self.update_visitor()
     }
 
@@ -57,17 +39,10 @@ impl Session {
             if self.visitor.with_untracked(Option::is_none) {
                 return Ok(());
             }
-            let details = self.options.with_value(|o| NewVisitor {
-                name: o.name.clone(),
-                email: o.email.clone(),
-                department: o.department.clone(),
-                ..NewVisitor::default()
-            });
-            let g = self.generation();
+            let details = self.peek(|c| NewVisitor { custom_fields: Vec::new(), ..c.site_registration() });
+            let g = self.peek(Core::guard);
             let visitor = self.client().register(details).await?;
-            if self.current(g) {
-                self.visitor.set(Some(visitor));
-            }
+            self.update(|c| c.registered(&g, visitor));
             Ok(())
         })
     }
@@ -75,11 +50,8 @@ impl Session {
     /// Sets a custom field of the visitor: at once when registered, else with the
     /// registration. Without `overwrite` a value already set is kept.
     pub fn set_custom_field(&self, key: String, value: String, overwrite: bool) -> Task<Result<(), Error>> {
-        let registered = self.visitor.with_untracked(Option::is_some);
-        if !registered {
-            let field = CustomField { key: key.clone(), value: value.clone(), overwrite };
-            self.options.update_value(|o| merge_field(&mut o.custom_fields, field));
-        }
+        let field = CustomField { key: key.clone(), value: value.clone(), overwrite };
+        let registered = self.update(|c| c.custom_field(field)) == Some(true);
         let client = self.client();
         Box::pin(async move {
             if registered {
@@ -95,33 +67,23 @@ impl Session {
         if !guest.token.is_empty() && guest.token != self.token() {
             self.use_token(&guest.token);
         }
-        self.options.update_value(|o| {
-            o.name = guest.name.clone().or(o.name.take());
-            o.email = guest.email.clone().or(o.email.take());
-            o.department = guest.department.clone().or(o.department.take());
-            for field in guest.custom_fields.iter().cloned() {
-                merge_field(&mut o.custom_fields, field);
-            }
-        });
-        let details = self.options.with_value(|o| NewVisitor {
-            name: o.name.clone(),
-            email: o.email.clone(),
-            department: o.department.clone(),
-            custom_fields: o.custom_fields.clone(),
-            ..guest
-        });
+        let details = self
+            .update(|c| {
+                let o = c.options_mut();
+                o.name = guest.name.clone().or(o.name.take());
+                o.email = guest.email.clone().or(o.email.take());
+                o.department = guest.department.clone().or(o.department.take());
+                for field in guest.custom_fields.iter().cloned() {
+                    core::merge_field(&mut o.custom_fields, field);
+                }
+                NewVisitor { token: guest.token.clone(), ..c.site_registration() }
+            })
+            .unwrap_or_default();
         let session = *self;
-        let g = self.generation();
+        let g = self.peek(Core::guard);
         Box::pin(async move {
             let visitor = session.client().register(details).await?;
-            if !session.current(g) {
-                return Ok(());
-            }
-            session.options.update_value(|o| o.custom_fields.clear());
-            session.visitor.set(Some(visitor));
-            if session.screen.get_untracked() == Screen::Register {
-                session.screen.set(Screen::Chat);
-            }
+            session.update(|c| c.guest_registered(&g, visitor));
             Ok(())
         })
     }
@@ -141,9 +103,11 @@ impl Session {
     /// Forgets the visitor: its token, room and everything stored, and what the site said
     /// about it (name, e-mail, custom fields). [`Session::start`] then starts as a new visitor.
     pub fn reset(&self) {
-        self.store.with_value(TokenStore::reset);
-        let token = self.store.with_value(TokenStore::token);
-        self.options.update_value(|o| {
+        let io = self.io();
+        io.store.reset();
+        let token = io.store.token();
+        self.update(|c| {
+            let o = c.options_mut();
             o.name = None;
             o.email = None;
             o.custom_fields.clear();
@@ -151,74 +115,40 @@ impl Session {
         self.use_token(&token);
     }
 
-    /// Uses `token` from now on and forgets the conversation shown, the realtime link to the
-    /// old room, the messages still waiting to go out (in memory and in storage), and any work
-    /// begun for the previous visitor (its answers are dropped when they come).
+    /// Uses `token` from now on: the core forgets the previous visitor (see
+    /// [`Core::use_token`]); the stored outbox is emptied, the flush loop of the previous
+    /// visitor let go, and the client bound to the new token.
     fn use_token(&self, token: &str) {
-        self.marks.update_value(|m| m.generation = m.generation.wrapping_add(1));
-        if let Some(rt) = self.realtime.get_value() {
-            rt.watch(None);
-        }
-        let waiters = self.out.try_update_value(|o| std::mem::take(o).waiters).unwrap_or_default();
-        for resolve in waiters {
+        let io = self.io();
+        io.flushing.set(false);
+        io.flush_scheduled.set(false);
+        for resolve in io.waiters.take() {
             let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
         }
-        self.marks.update_value(|m| {
-            m.refresh_retry.0 = 0;
-            m.start_retry.0 = 0;
-            m.starting = false;
-            m.synced = None;
-            m.caught_up = false;
-        });
-        self.store.with_value(|s| {
-            s.set_token(token);
-            s.set_room_id(None);
-            s.set(OUTBOX, None);
-        });
-        let transport = self.client.with_value(|c| c.transport().clone());
-        self.client.set_value(VisitorClient::new(transport, token));
-        self.visitor.set(None);
-        self.room.set(None);
-        self.agent.set(None);
-        self.typing.set(Vec::new());
-        self.queue_spot.set(None);
-        self.conversation.update(Conversation::clear);
-        self.outbox.update(Keyed::clear);
-        self.banner.set(None);
-        self.form_error.set(None);
-        self.submitted.set(None);
-        self.history_complete.set(false);
-        self.unread.set(0);
-        self.screen.set(Screen::Loading);
+        io.store.set_token(token);
+        io.store.set(OUTBOX, None);
+        let transport = io.client.borrow().transport().clone();
+        *io.client.borrow_mut() = VisitorClient::new(transport, token);
+        self.update(|c| c.use_token(token.to_owned()));
     }
 
     /// Reports the page the visitor is on (`livechat/page.visited`, a `url` change), with the
     /// open room when there is one.
     pub fn page_visited(self, title: String, href: String) -> Task<Result<(), Error>> {
         Box::pin(async move {
-            let rid = self.room_id();
+            let rid = self.peek(|c| c.room_id().map(str::to_owned));
             self.client().page_visited(rid.as_deref(), &title, &href, livechat_wire::page::change::URL).await?;
             Ok(())
         })
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn field(key: &str, value: &str, overwrite: bool) -> CustomField {
-        CustomField { key: key.into(), value: value.into(), overwrite }
+    /// Titles the site set (`setTheme`) win over the server's.
+    pub fn retitle(&self, title: Option<String>, offline: Option<String>) {
+        self.update(|c| c.retitle(title, offline));
     }
 
-    #[test]
-    fn pending_fields_keep_or_overwrite_like_the_server() {
-        let mut pending = Vec::new();
-        merge_field(&mut pending, field("plan", "gold", false));
-        merge_field(&mut pending, field("plan", "free", false));
-        assert_eq!(pending, [field("plan", "gold", false)], "without overwrite the first value stays");
-        merge_field(&mut pending, field("company", "Acme", true));
-        merge_field(&mut pending, field("plan", "free", true));
-        assert_eq!(pending, [field("plan", "free", true), field("company", "Acme", true)]);
+    /// The last accepted form, once: the site's callback hears of it one time.
+    pub fn take_submitted(&self) -> Option<Submitted> {
+        self.update(Core::take_submitted).flatten()
     }
 }

@@ -31,9 +31,10 @@ use web_sys::{MessageEvent, WebSocket};
 use protocol::{Incoming, Link, Note, Outgoing, Protocol, StreamKind, Typing, backoff, classify};
 
 /// The realtime connection as the visitor sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Status {
     /// No room to follow: no socket.
+    #[default]
     Idle,
     /// Connecting for the first time.
     Connecting,

@@ -2,5 +2,6 @@
 //! message's text into what is shown, `tabs` keeps the visitor's tabs in step.
 
 pub mod conversation;
+pub mod core;
 pub mod tabs;
 pub mod text;

@@ -70,7 +70,9 @@ impl Core {
         Some(CatchUp {
             guard,
             rid,
-            since: self.synced,
+            // Nothing caught up yet, but messages shown with their times (the visitor's, answered
+            // meanwhile): back to the oldest of them, so none is left with a gap before it.
+            since: self.synced.or(self.view.conversation.oldest()),
             shown: self.view.conversation.newest(),
             got: Vec::new(),
             end: None,

@@ -117,18 +117,19 @@ impl Core {
         if !self.current(g) {
             return;
         }
-        let orphans: Vec<Message> = self
-            .outbox
-            .queue
-            .iter()
-            .filter(|m| m.rid.is_empty())
-            .map(|m| Message { rid: rid.to_owned(), ..m.clone() })
-            .collect();
-        for m in orphans {
+        // Storage moves an entry it writes to its end: every message from the first without a
+        // room on is written again, in send order, so that a reload sends them in that order.
+        let first = self.outbox.queue.iter().position(|m| m.rid.is_empty()).unwrap_or(self.outbox.queue.len());
+        for i in first..self.outbox.queue.len() {
+            let q = &mut self.outbox.queue[i];
+            let orphan = q.rid.is_empty();
+            if orphan {
+                q.rid = rid.to_owned();
+            }
+            let m = q.clone();
             self.effect(Effect::StoreOutbox { id: m.id.clone(), message: Some(m.clone()) });
-            self.upsert(m.clone());
-            if let Some(q) = self.outbox.queue.iter_mut().find(|q| q.id == m.id) {
-                *q = m;
+            if orphan {
+                self.upsert(m);
             }
         }
     }
@@ -205,7 +206,12 @@ impl Core {
                     o.refused.push(id.to_owned());
                 }
                 let delivery = if !transient || failures >= FAILED_AFTER { Delivery::Failed } else { Delivery::Sending };
-                self.mark(id.to_owned(), delivery);
+                if self.outbox.waiting(id) {
+                    self.mark(id.to_owned(), delivery);
+                } else {
+                    // Settled while it went out (deleted meanwhile): nothing of it is kept.
+                    self.settle(id);
+                }
                 if !transient {
                     return Next::Go;
                 }

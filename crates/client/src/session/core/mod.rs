@@ -1049,8 +1049,13 @@ impl Core {
                 agent_changed |= matches!(kind.as_deref(), Some(types::USER_JOINED | types::TRANSFER_HISTORY));
             }
             // The server has it (seen live or in history before the send's own answer came back).
-            if confirms && !self.outbox.in_flight(&id) {
-                self.settle(&id);
+            if confirms {
+                if self.outbox.in_flight(&id) {
+                    // Its answer settles it, or, if that answer is lost, this copy does.
+                    self.outbox.heard(&id);
+                } else {
+                    self.settle(&id);
+                }
             }
         }
         if agent_changed && !closed {

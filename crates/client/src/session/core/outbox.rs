@@ -24,11 +24,21 @@ pub(super) struct Outbox {
     refused: Vec<String>,
     /// Being sent now.
     in_flight: Vec<String>,
+    /// Being sent now, and the server's copy already seen (live or in history): whatever the
+    /// answer, the server has it.
+    heard: Vec<String>,
 }
 
 impl Outbox {
     pub(super) fn ids(&self) -> Vec<String> {
         self.queue.iter().map(|m| m.id.clone()).collect()
+    }
+
+    /// The server's copy of `id` was seen while it is on its way.
+    pub(super) fn heard(&mut self, id: &str) {
+        if !self.heard.iter().any(|h| h == id) {
+            self.heard.push(id.to_owned());
+        }
     }
 
     pub(super) fn in_flight(&self, id: &str) -> bool {
@@ -160,6 +170,13 @@ impl Core {
             return Next::Stop;
         }
         self.outbox.in_flight.retain(|f| f != id);
+        let heard = self.outbox.heard.iter().any(|h| h == id);
+        self.outbox.heard.retain(|h| h != id);
+        if heard && result.is_err() {
+            // The answer was lost, but the server's copy came meanwhile: it has the message.
+            self.settle(id);
+            return Next::Go;
+        }
         match result {
             Ok(stored) => {
                 self.set_banner(None);
@@ -238,9 +255,9 @@ impl Core {
     }
 
     /// The visitor gives up a message that was not sent: it leaves the outbox and the
-    /// conversation (not while it is on its way).
+    /// conversation (not while it is on its way, nor once the server has it).
     pub fn discard(&mut self, id: &str) {
-        if !self.outbox.in_flight(id) {
+        if self.outbox.waiting(id) && !self.outbox.in_flight(id) {
             self.discard_now(id);
         }
     }

@@ -5,8 +5,8 @@
 //! the script-tag loader carries inside and the npm package ships. It calls three exports:
 //!
 //! * [`boot`] mounts one widget on a host element and answers its number;
-//! * [`command`] runs one command on a widget (`open`, `status`, `guestName`, …), answering a
-//!   value, a promise, or an error for bad input;
+//! * [`command`] runs one command on a widget (`open`, `status`, `setGuestName`, …), read into a
+//!   [`Command`] and applied, answering a value, a promise, or an error for bad input;
 //! * every event goes to the one `sink` function `boot` was given, as `sink(event, payload)`
 //!   with `event` an [`Event`] number (its name is `EVENTS[event]` in `api.js`).
 //!
@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use leptos::prelude::*;
-use livechat_wire::visitor::{CustomField, NewVisitor, is_email};
+use livechat_wire::visitor::{NewVisitor, is_email};
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -26,6 +26,10 @@ use crate::api::Error;
 use crate::i18n::{self, Lang};
 use crate::keyed::IdSet;
 use crate::session::{Screen, Session, SessionOptions, Submitted};
+
+mod command;
+
+pub use command::Command;
 
 /// Every event, by the number the sink receives: the order of `EVENTS` in `www/api.js` (a test
 /// keeps them equal). The first ten are Rocket.Chat's (its `on…` callbacks register for them);
@@ -183,85 +187,72 @@ thread_local! {
 }
 
 // Runs command `name` on widget number `widget` with arguments `a`, `b`, `c` (`api.js` passes
-// them checked and as strings where a string is wanted):
-//
-// * `open`, `close`, `reset` (forget the visitor and start over), `consent`;
-// * `isOpen`, `status`, `unreadCount`, `token`: the answer;
-// * `setTheme` (title, offline title): header titles that win over the server's;
-// * `setGuestToken` (token), `setLanguage` (tag, texts);
-// * `pageVisited` (title, href), `setCustomField` (key, value, overwrite), `setDepartment`
-//   (id), `clearDepartment`, `setGuestName` (name), `setGuestEmail` (address), `registerGuest`
-//   (`{token, name, email, department, customFields: [{key, value, overwrite}]}`): a promise,
-//   settled once the change is made (and sent, when the visitor is registered).
-//
-// An unknown command or widget is an error; so is an e-mail address that is not one.
+// them checked and as strings where a string is wanted): read into a [`Command`]
+// (`Command::NAMES` lists them, declared with what each takes), then applied. Answers a value
+// (`isOpen`, `status`, `unreadCount`, `token`), a promise settled once the change is made (and
+// sent, when the visitor is registered: `pageVisited`, `setCustomField`, `setDepartment`,
+// `clearDepartment`, `setGuestName`, `setGuestEmail`, `registerGuest`), or nothing. An unknown
+// command or widget is an error; so is an e-mail address that is not one.
 #[wasm_bindgen]
 pub fn command(widget: u32, name: &str, a: JsValue, b: JsValue, c: JsValue) -> Result<JsValue, JsValue> {
     let Some(w) = MOUNTED.with_borrow(|m| m.get(widget as usize).cloned()) else {
         return Err(js_error("Livechat: no such widget"));
     };
-    let s = w.session;
-    let string = |v: &JsValue| v.as_string().unwrap_or_default();
-    Ok(match name {
-        "open" | "close" => {
-            s.set_open(name == "open");
-            w.sync_open();
-            JsValue::UNDEFINED
-        }
-        "isOpen" => s.open.get_untracked().into(),
-        "status" => s.screen.with_untracked(status_name).into(),
-        "unreadCount" => s.unread.get_untracked().into(),
-        "token" => s.token().into(),
-        "reset" => {
-            s.reset();
-            w.restart();
-            JsValue::UNDEFINED
-        }
-        "consent" => {
-            s.interacted();
-            w.start();
-            JsValue::UNDEFINED
-        }
-        "setTheme" => {
-            let mut titles = w.titles.borrow_mut();
-            titles.0 = a.as_string().or(titles.0.take());
-            titles.1 = b.as_string().or(titles.1.take());
-            drop(titles);
-            w.apply_titles();
-            JsValue::UNDEFINED
-        }
-        "setGuestToken" => {
-            if s.set_guest_token(&string(&a)) {
-                w.restart();
+    let command = Command::read(name, &[a, b, c]).map_err(js_error)?;
+    Ok(w.run(command))
+}
+
+impl Inner {
+    /// Applies `command` through the session's methods.
+    fn run(&self, command: Command) -> JsValue {
+        let s = self.session;
+        match command {
+            Command::Open(open) => {
+                s.set_open(open);
+                self.sync_open();
             }
-            JsValue::UNDEFINED
-        }
-        "setLanguage" => {
-            let lang = language(&a, &b);
-            s.lang.set(lang);
-            JsValue::UNDEFINED
-        }
-        "pageVisited" => {
-            if !w.started.get() {
-                *w.pending_page.borrow_mut() = Some((string(&a), string(&b)));
-                return Ok(Promise::resolve(&JsValue::UNDEFINED).into());
+            Command::IsOpen => return s.open.get_untracked().into(),
+            Command::Status => return s.screen.with_untracked(status_name).into(),
+            Command::UnreadCount => return s.unread.get_untracked().into(),
+            Command::Token => return s.token().into(),
+            Command::Reset => {
+                s.reset();
+                self.restart();
             }
-            promise(s.page_visited(string(&a), string(&b)))
-        }
-        "setCustomField" => promise(s.set_custom_field(string(&a), string(&b), c.as_bool().unwrap_or(true))),
-        "setDepartment" => promise(s.set_department(Some(string(&a)))),
-        "clearDepartment" => promise(s.set_department(None)),
-        "setGuestName" => promise(s.set_guest_name(Some(string(&a)))),
-        "setGuestEmail" => {
-            let email = string(&a);
-            if !is_email(email.trim()) {
-                return Err(js_error("Livechat: setGuestEmail needs an e-mail address"));
+            Command::Consent => {
+                s.interacted();
+                self.start();
             }
-            promise(s.set_guest_email(Some(email)))
+            Command::SetTheme(title, offline) => {
+                let mut titles = self.titles.borrow_mut();
+                titles.0 = title.or(titles.0.take());
+                titles.1 = offline.or(titles.1.take());
+                drop(titles);
+                self.apply_titles();
+            }
+            Command::SetGuestToken(token) => {
+                if s.set_guest_token(&token) {
+                    self.restart();
+                }
+            }
+            Command::SetLanguage(lang) => s.set_language(lang),
+            Command::PageVisited { title, href } => {
+                if !self.started.get() {
+                    *self.pending_page.borrow_mut() = Some((title, href));
+                    return Promise::resolve(&JsValue::UNDEFINED).into();
+                }
+                return promise(s.page_visited(title, href));
+            }
+            Command::SetCustomField { key, value, overwrite } => {
+                return promise(s.set_custom_field(key, value, overwrite));
+            }
+            Command::SetDepartment(department) => return promise(s.set_department(department)),
+            Command::SetGuestName(name) => return promise(s.set_guest_name(Some(name))),
+            Command::SetGuestEmail(email) => return promise(s.set_guest_email(Some(email))),
+            Command::RegisterGuest(visitor) => return self.register_guest(visitor),
         }
-        "registerGuest" => w.register_guest(&a)?,
-        _ => return Err(js_error("Livechat: unknown command")),
-    })
+        JsValue::UNDEFINED
+    }
 }
 
 impl Inner {
@@ -305,49 +296,21 @@ impl Inner {
         }
     }
 
-    /// `registerGuest`: `{token?, name?, email?, department?, customFields?: [{key, value,
-    /// overwrite}]}`; `api.js` checked that it is an object.
-    fn register_guest(&self, guest: &JsValue) -> Result<JsValue, JsValue> {
-        let email = text(guest, "email");
-        if email.as_deref().is_some_and(|e| !is_email(e)) {
-            return Err(js_error("Livechat: registerGuest needs a valid email"));
-        }
-        let fields = Reflect::get(guest, &"customFields".into()).unwrap_or(JsValue::UNDEFINED);
-        let custom_fields = if Array::is_array(&fields) {
-            Array::from(&fields)
-                .iter()
-                .filter_map(|f| {
-                    Some(CustomField {
-                        key: text(&f, "key")?,
-                        value: Reflect::get(&f, &"value".into()).ok()?.as_string()?,
-                        overwrite: Reflect::get(&f, &"overwrite".into()).ok()?.as_bool().unwrap_or(true),
-                    })
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let visitor = NewVisitor {
-            token: text(guest, "token").unwrap_or_default(),
-            name: text(guest, "name"),
-            email,
-            department: text(guest, "department"),
-            custom_fields,
-            ..NewVisitor::default()
-        };
+    /// `registerGuest` with the visitor the site described.
+    fn register_guest(&self, visitor: NewVisitor) -> JsValue {
         let session = self.session;
         // Another visitor than the one on screen: once registered, load its state afresh (as
         // `setGuestToken` does), or the window would wait on the old visitor's screen.
         let switches = !visitor.token.is_empty() && visitor.token != session.token() && self.started.get();
         self.start();
         let registration = session.register_guest(visitor);
-        Ok(promise(async move {
+        promise(async move {
             registration.await?;
             if switches {
                 session.start().await;
             }
             Ok(())
-        }))
+        })
     }
 }
 
@@ -592,29 +555,6 @@ mod tests {
         })
         .collect();
         assert_eq!(api_events(), ours);
-    }
-
-    /// Every command `api.js` runs is one `command` knows: those it names (`run('name'`), those
-    /// its lists run by the method's name, and the getters.
-    #[test]
-    fn the_api_runs_only_commands_the_wasm_has() {
-        let source = include_str!("embed.rs");
-        let body = source.split("pub fn command(").nth(1).unwrap().split("\nimpl Inner").next().unwrap();
-        let mut used: BTreeSet<&str> = API.split("run('").skip(1).filter_map(|rest| rest.split('\'').next()).collect();
-        let marker = ".split(' ').forEach(function (m) {\n    impl[m] = ";
-        let parts: Vec<&str> = API.split(marker).collect();
-        // Each list is the string literal just before the marker.
-        for before in &parts[..parts.len() - 1] {
-            used.extend(before.rsplit('\'').nth(1).unwrap().split(' '));
-        }
-        let getters = API.split("var GETTERS = {").nth(1).unwrap().split('}').next().unwrap();
-        used.extend(getters.split(',').filter_map(|g| g.split(':').next()).map(str::trim));
-        for name in ["open", "setGuestEmail", "pageVisited", "isOpen", "token", "setTheme", "setLanguage"] {
-            assert!(used.contains(name), "{name} not found in api.js: {used:?}");
-        }
-        for name in used {
-            assert!(body.contains(&format!("\"{name}\"")), "command() does not handle {name}");
-        }
     }
 
     /// `selector{declarations}` rules of whitespace-free CSS, comments and at-rules skipped.

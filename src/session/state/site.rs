@@ -142,6 +142,11 @@ impl Session {
         })
     }
 
+    /// Speaks `lang` from now on (`setLanguage`, its texts installed): the view redraws in it.
+    pub fn set_language(&self, lang: Lang) {
+        self.lang.set(lang);
+    }
+
     /// Titles the site set (`setTheme`) win over the server's.
     pub fn retitle(&self, title: Option<String>, offline: Option<String>) {
         self.update(|c| c.retitle(title, offline));

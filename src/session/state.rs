@@ -27,36 +27,16 @@ use crate::keyed::Keyed;
 use crate::realtime::{Event, Realtime, Status};
 use crate::storage::{OPEN, READ, StoreOptions, TokenStore};
 
+mod forms;
+mod outbox;
 mod site;
+mod start;
+
+pub use forms::FormErrors;
 
 pub use core::{Banner, Delivery, FAILED_AFTER, PAGE, Screen, SessionOptions, Submitted};
 
-/// Problems with a form, per field; empty when the form is fine.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FormErrors {
-    pub name: Option<Key>,
-    pub email: Option<Key>,
-    pub message: Option<Key>,
-}
-
-impl FormErrors {
-    pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.email.is_none() && self.message.is_none()
-    }
-}
-
 pub use livechat_wire::visitor::is_email;
-
-/// The e-mail field's problem, if any.
-fn email_problem(email: &str) -> Option<Key> {
-    if email.trim().is_empty() {
-        Some(Key::EmailRequired)
-    } else if !is_email(email.trim()) {
-        Some(Key::EmailInvalid)
-    } else {
-        None
-    }
-}
 
 /// A boxed future. Work that several callers await or spawn is one type behind a pointer, so
 /// what drives it is compiled once rather than into every caller.
@@ -68,26 +48,6 @@ fn later(session: Session, ms: f64, then: fn(Session)) {
     if let Some(w) = web_sys::window() {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms as i32);
     }
-}
-
-/// The page's origin (`https://shop.example`).
-fn page_origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
-}
-
-/// Whether `server` (absolute, or relative to the page) is on the page's origin: then no call
-/// to it is cross-origin.
-fn same_origin(server: &str) -> bool {
-    let absolute = server.starts_with("//") || server.contains("://");
-    !absolute || server.strip_prefix(&page_origin()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
-/// What a site owner changes in Rocket.Chat for this page's cross-origin calls.
-fn cors_advice() -> String {
-    format!(
-        "In Rocket.Chat, Administration > Settings > General > REST API: turn on \"Enable CORS\" and add {} to \"CORS Origin\".",
-        page_origin()
-    )
 }
 
 /// The error work for a previous visitor ends with (nobody reads it: the core's guard drops
@@ -312,98 +272,6 @@ impl Session {
         self.io().store.consent();
     }
 
-    /// Loads the configuration and the visitor's open room, and picks the first screen. When
-    /// the server cannot be reached it shows [`Screen::Unreachable`] and tries again by itself.
-    pub async fn start(self) {
-        let Some(g) = self.update(Core::begin_start) else { return };
-        let department = self.peek(|c| c.options().department.clone());
-        let config = self.load_config(department.as_deref()).await;
-        let config = match config {
-            Ok(config) => config,
-            Err(e) => return self.cannot_start(&g, e),
-        };
-        let stored = self.io().store.outbox();
-        let Some((screen, catch_up)) = self.update(|c| c.configured(&g, config, stored)).flatten() else { return };
-        if catch_up {
-            self.refresh_now(false).await;
-        }
-        self.update(|c| c.started(&g, screen));
-        self.flush().await;
-    }
-
-    /// The configuration. On failure, `Err(None)` when the server answers this page's plain
-    /// requests but refuses its cross-origin ones (CORS).
-    async fn load_config(&self, department: Option<&str>) -> Result<Config, Option<Error>> {
-        let client = self.client();
-        if same_origin(client.transport().server_url()) {
-            return client.config(department).await.map_err(Some);
-        }
-        // From another origin the call is preflighted, as every `POST` is. No answer: the
-        // server is down, or it refuses cross-origin calls — and then a plain call (which
-        // Rocket.Chat answers with CORS off, since May 2025) gets through. The preflighted one
-        // is tried once more before CORS is blamed, so a dropped request is not taken for it.
-        match client.config_preflighted(department).await {
-            Err(Error::Network { .. }) => {
-                // Down (no answer to this one either), or not a Livechat server (an answer
-                // that is not a configuration): that is what to report.
-                if let Err(e) = client.config(department).await {
-                    return Err(Some(e));
-                }
-                client.config_preflighted(department).await.map_err(|e| match e {
-                    Error::Network { .. } => None,
-                    e => Some(e),
-                })
-            }
-            other => other.map_err(Some),
-        }
-    }
-
-    /// The start failed: `None` when the server refused this page's cross-origin calls (CORS).
-    /// What the site owner must change goes to the console; the visitor sees a clear state,
-    /// never the raw error.
-    fn cannot_start(&self, g: &Guard, e: Option<Error>) {
-        if !self.current(g) {
-            return;
-        }
-        let server = self.client().transport().server_url().to_owned();
-        match &e {
-            Some(e) if transient(e) => {}
-            None => web_sys::console::error_1(
-                &format!("Livechat: {server} refuses this page's requests (CORS). {}", cors_advice()).into(),
-            ),
-            Some(e) => web_sys::console::error_1(
-                &format!("Livechat: {server} did not answer as a Rocket.Chat Livechat server: {e}").into(),
-            ),
-        }
-        let failures = self.update(|c| c.cannot_start(g, e.as_ref(), random())).flatten();
-        if failures == Some(3) && matches!(e, Some(Error::Network { .. })) && !same_origin(&server) {
-            // A Rocket.Chat older than its fix of May 2025 does not answer plain cross-origin
-            // calls either with CORS off: both causes look alike from here.
-            let text = format!(
-                "Livechat: no answer from {server}: it is down, or it refuses this page's requests (CORS). {}",
-                cors_advice()
-            );
-            web_sys::console::warn_1(&text.into());
-        }
-    }
-
-    /// A scheduled retry's time came (the session may be gone by then: its owner disposed).
-    fn retried(self, kind: Retry) {
-        if self.update(|c| c.retry_due(kind)) == Some(true) {
-            match kind {
-                Retry::Start => spawn_task(Box::pin(self.start())),
-                Retry::CatchUp => spawn_task(self.catch_up(false)),
-            }
-        }
-    }
-
-    /// The visitor's Retry on [`Screen::Unreachable`]: focus follows to the screen it leads to.
-    pub fn retry_start_now(&self) {
-        if self.update(Core::retry_start_now) == Some(true) {
-            spawn_task(Box::pin(self.start()));
-        }
-    }
-
     /// Follows `room` in realtime (or stops following when there is none).
     fn follow(&self, room: Option<String>) {
         let io = self.io();
@@ -448,76 +316,6 @@ impl Session {
         }
     }
 
-    /// Departments the visitor may pick on the pre-chat form.
-    pub fn registration_departments(&self) -> Vec<Department> {
-        self.config.with(|c| {
-            c.as_ref()
-                .map_or_else(Vec::new, |c| c.departments.iter().filter(|d| d.show_on_registration).cloned().collect())
-        })
-    }
-
-    /// Checks the pre-chat form as the server's settings require it.
-    pub fn check_registration(&self, name: &str, email: &str) -> FormErrors {
-        let (ask_name, ask_email) = self.config.with_untracked(|c| {
-            c.as_ref().map_or((true, true), |c| {
-                (c.settings.name_field_registration_form, c.settings.email_field_registration_form)
-            })
-        });
-        FormErrors {
-            name: (ask_name && name.trim().is_empty()).then_some(Key::NameRequired),
-            email: if ask_email { email_problem(email) } else { None },
-            message: None,
-        }
-    }
-
-    /// Registers the visitor from the pre-chat form, then shows the chat.
-    pub async fn register(self, name: String, email: String, department: Option<String>) -> FormErrors {
-        self.interacted();
-        let errors = self.check_registration(&name, &email);
-        if !errors.is_empty() {
-            return errors;
-        }
-        let (name, email) = (name.trim().to_owned(), email.trim().to_owned());
-        let details = self.peek(|c| {
-            c.registration(Some(name).filter(|n| !n.is_empty()), Some(email).filter(|e| !e.is_empty()), department)
-        });
-        let form = Submitted::PreChat {
-            name: details.name.clone().unwrap_or_default(),
-            email: details.email.clone().unwrap_or_default(),
-            department: details.department.clone(),
-        };
-        let g = self.peek(Core::guard);
-        match self.client().register(details).await {
-            Ok(visitor) => self.update(|c| {
-                if c.registered(&g, visitor) {
-                    c.form_accepted(&g, form, Screen::Chat);
-                }
-            }),
-            Err(e) => self.update(|c| c.form_refused(&g, &e)),
-        };
-        FormErrors::default()
-    }
-
-    /// The open room, created on the first message as Rocket.Chat's widget does (registering
-    /// the visitor with what the site supplied first, when needed). Answers its id.
-    async fn ensure_room(&self) -> Result<String, Error> {
-        if let Some(rid) = self.peek(|c| c.room_id().map(str::to_owned)) {
-            return Ok(rid);
-        }
-        let g = self.peek(Core::guard);
-        if self.visitor.with_untracked(Option::is_none) {
-            let details = self.peek(Core::site_registration);
-            let visitor = self.client().register(details).await?;
-            if self.update(|c| c.registered(&g, visitor)) != Some(true) {
-                return Err(stale());
-            }
-        }
-        let answer = self.client().room(None).await?;
-        self.update(|c| c.room_made(&g, answer.room, answer.new_room))
-            .flatten()
-            .ok_or_else(stale)
-    }
-
     /// Asks the server who serves the room now (after an assignment or a transfer); `forget`:
     /// when nobody serves it, no agent is shown.
     fn refresh_agent(&self, forget: bool) -> Task<()> {
@@ -527,113 +325,6 @@ impl Session {
             let agent = session.client().agent_info(&rid).await;
             session.update(|c| c.agent_answered(&g, agent, forget));
         })
-    }
-
-    /// Sends a message: shown at once as sending, kept in the outbox (in storage) until the
-    /// server confirms it, and resent with the same `_id` after a failure, a reconnect or a
-    /// reload — the `_id` is chosen here, so the server never stores it twice. Returns once this
-    /// message (and what was written before it) is confirmed, refused, or waiting for a resend —
-    /// or at once when an earlier message is on its way: that send takes this one along after it.
-    pub async fn send(self, text: String) {
-        self.interacted();
-        if text.trim().is_empty() {
-            return;
-        }
-        if let Some(rt) = self.realtime() {
-            rt.typing_done();
-        }
-        let id = crate::storage::new_token();
-        if self.update(|c| c.compose(id, &text)) == Some(true) {
-            self.flush().await;
-        }
-    }
-
-    /// Sends what waits in the outbox, oldest first, one at a time (the core picks which). One
-    /// loop runs at a time and picks up what is added meanwhile: a call while it runs waits for
-    /// it to end.
-    fn flush(self) -> Task<()> {
-        Box::pin(self.flush_now())
-    }
-
-    async fn flush_now(self) {
-        let Some(io) = self.io.try_get_value() else { return };
-        if io.flushing.replace(true) {
-            let mut resolve = None;
-            let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
-            if let Some(resolve) = resolve {
-                io.waiters.borrow_mut().push(resolve);
-            }
-            let _ = wasm_bindgen_futures::JsFuture::from(done).await;
-            return;
-        }
-        let g = self.peek(Core::guard);
-        while let Some(m) = self.update(Core::next_to_send).flatten() {
-            let next = self.deliver(&g, m).await;
-            if !self.current(&g) {
-                // Another visitor now: their outbox is not this loop's (their flush resolved
-                // the waiters).
-                return;
-            }
-            if next == Next::Stop {
-                break;
-            }
-        }
-        io.flushing.set(false);
-        for resolve in io.waiters.take() {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
-        }
-    }
-
-    /// One attempt to deliver `message` (making the room first when it has none).
-    async fn deliver(&self, g: &Guard, message: Message) -> Next {
-        let Message { id, rid, msg, .. } = message;
-        let rid = if rid.is_empty() { self.attach_room(g).await } else { Ok(rid) };
-        let (rid, result) = match rid {
-            Ok(rid) => {
-                let sent = self.client().send_message(&rid, &msg, Some(&id)).await;
-                (rid, sent)
-            }
-            Err(e) => (String::new(), Err(e)),
-        };
-        self.update(|c| c.sent(g, &id, &rid, result, random())).unwrap_or(Next::Stop)
-    }
-
-    /// Makes the room, and moves every message written before it existed into it. Boxed: only
-    /// the first message takes this way.
-    fn attach_room(&self, g: &Guard) -> Task<Result<String, Error>> {
-        let (session, g) = (*self, g.clone());
-        Box::pin(async move {
-            let rid = session.ensure_room().await?;
-            session.update(|c| c.attach_room(&g, &rid));
-            Ok(rid)
-        })
-    }
-
-    /// Flushes the outbox again after `ms` (once, however many ask).
-    fn schedule_flush(&self, ms: f64) {
-        if self.io().flush_scheduled.replace(true) {
-            return;
-        }
-        later(*self, ms, |session| {
-            // The session may be gone (its owner disposed) by then.
-            if let Some(io) = session.io.try_get_value() {
-                io.flush_scheduled.set(false);
-                spawn_task(session.flush());
-            }
-        });
-    }
-
-    /// Tries a failed message again now, with the same `_id`; what was written before it goes
-    /// first.
-    pub async fn retry(self, id: String) {
-        if self.update(|c| c.retry(&id)) == Some(true) {
-            self.flush().await;
-        }
-    }
-
-    /// Gives up a message that was not sent: it leaves the outbox and the conversation.
-    pub fn discard(&self, id: &str) {
-        self.update(|c| c.discard(id));
     }
 
     /// Edits one of the visitor's messages.
@@ -744,51 +435,6 @@ impl Session {
     /// Starts over after a finished chat: a new room on the next message.
     pub fn new_chat(&self) {
         self.update(Core::new_chat);
-    }
-
-    /// Checks the offline form.
-    pub fn check_offline(&self, name: &str, email: &str, message: &str) -> FormErrors {
-        FormErrors {
-            name: name.trim().is_empty().then_some(Key::NameRequired),
-            email: email_problem(email),
-            message: message.trim().is_empty().then_some(Key::MessageRequired),
-        }
-    }
-
-    /// Sends the offline form.
-    pub async fn send_offline(
-        self,
-        name: String,
-        email: String,
-        message: String,
-        department: Option<String>,
-    ) -> FormErrors {
-        self.interacted();
-        let errors = self.check_offline(&name, &email, &message);
-        if !errors.is_empty() {
-            return errors;
-        }
-        let note = OfflineMessage {
-            name: name.trim().to_owned(),
-            email: email.trim().to_owned(),
-            message: message.trim().to_owned(),
-            department: self.peek(|c| c.registration(None, None, department).department),
-            host: web_sys::window().and_then(|w| w.location().host().ok()),
-        };
-        let g = self.peek(Core::guard);
-        match self.client().offline_message(&note).await {
-            Ok(_) => {
-                let form = Submitted::Offline {
-                    name: note.name,
-                    email: note.email,
-                    message: note.message,
-                    department: note.department,
-                };
-                self.update(|c| c.form_accepted(&g, form, Screen::OfflineSent))
-            }
-            Err(e) => self.update(|c| c.form_refused(&g, &e)),
-        };
-        FormErrors::default()
     }
 
     /// Moves the chat to another department.

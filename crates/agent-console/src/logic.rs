@@ -1,5 +1,6 @@
 //! The console's pure logic: which server to talk to, what an error means to a person, what a
 //! system message says, which rooms have unread messages. No browser calls; tested natively.
+//! (Its tests, below, are half of its length.)
 
 use livechat_client::api::Error;
 use livechat_wire::Timestamp;

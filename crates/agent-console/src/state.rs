@@ -4,6 +4,9 @@
 //! Live updates come from polling: every [`POLL_MS`] while the page is visible the queue and the
 //! agent's rooms are fetched again, and the open room catches up from history: page by page
 //! back to what it already has ([`logic::CatchUp`]), merged by `_id`.
+//!
+//! About 600 lines: one method per agent action (sign in, availability, take, open, reply,
+//! forward, close, sign out) and the polling, each short; its decisions are in `logic.rs`.
 
 use std::collections::BTreeMap;
 

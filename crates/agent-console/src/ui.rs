@@ -1,5 +1,9 @@
 //! The console's components. They make no HTTP or storage calls: they read the [`Console`]
 //! from context and call its methods.
+//!
+//! One file of about 750 lines on purpose: the console is a demo tool of a dozen small
+//! components (sign-in, queue, rooms, room view, forward and close forms) that read best side
+//! by side; none is long.
 
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;

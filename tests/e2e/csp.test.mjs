@@ -62,6 +62,14 @@ test('under a strict Content-Security-Policy the widget is styled and works, wit
     },
   );
   const violations = async () => [...problems, ...(await page.evaluate(() => window.__violations))];
+  // The wasm waits until the loader's launcher has been looked at: the widget replaces it once
+  // it is up, and on an idle machine that can happen before the look.
+  let release;
+  const looked = new Promise((resolve) => (release = resolve));
+  await page.route('**/widget_bg.wasm', async (route) => {
+    await looked;
+    await route.continue();
+  });
 
   await page.goto(server.url + '/');
   assert.equal(served, 1, 'the page came with the policy');
@@ -87,6 +95,7 @@ test('under a strict Content-Security-Policy the widget is styled and works, wit
   const look = (locator, ...props) =>
     locator.evaluate((el, props) => props.map((p) => getComputedStyle(el).getPropertyValue(p)), props);
   assert.deepEqual(await look(button, 'background-color', 'position', 'border-radius'), [rgb('#c1272d'), 'fixed', '50%']);
+  release();
 
   // The widget's own, once it has loaded: one constructed stylesheet (it replaced the loader's),
   // no <style> element.

@@ -1,8 +1,9 @@
 //! DDP over WebSocket (`/websocket`): the frames and the three streams the widget listens to.
 //!
 //! Frames are JSON objects tagged by `msg`. Their payloads are generic so each side can name the
-//! exact types it sends and keep what it receives raw until it knows the stream (the server uses
-//! `serde_json::Value`, the widget the browser's own objects).
+//! exact types it sends and reads: the server writes its own and reads `serde_json::Value`; the
+//! widget reads `ServerFrame<(), StreamArgs>` through [`FromJson`] (hand-written here: a
+//! stream event's `args` are read by the stream and event name the frame names).
 
 use std::fmt;
 
@@ -10,7 +11,8 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::agent::Agent;
-use crate::json::{JsonWriter, ToJson};
+use crate::json::{DecodeError, FromJson, Json, JsonWriter, Obj, ToJson};
+use crate::message::Message;
 use crate::visitor::Visitor as LivechatVisitor;
 use crate::wire_type;
 
@@ -119,6 +121,9 @@ pub enum ServerFrame<R, A> {
         id: String,
         fields: StreamEvent<A>,
     },
+    /// A frame of a kind not read here (`added`, `removed`, …). It is still a sign of life.
+    #[serde(other, skip_serializing)]
+    Other,
 }
 
 /// The `fields` of a stream `changed` frame.
@@ -163,7 +168,7 @@ fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
     impl Visitor<'_> for V {
         type Value = String;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string or a number")
+            f.write_str("a string or a whole number")
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
             Ok(v.to_owned())
@@ -175,7 +180,12 @@ fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
             Ok(v.to_string())
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
-            Ok(v.to_string())
+            // A code is never a fraction (the widget's decoder reads whole numbers only).
+            if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_991.0 {
+                Ok((v as i64).to_string())
+            } else {
+                Err(E::invalid_type(de::Unexpected::Float(v), &self))
+            }
         }
     }
     d.deserialize_any(V)
@@ -257,21 +267,154 @@ pub enum LivechatRoomEvent {
     VisitorData { visitor: LivechatVisitor },
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct QueueData {
-    pub spot: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub estimated_wait_time_seconds: Option<u64>,
+wire_type! {
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct QueueData {
+        pub spot: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+        #[serde(rename = "estimatedWaitTimeSeconds", skip_serializing_if = "Option::is_none")]
+        pub estimated_wait_time_seconds: Option<u64>,
+    }
+    impl FromJson;
 }
 
-/// The `{"_id": ...}` payload of a `deleteMessage` event.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeletedId {
-    #[serde(rename = "_id")]
-    pub id: String,
+wire_type! {
+    /// The `{"_id": ...}` payload of a `deleteMessage` event.
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DeletedId {
+        #[serde(rename = "_id")]
+        pub id: String,
+    }
+    impl FromJson;
+}
+
+/// The `args` of a `changed` frame as the widget reads them: what they hold depends on the
+/// stream (`collection`) and the event name, so they are read knowing both
+/// ([`ServerFrame`]'s decoder does). The lists are read item by item: an item that does not
+/// decode (an event type not known here) is left out, the others are kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamArgs {
+    /// [`streams::ROOM_MESSAGES`]: the messages inserted or changed.
+    Messages(Vec<Message>),
+    /// [`streams::LIVECHAT_ROOM`]: agent, queue and visitor news.
+    Room(Vec<LivechatRoomEvent>),
+    /// [`streams::NOTIFY_ROOM`] `<rid>/deleteMessage`: the messages deleted.
+    Deleted(Vec<DeletedId>),
+    /// [`streams::NOTIFY_ROOM`] `<rid>/user-activity`.
+    Activity(UserActivity),
+    /// Any other stream or event: not read.
+    Other,
+}
+
+/// The `args` of a `<rid>/user-activity` event: `[username, activities, extra?]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserActivity {
+    pub username: String,
+    /// [`USER_TYPING`] while typing, empty when stopped.
+    pub activities: Vec<String>,
+}
+
+impl StreamArgs {
+    /// The `args` of an event `event` of stream `collection`.
+    pub fn read<J: Json>(collection: &str, event: &str, args: &J) -> Result<StreamArgs, DecodeError> {
+        Ok(match collection {
+            streams::ROOM_MESSAGES => StreamArgs::Messages(each(args)?),
+            streams::LIVECHAT_ROOM => StreamArgs::Room(each(args)?),
+            streams::NOTIFY_ROOM if event.ends_with("/deleteMessage") => StreamArgs::Deleted(each(args)?),
+            streams::NOTIFY_ROOM if event.ends_with("/user-activity") => {
+                let items = args.items().ok_or_else(|| DecodeError::expected("an array"))?;
+                let arg = |i: usize, name| items.get(i).ok_or_else(|| DecodeError::missing().at(name));
+                StreamArgs::Activity(UserActivity {
+                    username: FromJson::from_json(arg(0, "0")?).map_err(|e| e.at("0"))?,
+                    activities: FromJson::from_json(arg(1, "1")?).map_err(|e| e.at("1"))?,
+                })
+            }
+            _ => StreamArgs::Other,
+        })
+    }
+}
+
+/// The items of an array that decode as `T`.
+fn each<T: FromJson, J: Json>(v: &J) -> Result<Vec<T>, DecodeError> {
+    let items = v.items().ok_or_else(|| DecodeError::expected("an array"))?;
+    Ok(items.iter().filter_map(|item| T::from_json(item).ok()).collect())
+}
+
+/// The server's frames, tagged by `msg`, with method results unread and the stream events'
+/// `args` read by stream. A `msg` not known here is [`ServerFrame::Other`], not an error; no
+/// `msg` at all is one (as in serde).
+impl FromJson for ServerFrame<(), StreamArgs> {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let msg: String = o.req("msg")?;
+        Ok(match msg.as_str() {
+            "connected" => ServerFrame::Connected { session: o.req("session")? },
+            "failed" => ServerFrame::Failed { version: o.req("version")? },
+            "ping" => ServerFrame::Ping { id: o.or_default("id")? },
+            "pong" => ServerFrame::Pong { id: o.or_default("id")? },
+            "ready" => ServerFrame::Ready { subs: o.req("subs")? },
+            "nosub" => ServerFrame::NoSub { id: o.req("id")?, error: o.or_default("error")? },
+            "result" => ServerFrame::Result {
+                id: o.req("id")?,
+                result: v.get("result").filter(|r| !r.is_null()).map(|_| ()),
+                error: o.or_default("error")?,
+            },
+            "updated" => ServerFrame::Updated { methods: o.req("methods")? },
+            "changed" => {
+                let collection: String = o.req("collection")?;
+                let id = o.req("id")?;
+                let fields = v.get("fields").ok_or_else(DecodeError::missing);
+                let fields = fields.and_then(|f| stream_event(&collection, &f)).map_err(|e| e.at("fields"))?;
+                ServerFrame::Changed { collection, id, fields }
+            }
+            _ => ServerFrame::Other,
+        })
+    }
+}
+
+/// The `fields` of a `changed` frame of stream `collection`.
+fn stream_event<J: Json>(collection: &str, fields: &J) -> Result<StreamEvent<StreamArgs>, DecodeError> {
+    let event_name: String = Obj::new(fields)?.req("eventName")?;
+    let args = fields.get("args").ok_or_else(DecodeError::missing);
+    let args = args.and_then(|a| StreamArgs::read(collection, &event_name, &a)).map_err(|e| e.at("args"))?;
+    Ok(StreamEvent { event_name, args })
+}
+
+/// Tagged by `type`, as serde reads it.
+impl FromJson for LivechatRoomEvent {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let o = Obj::new(v)?;
+        let kind: String = o.req("type")?;
+        Ok(match kind.as_str() {
+            "agentData" => LivechatRoomEvent::AgentData { data: o.or_default("data")? },
+            "agentStatus" => LivechatRoomEvent::AgentStatus { status: o.req("status")? },
+            "queueData" => LivechatRoomEvent::QueueData { data: o.or_default("data")? },
+            "visitorData" => LivechatRoomEvent::VisitorData { visitor: o.req("visitor")? },
+            _ => return Err(DecodeError::expected("agentData, agentStatus, queueData or visitorData").at("type")),
+        })
+    }
+}
+
+/// `error` is a string or a whole number (an HTTP-like code), read as its digits.
+impl FromJson for DdpError {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        let mut o = Obj::new(v)?;
+        let mut r = DdpError::default();
+        if let Some(code) = v.get("error") {
+            r.error = match (code.as_string(), code.as_f64()) {
+                (Some(s), _) => s,
+                (None, Some(n)) if n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0 => (n as i64).to_string(),
+                _ => return Err(DecodeError::expected("a string or a whole number").at("error")),
+            };
+        }
+        o.set("reason", &mut r.reason);
+        o.set("message", &mut r.message);
+        o.set("errorType", &mut r.error_type);
+        o.set("isClientSafe", &mut r.is_client_safe);
+        o.done(r)
+    }
 }
 
 impl<P: ToJson> ToJson for ClientFrame<P> {

@@ -21,14 +21,13 @@ pub mod protocol;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use livechat_wire::agent::Agent;
-use livechat_wire::ddp::{DdpError, LivechatRoomEvent, QueueData, ServerFrame, USER_TYPING};
+use livechat_wire::ddp::LivechatRoomEvent;
 use livechat_wire::message::Message;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, WebSocket};
 
-use protocol::{Incoming, Link, Note, Outgoing, Protocol, StreamKind, Typing, backoff, classify};
+use protocol::{Incoming, Link, Note, Outgoing, Protocol, Typing, backoff};
 
 /// The realtime connection as the visitor sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -222,21 +221,6 @@ impl Realtime {
     }
 }
 
-/// `o[key]`, or `undefined`.
-fn get(o: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or_default()
-}
-
-/// `v` when it is an array, else an empty one.
-fn array(v: JsValue) -> js_sys::Array {
-    v.dyn_into().unwrap_or_default()
-}
-
-/// `o[key]` when it is a string.
-fn string(o: &JsValue, key: &str) -> Option<String> {
-    get(o, key).as_string()
-}
-
 /// The browser callback `kind` of the connection `weak` points to.
 fn handler(weak: Weak<Shared>, kind: usize) -> Handler {
     Closure::new(move |e: JsValue| {
@@ -332,41 +316,8 @@ impl Shared {
     }
 
     fn received(&self, text: &str) {
-        let Ok(v) = js_sys::JSON::parse(text) else { return };
-        // Frames are read field by field rather than through serde's tagged-enum decoding, which
-        // would add a second decoder for every type inside them to the wasm.
-        let frame: Incoming = match string(&v, "msg").as_deref() {
-            Some("connected") => ServerFrame::Connected { session: string(&v, "session").unwrap_or_default() },
-            Some("failed") => ServerFrame::Failed { version: string(&v, "version").unwrap_or_default() },
-            Some("ping") => ServerFrame::Ping { id: string(&v, "id") },
-            Some("ready") => {
-                ServerFrame::Ready { subs: array(get(&v, "subs")).iter().filter_map(|s| s.as_string()).collect() }
-            }
-            Some("nosub") => ServerFrame::NoSub {
-                id: string(&v, "id").unwrap_or_default(),
-                error: get(&v, "error").is_object().then(DdpError::default),
-            },
-            Some("changed") => {
-                let fields = get(&v, "fields");
-                let (collection, event) = (string(&v, "collection").unwrap_or_default(), string(&fields, "eventName"));
-                let kind = {
-                    let st = self.state.borrow();
-                    st.proto
-                        .room()
-                        .zip(event)
-                        .and_then(|(rid, event)| classify(&collection, &event, rid).map(|kind| (kind, rid.to_owned())))
-                };
-                if let Some((kind, rid)) = kind {
-                    self.stream_event(kind, rid, get(&fields, "args"));
-                }
-                // Heard from the server: that is all the protocol needs to know.
-                ServerFrame::Updated { methods: Vec::new() }
-            }
-            // Pongs, method results: the server is there.
-            Some(_) => ServerFrame::Updated { methods: Vec::new() },
-            // Frames without `msg` (`{"server_id":"0"}`) are skipped.
-            None => return,
-        };
+        // Decoded once, by the wire crate's decoders; what it means is the protocol's to say.
+        let frame = js_sys::JSON::parse(text).ok().and_then(|v| crate::json::decode::<Incoming>(v).ok());
         let (out, note) = self.state.borrow_mut().proto.receive(frame, now());
         self.send_all(&out);
         match note {
@@ -377,52 +328,8 @@ impl Shared {
             }
             Some(Note::HangUp) => self.lost(true),
             Some(Note::Refused(_)) => self.emit(Event::Refused),
+            Some(Note::News(news)) => news.into_iter().for_each(|e| self.emit(e)),
             None => {}
-        }
-    }
-
-    fn stream_event(&self, kind: StreamKind, rid: String, args: JsValue) {
-        let args = array(args);
-        match kind {
-            StreamKind::Message => {
-                for m in crate::json::decode::<Vec<Message>>(args.into()).unwrap_or_default() {
-                    self.emit(Event::Message(Box::new(m)));
-                }
-            }
-            StreamKind::Deleted => {
-                for d in args.iter() {
-                    if let Some(id) = string(&d, "_id") {
-                        self.emit(Event::Deleted { rid: rid.clone(), id });
-                    }
-                }
-            }
-            StreamKind::Activity => {
-                // `[username, activities, extra?]`
-                let Some(username) = args.get(0).as_string() else { return };
-                let typing = array(args.get(1)).includes(&USER_TYPING.into(), 0);
-                self.emit(Event::Typing { rid, username, on: typing });
-            }
-            StreamKind::Room => {
-                for e in args.iter() {
-                    let data = get(&e, "data");
-                    let news = match string(&e, "type").as_deref() {
-                        Some("agentData") => LivechatRoomEvent::AgentData {
-                            data: crate::json::decode::<Option<Agent>>(data).ok().flatten(),
-                        },
-                        Some("agentStatus") => {
-                            LivechatRoomEvent::AgentStatus { status: string(&e, "status").unwrap_or_default() }
-                        }
-                        Some("queueData") => LivechatRoomEvent::QueueData {
-                            data: data.is_object().then(|| QueueData {
-                                spot: get(&data, "spot").as_f64().unwrap_or(0.0) as u32,
-                                ..QueueData::default()
-                            }),
-                        },
-                        _ => continue,
-                    };
-                    self.emit(Event::Room { rid: rid.clone(), news: Box::new(news) });
-                }
-            }
         }
     }
 
@@ -506,7 +413,7 @@ impl Shared {
             if st.socket.is_some() {
                 let (ping, note) = st.proto.tick(t);
                 frames.extend(ping);
-                hang_up = note == Some(Note::HangUp);
+                hang_up = matches!(note, Some(Note::HangUp));
             }
             if st.typing.tick(t) {
                 let username = st.username.clone();

@@ -2,12 +2,16 @@
 //! no timers: the driver passes the time in and carries the frames out, so every decision here
 //! is tested natively.
 
-use livechat_wire::ddp::{self, ClientFrame, ServerFrame, StreamParams, TokenArg, UserActivityParams, streams};
+use livechat_wire::ddp::{
+    self, ClientFrame, ServerFrame, StreamArgs, StreamEvent, StreamParams, TokenArg, UserActivityParams, streams,
+};
 use serde::Serialize;
-use serde::de::IgnoredAny;
 
-/// A frame from the server, decoded for its control part (stream payloads are read apart).
-pub type Incoming = ServerFrame<IgnoredAny, IgnoredAny>;
+use super::Event;
+
+/// A frame from the server, as the driver decodes it (`livechat_wire::ddp`'s `FromJson`): method
+/// results unread, stream events with their `args` read by stream.
+pub type Incoming = ServerFrame<(), StreamArgs>;
 /// A frame to the server.
 pub type Outgoing = ClientFrame<Params>;
 
@@ -48,7 +52,7 @@ pub enum Link {
 }
 
 /// What a frame or a tick means for the driver and the session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Note {
     /// Connected, and every subscription of the watched room (if any) is ready: from now on
     /// nothing is missed, so this is when to catch up from history.
@@ -57,6 +61,8 @@ pub enum Note {
     Refused(&'static str),
     /// The socket is dead or the server hung up: close it and reconnect later.
     HangUp,
+    /// News of the watched room from its streams, for the session, in the order the frame had it.
+    News(Vec<Event>),
 }
 
 /// What a stream event is about, from its collection and event name.
@@ -290,11 +296,15 @@ impl Protocol {
         })
     }
 
-    /// Takes in a control frame. Returns frames to send and what it means.
-    pub fn receive(&mut self, frame: Incoming, now: f64) -> (Vec<Outgoing>, Option<Note>) {
+    /// Takes in a text frame from the server at `now`: the frame decoded, or `None` when it is
+    /// no DDP frame this side reads (`{"server_id":"0"}`, or one that does not decode). Every
+    /// frame, read or not, is heard from the server: it answers a ping and keeps the link. Returns
+    /// frames to send and what it means.
+    pub fn receive(&mut self, frame: Option<Incoming>, now: f64) -> (Vec<Outgoing>, Option<Note>) {
         self.heard_at = now;
         self.pinged_at = None;
         let mut out = Vec::new();
+        let Some(frame) = frame else { return (out, None) };
         let note = match frame {
             ServerFrame::Connected { .. } if self.link == Link::Connecting => {
                 self.link = Link::Connected;
@@ -317,9 +327,46 @@ impl Protocol {
                 let at = self.subs.iter().position(|s| s.id == id);
                 at.map(|i| Note::Refused(self.subs.remove(i).name))
             }
+            ServerFrame::Changed { collection, fields, .. } => {
+                let news = self.news(&collection, fields);
+                (!news.is_empty()).then_some(Note::News(news))
+            }
             _ => None,
         };
         (out, note)
+    }
+
+    /// What a stream event says about the watched room (nothing when it is about another room,
+    /// or no room is watched).
+    fn news(&self, collection: &str, fields: StreamEvent<StreamArgs>) -> Vec<Event> {
+        let Some(rid) = self.room() else { return Vec::new() };
+        let Some(kind) = classify(collection, &fields.event_name, rid) else { return Vec::new() };
+        let rid = || rid.to_owned();
+        // Loops rather than `map(..).collect()`: less code per payload type.
+        let mut news = Vec::new();
+        match (kind, fields.args) {
+            (StreamKind::Message, StreamArgs::Messages(list)) => {
+                for m in list {
+                    news.push(Event::Message(Box::new(m)));
+                }
+            }
+            (StreamKind::Deleted, StreamArgs::Deleted(list)) => {
+                for d in list {
+                    news.push(Event::Deleted { rid: rid(), id: d.id });
+                }
+            }
+            (StreamKind::Activity, StreamArgs::Activity(a)) => {
+                let on = a.activities.iter().any(|a| a == ddp::USER_TYPING);
+                news.push(Event::Typing { rid: rid(), username: a.username, on });
+            }
+            (StreamKind::Room, StreamArgs::Room(list)) => {
+                for e in list {
+                    news.push(Event::Room { rid: rid(), news: Box::new(e) });
+                }
+            }
+            _ => {}
+        }
+        news
     }
 
     fn check_live(&mut self) -> Option<Note> {
@@ -390,14 +437,16 @@ impl Typing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use livechat_wire::ddp::{LivechatRoomEvent, QueueData};
     use serde_json::{Value, json};
 
     fn wire(frame: &Outgoing) -> Value {
         serde_json::to_value(frame).unwrap()
     }
 
-    fn incoming(v: Value) -> Incoming {
-        serde_json::from_value(v).unwrap()
+    /// A frame from the server, decoded as the driver decodes it.
+    fn incoming(v: Value) -> Option<Incoming> {
+        Some(livechat_wire::json::decode::<Incoming, Value>(&v).unwrap())
     }
 
     /// A connected protocol watching room R, with its four subscriptions sent (not ready).
@@ -616,6 +665,97 @@ mod tests {
         assert!(t.keystroke(20_000.0));
         assert!(t.stop(), "sending the message stops it");
         assert!(!t.stop());
+    }
+
+    /// The news a frame brings, after the subscriptions of room R are ready.
+    fn news(frame: Value) -> Vec<Event> {
+        let (mut p, _) = connected();
+        p.receive(incoming(json!({"msg": "ready", "subs": ["1", "2", "3", "4"]})), 2.0);
+        match p.receive(incoming(frame), 3.0) {
+            (out, Some(Note::News(news))) if out.is_empty() => news,
+            (out, None) if out.is_empty() => Vec::new(),
+            other => panic!("not news: {other:?}"),
+        }
+    }
+
+    fn changed(collection: &str, event: &str, args: Value) -> Value {
+        json!({"msg": "changed", "collection": collection, "id": "id", "fields": {"eventName": event, "args": args}})
+    }
+
+    #[test]
+    fn stream_events_of_the_watched_room_are_news() {
+        let m =
+            json!({"_id": "m1", "rid": "R", "msg": "hi", "ts": {"$date": 5}, "u": {"_id": "a1", "username": "agent"}});
+        let [Event::Message(got)] = &news(changed("stream-room-messages", "R", json!([m])))[..] else { panic!() };
+        assert_eq!((got.id.as_str(), got.msg.as_str(), got.ts.map(|t| t.0)), ("m1", "hi", Some(5)));
+
+        let deleted = news(changed("stream-notify-room", "R/deleteMessage", json!([{"_id": "m1"}, {"_id": "m2"}])));
+        assert_eq!(
+            deleted,
+            [Event::Deleted { rid: "R".into(), id: "m1".into() }, Event::Deleted { rid: "R".into(), id: "m2".into() }]
+        );
+
+        let typing = |activities: Value| {
+            news(changed("stream-notify-room", "R/user-activity", json!(["agent", activities, {"token": "T"}])))
+        };
+        let on = |on| vec![Event::Typing { rid: "R".into(), username: "agent".into(), on }];
+        assert_eq!(typing(json!(["user-typing"])), on(true));
+        assert_eq!(typing(json!([])), on(false));
+        assert_eq!(typing(json!(["user-recording"])), on(false), "only typing is typing");
+
+        let room = news(changed(
+            "stream-livechat-room",
+            "R",
+            json!([
+                {"type": "queueData", "data": {"spot": 2}},
+                {"type": "somethingNew"},
+                {"type": "agentData", "data": null},
+            ]),
+        ));
+        assert_eq!(
+            room,
+            [
+                Event::Room {
+                    rid: "R".into(),
+                    news: Box::new(LivechatRoomEvent::QueueData {
+                        data: Some(QueueData { spot: 2, ..QueueData::default() })
+                    })
+                },
+                Event::Room { rid: "R".into(), news: Box::new(LivechatRoomEvent::AgentData { data: None }) },
+            ],
+            "an event type not known here is left out"
+        );
+    }
+
+    #[test]
+    fn stream_events_of_other_rooms_and_streams_are_not_news() {
+        let m = json!([{"_id": "m1", "rid": "S", "msg": "hi"}]);
+        assert_eq!(news(changed("stream-room-messages", "S", m.clone())), []);
+        assert_eq!(news(changed("stream-notify-room", "S/deleteMessage", json!([{"_id": "m1"}]))), []);
+        assert_eq!(news(changed("stream-notify-room", "RS/user-activity", json!(["agent", ["user-typing"]]))), []);
+        assert_eq!(news(changed("stream-notify-user", "R", m.clone())), []);
+        // Nothing watched: nothing is news.
+        let mut p = Protocol::new();
+        p.opened(0.0);
+        assert_eq!(p.receive(incoming(changed("stream-room-messages", "R", m)), 1.0).1, None);
+    }
+
+    #[test]
+    fn every_frame_is_heard_read_or_not() {
+        for frame in [
+            incoming(json!({"msg": "result", "id": "5", "result": {"x": 1}})),
+            incoming(json!({"msg": "updated", "methods": ["5"]})),
+            incoming(json!({"msg": "added", "collection": "users", "id": "u1"})),
+            incoming(changed("stream-notify-user", "u1/message", json!([]))),
+            None,
+        ] {
+            let (mut p, _) = connected();
+            p.tick(2.0 + PING_AFTER);
+            assert_eq!(p.receive(frame.clone(), 3.0 + PING_AFTER), (Vec::new(), None), "{frame:?}");
+            assert_eq!(p.tick(4.0 + PING_AFTER + ANSWER_WITHIN), (None, None), "{frame:?} answers the ping");
+        }
+        // Unknown frames decode as such rather than failing.
+        assert_eq!(incoming(json!({"msg": "added"})), Some(ServerFrame::Other));
     }
 
     #[test]

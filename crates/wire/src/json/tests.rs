@@ -41,6 +41,8 @@ use crate::rooms::RoomsResponse;
 use crate::visitor::{CustomField, EmailAddress, NewVisitor, PhoneNumber, RegisterVisitor, Visitor, VisitorResponse};
 use crate::{Empty, Page, Timestamp, UserRef};
 
+mod ddp;
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 

@@ -39,9 +39,10 @@ pub struct Sh {
     env: Vec<(OsString, OsString)>,
 }
 
-/// The wasm32 rustflags of [`Sh::shipping`]: `.cargo/config.toml`'s (a test keeps them in) and
-/// panics as traps.
-const SHIPPING_RUSTFLAGS: &str = "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort";
+/// The wasm32 rustflags of [`Sh::shipping`]: `.cargo/config.toml`'s (a test keeps them in),
+/// panics as traps, and no source locations for `#[track_caller]` (file paths in the wasm).
+const SHIPPING_RUSTFLAGS: &str =
+    "--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none";
 
 impl Sh {
     /// Children get `<root>/node_modules/.bin` and `$CARGO_HOME/bin` first on PATH (so the
@@ -68,7 +69,8 @@ impl Sh {
 
     /// A copy whose cargo builds what ships for its size: the standard library rebuilt with
     /// `opt-level = "z"` and panics as plain traps, with no message formatting or source
-    /// locations (`-Z build-std`, `-C panic=immediate-abort`; 13 KB brotli off the wasm).
+    /// locations (`-Z build-std`, `-C panic=immediate-abort`, `-Z location-detail=none`; 13 KB
+    /// brotli off the wasm).
     /// These are unstable flags, so `RUSTC_BOOTSTRAP=1` lets the pinned stable toolchain take
     /// them; the build goes to its own target directory ([`Sh::shipping_target`]) so it never
     /// invalidates the ordinary builds. Needs the `rust-src` component (`cargo xtask ensure`).

@@ -67,24 +67,42 @@ fn remove(path: &Path) -> Result<()> {
     }
 }
 
-/// Everything: the script-tag bundle, the demo page and the npm package.
+/// Everything: the script-tag bundle, the demo page, the agent console and the npm package.
 pub fn run(sh: &Sh) -> Result<()> {
+    let bundle = for_demo_bundle(sh)?;
+    npm(sh)?;
+    report(sh, &bundle)?;
+    println!("  dist/npm/ (the npm package: entries, glue, wasm, catalogues, TypeScript declarations)");
+    Ok(())
+}
+
+/// What the demo serves: the script-tag bundle, the demo page and the agent console (an npm
+/// package left from an earlier `dist` goes: it would be out of date).
+pub fn for_demo(sh: &Sh) -> Result<()> {
+    remove(&dir(sh).join("npm"))?;
+    let bundle = for_demo_bundle(sh)?;
+    report(sh, &bundle)
+}
+
+fn for_demo_bundle(sh: &Sh) -> Result<Bundle> {
     let bundle = script_tag(sh)?;
     demo_page(sh)?;
     crate::console::build(sh, &dir(sh).join("console"))?;
-    npm(sh)?;
+    Ok(bundle)
+}
+
+fn report(sh: &Sh, bundle: &Bundle) -> Result<()> {
     println!("==> dist/ is ready:");
     for file in [&bundle.loader, &bundle.glue, &bundle.wasm].into_iter().chain(&bundle.catalogues) {
         let size = fs::metadata(file).map_err(|e| io("read", file, e))?.len();
         println!("  {:<28} {size:>9} bytes", file.strip_prefix(&sh.root).unwrap_or(file).display());
     }
     println!("  dist/console/ (the agent console)");
-    println!("  dist/npm/ (the npm package: entries, glue, wasm, catalogues, TypeScript declarations)");
     Ok(())
 }
 
-/// Release wasm → wasm-bindgen (`--target web`) → `wasm-opt -Oz`, the loader and the
-/// catalogues, into `dist/`.
+/// Release wasm → wasm-bindgen (`--target web`) → `wasm-opt -Oz` → short names between the
+/// wasm and its glue ([`crate::names`]), the loader and the catalogues, into `dist/`.
 pub fn script_tag(sh: &Sh) -> Result<Bundle> {
     println!("==> building the widget (release wasm, standard library rebuilt for size)");
     sh.shipping()
@@ -106,7 +124,11 @@ pub fn script_tag(sh: &Sh) -> Result<Bundle> {
     let wasm = dist.join("widget_bg.wasm");
     wasm_opt(sh, &wasm)?;
     let glue = dist.join("widget.js");
-    let stripped = strip(&read(&glue)?).ok_or_else(|| Error::new("wasm-bindgen's glue has code after a comment"))?;
+    let bytes = fs::read(&wasm).map_err(|e| io("read", &wasm, e))?;
+    let (bytes, short) = crate::names::shorten(&bytes, &read(&glue)?)
+        .map_err(|e| Error::new(format!("shortening the glue's names in {}: {e}", wasm.display())))?;
+    fs::write(&wasm, bytes).map_err(|e| io("write", &wasm, e))?;
+    let stripped = strip(&short).ok_or_else(|| Error::new("wasm-bindgen's glue has code after a comment"))?;
     write(&glue, &stripped)?;
     let loader = dist.join("livechat.js");
     write(&loader, &loader_source(&sh.root)?)?;
@@ -246,7 +268,16 @@ pub fn wasm_opt(sh: &Sh, wasm: &Path) -> Result<()> {
     if sh.which("wasm-opt").as_deref() != Some(ours.as_path()) {
         return Err(Error::new("wasm-opt must come from node_modules/binaryen: run `cargo xtask ensure`"));
     }
-    sh.cmd("wasm-opt").arg("-Oz").args(WASM_OPT_FEATURES).arg(wasm).arg("-o").arg(wasm).run()
+    // `--converge` repeats the passes while they still shrink it (0.9 KB brotli); the producers
+    // and target-features sections are for tools, not browsers.
+    sh.cmd("wasm-opt")
+        .args(["-Oz", "--converge"])
+        .args(WASM_OPT_FEATURES)
+        .args(["--strip-producers", "--strip-target-features"])
+        .arg(wasm)
+        .arg("-o")
+        .arg(wasm)
+        .run()
 }
 
 /// The demo host page at `dist/index.html`, with its own stylesheet and script beside it.

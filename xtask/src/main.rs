@@ -8,6 +8,7 @@ mod console;
 mod demo;
 mod dist;
 mod ensure;
+mod names;
 mod screenshots;
 mod server;
 mod test;
@@ -74,6 +75,7 @@ fn run(args: &[String]) -> Result<()> {
                 trunk: flags.take("--trunk"),
                 twiggy: flags.take("--twiggy"),
                 wasm_pack: flags.take("--wasm-pack"),
+                chromium: true,
             };
             flags.finish()?;
             ensure::run(&Sh::new()?, opts)

@@ -1,6 +1,7 @@
-//! `cargo xtask demo`: build `dist/` (widget, demo host page, agent console, npm package), then
-//! run the development server in the foreground, serving `dist/`: the demo host page at `/`, the
-//! agent console at `/console/`.
+//! `cargo xtask demo`: build what it serves into `dist/` (the script-tag widget, the demo host
+//! page, the agent console; not the npm package), then run the development server in the
+//! foreground, serving `dist/`: the demo host page at `/`, the agent console at `/console/`.
+//! It installs what it uses (the build tools, not the browser the tests need).
 
 use std::fs;
 
@@ -15,8 +16,8 @@ pub struct Options {
 }
 
 pub fn run(sh: &Sh, opts: Options) -> Result<()> {
-    crate::ensure::run(sh, crate::ensure::Options::INSTALL)?;
-    crate::dist::run(sh)?;
+    crate::ensure::run(sh, crate::ensure::Options::DEMO)?;
+    crate::dist::for_demo(sh)?;
     let www = crate::dist::dir(sh);
     let addr = format!("127.0.0.1:{}", opts.port);
     // CORS on for the demo page's origin alone, as a site owner turns it on in Rocket.Chat for

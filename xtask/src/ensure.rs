@@ -18,11 +18,15 @@ pub struct Options {
     pub twiggy: bool,
     /// Also wasm-pack, for `wasm-pack test` by hand (the xtask runs the browser tests without it).
     pub wasm_pack: bool,
+    /// Chromium and its driver, for the tests (the demo and dist do not run a browser).
+    pub chromium: bool,
 }
 
 impl Options {
-    /// Installs what is missing of what the demo, dist and the tests use.
-    pub const INSTALL: Options = Options { install: true, trunk: false, twiggy: false, wasm_pack: false };
+    /// Installs what is missing of what dist and the tests use.
+    pub const INSTALL: Options = Options { install: true, trunk: false, twiggy: false, wasm_pack: false, chromium: true };
+    /// What the demo uses: the build tools, no browser.
+    pub const DEMO: Options = Options { chromium: false, ..Options::INSTALL };
 }
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -87,7 +91,9 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     }
     check("wasm-bindgen in Cargo.lock", lockfile_wasm_bindgen(sh));
     check("npm packages", npm_packages(sh, &opts));
-    check("chromium", chromium(sh, &opts));
+    if opts.chromium {
+        check("chromium", chromium(sh, &opts));
+    }
     check("wasm-opt", wasm_opt(sh));
     if failed.is_empty() {
         Ok(())

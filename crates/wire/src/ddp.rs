@@ -292,8 +292,9 @@ wire_type! {
 
 /// The `args` of a `changed` frame as the widget reads them: what they hold depends on the
 /// stream (`collection`) and the event name, so they are read knowing both
-/// ([`ServerFrame`]'s decoder does). The lists are read item by item: an item that does not
-/// decode (an event type not known here) is left out, the others are kept.
+/// ([`ServerFrame`]'s decoder does). The messages are one list, read as history reads them;
+/// the room's news and the deleted ids are read item by item: an item that does not decode (an
+/// event type not known here) is left out, the others are kept.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamArgs {
     /// [`streams::ROOM_MESSAGES`]: the messages inserted or changed.
@@ -320,7 +321,7 @@ impl StreamArgs {
     /// The `args` of an event `event` of stream `collection`.
     pub fn read<J: Json>(collection: &str, event: &str, args: &J) -> Result<StreamArgs, DecodeError> {
         Ok(match collection {
-            streams::ROOM_MESSAGES => StreamArgs::Messages(each(args)?),
+            streams::ROOM_MESSAGES => StreamArgs::Messages(FromJson::from_json(args)?),
             streams::LIVECHAT_ROOM => StreamArgs::Room(each(args)?),
             streams::NOTIFY_ROOM if event.ends_with("/deleteMessage") => StreamArgs::Deleted(each(args)?),
             streams::NOTIFY_ROOM if event.ends_with("/user-activity") => {

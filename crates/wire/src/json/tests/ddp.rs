@@ -3,7 +3,7 @@
 //!
 //! Serde reads the envelope as `ServerFrame<IgnoredAny, Value>` (what the dev server could
 //! read) and each stream's `args` as their own types, by the stream and event name the frame
-//! names, item by item as [`StreamArgs`] reads them; [`by_serde`] puts the two together.
+//! names, item by item where [`StreamArgs`] reads them so; [`by_serde`] puts the two together.
 
 use serde::de::IgnoredAny;
 
@@ -34,7 +34,7 @@ fn by_serde(frame: &Value) -> Option<Frame> {
         ServerFrame::Changed { collection, id, fields: StreamEvent { event_name, args } } => {
             let event = event_name.as_str();
             let args = match collection.as_str() {
-                "stream-room-messages" => StreamArgs::Messages(items(&args)?),
+                "stream-room-messages" => StreamArgs::Messages(serde_json::from_value(args).ok()?),
                 "stream-livechat-room" => StreamArgs::Room(items(&args)?),
                 "stream-notify-room" if event.ends_with("/deleteMessage") => StreamArgs::Deleted(items(&args)?),
                 "stream-notify-room" if event.ends_with("/user-activity") => {
@@ -148,9 +148,7 @@ fn every_stream_payload_decodes_as_serde_does() {
     };
     let m = serde_json::to_value(message()).unwrap();
     assert_eq!(args(changed("stream-room-messages", "r1", json!([m]))), StreamArgs::Messages(vec![message()]));
-    // An item that does not decode is left out, the others kept.
-    let listed = args(changed("stream-room-messages", "r1", json!([{"_id": 5}, m])));
-    assert_eq!(listed, StreamArgs::Messages(vec![message()]));
+    // The news and the deleted ids are read item by item: one that does not decode is left out.
 
     let news = json!([
         {"type": "agentData", "data": serde_json::to_value(agent()).unwrap()},
@@ -215,6 +213,10 @@ fn broken_frames_are_errors_naming_the_field() {
         "missing field `fields.args`"
     );
     assert_eq!(refused(changed("stream-room-messages", "r1", json!({}))), "`fields.args`: expected an array");
+    assert_eq!(
+        refused(changed("stream-room-messages", "r1", json!([{"_id": 5}]))),
+        "`fields.args._id`: expected a string"
+    );
     assert_eq!(
         refused(changed("stream-notify-room", "r1/user-activity", json!([5]))),
         "`fields.args.0`: expected a string"

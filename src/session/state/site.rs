@@ -76,7 +76,13 @@ impl Session {
                 for field in guest.custom_fields.iter().cloned() {
                     core::merge_field(&mut o.custom_fields, field);
                 }
-                NewVisitor { token: guest.token.clone(), ..c.site_registration() }
+                // The guest's own fields (phone, username) go along as the site gave them.
+                NewVisitor {
+                    token: guest.token.clone(),
+                    phone: guest.phone.clone(),
+                    username: guest.username.clone(),
+                    ..c.site_registration()
+                }
             })
             .unwrap_or_default();
         let session = *self;

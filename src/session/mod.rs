@@ -1,6 +1,6 @@
-//! The visitor's session. `state` holds it as reactive signals over the client and the token
-//! store; `conversation` keeps the messages; `text` turns a message's text into what the widget
-//! shows.
+//! The visitor's session. `state` is the reactive shell over the client crate's session core:
+//! it makes the calls and carries out the core's effects; `field` lets views read the core's
+//! state like signals. `conversation`, `text` and `tabs` are the client crate's.
 
 mod field;
 pub mod state;

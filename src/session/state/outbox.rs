@@ -66,8 +66,8 @@ impl Session {
         while let Some(m) = self.update(Core::next_to_send).flatten() {
             let next = self.deliver(&g, m).await;
             if !self.current(&g) {
-                // Another visitor now: their outbox is not this loop's (their flush resolved
-                // the waiters).
+                // Another visitor now: their outbox is not this loop's (switching visitors let
+                // the loop go and resolved its waiters).
                 return;
             }
             if next == Next::Stop {

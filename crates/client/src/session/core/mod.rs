@@ -152,7 +152,8 @@ pub const AREAS: usize = 16;
 
 /// The visitor and room a piece of work was begun for. Its answer may change the state only
 /// while [`Core::current`] holds: same visitor (the generation, bumped by [`Core::use_token`])
-/// and, for work about a room, that room still open.
+/// and, for work about a room, that room still the session's (a chat that ended keeps its room
+/// for the survey; a new chat or another visitor does not).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Guard {
     generation: u32,
@@ -478,7 +479,7 @@ impl Core {
     }
 
     /// Whether work stamped `g` may still change the state: the same visitor and, for work
-    /// about a room, that room still open.
+    /// about a room, that room still the session's.
     pub fn current(&self, g: &Guard) -> bool {
         g.generation == self.generation && g.room.as_deref().is_none_or(|r| self.room_id() == Some(r))
     }

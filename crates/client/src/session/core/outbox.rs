@@ -262,7 +262,7 @@ impl Core {
         }
     }
 
-    /// Messages waiting for the server, in send order (for tests and the site).
+    /// Messages waiting for the server, in send order (for tests, and a caller driving the core).
     pub fn unconfirmed(&self) -> impl Iterator<Item = &Message> {
         self.outbox.queue.iter()
     }

@@ -325,7 +325,7 @@ impl Core {
         room
     }
 
-    /// The survey was sent (or skipped, or had nothing to send).
+    /// The answer to sending the survey (skipping it is [`Core::skip_survey`]).
     pub fn rated(&mut self, g: &Guard, result: Result<(), Error>) {
         if !self.current(g) {
             return;

@@ -3,7 +3,6 @@
 //! (Its tests, below, are half of its length.)
 
 use livechat_client::api::Error;
-use livechat_wire::Timestamp;
 use livechat_wire::error::code;
 use livechat_wire::message::{Message, types};
 use livechat_wire::room::Room;
@@ -254,54 +253,10 @@ pub fn deleted_since(shown: &[Message], newest_page: &[Message]) -> Vec<String> 
         .collect()
 }
 
-/// One catch-up of the open room from history, as the live view polls it. History answers
-/// newest first, at most `limit` messages a page, so a poll that asked only for the newest page
-/// lost whatever else came in between polls (a burst of more than one page). Instead the pages
-/// go back (`end` = the oldest time seen, its millisecond included: messages sharing it are not
-/// skipped, the overlap merges away by `_id`) until one reaches the watermark `synced` (the
-/// newest time an earlier catch-up, or the room's opening, got), a page comes back short (the
-/// room's start) or no page gets further back. Without a watermark the newest page is enough.
-#[derive(Debug, Clone, Default)]
-pub struct CatchUp {
-    synced: Option<Timestamp>,
-    end: Option<Timestamp>,
-    got: Vec<Message>,
-    done: bool,
-}
-
-impl CatchUp {
-    pub fn new(synced: Option<Timestamp>) -> CatchUp {
-        CatchUp { synced, ..CatchUp::default() }
-    }
-
-    /// The `end` of the next page to ask for (`None`: the newest), or `None` when done.
-    pub fn next(&self) -> Option<Option<Timestamp>> {
-        (!self.done).then_some(self.end)
-    }
-
-    /// Takes the page asked for with `limit`.
-    pub fn take(&mut self, page: Vec<Message>, limit: u32) {
-        let full = page.len() as u32 >= limit;
-        let oldest = page.iter().filter_map(|m| m.ts).min();
-        let reached = self.synced.is_none_or(|s| oldest.is_some_and(|t| t <= s));
-        let next = oldest.map(|t| Timestamp(t.millis() + 1));
-        self.got.extend(page);
-        if reached || !full || next.is_none() || next == self.end {
-            self.done = true;
-        } else {
-            self.end = next;
-        }
-    }
-
-    /// Every message the pages held (to merge by `_id`, and to find deletions with
-    /// [`deleted_since`]), and the watermark for the next catch-up: the newest time seen, never
-    /// earlier than the last one.
-    pub fn finish(self) -> (Vec<Message>, Option<Timestamp>) {
-        let newest = self.got.iter().filter_map(|m| m.ts).max();
-        let synced = newest.max(self.synced);
-        (self.got, synced)
-    }
-}
+/// One catch-up of the open room from history, as the live view polls it: the walk the
+/// visitor's session makes too, back to the watermark (see
+/// [`HistoryWalk`](livechat_client::session::history::HistoryWalk)).
+pub use livechat_client::session::history::HistoryWalk as CatchUp;
 
 #[cfg(test)]
 mod tests {

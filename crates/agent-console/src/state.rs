@@ -3,7 +3,8 @@
 //!
 //! Live updates come from polling: every [`POLL_MS`] while the page is visible the queue and the
 //! agent's rooms are fetched again, and the open room catches up from history: page by page
-//! back to what it already has ([`logic::CatchUp`]), merged by `_id`.
+//! back to what it already has ([`logic::CatchUp`], the walk the visitor's session makes too),
+//! merged by `_id`.
 //!
 //! About 600 lines: one method per agent action (sign in, availability, take, open, reply,
 //! forward, close, sign out) and the polling, each short; its decisions are in `logic.rs`.

@@ -12,20 +12,18 @@ use livechat_wire::message::{HistoryQuery, Message};
 use super::{Banner, Core, Effect, Guard, PAGE, Retry, transient};
 use crate::api::Error;
 use crate::realtime::Status;
+use crate::session::history::HistoryWalk;
 
-/// One catch-up under way: the pages fetched so far and where the next one ends.
+/// One catch-up under way: the walk back through the room's history (see
+/// [`HistoryWalk`](crate::session::history::HistoryWalk)) and what to compare it with.
 #[derive(Debug)]
 pub struct CatchUp {
     guard: Guard,
     rid: String,
-    /// The watermark when it began.
-    since: Option<Timestamp>,
+    walk: HistoryWalk,
     /// The newest message shown when it began: anything up to it the server no longer has was
     /// deleted.
     shown: Option<Timestamp>,
-    got: Vec<Message>,
-    end: Option<Timestamp>,
-    first_full: Option<bool>,
     /// Tell other tabs when it brought news.
     tell: bool,
 }
@@ -41,25 +39,14 @@ impl CatchUp {
 
     /// The next page to ask for.
     pub fn query(&self) -> HistoryQuery {
-        HistoryQuery { end: self.end, limit: Some(PAGE), ..HistoryQuery::default() }
+        HistoryQuery { end: self.walk.next().flatten(), limit: Some(PAGE), ..HistoryQuery::default() }
     }
 
     /// Takes a page (newest first, as the server answers); answers whether to fetch the one
     /// before it.
     pub fn page(&mut self, page: Vec<Message>) -> bool {
-        let full = page.len() as u32 >= PAGE;
-        self.first_full.get_or_insert(full);
-        let oldest = page.iter().filter_map(|m| m.ts).min();
-        let reached = self.since.is_none_or(|since| page.iter().any(|m| m.ts.is_some_and(|t| t <= since)));
-        self.got.extend(page);
-        // `end` is exclusive: ask up to the oldest's millisecond included, so messages sharing
-        // it are not skipped (the overlap merges away).
-        let next = oldest.map(|t| Timestamp(t.millis() + 1));
-        if reached || !full || next.is_none() || next == self.end {
-            return false;
-        }
-        self.end = next;
-        true
+        self.walk.take(page, PAGE);
+        self.walk.next().is_some()
     }
 }
 
@@ -72,11 +59,8 @@ impl Core {
             rid,
             // Nothing caught up yet, but messages shown with their times (the visitor's, answered
             // meanwhile): back to the oldest of them, so none is left with a gap before it.
-            since: self.synced.or(self.view.conversation.oldest()),
+            walk: HistoryWalk::new(self.synced.or(self.view.conversation.oldest())),
             shown: self.view.conversation.newest(),
-            got: Vec::new(),
-            end: None,
-            first_full: None,
             tell,
         })
     }
@@ -87,7 +71,9 @@ impl Core {
             return;
         }
         let before = self.view.conversation.newest();
-        let newest = c.got.iter().filter_map(|m| m.ts).max();
+        let whole_room = c.walk.since().is_none() && c.walk.first_page_short();
+        let (got, _) = c.walk.finish();
+        let newest = got.iter().filter_map(|m| m.ts).max();
         self.catch_up_retry.failures = 0;
         if let Some(newest) = newest {
             self.synced = Some(self.synced.map_or(newest, |s| s.max(newest)));
@@ -96,16 +82,16 @@ impl Core {
         if self.view.banner == Some(Banner::ConnectionLost) {
             self.set_banner(None);
         }
-        if c.since.is_none() && c.first_full == Some(false) {
+        if whole_room {
             self.set_history_complete(true);
         }
         if self.view.conversation.messages().iter().any(|m| m.ts.is_some()) {
-            let (got, shown) = (&c.got, c.shown);
+            let (got, shown) = (&got, c.shown);
             if self.edit_conversation(|conv| conv.drop_missing(got, shown) > 0) {
                 self.recount();
             }
         }
-        self.take_in(c.got);
+        self.take_in(got);
         if c.tell && self.view.conversation.newest() != before {
             self.effect(Effect::Tell("m".to_owned()));
         }

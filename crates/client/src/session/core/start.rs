@@ -224,8 +224,10 @@ impl Core {
         self.token = token;
         self.generation = self.generation.wrapping_add(1);
         self.outbox = Outbox::default();
-        self.start_retry = Retries::default();
-        self.catch_up_retry = Retries::default();
+        // Failures count afresh; a retry already waiting stays scheduled: its time serves the new
+        // visitor (a second timer beside it would retry twice as often from then on).
+        self.start_retry.failures = 0;
+        self.catch_up_retry.failures = 0;
         self.starting = false;
         self.synced = None;
         self.caught_up = false;

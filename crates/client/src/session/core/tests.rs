@@ -687,6 +687,29 @@ fn a_failed_catch_up_is_retried_once_at_a_time() {
     assert_eq!(core.take_effects(), [Effect::RetryIn(Retry::CatchUp, backoff(1, 0.0))], "counted afresh");
 }
 
+/// A retry of the start still waiting when the visitor changes serves the new visitor's start:
+/// a failure meanwhile schedules no second one (two timers would retry twice as often, for
+/// good).
+#[test]
+fn a_retry_waiting_across_a_visitor_switch_is_not_doubled() {
+    let mut core = Core::new(SessionOptions::default(), "tok".into(), false, 0);
+    let g = core.begin_start();
+    assert_eq!(core.cannot_start(&g, Some(&network()), 0.0), Some(1));
+    assert_eq!(core.take_effects(), [Effect::RetryIn(Retry::Start, backoff(1, 0.0))]);
+    core.use_token("another".into());
+    core.take_effects();
+    let g = core.begin_start();
+    assert_eq!(core.cannot_start(&g, Some(&network()), 0.0), None, "no second retry scheduled");
+    assert!(core.take_effects().is_empty());
+    assert_eq!(core.screen(), Screen::Unreachable);
+    // The waiting retry's time comes: the new visitor's start is tried again, and its next
+    // failure schedules the next retry, counted from the new visitor's first failure.
+    assert!(core.retry_due(Retry::Start));
+    let g = core.begin_start();
+    assert_eq!(core.cannot_start(&g, Some(&network()), 0.0), Some(2));
+    assert_eq!(core.take_effects(), [Effect::RetryIn(Retry::Start, backoff(2, 0.0))]);
+}
+
 // ---- Unread and the read mark ----
 
 /// Agent messages newer than the read mark count while the window is closed: not the

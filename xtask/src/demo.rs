@@ -17,7 +17,16 @@ pub struct Options {
 
 pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     crate::ensure::run(sh, crate::ensure::Options::DEMO)?;
-    crate::dist::for_demo(sh)?;
+    // The dev server builds alongside the widget (its own target directory, so its own cargo
+    // lock): each build ends in a long single-threaded step (LTO into one codegen unit), which
+    // leaves a core free for the other.
+    println!("==> building the dev server (release) alongside the widget");
+    std::thread::scope(|scope| {
+        let server = scope.spawn(|| sh.cargo().args(["build", "--release", "--quiet", "-p", "livechat-dev-server"]).run());
+        let widget = crate::dist::for_demo(sh);
+        let server = server.join().unwrap_or_else(|_| Err(Error::new("the dev server's build panicked")));
+        widget.and(server)
+    })?;
     let www = crate::dist::dir(sh);
     let addr = format!("127.0.0.1:{}", opts.port);
     // CORS on for the demo page's origin alone, as a site owner turns it on in Rocket.Chat for
@@ -38,7 +47,7 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
         println!("==> database: data/livechat.db (kept between runs; delete it or pass --memory for a fresh one)");
         server.args(["--db", "data/livechat.db"])
     };
-    println!("==> building the dev server (release) and starting it on http://{addr}; Ctrl-C stops it");
+    println!("==> starting the dev server on http://{addr}; Ctrl-C stops it");
     println!("    demo host page  http://{addr}/");
     println!("    agent console   http://{addr}/console/");
     println!("    CORS            on for {origin} only (Rocket.Chat: Administration > Settings > General > REST API >");

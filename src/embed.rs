@@ -19,6 +19,7 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use leptos::prelude::*;
 use livechat_wire::visitor::{NewVisitor, is_email};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -119,6 +120,48 @@ fn opt(s: &Option<String>) -> JsValue {
     s.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str)
 }
 
+/// What [`boot`] reads of its options (the others, such as `color`, are `api.js`'s).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct BootOptions {
+    server: Text,
+    department: Text,
+    /// A tag `api.js` chose, with `texts`, its catalogue (`null`: English).
+    language: Text,
+    texts: Option<Vec<Option<String>>>,
+    /// `"required"`: nothing starts and nothing is stored until the visitor interacts or the
+    /// site calls `consent()`.
+    consent: Text,
+    /// The storage namespace.
+    namespace: Text,
+    guest_name: Text,
+    /// Ignored unless it is an e-mail address.
+    guest_email: Text,
+    /// `"on"`: a short tone for agent messages while the window is closed or the page hidden.
+    sound: Text,
+    /// `"polling"`: never open a WebSocket.
+    transport: Text,
+}
+
+/// A text option, trimmed: `None` when empty or not a string (a page may pass anything; what
+/// is not a string is ignored).
+#[derive(Default)]
+struct Text(Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Each value is its own `JsValue`: a failed read leaves nothing half-read behind.
+        let s = String::deserialize(d).ok().map(|s| s.trim().to_owned());
+        Ok(Text(s.filter(|s| !s.is_empty())))
+    }
+}
+
+impl Text {
+    fn is(&self, value: &str) -> bool {
+        self.0.as_deref() == Some(value)
+    }
+}
+
 /// The language `tag` with its `texts` (an array in [`i18n::Key`] order, as `api.js` fetched
 /// it), installed; English when `tag` is not one of the widget's.
 fn language(tag: &JsValue, texts: &JsValue) -> Lang {
@@ -130,30 +173,30 @@ fn language(tag: &JsValue, texts: &JsValue) -> Lang {
 }
 
 // Mounts a widget on `host` (in its shadow root, reusing one the loader attached) and answers
-// its number for [`command`]. Called by `www/api.js`, which checks the options first. `options`:
-// `server`, `department`, `language` (a tag `api.js` chose) with `texts` (its catalogue),
-// `consent` (`"required"`: nothing starts and nothing is stored until the visitor interacts or
-// the site calls `consent()`), `namespace` (storage namespace), `guestName`, `guestEmail`,
-// `sound` (`"on"`: a short tone for agent messages while the window is closed or the page
-// hidden), `transport` (`"polling"`: never open a WebSocket). Events go to `sink`.
+// its number for [`command`]. Called by `www/api.js`, which checks the options first; `options`
+// are read as a [`BootOptions`] (anything else, such as no object at all, as none given).
+// Events go to `sink`.
 // (`//`, not `///`: wasm-bindgen would copy doc comments into the glue every visitor downloads.)
 #[wasm_bindgen]
 pub fn boot(host: Element, options: JsValue, sink: Function) -> Result<u32, JsValue> {
-    let get = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-    let lang = language(&get("language"), &get("texts"));
-    let consent_required = text(&options, "consent").as_deref() == Some("required");
+    let o: BootOptions = serde_wasm_bindgen::from_value(options).unwrap_or_default();
+    let lang = o.language.0.as_deref().and_then(Lang::from_tag).unwrap_or_default();
+    if let Some(texts) = o.texts {
+        i18n::install(lang, texts);
+    }
+    let consent_required = o.consent.is("required");
     let session_options = SessionOptions {
         require_consent: consent_required,
-        department: text(&options, "department"),
-        name: text(&options, "guestName"),
-        email: text(&options, "guestEmail").filter(|e| is_email(e)),
-        namespace: text(&options, "namespace").unwrap_or_default(),
+        department: o.department.0,
+        name: o.guest_name.0,
+        email: o.guest_email.0.filter(|e| is_email(e)),
+        namespace: o.namespace.0.unwrap_or_default(),
         custom_fields: Vec::new(),
-        sound: text(&options, "sound").as_deref() == Some("on"),
-        polling_only: text(&options, "transport").as_deref() == Some("polling"),
+        sound: o.sound.is("on"),
+        polling_only: o.transport.is("polling"),
     };
     // The session belongs to no owner: work it has under way may outlive the widget's view.
-    let session = Session::new(&text(&options, "server").unwrap_or_default(), lang, session_options);
+    let session = Session::new(&o.server.0.unwrap_or_default(), lang, session_options);
     let owner = Owner::new();
     let view = crate::ui::mount_in_shadow(&host, move || {
         provide_context(session);

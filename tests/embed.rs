@@ -394,6 +394,24 @@ fn boot_refuses_bad_options_with_a_message() {
     host.remove();
 }
 
+/// The options `boot` reads: a name and an address skip the pre-chat form; an address that is
+/// not one is ignored (the form asks), and so is a value that is not a string.
+#[wasm_bindgen_test]
+async fn boot_options_describe_the_visitor_and_bad_ones_are_ignored() {
+    let w = widget(server_url(), &[("guestName", "Grace"), ("guestEmail", "not an address")]);
+    until("the pre-chat form", || w.status() == "prechat").await;
+
+    let email = unique_email();
+    let host = new_host();
+    let (o, namespace) = options(server_url(), &[("guestName", " Grace "), ("guestEmail", email.as_str())]);
+    Reflect::set(&o, &"department".into(), &42.into()).unwrap();
+    Reflect::set(&o, &"sound".into(), &true.into()).unwrap();
+    let chat = create(&host, &o, &loaded(), &catalogues()).expect("create");
+    let w = Widget { host, chat, namespace };
+    w.go("ready");
+    until("the chat screen", || w.status() == "chat").await;
+}
+
 #[wasm_bindgen_test]
 fn one_element_holds_one_widget() {
     let w = widget(server_url(), &[]);

@@ -7,10 +7,10 @@ mod catalogue;
 
 use leptos::prelude::*;
 use livechat_widget::i18n::Lang;
-use livechat_widget::wire::message::Message;
-use livechat_widget::wire::{Timestamp, UserRef};
 use livechat_widget::session::{Session, SessionOptions};
 use livechat_widget::ui::{Launcher, mount_in_shadow};
+use livechat_widget::wire::message::Message;
+use livechat_widget::wire::{Timestamp, UserRef};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};

@@ -161,9 +161,13 @@ impl Session {
         };
         debug_assert_eq!(AREAS, 16);
         // Every tab queues for the lock: its holder plays the sound (when asked for) and polls.
-        let tabs = Tabs::join(&channel, true, Box::new(move |text| {
-            session.update(|c| c.heard_from_tab(&text));
-        }));
+        let tabs = Tabs::join(
+            &channel,
+            true,
+            Box::new(move |text| {
+                session.update(|c| c.heard_from_tab(&text));
+            }),
+        );
         *session.io().tabs.borrow_mut() = Some(tabs);
         session
     }

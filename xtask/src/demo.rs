@@ -22,7 +22,8 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     // leaves a core free for the other.
     println!("==> building the dev server (release) alongside the widget");
     std::thread::scope(|scope| {
-        let server = scope.spawn(|| sh.cargo().args(["build", "--release", "--quiet", "-p", "livechat-dev-server"]).run());
+        let server =
+            scope.spawn(|| sh.cargo().args(["build", "--release", "--quiet", "-p", "livechat-dev-server"]).run());
         let widget = crate::dist::for_demo(sh);
         let server = server.join().unwrap_or_else(|_| Err(Error::new("the dev server's build panicked")));
         widget.and(server)

@@ -24,7 +24,8 @@ pub struct Options {
 
 impl Options {
     /// Installs what is missing of what dist and the tests use.
-    pub const INSTALL: Options = Options { install: true, trunk: false, twiggy: false, wasm_pack: false, chromium: true };
+    pub const INSTALL: Options =
+        Options { install: true, trunk: false, twiggy: false, wasm_pack: false, chromium: true };
     /// What the demo uses: the build tools, no browser.
     pub const DEMO: Options = Options { chromium: false, ..Options::INSTALL };
 }

@@ -20,9 +20,7 @@ impl Session {
             }
         }
         let answer = self.client().room(None).await?;
-        self.update(|c| c.room_made(&g, answer.room, answer.new_room))
-            .flatten()
-            .ok_or_else(stale)
+        self.update(|c| c.room_made(&g, answer.room, answer.new_room)).flatten().ok_or_else(stale)
     }
 
     /// Sends a message: shown at once as sending, kept in the outbox (in storage) until the

@@ -91,7 +91,8 @@ impl Core {
 
     /// The name to show for `username`: the serving agent's display name when it is them.
     fn agent_name(&self, username: &str) -> String {
-        self.view.agent
+        self.view
+            .agent
             .as_ref()
             .filter(|a| a.username.as_deref() == Some(username) && !a.hidden_info)
             .and_then(|a| a.display_name().map(str::to_owned))
@@ -221,7 +222,9 @@ impl Core {
             .conversation
             .messages()
             .iter()
-            .filter(|m| m.t.is_none() && m.u.as_ref().map(|u| &u.id) != me && m.ts.is_some_and(|t| t.millis() > read_at))
+            .filter(|m| {
+                m.t.is_none() && m.u.as_ref().map(|u| &u.id) != me && m.ts.is_some_and(|t| t.millis() > read_at)
+            })
             .count() as u32;
         self.set_unread(n);
     }

@@ -222,7 +222,8 @@ impl Core {
                 if !transient && !o.refused.iter().any(|r| r == id) {
                     o.refused.push(id.to_owned());
                 }
-                let delivery = if !transient || failures >= FAILED_AFTER { Delivery::Failed } else { Delivery::Sending };
+                let delivery =
+                    if !transient || failures >= FAILED_AFTER { Delivery::Failed } else { Delivery::Sending };
                 if self.outbox.waiting(id) {
                     self.mark(id.to_owned(), delivery);
                 } else {

@@ -50,7 +50,12 @@ impl Core {
 
     /// The configuration came: answers the screen to show, and whether to catch up from
     /// history first (a room is open). `stored`: the outbox kept in storage.
-    pub fn configured(&mut self, g: &Guard, config: Config, stored: Vec<crate::storage::Pending>) -> Option<(Screen, bool)> {
+    pub fn configured(
+        &mut self,
+        g: &Guard,
+        config: Config,
+        stored: Vec<crate::storage::Pending>,
+    ) -> Option<(Screen, bool)> {
         if !self.current(g) {
             return None;
         }
@@ -413,5 +418,4 @@ impl Core {
             }
         }
     }
-
 }

@@ -16,10 +16,10 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
 use leptos::prelude::*;
 use livechat_wire::visitor::{NewVisitor, is_email};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -108,16 +108,59 @@ fn js_error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()
 }
 
-fn obj(fields: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in fields {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
+/// An event's payload as a plain object; `None` is `undefined` (the key is there), as
+/// `index.d.ts` declares the optional fields.
+fn js(payload: &impl Serialize) -> JsValue {
+    payload.serialize(&serde_wasm_bindgen::Serializer::new()).unwrap_or_default()
 }
 
-fn opt(s: &Option<String>) -> JsValue {
-    s.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str)
+/// `message`'s payload.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MessageEvent<'a> {
+    #[serde(rename = "_id")]
+    id: &'a str,
+    rid: &'a str,
+    msg: &'a str,
+    /// Milliseconds since the epoch.
+    ts: Option<f64>,
+    t: Option<&'a str>,
+    u: Option<UserEvent<'a>>,
+    from_visitor: bool,
+}
+
+#[derive(Serialize)]
+struct UserEvent<'a> {
+    #[serde(rename = "_id")]
+    id: &'a str,
+    username: &'a str,
+    name: Option<&'a str>,
+}
+
+/// `assign-agent`'s and `agent-status-change`'s payload.
+#[derive(Serialize)]
+struct AgentEvent<'a> {
+    #[serde(rename = "_id")]
+    id: &'a str,
+    name: Option<&'a str>,
+    username: Option<&'a str>,
+    status: Option<&'a str>,
+}
+
+/// `queue-position-change`'s payload.
+#[derive(Serialize)]
+struct QueueEvent {
+    spot: u32,
+}
+
+/// `pre-chat-form-submit`'s payload, and with the `message` `offline-form-submit`'s.
+#[derive(Serialize)]
+struct FormEvent<'a> {
+    name: &'a str,
+    email: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    department: Option<&'a str>,
 }
 
 /// What [`boot`] reads of its options (the others, such as `color`, are `api.js`'s).
@@ -419,22 +462,15 @@ impl Inner {
                     continue;
                 }
                 let from_visitor = m.t.is_none() && m.u.as_ref().map(|u| &u.id) == me.as_ref();
-                let user = m.u.as_ref().map_or(JsValue::UNDEFINED, |u| {
-                    obj(&[
-                        ("_id", u.id.as_str().into()),
-                        ("username", u.username.as_str().into()),
-                        ("name", opt(&u.name)),
-                    ])
-                });
-                messages.push(obj(&[
-                    ("_id", m.id.as_str().into()),
-                    ("rid", m.rid.as_str().into()),
-                    ("msg", m.msg.as_str().into()),
-                    ("ts", m.ts.map_or(JsValue::UNDEFINED, |t| JsValue::from_f64(t.millis() as f64))),
-                    ("t", opt(&m.t)),
-                    ("u", user),
-                    ("fromVisitor", from_visitor.into()),
-                ]));
+                messages.push(js(&MessageEvent {
+                    id: &m.id,
+                    rid: &m.rid,
+                    msg: &m.msg,
+                    ts: m.ts.map(|t| t.millis() as f64),
+                    t: m.t.as_deref(),
+                    u: m.u.as_ref().map(|u| UserEvent { id: &u.id, username: &u.username, name: u.name.as_deref() }),
+                    from_visitor,
+                }));
             }
         });
         drop(seen);
@@ -447,12 +483,12 @@ impl Inner {
         if let Some(event) = agent_event {
             let payload = s.agent.with_untracked(|a| {
                 a.as_ref().map_or(JsValue::UNDEFINED, |a| {
-                    obj(&[
-                        ("_id", JsValue::from_str(&a.id)),
-                        ("name", opt(&a.name)),
-                        ("username", opt(&a.username)),
-                        ("status", opt(&a.status)),
-                    ])
+                    js(&AgentEvent {
+                        id: &a.id,
+                        name: a.name.as_deref(),
+                        username: a.username.as_deref(),
+                        status: a.status.as_deref(),
+                    })
                 })
             });
             self.emit(event, &payload);
@@ -470,7 +506,7 @@ impl Inner {
             self.emit(Event::UnreadChange, &JsValue::from(unread));
         }
         if spot_changed {
-            self.emit(Event::QueuePositionChange, &obj(&[("spot", JsValue::from(spot.unwrap_or(0)))]));
+            self.emit(Event::QueuePositionChange, &js(&QueueEvent { spot: spot.unwrap_or(0) }));
         }
         if no_agent_online {
             self.emit(Event::NoAgentOnline, &JsValue::UNDEFINED);
@@ -478,22 +514,16 @@ impl Inner {
         if let Some(form) = submitted {
             // Reported once: the next submission sets it again.
             s.take_submitted();
-            let (event, payload) = match form {
-                Submitted::PreChat { name, email, department } => (
-                    Event::PreChatFormSubmit,
-                    obj(&[("name", name.into()), ("email", email.into()), ("department", opt(&department))]),
-                ),
-                Submitted::Offline { name, email, message, department } => (
-                    Event::OfflineFormSubmit,
-                    obj(&[
-                        ("name", name.into()),
-                        ("email", email.into()),
-                        ("message", message.into()),
-                        ("department", opt(&department)),
-                    ]),
-                ),
+            let (event, name, email, message, department) = match &form {
+                Submitted::PreChat { name, email, department } => {
+                    (Event::PreChatFormSubmit, name, email, None, department)
+                }
+                Submitted::Offline { name, email, message, department } => {
+                    (Event::OfflineFormSubmit, name, email, Some(message.as_str()), department)
+                }
             };
-            self.emit(event, &payload);
+            let payload = FormEvent { name, email, message, department: department.as_deref() };
+            self.emit(event, &js(&payload));
         }
     }
 

@@ -188,6 +188,19 @@ impl Widget {
         log
     }
 
+    /// Records every `event` with the keys of its payload and the type of each value.
+    fn record_shapes(&self, events: &[&'static str]) -> Rc<RefCell<Vec<String>>> {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        for &event in events {
+            let log = log.clone();
+            let f = Closure::<dyn Fn(JsValue)>::new(move |arg: JsValue| {
+                log.borrow_mut().push(format!("{event} {}", shape(&arg)));
+            });
+            self.call("on", &[event.into(), f.into_js_value()]).unwrap();
+        }
+        log
+    }
+
     /// `localStorage` keys of this widget's namespace.
     fn stored(&self) -> Vec<String> {
         let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
@@ -206,6 +219,18 @@ fn recorder(log: &Rc<RefCell<Vec<String>>>, name: &'static str) -> JsValue {
         log.borrow_mut().push(if arg.is_empty() { name.to_owned() } else { format!("{name} {arg}") });
     })
     .into_js_value()
+}
+
+/// `key:type …` of an object, nested objects in braces.
+fn shape(v: &JsValue) -> String {
+    let keys = Object::keys(v.unchecked_ref::<Object>());
+    let fields = keys.iter().map(|k| {
+        let value = Reflect::get(v, &k).unwrap();
+        let kind =
+            if value.is_object() { format!("{{{}}}", shape(&value)) } else { value.js_typeof().as_string().unwrap() };
+        format!("{}:{kind}", k.as_string().unwrap())
+    });
+    fields.collect::<Vec<_>>().join(" ")
 }
 
 /// Strings as they are, objects as JSON, errors as their message.
@@ -318,6 +343,7 @@ async fn a_guest_token_brings_that_visitors_messages_one_event_each_and_reset_fo
     let w = widget(server_url(), &[]);
     until("the pre-chat form", || w.status() == "prechat").await;
     let log = w.record(&["message", "chat-started", "assign-agent"]);
+    let shapes = w.record_shapes(&["message", "assign-agent"]);
     let token = new_token();
     visitor_with_history(&token).await;
 
@@ -333,6 +359,15 @@ async fn a_guest_token_brings_that_visitors_messages_one_event_each_and_reset_fo
     assert!(agent_text[0].contains("\"fromVisitor\":false"), "{log:?}");
     assert!(messages.iter().any(|m| m.contains("waterproof") && m.contains("\"fromVisitor\":true")), "{log:?}");
     assert!(!log.iter().any(|l| l == "chat-started"), "a restored room is not a new chat: {log:?}");
+    // The payloads' keys as index.d.ts declares them, an absent value there as `undefined`.
+    let shapes = shapes.borrow().clone();
+    let message = "message _id:string rid:string msg:string ts:number t:undefined \
+                   u:{_id:string username:string name:string} fromVisitor:boolean";
+    let messages: Vec<_> = shapes.iter().filter(|s| s.starts_with("message")).collect();
+    assert!(messages.iter().all(|s| s.replace("t:string", "t:undefined") == message), "{shapes:?}");
+    assert_eq!(messages.iter().filter(|s| **s == message).count(), 2, "the visitor's and the agent's: {shapes:?}");
+    let agent = "assign-agent _id:string name:string username:string status:string";
+    assert_eq!(shapes.iter().filter(|s| s.starts_with("assign-agent")).collect::<Vec<_>>(), [agent], "{shapes:?}");
 
     w.go("reset");
     assert_ne!(w.token(), token, "a new visitor");

@@ -16,10 +16,9 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use leptos::prelude::*;
 use livechat_wire::visitor::{NewVisitor, is_email};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -108,101 +107,16 @@ fn js_error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()
 }
 
-/// An event's payload as a plain object; `None` is `undefined` (the key is there), as
-/// `index.d.ts` declares the optional fields.
-fn js(payload: &impl Serialize) -> JsValue {
-    payload.serialize(&serde_wasm_bindgen::Serializer::new()).unwrap_or_default()
-}
-
-/// `message`'s payload.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct MessageEvent<'a> {
-    #[serde(rename = "_id")]
-    id: &'a str,
-    rid: &'a str,
-    msg: &'a str,
-    /// Milliseconds since the epoch.
-    ts: Option<f64>,
-    t: Option<&'a str>,
-    u: Option<UserEvent<'a>>,
-    from_visitor: bool,
-}
-
-#[derive(Serialize)]
-struct UserEvent<'a> {
-    #[serde(rename = "_id")]
-    id: &'a str,
-    username: &'a str,
-    name: Option<&'a str>,
-}
-
-/// `assign-agent`'s and `agent-status-change`'s payload.
-#[derive(Serialize)]
-struct AgentEvent<'a> {
-    #[serde(rename = "_id")]
-    id: &'a str,
-    name: Option<&'a str>,
-    username: Option<&'a str>,
-    status: Option<&'a str>,
-}
-
-/// `queue-position-change`'s payload.
-#[derive(Serialize)]
-struct QueueEvent {
-    spot: u32,
-}
-
-/// `pre-chat-form-submit`'s payload, and with the `message` `offline-form-submit`'s.
-#[derive(Serialize)]
-struct FormEvent<'a> {
-    name: &'a str,
-    email: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
-    department: Option<&'a str>,
-}
-
-/// What [`boot`] reads of its options (the others, such as `color`, are `api.js`'s).
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct BootOptions {
-    server: Text,
-    department: Text,
-    /// A tag `api.js` chose, with `texts`, its catalogue (`null`: English).
-    language: Text,
-    texts: Option<Vec<Option<String>>>,
-    /// `"required"`: nothing starts and nothing is stored until the visitor interacts or the
-    /// site calls `consent()`.
-    consent: Text,
-    /// The storage namespace.
-    namespace: Text,
-    guest_name: Text,
-    /// Ignored unless it is an e-mail address.
-    guest_email: Text,
-    /// `"on"`: a short tone for agent messages while the window is closed or the page hidden.
-    sound: Text,
-    /// `"polling"`: never open a WebSocket.
-    transport: Text,
-}
-
-/// A text option, trimmed: `None` when empty or not a string (a page may pass anything; what
-/// is not a string is ignored).
-#[derive(Default)]
-struct Text(Option<String>);
-
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Each value is its own `JsValue`: a failed read leaves nothing half-read behind.
-        let s = String::deserialize(d).ok().map(|s| s.trim().to_owned());
-        Ok(Text(s.filter(|s| !s.is_empty())))
+fn obj(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
     }
+    o.into()
 }
 
-impl Text {
-    fn is(&self, value: &str) -> bool {
-        self.0.as_deref() == Some(value)
-    }
+fn opt(s: &Option<String>) -> JsValue {
+    s.as_deref().map_or(JsValue::UNDEFINED, JsValue::from_str)
 }
 
 /// The language `tag` with its `texts` (an array in [`i18n::Key`] order, as `api.js` fetched
@@ -216,30 +130,30 @@ fn language(tag: &JsValue, texts: &JsValue) -> Lang {
 }
 
 // Mounts a widget on `host` (in its shadow root, reusing one the loader attached) and answers
-// its number for [`command`]. Called by `www/api.js`, which checks the options first; `options`
-// are read as a [`BootOptions`] (anything else, such as no object at all, as none given).
-// Events go to `sink`.
+// its number for [`command`]. Called by `www/api.js`, which checks the options first. `options`:
+// `server`, `department`, `language` (a tag `api.js` chose) with `texts` (its catalogue),
+// `consent` (`"required"`: nothing starts and nothing is stored until the visitor interacts or
+// the site calls `consent()`), `namespace` (storage namespace), `guestName`, `guestEmail`,
+// `sound` (`"on"`: a short tone for agent messages while the window is closed or the page
+// hidden), `transport` (`"polling"`: never open a WebSocket). Events go to `sink`.
 // (`//`, not `///`: wasm-bindgen would copy doc comments into the glue every visitor downloads.)
 #[wasm_bindgen]
 pub fn boot(host: Element, options: JsValue, sink: Function) -> Result<u32, JsValue> {
-    let o: BootOptions = serde_wasm_bindgen::from_value(options).unwrap_or_default();
-    let lang = o.language.0.as_deref().and_then(Lang::from_tag).unwrap_or_default();
-    if let Some(texts) = o.texts {
-        i18n::install(lang, texts);
-    }
-    let consent_required = o.consent.is("required");
+    let get = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let lang = language(&get("language"), &get("texts"));
+    let consent_required = text(&options, "consent").as_deref() == Some("required");
     let session_options = SessionOptions {
         require_consent: consent_required,
-        department: o.department.0,
-        name: o.guest_name.0,
-        email: o.guest_email.0.filter(|e| is_email(e)),
-        namespace: o.namespace.0.unwrap_or_default(),
+        department: text(&options, "department"),
+        name: text(&options, "guestName"),
+        email: text(&options, "guestEmail").filter(|e| is_email(e)),
+        namespace: text(&options, "namespace").unwrap_or_default(),
         custom_fields: Vec::new(),
-        sound: o.sound.is("on"),
-        polling_only: o.transport.is("polling"),
+        sound: text(&options, "sound").as_deref() == Some("on"),
+        polling_only: text(&options, "transport").as_deref() == Some("polling"),
     };
     // The session belongs to no owner: work it has under way may outlive the widget's view.
-    let session = Session::new(&o.server.0.unwrap_or_default(), lang, session_options);
+    let session = Session::new(&text(&options, "server").unwrap_or_default(), lang, session_options);
     let owner = Owner::new();
     let view = crate::ui::mount_in_shadow(&host, move || {
         provide_context(session);
@@ -462,15 +376,22 @@ impl Inner {
                     continue;
                 }
                 let from_visitor = m.t.is_none() && m.u.as_ref().map(|u| &u.id) == me.as_ref();
-                messages.push(js(&MessageEvent {
-                    id: &m.id,
-                    rid: &m.rid,
-                    msg: &m.msg,
-                    ts: m.ts.map(|t| t.millis() as f64),
-                    t: m.t.as_deref(),
-                    u: m.u.as_ref().map(|u| UserEvent { id: &u.id, username: &u.username, name: u.name.as_deref() }),
-                    from_visitor,
-                }));
+                let user = m.u.as_ref().map_or(JsValue::UNDEFINED, |u| {
+                    obj(&[
+                        ("_id", u.id.as_str().into()),
+                        ("username", u.username.as_str().into()),
+                        ("name", opt(&u.name)),
+                    ])
+                });
+                messages.push(obj(&[
+                    ("_id", m.id.as_str().into()),
+                    ("rid", m.rid.as_str().into()),
+                    ("msg", m.msg.as_str().into()),
+                    ("ts", m.ts.map_or(JsValue::UNDEFINED, |t| JsValue::from_f64(t.millis() as f64))),
+                    ("t", opt(&m.t)),
+                    ("u", user),
+                    ("fromVisitor", from_visitor.into()),
+                ]));
             }
         });
         drop(seen);
@@ -483,12 +404,12 @@ impl Inner {
         if let Some(event) = agent_event {
             let payload = s.agent.with_untracked(|a| {
                 a.as_ref().map_or(JsValue::UNDEFINED, |a| {
-                    js(&AgentEvent {
-                        id: &a.id,
-                        name: a.name.as_deref(),
-                        username: a.username.as_deref(),
-                        status: a.status.as_deref(),
-                    })
+                    obj(&[
+                        ("_id", JsValue::from_str(&a.id)),
+                        ("name", opt(&a.name)),
+                        ("username", opt(&a.username)),
+                        ("status", opt(&a.status)),
+                    ])
                 })
             });
             self.emit(event, &payload);
@@ -506,7 +427,7 @@ impl Inner {
             self.emit(Event::UnreadChange, &JsValue::from(unread));
         }
         if spot_changed {
-            self.emit(Event::QueuePositionChange, &js(&QueueEvent { spot: spot.unwrap_or(0) }));
+            self.emit(Event::QueuePositionChange, &obj(&[("spot", JsValue::from(spot.unwrap_or(0)))]));
         }
         if no_agent_online {
             self.emit(Event::NoAgentOnline, &JsValue::UNDEFINED);
@@ -514,16 +435,22 @@ impl Inner {
         if let Some(form) = submitted {
             // Reported once: the next submission sets it again.
             s.take_submitted();
-            let (event, name, email, message, department) = match &form {
-                Submitted::PreChat { name, email, department } => {
-                    (Event::PreChatFormSubmit, name, email, None, department)
-                }
-                Submitted::Offline { name, email, message, department } => {
-                    (Event::OfflineFormSubmit, name, email, Some(message.as_str()), department)
-                }
+            let (event, payload) = match form {
+                Submitted::PreChat { name, email, department } => (
+                    Event::PreChatFormSubmit,
+                    obj(&[("name", name.into()), ("email", email.into()), ("department", opt(&department))]),
+                ),
+                Submitted::Offline { name, email, message, department } => (
+                    Event::OfflineFormSubmit,
+                    obj(&[
+                        ("name", name.into()),
+                        ("email", email.into()),
+                        ("message", message.into()),
+                        ("department", opt(&department)),
+                    ]),
+                ),
             };
-            let payload = FormEvent { name, email, message, department: department.as_deref() };
-            self.emit(event, &js(&payload));
+            self.emit(event, &payload);
         }
     }
 

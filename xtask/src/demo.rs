@@ -16,15 +16,15 @@ pub struct Options {
 }
 
 pub fn run(sh: &Sh, opts: Options) -> Result<()> {
-    crate::ensure::run(sh, crate::ensure::Options::DEMO)?;
-    // The dev server builds alongside the widget (its own target directory, so its own cargo
-    // lock): each build ends in a long single-threaded step (LTO into one codegen unit), which
-    // leaves a core free for the other.
-    println!("==> building the dev server (release) alongside the widget");
+    // The dev server needs none of the tools `ensure` installs: it builds meanwhile, and
+    // alongside the widget (its own target directory, so its own cargo lock). The tool install
+    // and each build end in a long single-threaded step (linking; LTO into one codegen unit),
+    // which leaves a core free for the other.
+    println!("==> building the dev server (release) alongside the tools and the widget");
     std::thread::scope(|scope| {
         let server =
             scope.spawn(|| sh.cargo().args(["build", "--release", "--quiet", "-p", "livechat-dev-server"]).run());
-        let widget = crate::dist::for_demo(sh);
+        let widget = crate::ensure::run(sh, crate::ensure::Options::DEMO).and_then(|()| crate::dist::for_demo(sh));
         let server = server.join().unwrap_or_else(|_| Err(Error::new("the dev server's build panicked")));
         widget.and(server)
     })?;

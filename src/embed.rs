@@ -1,4 +1,6 @@
 //! The widget as a web page embeds it: the wasm side of the JavaScript API.
+//! (About 480 lines of code, a quarter more of tests: the boot options, the events and
+//! the commands' application belong together; the commands' parsing is `embed/command.rs`.)
 //!
 //! The API a page uses (Rocket.Chat's embed API, the widget's typed API with its `on`/`off`
 //! events, the queue of calls made before the wasm is there) is JavaScript: `www/api.js`, which

@@ -1,6 +1,8 @@
 //! DDP as pure logic: what to send, when, and what a frame from the server means. No browser,
 //! no timers: the driver passes the time in and carries the frames out, so every decision here
 //! is tested natively.
+//!
+//! About half of it is those tests (exact frames in and out), below the logic.
 
 use livechat_wire::ddp::{
     self, ClientFrame, ServerFrame, StreamArgs, StreamEvent, StreamParams, TokenArg, UserActivityParams, streams,

@@ -209,6 +209,14 @@ pub enum Effect {
     PollLater(f64),
 }
 
+/// Sets `slot` to `value`, marking `area` in `changed` only when it really changes.
+fn put<T: PartialEq>(changed: &mut u32, area: Area, slot: &mut T, value: T) {
+    if *slot != value {
+        *slot = value;
+        *changed |= 1 << area as u32;
+    }
+}
+
 /// A failure worth another try later: no answer, too many requests, or the server failing.
 pub fn transient(e: &Error) -> bool {
     matches!(e, Error::Network { .. } | Error::RateLimited { .. }) || e.status().is_some_and(|s| s >= 500)
@@ -400,52 +408,31 @@ impl Core {
     }
 
     fn set_screen(&mut self, screen: Screen) {
-        if self.view.screen != screen {
-            self.view.screen = screen;
-            self.touch(Area::Screen);
-        }
+        put(&mut self.changed, Area::Screen, &mut self.view.screen, screen);
     }
 
     fn set_banner(&mut self, banner: Option<Banner>) {
-        if self.view.banner != banner {
-            self.view.banner = banner;
-            self.touch(Area::Banner);
-        }
+        put(&mut self.changed, Area::Banner, &mut self.view.banner, banner);
     }
 
     fn set_agent(&mut self, agent: Option<Agent>) {
-        if self.view.agent != agent {
-            self.view.agent = agent;
-            self.touch(Area::Agent);
-        }
+        put(&mut self.changed, Area::Agent, &mut self.view.agent, agent);
     }
 
     fn set_typing(&mut self, typing: Vec<String>) {
-        if self.view.typing != typing {
-            self.view.typing = typing;
-            self.touch(Area::Typing);
-        }
+        put(&mut self.changed, Area::Typing, &mut self.view.typing, typing);
     }
 
     fn set_queue_spot(&mut self, spot: Option<u32>) {
-        if self.view.queue_spot != spot {
-            self.view.queue_spot = spot;
-            self.touch(Area::QueueSpot);
-        }
+        put(&mut self.changed, Area::QueueSpot, &mut self.view.queue_spot, spot);
     }
 
     fn set_history_complete(&mut self, complete: bool) {
-        if self.view.history_complete != complete {
-            self.view.history_complete = complete;
-            self.touch(Area::HistoryComplete);
-        }
+        put(&mut self.changed, Area::HistoryComplete, &mut self.view.history_complete, complete);
     }
 
     fn set_form_error(&mut self, error: Option<String>) {
-        if self.view.form_error != error {
-            self.view.form_error = error;
-            self.touch(Area::FormError);
-        }
+        put(&mut self.changed, Area::FormError, &mut self.view.form_error, error);
     }
 
     /// Changes the conversation; marks it changed when `f` says it did.

@@ -20,10 +20,7 @@ impl Core {
                     self.set_typing(Vec::new());
                     self.caught_up = false;
                 }
-                if self.view.link != status {
-                    self.view.link = status;
-                    self.touch(Area::Link);
-                }
+                put(&mut self.changed, Area::Link, &mut self.view.link, status);
             }
             Event::Live | Event::Refused => self.effect(Effect::CatchUp { tell: false }),
             Event::Poll => self.effect(Effect::CatchUp { tell: true }),
@@ -166,17 +163,11 @@ impl Core {
     }
 
     fn set_open_flag(&mut self, open: bool) {
-        if self.view.open != open {
-            self.view.open = open;
-            self.touch(Area::Open);
-        }
+        put(&mut self.changed, Area::Open, &mut self.view.open, open);
     }
 
     pub(super) fn set_unread(&mut self, n: u32) {
-        if self.view.unread != n {
-            self.view.unread = n;
-            self.touch(Area::Unread);
-        }
+        put(&mut self.changed, Area::Unread, &mut self.view.unread, n);
     }
 
     /// Opens or closes the window; opening marks everything read and retries a start that

@@ -62,10 +62,7 @@ impl Core {
         self.starting = false;
         self.start_retry.failures = 0;
         self.set_banner(None);
-        if self.view.visitor != config.guest {
-            self.view.visitor = config.guest.clone();
-            self.touch(Area::Visitor);
-        }
+        put(&mut self.changed, Area::Visitor, &mut self.view.visitor, config.guest.clone());
         self.set_agent(config.agent.clone());
         let open_room = config.room.clone().filter(Room::is_open);
         let screen = if !config.enabled {

@@ -137,7 +137,15 @@ test('CORS on for the site: the visitor registers and chats with the agent acros
   const { page, messages, problems } = await sitePage(open);
   await launcher(page).click();
   const win = chatWindow(page);
-  await win.getByRole('heading', { name: 'Start a chat' }).waitFor();
+  await win
+    .getByRole('heading', { name: 'Start a chat' })
+    .waitFor()
+    .catch(async (e) => {
+      // Say what the widget showed instead, and what it told the console.
+      const status = await page.evaluate(() => window.Livechat.get().status()).catch((x) => String(x));
+      const shown = await win.innerText().catch((x) => String(x));
+      throw new Error(`${e.message}\nstatus: ${status}\nshown: ${shown}\nconsole: ${JSON.stringify(messages)}`);
+    });
   await win.getByLabel('Name').fill('Cross Origin');
   await win.getByLabel('Email').fill(`cross.${Date.now()}@example.com`);
   await win.getByRole('button', { name: 'Start chat' }).click();

@@ -6,6 +6,7 @@
 //! schedules another with backoff (after `Retry-After` on a 429); a refusal marks the message
 //! failed and skips it until the visitor retries it.
 
+use livechat_wire::Timestamp;
 use livechat_wire::error::code;
 use livechat_wire::message::Message;
 
@@ -185,6 +186,7 @@ impl Core {
                 self.settle(id);
                 self.effect(Effect::Tell("m".to_owned()));
                 if waiting {
+                    self.behind_history(stored.ts);
                     self.upsert(stored);
                 }
                 Next::Go
@@ -241,6 +243,19 @@ impl Core {
                 Next::Stop
             }
         }
+    }
+
+    /// The server answered a send with a copy it stored earlier (the first answer was lost and
+    /// the page reloaded since) whose time `ts` lies before everything shown: the history
+    /// between the two was never loaded. The watermark goes back to it and a catch-up walks
+    /// back that far, so no gap stays below the newest page.
+    fn behind_history(&mut self, ts: Option<Timestamp>) {
+        let Some(ts) = ts else { return };
+        if self.view.history_complete || self.view.conversation.oldest().is_none_or(|oldest| ts >= oldest) {
+            return;
+        }
+        self.synced = Some(self.synced.map_or(ts, |s| s.min(ts)));
+        self.effect(Effect::CatchUp { tell: false });
     }
 
     /// The visitor retries a failed message (same `_id`): answers whether to flush now (it is

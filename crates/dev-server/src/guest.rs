@@ -7,7 +7,7 @@
 //! always makes a new visitor, and nobody else's record, token or history is touched. Every
 //! visitor endpoint checks that the room (and the message) belongs to that token.
 
-use std::collections::BTreeMap;
+use livechat_wire::StrMap;
 
 use livechat_wire::error::code;
 use livechat_wire::message::Message;
@@ -122,7 +122,7 @@ pub enum Kept {
 /// replaces the value; one without it is written only where no value is kept (see [`Kept`]),
 /// so of two fields with one key and no `overwrite` the first stays. Answers whether anything
 /// was written.
-pub fn merge_custom_fields(data: &mut BTreeMap<String, String>, fields: &[CustomField], kept: Kept) -> bool {
+pub fn merge_custom_fields(data: &mut StrMap, fields: &[CustomField], kept: Kept) -> bool {
     let mut written = false;
     for field in fields {
         let keeps = match (data.get(&field.key), kept) {
@@ -156,9 +156,9 @@ mod tests {
     }
 
     fn merged(stored: &[(&str, &str)], fields: &[CustomField], kept: Kept) -> (Vec<(String, String)>, bool) {
-        let mut data: BTreeMap<String, String> = stored.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut data: StrMap = stored.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let written = merge_custom_fields(&mut data, fields, kept);
-        (data.into_iter().collect(), written)
+        (data.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), written)
     }
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -50,9 +50,11 @@ pub mod offline_message;
 pub mod page;
 pub mod room;
 pub mod rooms;
+pub mod str_map;
 pub mod visitor;
 
 pub use date::Timestamp;
+pub use str_map::StrMap;
 
 use serde::{Deserialize, Serialize};
 

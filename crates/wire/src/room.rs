@@ -1,7 +1,7 @@
 //! `livechat/room` and its actions: get or create, close, transfer, survey; the agent's
 //! `room.forward` and `room.closeByUser`.
 
-use std::collections::BTreeMap;
+use crate::StrMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -64,13 +64,13 @@ wire_type! {
         #[serde(rename = "closedBy", skip_serializing_if = "Option::is_none")]
         pub closed_by: Option<UserRef>,
         #[serde(rename = "surveyFeedback", skip_serializing_if = "Option::is_none")]
-        pub survey_feedback: Option<BTreeMap<String, String>>,
+        pub survey_feedback: Option<StrMap>,
         #[serde(rename = "lastMessage", skip_serializing_if = "Option::is_none")]
         pub last_message: Option<Box<Message>>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<String>,
-        #[serde(rename = "livechatData", skip_serializing_if = "BTreeMap::is_empty")]
-        pub livechat_data: BTreeMap<String, String>,
+        #[serde(rename = "livechatData", skip_serializing_if = "StrMap::is_empty")]
+        pub livechat_data: StrMap,
         /// Attached by `livechat/rooms`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub department: Option<DepartmentName>,
@@ -209,7 +209,7 @@ wire_type! {
     #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
     pub struct SurveyResponse {
         pub rid: String,
-        pub data: BTreeMap<String, String>,
+        pub data: StrMap,
     }
     impl FromJson;
 }

@@ -1,6 +1,6 @@
 //! `livechat/visitor`: registering and reading the visitor (`ILivechatVisitor`).
 
-use std::collections::BTreeMap;
+use crate::StrMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,8 +30,8 @@ wire_type! {
         pub ts: Option<Timestamp>,
         #[serde(rename = "_updatedAt", skip_serializing_if = "Option::is_none")]
         pub updated_at: Option<Timestamp>,
-        #[serde(rename = "livechatData", skip_serializing_if = "BTreeMap::is_empty")]
-        pub livechat_data: BTreeMap<String, String>,
+        #[serde(rename = "livechatData", skip_serializing_if = "StrMap::is_empty")]
+        pub livechat_data: StrMap,
     }
     impl FromJson;
 }

@@ -173,7 +173,7 @@ async fn survey(State(state): State<AppState>, Body(q): Body<Survey>) -> ApiResu
     let tx = conn.unchecked_transaction()?;
     guest::find(&tx, &q.token)?;
     guest::room(&tx, &q.rid, &q.token)?;
-    let data: std::collections::BTreeMap<String, String> = q
+    let data: livechat_wire::StrMap = q
         .data
         .into_iter()
         .filter(|item| {

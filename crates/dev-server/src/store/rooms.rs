@@ -1,7 +1,7 @@
 //! `rooms`, read joined with their visitor and department, and written by routing, messages
 //! and the agents' actions; the agents' room list.
 
-use std::collections::BTreeMap;
+use livechat_wire::StrMap;
 
 use livechat_wire::room::{Room, RoomVisitor, ServedBy};
 use livechat_wire::{Timestamp, UserRef};
@@ -61,7 +61,7 @@ fn room_from_row(r: &Row) -> rusqlite::Result<(Room, Option<String>)> {
         tags: json_or_default(r.get(17)?),
         survey_feedback: r.get::<_, Option<String>>(18)?.and_then(|s| serde_json::from_str(&s).ok()),
         last_message: None,
-        livechat_data: BTreeMap::new(),
+        livechat_data: StrMap::new(),
         updated_at: ts(r.get(21)?),
     };
     Ok((room, r.get(20)?))
@@ -158,12 +158,7 @@ pub fn set_waiting_response(conn: &Connection, rid: &str, waiting: bool) -> ApiR
     Ok(())
 }
 
-pub fn set_survey_feedback(
-    conn: &Connection,
-    rid: &str,
-    data: &BTreeMap<String, String>,
-    now: Timestamp,
-) -> ApiResult<()> {
+pub fn set_survey_feedback(conn: &Connection, rid: &str, data: &StrMap, now: Timestamp) -> ApiResult<()> {
     conn.execute(
         "UPDATE rooms SET survey_feedback = ?2, updated_at = ?3 WHERE id = ?1",
         params![rid, serde_json::to_string(data)?, now.0],

@@ -1,7 +1,7 @@
 //! `visitors`: read by token or id only (never by phone or e-mail), written by registration and
 //! custom fields.
 
-use std::collections::BTreeMap;
+use livechat_wire::StrMap;
 
 use livechat_wire::visitor::{EmailAddress, PhoneNumber, Visitor};
 use livechat_wire::{Timestamp, UserRef};
@@ -100,7 +100,7 @@ pub fn update_profile(conn: &Connection, id: &str, profile: &Profile, now: Times
 }
 
 /// Replaces the visitor's custom field values (`livechatData`).
-pub fn set_livechat_data(conn: &Connection, id: &str, data: &BTreeMap<String, String>) -> ApiResult<()> {
+pub fn set_livechat_data(conn: &Connection, id: &str, data: &StrMap) -> ApiResult<()> {
     conn.execute("UPDATE visitors SET livechat_data = ?2 WHERE id = ?1", params![id, serde_json::to_string(data)?])?;
     Ok(())
 }

@@ -13,7 +13,9 @@
 //! * Every body, complete and minimal, is written byte for byte as `serde_json::to_string`.
 //! * Wrong types and missing fields are errors naming the field, never panics.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use crate::StrMap;
 use std::fmt::Debug;
 use std::path::Path;
 
@@ -131,7 +133,7 @@ fn ts(ms: i64) -> Option<Timestamp> {
     Some(Timestamp(ms))
 }
 
-fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+fn map(pairs: &[(&str, &str)]) -> StrMap {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 

@@ -39,8 +39,9 @@
 /// * `#[serde(flatten)]` reads the field from the same object (decoding only, and not in a
 ///   struct with `#[serde(default)]`);
 /// * encoding writes the fields in order, leaving out an `Option` that is `None`
-///   (`skip_serializing_if = "Option::is_none"`) and an empty `Vec`, `String` or `BTreeMap`
-///   (`"Vec::is_empty"`, `"String::is_empty"`, `"BTreeMap::is_empty"`).
+///   (`skip_serializing_if = "Option::is_none"`) and an empty `Vec`, `String`, `BTreeMap` or
+///   `StrMap` (`"Vec::is_empty"`, `"String::is_empty"`, `"BTreeMap::is_empty"`,
+///   `"StrMap::is_empty"`).
 ///
 /// Serde attributes that change how a value reads or writes otherwise (`deserialize_with`,
 /// `with`, `default = "..."`, other `skip_serializing_if` paths) are refused at compile time:
@@ -226,6 +227,10 @@ macro_rules! wire_type {
     };
     (@write $w:ident, $value:expr, $key:expr;
         [serde(skip_serializing_if = "BTreeMap::is_empty" $($rest:tt)*)] $($more:tt)*) => {
+        if !$value.is_empty() { $w.field($key, &$value) }
+    };
+    (@write $w:ident, $value:expr, $key:expr;
+        [serde(skip_serializing_if = "StrMap::is_empty" $($rest:tt)*)] $($more:tt)*) => {
         if !$value.is_empty() { $w.field($key, &$value) }
     };
     (@write $w:ident, $value:expr, $key:expr; [serde(skip_serializing_if $($rest:tt)*)] $($more:tt)*) => {

@@ -24,13 +24,19 @@ impl Row {
         match self {
             Row::Day(d) => format!("day:{d}"),
             Row::Message { message, first, last, delivery, .. } => {
+                // Numbers and a letter, not `Debug`: nothing else in the wasm formats with it.
+                let ms = |t: Option<livechat_wire::Timestamp>| t.map_or(-1, |t| t.millis());
+                let delivery = match delivery {
+                    None => 'd',
+                    Some(Delivery::Sending) => 's',
+                    Some(Delivery::Failed) => 'f',
+                };
                 format!(
-                    "m:{}:{}:{:?}:{:?}:{first}:{last}:{:?}",
+                    "m:{}:{}:{}:{}:{first}:{last}:{delivery}",
                     message.id,
                     message.msg.len(),
-                    message.edited_at,
-                    message.ts,
-                    delivery
+                    ms(message.edited_at),
+                    ms(message.ts),
                 ) + &message.msg
             }
             Row::Notice { message, .. } => format!("n:{}", message.id),

@@ -87,7 +87,8 @@ impl Core {
         Some((screen, screen == Screen::Chat && self.view.room.is_some()))
     }
 
-    /// The start shows its screen (after the catch-up, when there was one) and sends the outbox.
+    /// The start shows its screen (after the catch-up, when there was one) and follows the open
+    /// room; the caller then sends the outbox.
     pub fn started(&mut self, g: &Guard, screen: Screen) {
         if self.current(g) {
             if screen == Screen::Chat
@@ -97,7 +98,6 @@ impl Core {
                 self.effect(Effect::Follow(Some(rid)));
             }
             self.set_screen(screen);
-            self.effect(Effect::Flush);
         }
     }
 

@@ -35,6 +35,20 @@ function rgb(hex) {
   return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
 }
 
+/**
+ * Holds the wasm back until the returned function is called: the widget replaces the loader's
+ * launcher once it is up, and on an idle machine that can happen before a test has looked at it.
+ */
+async function holdWasm(page) {
+  let release;
+  const looked = new Promise((resolve) => (release = resolve));
+  await page.route('**/widget_bg.wasm', async (route) => {
+    await looked;
+    await route.continue();
+  });
+  return release;
+}
+
 test('under a strict Content-Security-Policy the widget is styled and works, without a violation', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -62,14 +76,7 @@ test('under a strict Content-Security-Policy the widget is styled and works, wit
     },
   );
   const violations = async () => [...problems, ...(await page.evaluate(() => window.__violations))];
-  // The wasm waits until the loader's launcher has been looked at: the widget replaces it once
-  // it is up, and on an idle machine that can happen before the look.
-  let release;
-  const looked = new Promise((resolve) => (release = resolve));
-  await page.route('**/widget_bg.wasm', async (route) => {
-    await looked;
-    await route.continue();
-  });
+  const release = await holdWasm(page);
 
   await page.goto(server.url + '/');
   assert.equal(served, 1, 'the page came with the policy');
@@ -143,6 +150,7 @@ test('a browser without constructed stylesheets gets <style> elements instead', 
       throw new TypeError('Illegal constructor');
     };
   });
+  const release = await holdWasm(page);
   await page.goto(server.url + '/');
   const button = launcher(page);
   await button.waitFor({ state: 'visible' });
@@ -153,6 +161,7 @@ test('a browser without constructed stylesheets gets <style> elements instead', 
     });
   assert.deepEqual(await styles(), [0, 1], "the loader's <style>");
   assert.equal(await button.evaluate((el) => getComputedStyle(el).position), 'fixed');
+  release();
   await page.waitForFunction(() => window.Livechat.get().isLoaded());
   // Handed over: the widget's own <style> alone.
   await page.waitForFunction(() => !document.querySelector('[data-livechat]').shadowRoot.querySelector('[data-lc-loader]'));

@@ -177,8 +177,12 @@ async fn a_visitor_registers_chats_ends_and_rates() {
     assert!(p.find(".lc-theirs .lc-bubble br").is_some(), "line breaks kept");
     p.until("the announcement", |p| p.get(".lc-live").text_content().unwrap_or_default().contains("Hi Ada!")).await;
     assert_eq!(p.get(".lc-live").get_attribute("aria-live").as_deref(), Some("polite"));
-    assert!(!p.get("#lc-title").text_content().unwrap().is_empty());
-    assert!(p.find(".lc-avatar").is_some(), "the serving agent's initials");
+    let name = p.get("#lc-title").text_content().unwrap();
+    assert!(!name.is_empty());
+    // The initials are upper-cased by the browser: compared with Rust's rules here.
+    let initials: String =
+        name.split(' ').filter_map(|w| w.chars().next()).take(2).flat_map(char::to_uppercase).collect();
+    assert_eq!(p.get(".lc-avatar").text_content().as_deref(), Some(initials.as_str()), "the serving agent's initials");
 
     // Edit from the message's own action.
     p.click(".lc-mine .lc-meta button.lc-link");
@@ -346,4 +350,14 @@ async fn a_window_opened_without_the_visitor_here_leaves_focus_on_the_page() {
     p.click(".lc-launcher");
     p.until("focus in the window", |p| p.focused().is_some_and(|e| e.tag_name() == "TEXTAREA")).await;
     field.remove();
+}
+
+#[wasm_bindgen_test]
+fn initials_are_upper_cased_by_the_browser() {
+    // In wasm the widget upper-cases with the browser's rules (not Rust's tables): the same letters.
+    assert_eq!(livechat_widget::ui::initials("ólafur arnalds"), "ÓA");
+    assert_eq!(livechat_widget::ui::initials("jane.doe"), "JD");
+    assert_eq!(livechat_widget::ui::initials("straße"), "S");
+    assert_eq!(livechat_widget::ui::initials("ǆemal"), "Ǆ");
+    assert_eq!(livechat_widget::ui::initials(""), "");
 }

@@ -12,11 +12,24 @@ use crate::session::{Banner, Screen, Session};
 
 /// Up to two initials of a name, for the agent's avatar.
 pub fn initials(name: &str) -> String {
-    name.split(|c: char| c.is_whitespace() || c == '.' || c == '_' || c == '-')
+    let first: String = name
+        .split(|c: char| c.is_whitespace() || c == '.' || c == '_' || c == '-')
         .filter_map(|w| w.chars().next())
         .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
+        .collect();
+    upper(&first)
+}
+
+/// Upper case by the browser's rules: Rust's would bring its Unicode case tables (about 3 KB of
+/// the bundle) for two letters.
+#[cfg(target_arch = "wasm32")]
+fn upper(s: &str) -> String {
+    js_sys::JsString::from(s).to_upper_case().into()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn upper(s: &str) -> String {
+    s.to_uppercase()
 }
 
 #[component]

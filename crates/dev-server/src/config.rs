@@ -65,6 +65,16 @@ pub struct ServerConfig {
     /// Custom fields an administrator defined. With none, every key is accepted as a visitor
     /// field; with some, only those, checked against their patterns, as Rocket.Chat does.
     pub custom_fields: Vec<CustomFieldConfig>,
+    /// `FileUpload_Enabled` and `Livechat_fileupload_enabled` together: visitors and agents may
+    /// send files (the config's `settings.fileUpload`).
+    pub file_upload: bool,
+    /// `FileUpload_MaxFileSize`, bytes: -1 for no limit, 0 for Rocket.Chat's fallback (100 MiB).
+    pub file_upload_max_size: i64,
+    /// `FileUpload_MediaTypeWhiteList`: comma-separated media types (`image/*` for a whole
+    /// kind) allowed; empty or `*` allows all that are not blocked.
+    pub file_upload_media_type_white_list: String,
+    /// `FileUpload_MediaTypeBlackList`: blocked media types (`image/svg+xml` by default).
+    pub file_upload_media_type_black_list: String,
 }
 
 /// A custom field definition (Rocket.Chat's `LivechatCustomField`), visitor scope.
@@ -238,6 +248,10 @@ impl Default for ServerConfig {
                 })
                 .collect(),
             history_monitor_type: "url".into(),
+            file_upload: true,
+            file_upload_max_size: 104_857_600,
+            file_upload_media_type_white_list: String::new(),
+            file_upload_media_type_black_list: "image/svg+xml".into(),
             custom_fields: Vec::new(),
         }
     }

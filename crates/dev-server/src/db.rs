@@ -13,6 +13,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
     ("0002_navigation", include_str!("../migrations/0002_navigation.sql")),
+    ("0003_rich_messages", include_str!("../migrations/0003_rich_messages.sql")),
 ];
 
 #[derive(Clone)]

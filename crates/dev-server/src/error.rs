@@ -23,6 +23,11 @@ pub enum ApiError {
     Unauthorized,
     /// 403: logged in, without the permission.
     Forbidden,
+    /// 403 `forbidden()`: `{"error": "unauthorized"}` (a visitor's upload to a room that is not
+    /// theirs, or without a token).
+    Refused,
+    /// `failure({reason})`: 400 with `reason` instead of `error` (uploads off, a type refused).
+    Reason(&'static str),
     /// 404 for unknown routes.
     NotFound,
     /// 413: the body is larger than the server takes.
@@ -61,9 +66,11 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Plain(_) | ApiError::Meteor { .. } | ApiError::Typed { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Plain(_) | ApiError::Meteor { .. } | ApiError::Typed { .. } | ApiError::Reason(_) => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::Refused => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -95,6 +102,8 @@ impl ApiError {
                     code::ERROR_UNAUTHORIZED
                 ));
             }
+            ApiError::Refused => body.error = Some(code::UNAUTHORIZED.into()),
+            ApiError::Reason(reason) => body.reason = Some((*reason).into()),
             ApiError::NotFound => body.error = Some("Resource not found".into()),
             ApiError::PayloadTooLarge(limit) => {
                 body.error =

@@ -11,7 +11,8 @@
 //!   registration; the custom-field rule).
 //! * [`routing`]: a room's life (creation, assignment, queue, transfer, close).
 //! * [`store`]: every SQL statement, one module per table; [`db`]: the connection and
-//!   migrations.
+//!   migrations; [`files`]: uploaded files' bytes. [`markdown`]: the parse tree (`md`) stored
+//!   with each message.
 //! * [`error`]: the one error type, mapped to Rocket.Chat's failure bodies;
 //!   [`validate`] and [`extract`]: parameter checks that fail the way Rocket.Chat's do.
 //! * [`cors`]: cross-origin requests, off unless configured, as on Rocket.Chat.
@@ -26,9 +27,12 @@ pub mod cors;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod guest;
 pub mod hub;
 pub mod ids;
+pub mod image;
+pub mod markdown;
 pub mod rate_limit;
 pub mod realtime;
 pub mod routes;
@@ -60,6 +64,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Static files served at `/` (the demo pages), if any.
     pub www: Option<PathBuf>,
+    /// Uploaded files' bytes (in memory unless `main` puts them beside the database).
+    pub files: Arc<files::Files>,
 }
 
 impl AppState {
@@ -79,6 +85,7 @@ impl AppState {
             clock: Arc::new(clock),
             limiter: Arc::default(),
             www: None,
+            files: Arc::new(files::Files::memory()),
         })
     }
 
@@ -106,7 +113,8 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .nest("/api/v1", api)
         .route("/api/{*rest}", axum::routing::any(routes::not_found))
-        .merge(realtime::router());
+        .merge(realtime::router())
+        .merge(routes::upload::files_router());
     if let Some(dir) = &state.www {
         router = router.fallback_service(tower_http::services::ServeDir::new(dir));
     } else {

@@ -112,6 +112,9 @@ async fn serve(args: Args) -> Result<(), String> {
     };
     let mut state = AppState::new(config, db)?;
     state.www = args.www.clone();
+    if let Some(path) = &db_path {
+        state.files = std::sync::Arc::new(livechat_dev_server::files::Files::beside(path));
+    }
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -126,6 +129,7 @@ async fn serve(args: Args) -> Result<(), String> {
         Some(path) => banner += &format!("  database   {}\n", path.display()),
         None => banner += "  database   in memory\n",
     }
+    banner += &format!("  uploads    {}\n", state.files.describe());
     if uses_default_agents {
         banner += &format!("  demo agent username {:?}, password {:?}\n", DEMO_AGENT.0, DEMO_AGENT.1);
     }

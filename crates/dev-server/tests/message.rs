@@ -206,6 +206,33 @@ async fn visitor_edits_its_message() {
     assert_eq!(app.history("t", &rid, "").await[0], edited);
 }
 
+/// Rocket.Chat stores each message's parse tree in `md` when it saves or edits it; the dev
+/// server does the same, so history and the stream carry formatted messages.
+#[tokio::test]
+async fn messages_carry_their_parse_tree() {
+    let app = TestApp::new();
+    let rid = app.chat("t").await;
+    let sent = app.say("t", &rid, "*Thanks!* Here is the _manual_ :smile:").await;
+    let text = |s: &str| json!({"type": "PLAIN_TEXT", "value": s});
+    assert_eq!(
+        sent["md"],
+        json!([{"type": "PARAGRAPH", "value": [
+            {"type": "BOLD", "value": [text("Thanks!")]},
+            text(" Here is the "),
+            {"type": "ITALIC", "value": [text("manual")]},
+            text(" "),
+            {"type": "EMOJI", "value": text("smile"), "shortCode": "smile"},
+        ]}])
+    );
+    assert_eq!(app.history("t", &rid, "").await[0]["md"], sent["md"]);
+
+    let id = rid_of(&sent);
+    let edited =
+        success(app.put(&format!("livechat/message/{id}"), message("t", &rid, "~gone~")).await)["message"].clone();
+    assert_eq!(edited["md"], json!([{"type": "PARAGRAPH", "value": [{"type": "STRIKE", "value": [text("gone")]}]}]));
+    assert_eq!(app.history("t", &rid, "").await[0]["md"], edited["md"]);
+}
+
 #[tokio::test]
 async fn edit_errors() {
     let app = TestApp::new();

@@ -24,6 +24,9 @@ wire_type! {
         pub status: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
+        /// What `failure({reason})` answers carry instead of `error` (the visitor's upload).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub reason: Option<String>,
     }
     impl FromJson;
 }
@@ -31,7 +34,7 @@ wire_type! {
 impl ErrorBody {
     /// The most specific text the body has.
     pub fn text(&self) -> Option<&str> {
-        self.error.as_deref().or(self.message.as_deref())
+        self.error.as_deref().or(self.reason.as_deref()).or(self.message.as_deref())
     }
 }
 
@@ -118,6 +121,24 @@ pub mod code {
     pub const ERROR_PAYLOAD_TOO_LARGE: &str = "error-payload-too-large";
     /// A missing permission (403).
     pub const ERROR_UNAUTHORIZED: &str = "error-unauthorized";
+    /// `forbidden()`'s text (403): the visitor's token, room or upload refused.
+    pub const UNAUTHORIZED: &str = "unauthorized";
+
+    // Uploads (`livechat/upload/:rid`, `rooms.media/:rid`).
+    /// Uploads are off (`FileUpload_Enabled`, `Livechat_fileupload_enabled`).
+    pub const ERROR_FILE_UPLOAD_DISABLED: &str = "error-file-upload-disabled";
+    /// The file's media type is blocked or not allowed.
+    pub const ERROR_TYPE_NOT_ALLOWED: &str = "error-type-not-allowed";
+    /// Larger than `FileUpload_MaxFileSize`.
+    pub const ERROR_FILE_TOO_LARGE: &str = "error-file-too-large";
+    /// A request without a file part.
+    pub const ERROR_NO_FILE: &str = "error-no-file";
+    /// A part under another name than `file`, or a field not taken.
+    pub const INVALID_FIELD: &str = "invalid-field";
+    /// More than one file.
+    pub const ERROR_TOO_MANY_FILES: &str = "error-too-many-files";
+    /// The agent confirms a file that is not theirs, or not there.
+    pub const INVALID_FILE: &str = "invalid-file";
 
     // DDP.
     /// A subscription or method the connection may not use.

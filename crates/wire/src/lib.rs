@@ -14,6 +14,7 @@
 //! | [`offline_message`] | `livechat/offline.message` |
 //! | [`page`] | `livechat/page.visited` |
 //! | [`custom_field`] | `livechat/custom.field`, `livechat/custom.fields` |
+//! | [`upload`] | `livechat/upload/:rid`, `rooms.media/:rid`, `rooms.mediaConfirm/:rid/:fileId` (agent side) |
 //! | [`agent`] | `livechat/agent.info/:rid/:token` and the agent shape shown to visitors |
 //! | [`rooms`] | `livechat/rooms` (agent side) |
 //! | [`inquiries`] | `livechat/inquiries.list`, `inquiries.take`, `inquiries.getOne` (agent side) |
@@ -45,12 +46,14 @@ pub mod error;
 pub mod id;
 pub mod inquiries;
 pub mod json;
+pub mod md;
 pub mod message;
 pub mod offline_message;
 pub mod page;
 pub mod room;
 pub mod rooms;
 pub mod str_map;
+pub mod upload;
 pub mod visitor;
 
 pub use date::Timestamp;

@@ -3,7 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "rich")]
+use crate::md::Md;
 use crate::wire_type;
+
+mod attachment;
+pub use attachment::{Attachment, Dimensions, FileRef};
+
 use crate::{Timestamp, UserRef};
 
 /// Livechat system message types the widget reacts to (`t`).
@@ -54,6 +60,23 @@ wire_type! {
         pub transfer_data: Option<TransferData>,
         #[serde(rename = "transcriptRequested", skip_serializing_if = "Option::is_none")]
         pub transcript_requested: Option<bool>,
+        /// The text's parse tree, as the server stores it (absent for system messages, and in
+        /// servers before 4.x). This and the files below are behind the `rich` feature: a build
+        /// that does not render them does not carry them (the widget's size).
+        #[cfg(feature = "rich")]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub md: Option<Md>,
+        /// The uploaded file a message carries (its first, for several).
+        #[cfg(feature = "rich")]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub file: Option<FileRef>,
+        #[cfg(feature = "rich")]
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub files: Vec<FileRef>,
+        /// How the message shows its files, links and quotes.
+        #[cfg(feature = "rich")]
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub attachments: Vec<Attachment>,
     }
     impl FromJson;
 }

@@ -56,6 +56,11 @@ fn room_get() {
     assert_eq!(r.room.v.unwrap().last_message_ts, ts("2021-07-09T20:20:58.755Z"));
     let last = r.room.last_message.unwrap();
     assert_eq!((last.msg.as_str(), last.alias.as_deref()), ("d", Some("Mary")));
+    #[cfg(feature = "rich")]
+    {
+        use livechat_wire::md::{Block, Inline, Md};
+        assert_eq!(last.md, Some(Md(vec![Block::Paragraph(vec![Inline::Text("d".into())])])), "the text's parse tree");
+    }
     assert_eq!(r.room.served_by.unwrap().ts, ts("2021-07-09T20:19:29.422Z"));
 
     let e: ErrorBody = decode("livechat.room.get.error.json");

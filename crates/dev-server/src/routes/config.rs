@@ -50,6 +50,7 @@ async fn config(
             agent_hidden_info: !c.show_agent_info,
             limit_text_length: TextLimit(limit),
             visitors_can_close_chat: c.visitors_can_close,
+            file_upload: c.file_upload,
             ..Settings::default()
         },
         theme: c.theme.clone(),

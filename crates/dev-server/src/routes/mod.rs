@@ -11,6 +11,7 @@ pub mod offline_message;
 pub mod page;
 pub mod room;
 pub mod rooms;
+pub mod upload;
 pub mod visitor;
 
 use axum::Router;
@@ -33,6 +34,7 @@ pub fn router(config: &crate::config::ServerConfig) -> Router<AppState> {
         .merge(inquiries::router())
         .merge(auth::router())
         .merge(chat::router())
+        .merge(upload::router())
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
 }

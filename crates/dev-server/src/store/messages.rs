@@ -1,7 +1,7 @@
 //! `messages`, and the counters of their room that a message moves (`msgs`, `lm`, the last
 //! message).
 
-use livechat_wire::message::{Message, TransferData};
+use livechat_wire::message::{Attachment, FileRef, Message, TransferData};
 use livechat_wire::{Timestamp, UserRef};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 
 const MSG_COLS: &str = "id, rid, msg, ts, t, u_id, u_username, u_name, token, alias, groupable, edited_at,
-    edited_by_id, edited_by_username, transfer_data, transcript_requested, updated_at";
+    edited_by_id, edited_by_username, transfer_data, transcript_requested, updated_at, md, file, files, attachments";
 
 fn message_from_row(r: &Row) -> rusqlite::Result<Message> {
     let edited_by_id: Option<String> = r.get(12)?;
@@ -32,7 +32,21 @@ fn message_from_row(r: &Row) -> rusqlite::Result<Message> {
         transfer_data: r.get::<_, Option<String>>(14)?.and_then(|s| serde_json::from_str(&s).ok()),
         transcript_requested: r.get(15)?,
         updated_at: ts(r.get(16)?),
+        md: json_column(r, 17)?,
+        file: json_column(r, 18)?,
+        files: json_column(r, 19)?.unwrap_or_default(),
+        attachments: json_column(r, 20)?.unwrap_or_default(),
     })
+}
+
+/// A JSON column: `None` when NULL (or, never written by this server, not what it reads).
+fn json_column<T: serde::de::DeserializeOwned>(r: &Row, i: usize) -> rusqlite::Result<Option<T>> {
+    Ok(r.get::<_, Option<String>>(i)?.and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+/// `value` as a JSON column: NULL for `None` and an empty list.
+fn to_column<T: serde::Serialize>(value: &T, empty: bool) -> ApiResult<Option<String>> {
+    Ok(if empty { None } else { Some(serde_json::to_string(value)?) })
 }
 
 pub fn message_by_id(conn: &Connection, id: &str) -> ApiResult<Option<Message>> {
@@ -67,6 +81,9 @@ pub struct NewMessage {
     pub groupable: Option<bool>,
     pub transfer_data: Option<TransferData>,
     pub transcript_requested: Option<bool>,
+    pub file: Option<FileRef>,
+    pub files: Vec<FileRef>,
+    pub attachments: Vec<Attachment>,
 }
 
 /// Stores a message and updates the room's counters (normal messages only, as Rocket.Chat).
@@ -82,10 +99,16 @@ pub fn insert_message(conn: &Connection, now: Timestamp, new: NewMessage) -> Api
         return Ok(None);
     }
     let transfer = new.transfer_data.as_ref().map(serde_json::to_string).transpose()?;
+    // System messages carry no tree; normal ones one of their text, as Rocket.Chat saves them.
+    let md = new.t.is_none().then(|| crate::markdown::tree(&new.msg)).flatten();
+    let md = md.as_ref().map(serde_json::to_string).transpose()?;
+    let file = to_column(&new.file, new.file.is_none())?;
+    let files = to_column(&new.files, new.files.is_empty())?;
+    let attachments = to_column(&new.attachments, new.attachments.is_empty())?;
     let inserted = conn.execute(
         "INSERT INTO messages (id, rid, msg, ts, t, u_id, u_username, u_name, token, alias, groupable,
-                               transfer_data, transcript_requested, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4)",
+                               transfer_data, transcript_requested, updated_at, md, file, files, attachments)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?4, ?14, ?15, ?16, ?17)",
         params![
             id,
             new.rid,
@@ -99,7 +122,11 @@ pub fn insert_message(conn: &Connection, now: Timestamp, new: NewMessage) -> Api
             new.alias,
             new.groupable,
             transfer,
-            new.transcript_requested
+            new.transcript_requested,
+            md,
+            file,
+            files,
+            attachments
         ],
     );
     match inserted {
@@ -120,12 +147,14 @@ pub fn insert_message(conn: &Connection, now: Timestamp, new: NewMessage) -> Api
     message_by_id(conn, &id)
 }
 
-/// The visitor's new text for a message, marked edited by `by`.
+/// The visitor's new text for a message (and its tree), marked edited by `by`.
 pub fn edit_message(conn: &Connection, id: &str, msg: &str, by: &UserRef, now: Timestamp) -> ApiResult<()> {
+    let md = crate::markdown::tree(msg).as_ref().map(serde_json::to_string).transpose()?;
     conn.execute(
-        "UPDATE messages SET msg = ?2, edited_at = ?3, edited_by_id = ?4, edited_by_username = ?5, updated_at = ?3
+        "UPDATE messages SET msg = ?2, edited_at = ?3, edited_by_id = ?4, edited_by_username = ?5, updated_at = ?3,
+                md = ?6
          WHERE id = ?1",
-        params![id, msg, now.0, by.id, by.username],
+        params![id, msg, now.0, by.id, by.username, md],
     )?;
     Ok(())
 }

@@ -10,6 +10,7 @@
 //! * [`departments`] — `departments` and `department_agents`.
 //! * [`inquiries`] — `inquiries`, the routing queue.
 //! * [`pages`] — `navigation_history` and `offline_messages`: what visitors leave behind.
+//! * [`uploads`] — `uploads`: what each uploaded file is and whose (its bytes: [`crate::files`]).
 //! * [`seed`](mod@seed) — the configured agents and departments written at start.
 
 pub mod departments;
@@ -18,6 +19,7 @@ pub mod messages;
 pub mod pages;
 pub mod rooms;
 pub mod seed;
+pub mod uploads;
 pub mod users;
 pub mod visitors;
 
@@ -27,6 +29,7 @@ pub use messages::*;
 pub use pages::*;
 pub use rooms::*;
 pub use seed::*;
+pub use uploads::*;
 pub use users::*;
 pub use visitors::*;
 

@@ -66,7 +66,7 @@ impl TestApp {
     ) -> axum::response::Response {
         let uri = if path.starts_with('/') { path.to_owned() } else { format!("/api/v1/{path}") };
         let mut req = Request::builder().method(method).uri(uri);
-        if body.is_some() {
+        if body.is_some() && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
             req = req.header("content-type", "application/json");
         }
         if let Some((id, token)) = &self.auth {

@@ -32,8 +32,8 @@ use crate::ddp::{ClientFrame, StreamOptions, StreamParams, TokenArg, UserActivit
 use crate::error::ErrorBody;
 use crate::inquiries::{GetInquiryResponse, InquiriesResponse, Inquiry, TakeInquiry, TakeInquiryResponse};
 use crate::message::{
-    AgentRef, ChatSendMessage, DeleteMessage, DepartmentName, EditMessage, HistoryResponse, Message, MessageResponse,
-    OutgoingMessage, SendMessage, TransferData,
+    AgentRef, Attachment, ChatSendMessage, DeleteMessage, DepartmentName, Dimensions, EditMessage, FileRef,
+    HistoryResponse, Message, MessageResponse, OutgoingMessage, SendMessage, TransferData,
 };
 use crate::offline_message::{OfflineMessage, OfflineMessageResponse};
 use crate::page::{Location, Navigation, NavigationMessage, PageInfo, PageVisited, PageVisitedResponse};
@@ -258,6 +258,59 @@ fn message() -> Message {
         updated_at: ts(1_536_946_608_301),
         transfer_data: Some(transfer_data()),
         transcript_requested: Some(true),
+        #[cfg(feature = "rich")]
+        md: Some(crate::md::Md(vec![crate::md::Block::Paragraph(vec![
+            crate::md::Inline::Text("hello ".into()),
+            crate::md::Inline::Bold(vec![crate::md::Inline::Text("there".into())]),
+        ])])),
+        #[cfg(feature = "rich")]
+        file: Some(file_ref()),
+        #[cfg(feature = "rich")]
+        files: vec![file_ref(), FileRef { id: "f2".into(), ..FileRef::default() }],
+        #[cfg(feature = "rich")]
+        attachments: vec![attachment()],
+    }
+}
+
+fn file_ref() -> FileRef {
+    FileRef {
+        id: "f1".into(),
+        name: "photo 1.png".into(),
+        kind: "image/png".into(),
+        size: Some(48_213),
+        format: Some("png".into()),
+        type_group: Some("image".into()),
+    }
+}
+
+fn attachment() -> Attachment {
+    let url = Some("/file-upload/f1/photo%201.png".to_owned());
+    Attachment {
+        title: Some("photo 1.png".into()),
+        title_link: url.clone(),
+        title_link_download: Some(true),
+        kind: Some("file".into()),
+        description: Some("my cat".into()),
+        ts: ts(1_536_946_608_276),
+        image_url: url.clone(),
+        image_type: Some("image/png".into()),
+        image_size: Some(48_213),
+        image_dimensions: Some(Dimensions { width: 800, height: 600 }),
+        image_preview: Some("/9j/4AAQ".into()),
+        audio_url: url.clone(),
+        audio_type: Some("audio/mpeg".into()),
+        audio_size: Some(1),
+        video_url: url,
+        video_type: Some("video/mp4".into()),
+        video_size: Some(2),
+        format: Some("png".into()),
+        size: Some(48_213),
+        file_id: Some("f1".into()),
+        author_name: Some("Ada".into()),
+        author_icon: Some("/avatar/ada".into()),
+        text: Some("quoted".into()),
+        message_link: Some("https://chat.example/live/r1?msg=m0".into()),
+        attachments: vec![Attachment { text: Some("inner".into()), ..Attachment::default() }],
     }
 }
 
@@ -453,6 +506,13 @@ fn complete_values_decode_to_themselves() {
     complete(department_name());
     complete(transfer_data());
     complete(message());
+    complete(file_ref());
+    complete(attachment());
+    complete(crate::upload::UploadResponse { message: message(), new_room: true, show_connecting: true });
+    complete(crate::upload::MediaResponse {
+        file: crate::upload::MediaFile { id: "f1".into(), url: "/file-upload/f1/a.pdf".into() },
+    });
+    complete(Dimensions { width: 1, height: 2 });
     complete(MessageResponse { message: message() });
     complete(HistoryResponse { messages: vec![message(), Message { id: "m2".into(), ..Message::default() }] });
     complete(room_visitor());
@@ -504,6 +564,7 @@ fn complete_values_decode_to_themselves() {
         error_type: Some("error-invalid-token".into()),
         status: Some("error".into()),
         message: Some("You must be logged in".into()),
+        reason: Some("error-type-not-allowed".into()),
     });
 }
 
@@ -628,6 +689,8 @@ fn bodies_are_written_as_serde_writes_them() {
     });
     written(&SendMessage { token: "tok".into(), rid: "r1".into(), msg: "hi".into(), id: None, agent: None });
     written_complete(&AgentRef { agent_id: "a1".into(), username: "agent.one".into() });
+    written_complete(&crate::upload::MediaConfirm { msg: Some("The guide".into()), description: Some("v2".into()) });
+    written(&crate::upload::MediaConfirm::default());
     written_complete(&EditMessage { token: "tok".into(), rid: "r1".into(), msg: "edited".into() });
     written_complete(&DeleteMessage { token: "tok".into(), rid: "r1".into() });
     let outgoing = OutgoingMessage { id: Some("m1".into()), rid: "r1".into(), msg: "reply".into() };

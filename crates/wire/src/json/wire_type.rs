@@ -38,6 +38,8 @@
 ///   such a field needs `#[serde(default)]` (which changes nothing for serde);
 /// * `#[serde(flatten)]` reads the field from the same object (decoding only, and not in a
 ///   struct with `#[serde(default)]`);
+/// * a field under `#[cfg(...)]` is decoded under the same condition (in a struct with
+///   `#[serde(default)]`);
 /// * encoding writes the fields in order, leaving out an `Option` that is `None`
 ///   (`skip_serializing_if = "Option::is_none"`) and an empty `Vec`, `String`, `BTreeMap` or
 ///   `StrMap` (`"Vec::is_empty"`, `"String::is_empty"`, `"BTreeMap::is_empty"`,
@@ -117,9 +119,11 @@ macro_rules! wire_type {
                 let mut o = $crate::json::Obj::new(v)?;
                 let mut r = <Self as ::core::default::Default>::default();
                 $(
-                    $crate::wire_type!(@set o, r.$field,
-                        $crate::wire_type!(@key $field; $([$($fattr)*])*);
-                        $([$($fattr)*])*);
+                    $crate::wire_type!(@cfg [$([$($fattr)*])*] {
+                        $crate::wire_type!(@set o, r.$field,
+                            $crate::wire_type!(@key $field; $([$($fattr)*])*);
+                            $([$($fattr)*])*);
+                    });
                 )*
                 o.done(r)
             }
@@ -157,6 +161,11 @@ macro_rules! wire_type {
             }
         }
     };
+
+    // A field's statement under the field's `#[cfg(...)]`, when it has one.
+    (@cfg [] $stmt:block) => { $stmt };
+    (@cfg [[cfg($($c:tt)*)] $($more:tt)*] $stmt:block) => { #[cfg($($c)*)] $stmt };
+    (@cfg [[$($other:tt)*] $($more:tt)*] $stmt:block) => { $crate::wire_type!(@cfg [$($more)*] $stmt) };
 
     // The key: the first `rename`, else the field's name.
     (@key $field:ident;) => { ::core::stringify!($field) };

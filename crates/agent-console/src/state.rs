@@ -561,6 +561,31 @@ impl Console {
         }
     }
 
+    /// Sends `file` in the open room (Rocket.Chat's `rooms.media` then `rooms.mediaConfirm`).
+    pub async fn send_file(self, file: web_sys::File) -> Result<(), String> {
+        let client = self.client().ok_or("Not signed in.")?;
+        let room = self.selected.get_untracked().ok_or("No conversation is open.")?;
+        match client.send_file(&room.id, &file, None, None).await {
+            Ok(mut sent) => {
+                if sent.rid.is_empty() {
+                    sent.rid = room.id.clone();
+                }
+                self.conversation.update(|c| {
+                    c.upsert(sent);
+                });
+                self.mark_seen(&room.id);
+                Ok(())
+            }
+            Err(e) => Err(self.fail(Action::SendFile, &e)),
+        }
+    }
+
+    /// The address of a file the server keeps, readable by this agent (see [`logic::file_url`]).
+    pub fn file_url(&self, address: &str) -> Option<String> {
+        let client = self.client()?;
+        logic::file_url(client.transport().server_url(), address, client.user_id(), client.auth_token())
+    }
+
     /// Forwards the open room to a department or an agent.
     pub async fn forward(self, target: Target, comment: String) -> Result<(), String> {
         let client = self.client().ok_or("Not signed in.")?;

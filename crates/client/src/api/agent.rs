@@ -11,6 +11,7 @@ use livechat_wire::message::{
 };
 use livechat_wire::room::{CloseRoomByUser, ForwardRoom, Room};
 use livechat_wire::rooms::{RoomsQuery, RoomsResponse};
+use livechat_wire::upload::{FILE_FIELD, MediaConfirm, MediaResponse};
 
 use super::visitor::history_call;
 use super::{Call, Credentials, Error, Transport};
@@ -142,6 +143,27 @@ impl AgentClient {
             message: OutgoingMessage { id: id.map(str::to_owned), rid: rid.into(), msg: msg.into() },
         };
         let call = self.call("POST chat.sendMessage", "chat.sendMessage").body(&body);
+        Ok(self.transport.send::<MessageResponse>(call).await?.message)
+    }
+
+    /// Sends `file` in room `rid` as Rocket.Chat 7 and 8 take an agent's file: `rooms.media/:rid`
+    /// (kept, temporarily), then `rooms.mediaConfirm/:rid/:fileId` with the message's text and
+    /// the file's description. The message that carries it.
+    pub async fn send_file(
+        &self,
+        rid: &str,
+        file: &web_sys::File,
+        msg: Option<String>,
+        description: Option<String>,
+    ) -> Result<Message, Error> {
+        let endpoint = "POST rooms.media/:rid";
+        let form = web_sys::FormData::new()
+            .and_then(|form| form.append_with_blob_and_filename(FILE_FIELD, file, &file.name()).map(|()| form))
+            .map_err(|e| Error::Network { endpoint, detail: format!("{e:?}") })?;
+        let call = self.call(endpoint, format!("rooms.media/{}", super::segment(rid))).form(form);
+        let media: MediaResponse = self.transport.send(call).await?;
+        let path = format!("rooms.mediaConfirm/{}/{}", super::segment(rid), super::segment(&media.file.id));
+        let call = self.call("POST rooms.mediaConfirm/:rid/:fileId", path).body(&MediaConfirm { msg, description });
         Ok(self.transport.send::<MessageResponse>(call).await?.message)
     }
 

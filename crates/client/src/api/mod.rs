@@ -54,6 +54,8 @@ pub(crate) struct Call<'a> {
     path: String,
     query: Vec<(&'static str, String)>,
     body: Option<String>,
+    /// A `multipart/form-data` body (a file), instead of JSON.
+    form: Option<web_sys::FormData>,
     auth: Option<&'a Credentials>,
     /// Sent as `x-visitor-token` (see [`VisitorClient::config_preflighted`]).
     visitor_token: Option<&'a str>,
@@ -77,6 +79,7 @@ impl<'a> Call<'a> {
             path: path.into(),
             query: Vec::new(),
             body: None,
+            form: None,
             auth: None,
             visitor_token: None,
             deadline: None,
@@ -97,6 +100,12 @@ impl<'a> Call<'a> {
 
     pub fn body<T: ToJson + ?Sized>(mut self, body: &T) -> Self {
         self.body = Some(json::to_string(body));
+        self
+    }
+
+    /// A `multipart/form-data` body; the browser writes its boundary.
+    pub fn form(mut self, form: web_sys::FormData) -> Self {
+        self.form = Some(form);
         self
     }
 
@@ -162,9 +171,10 @@ impl Transport {
                     .header(livechat_wire::auth::AUTH_TOKEN_HEADER, &auth.auth_token);
             }
             let network = |e: gloo_net::Error| Error::Network { endpoint, detail: e.to_string() };
-            let request = match call.body {
-                Some(body) => req.header("Content-Type", "application/json").body(body),
-                None => req.build(),
+            let request = match (call.body, call.form) {
+                (Some(body), _) => req.header("Content-Type", "application/json").body(body),
+                (None, Some(form)) => req.body(form),
+                (None, None) => req.build(),
             }
             .map_err(network)?;
             let response = request.send().await.map_err(network)?;

@@ -78,11 +78,19 @@ const LAYERS: &[Layer] = &[
 
 /// The wire crate, the dev server's in-process router tests and the black-box tests.
 fn native_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
-    let mut cargo = sh.cargo().args(["test", "--workspace", "--all-targets"]);
-    if !sh.ci && env::var_os("CARGO_TERM_COLOR").is_none() && io::stdout().is_terminal() {
-        cargo = cargo.env("CARGO_TERM_COLOR", "always");
-    }
-    cargo.run_tee(|line| tally.add_line(line))
+    let color = !sh.ci && env::var_os("CARGO_TERM_COLOR").is_none() && io::stdout().is_terminal();
+    let run = |args: &[&str], tally: &mut Tally| {
+        let mut cargo = sh.cargo().args(args);
+        if color {
+            cargo = cargo.env("CARGO_TERM_COLOR", "always");
+        }
+        cargo.run_tee(|line| tally.add_line(line))
+    };
+    // The workspace builds the wire crate with `rich` (the dev server turns it on); the widget
+    // builds it without, so its tests run that way too.
+    let workspace = run(&["test", "--workspace", "--all-targets"], tally);
+    let plain = run(&["test", "-p", "livechat-wire", "--lib", "--tests"], tally);
+    workspace.and(plain)
 }
 
 /// The browser tests of the widget crate, then of the agent console, in headless Chromium,

@@ -49,6 +49,11 @@ impl ApiError {
         ApiError::Meteor { code, reason: reason.into() }
     }
 
+    /// A core-services `MeteorError(code)`: `error` and `errorType` both the code.
+    pub fn typed(code: &'static str) -> ApiError {
+        ApiError::Typed { error: code.into(), error_type: code }
+    }
+
     /// Ajv failure on a legacy route (`validateParams`).
     pub fn invalid_params(message: impl Into<String>) -> ApiError {
         ApiError::meteor(code::INVALID_PARAMS, message)

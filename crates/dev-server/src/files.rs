@@ -30,9 +30,11 @@ impl Files {
         }
     }
 
-    /// Keeps `bytes` as file `id` (a random id: letters and digits only).
+    /// Keeps `bytes` as file `id` (a random id: letters and digits only, never a path).
     pub fn put(&self, id: &str, bytes: &[u8]) -> io::Result<()> {
-        debug_assert!(id.chars().all(|c| c.is_ascii_alphanumeric()), "file ids are safe as file names");
+        if !safe(id) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "a file id is letters and digits"));
+        }
         match self {
             Files::Dir(dir) => {
                 std::fs::create_dir_all(dir)?;
@@ -48,9 +50,26 @@ impl Files {
         }
     }
 
+    /// Forgets file `id` (nothing when it is not kept).
+    pub fn remove(&self, id: &str) -> io::Result<()> {
+        if !safe(id) {
+            return Ok(());
+        }
+        match self {
+            Files::Dir(dir) => match std::fs::remove_file(dir.join(id)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            },
+            Files::Memory(map) => {
+                map.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
+                Ok(())
+            }
+        }
+    }
+
     /// File `id`'s bytes, if it is kept.
     pub fn get(&self, id: &str) -> io::Result<Option<Arc<[u8]>>> {
-        if !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        if !safe(id) {
             return Ok(None);
         }
         match self {
@@ -62,6 +81,11 @@ impl Files {
             Files::Memory(map) => Ok(map.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned()),
         }
     }
+}
+
+/// An id that is safe as a file name: letters and digits only.
+fn safe(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -76,8 +100,13 @@ mod tests {
             files.put("a1", b"hello").unwrap();
             assert_eq!(files.get("a1").unwrap().as_deref(), Some(&b"hello"[..]));
             assert_eq!(files.get("../a1").unwrap(), None, "only ids");
+            assert!(files.put("../x", b"no").is_err(), "never a path");
+            files.remove("a1").unwrap();
+            assert_eq!(files.get("a1").unwrap(), None);
+            files.remove("a1").unwrap();
         }
-        assert!(dir.join("test.uploads/a1").exists());
+        assert!(dir.join("test.uploads").is_dir(), "beside the database");
+        assert!(!dir.join("test.uploads/a1").exists(), "removed");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -82,8 +82,8 @@ mod tests {
         Some(Dimensions { width, height })
     }
 
-    /// A 3×2 PNG's first bytes (signature and IHDR).
-    pub fn png(width: u32, height: u32) -> Vec<u8> {
+    /// A PNG's first bytes (signature and IHDR) for a `width`×`height` image.
+    fn png(width: u32, height: u32) -> Vec<u8> {
         let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
         b.extend(width.to_be_bytes());
         b.extend(height.to_be_bytes());

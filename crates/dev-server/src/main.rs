@@ -114,6 +114,7 @@ async fn serve(args: Args) -> Result<(), String> {
     state.www = args.www.clone();
     if let Some(path) = &db_path {
         state.files = std::sync::Arc::new(livechat_dev_server::files::Files::beside(path));
+        livechat_dev_server::routes::upload::sweep(&state).map_err(|e| format!("{e:?}"))?;
     }
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;

@@ -116,7 +116,7 @@ async fn a_visitor_sends_an_image_and_reads_it_back() {
     assert_eq!(bytes, png());
     assert_eq!(headers["content-type"], "image/png");
     assert_eq!(headers["content-disposition"], "attachment; filename*=UTF-8''photo%201.png");
-    assert_eq!(headers["content-security-policy"], "default-src 'none'");
+    assert_eq!(headers["content-security-policy"], "default-src 'none'; sandbox");
     assert_eq!(headers["x-content-type-options"], "nosniff");
     let (_, headers, _) = fetch(&app, &(as_visitor(&link, "t", &rid) + "&contentDisposition=inline"), &[]).await;
     assert_eq!(headers["content-disposition"], "inline; filename*=UTF-8''photo%201.png");
@@ -179,8 +179,25 @@ async fn refusals_in_rocket_chats_order_and_words() {
     let (status, body) = upload(&app, "t", &rid, &[png(), text("groupable", "true")]).await;
     assert_eq!(
         (status, body["error"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("Match error: Unknown key in field groupable"))
+        (StatusCode::BAD_REQUEST, Some("Match error: Expected boolean, got string in field groupable"))
     );
+    let (status, body) = upload(&app, "t", &rid, &[png(), text("extra", "x")]).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("Match error: Unknown key in field extra"))
+    );
+    assert_eq!(
+        upload(&app, "t", &rid, &[file("", "image/png", b"x")]).await,
+        (StatusCode::BAD_REQUEST, typed("error-no-file"))
+    );
+    // A type's parameters do not get it past the lists.
+    assert_eq!(
+        upload(&app, "t", &rid, &[file("x.svg", "image/svg+xml; charset=utf-8", b"<svg/>")]).await,
+        (StatusCode::BAD_REQUEST, json!({"success": false, "reason": "error-type-not-allowed"}))
+    );
+    // The message's length rules hold for a file's text too.
+    let (status, body) = upload(&app, "t", &rid, &[png(), text("msg", &"x".repeat(6_000))]).await;
+    assert_eq!((status, body["errorType"].as_str()), (StatusCode::BAD_REQUEST, Some("error-message-size-exceeded")));
     assert_eq!(
         upload(&app, "t", &rid, &[file("x.svg", "image/svg+xml", b"<svg onload=alert(1)>")]).await,
         (StatusCode::BAD_REQUEST, json!({"success": false, "reason": "error-type-not-allowed"}))
@@ -199,6 +216,15 @@ async fn refusals_in_rocket_chats_order_and_words() {
         upload(&small, "t", &rid, &[file("a.png", "image/png", &[1; 11])]).await,
         (StatusCode::BAD_REQUEST, typed("error-file-too-large"))
     );
+    // A body larger than any file may be is cut off wherever it is (here, in a part's headers).
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let mut endless = format!("--{BOUNDARY}\r\nX-Pad: ").into_bytes();
+    endless.resize(3 << 20, b'a');
+    let headers = [("content-type", content_type.as_str()), ("x-visitor-token", "t")];
+    let response = small.raw(Method::POST, &format!("livechat/upload/{rid}"), Some(endless), &headers).await;
+    let status = response.status();
+    let body: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!((status, body), (StatusCode::BAD_REQUEST, typed("error-file-too-large")));
     let off = TestApp::with(|c| c.file_upload = false);
     let rid = off.chat("t").await;
     assert_eq!(
@@ -235,6 +261,11 @@ async fn only_the_rooms_visitor_and_agents_read_a_file() {
     assert_eq!(fetch(&app, &link, &[("X-User-Id", &uid), ("X-Auth-Token", "wrong")]).await.0, StatusCode::FORBIDDEN);
     let (status, _, bytes) = fetch(&app, "/file-upload/nosuchfile/a.txt", &[]).await;
     assert_eq!((status, bytes), (StatusCode::NOT_FOUND, Vec::new()));
+    let id = body["file"]["_id"].as_str().unwrap();
+    for nameless in [format!("/file-upload/{id}"), format!("/file-upload/{id}/")] {
+        let (status, _, bytes) = fetch(&app, &as_visitor(&nameless, "t", &rid), &[]).await;
+        assert_eq!((status, bytes), (StatusCode::NOT_FOUND, Vec::new()), "{nameless}");
+    }
     // The visitor can still read their files once the chat is over.
     app.close("t", &rid).await;
     assert_eq!(fetch(&app, &as_visitor(&link, "t", &rid), &[]).await.0, StatusCode::OK);
@@ -250,7 +281,7 @@ async fn pages_and_pictures_that_could_run_script_are_downloads() {
         let link = body["attachments"][0]["title_link"].as_str().unwrap().to_owned();
         let (_, headers, _) = fetch(&app, &(as_visitor(&link, "t", &rid) + "&contentDisposition=inline"), &[]).await;
         assert!(headers["content-disposition"].to_str().unwrap().starts_with("attachment;"), "{name}");
-        assert_eq!(headers["content-security-policy"], "default-src 'none'");
+        assert_eq!(headers["content-security-policy"], "default-src 'none'; sandbox");
         assert_eq!(headers["x-content-type-options"], "nosniff");
     }
 }
@@ -270,7 +301,7 @@ async fn an_agent_sends_a_file_in_two_steps() {
     assert_eq!(message["msg"], "The guide");
     assert_eq!(
         message["file"],
-        json!({"_id": id, "name": "guide.pdf", "type": "application/pdf", "size": 6, "format": "pdf", "typeGroup": "application"})
+        json!({"_id": id, "name": "guide.pdf", "type": "application/pdf", "size": 6, "format": "", "typeGroup": "application"})
     );
     let a = &message["attachments"][0];
     assert_eq!(
@@ -288,6 +319,37 @@ async fn an_agent_sends_a_file_in_two_steps() {
         send(&app, &format!("rooms.media/{rid}"), None, &[file("a.pdf", "application/pdf", b"x")]).await.0,
         StatusCode::UNAUTHORIZED
     );
+
+    // An image says its format; a file kept a day and never sent is gone after it.
+    let (_, media) = send(&agent, &format!("rooms.media/{rid}"), None, &[file("p.png", "image/png", &png())]).await;
+    let id = media["file"]["_id"].as_str().unwrap().to_owned();
+    let image = success(agent.post(&format!("rooms.mediaConfirm/{rid}/{id}"), json!({})).await)["message"].clone();
+    assert_eq!(
+        (image["file"]["format"].as_str(), image["attachments"][0]["image_type"].as_str()),
+        (Some("png"), Some("image/png"))
+    );
+    let (_, media) =
+        send(&agent, &format!("rooms.media/{rid}"), None, &[file("late.pdf", "application/pdf", b"x")]).await;
+    let late = media["file"]["_id"].as_str().unwrap().to_owned();
+    app.state().clock.advance_past(app.state().clock.now().0 + 25 * 3_600_000);
+    check_typed_file(&agent.post(&format!("rooms.mediaConfirm/{rid}/{late}"), json!({})).await);
+}
+
+#[tokio::test]
+async fn only_the_serving_agent_sends_files_in_a_room() {
+    let app = TestApp::with(add_bob);
+    let rid = app.chat("t").await;
+    let bob = app.as_user(BOB).await;
+    let unauthorized = (StatusCode::FORBIDDEN, json!({"success": false, "error": "unauthorized"}));
+    assert_eq!(
+        send(&bob, &format!("rooms.media/{rid}"), None, &[file("a.pdf", "application/pdf", b"x")]).await,
+        unauthorized
+    );
+    let agent = app.as_agent().await;
+    let (_, media) = send(&agent, &format!("rooms.media/{rid}"), None, &[file("a.pdf", "application/pdf", b"x")]).await;
+    let id = media["file"]["_id"].as_str().unwrap();
+    let (status, body) = bob.post(&format!("rooms.mediaConfirm/{rid}/{id}"), json!({})).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::FORBIDDEN, Some("unauthorized")));
 }
 
 #[track_caller]

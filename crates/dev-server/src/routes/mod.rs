@@ -34,7 +34,7 @@ pub fn router(config: &crate::config::ServerConfig) -> Router<AppState> {
         .merge(inquiries::router())
         .merge(auth::router())
         .merge(chat::router())
-        .merge(upload::router())
+        .merge(upload::router(config))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
 }

@@ -27,23 +27,46 @@ use livechat_wire::upload::{
     VISITOR_TOKEN_HEADER,
 };
 
+use crate::config::ServerConfig;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AuthUser, Body, Params, ok};
 use crate::hub::Event;
+use crate::routes::message::check_length;
 use crate::store::{self, NewMessage, Upload};
 use crate::validate::{Kind, Schema, Style, opt};
 use crate::{AppState, ids, image};
 
-pub fn router() -> Router<AppState> {
+pub fn router(config: &ServerConfig) -> Router<AppState> {
+    // The whole body (the file, its part headers, the other fields) within the largest file
+    // and a margin: nothing reads more, however the form is written.
+    let limit = DefaultBodyLimit::max(body_limit(config.file_upload_max_size));
     Router::new()
-        .route("/livechat/upload/{rid}", post(visitor_upload).layer(DefaultBodyLimit::disable()))
-        .route("/rooms.media/{rid}", post(agent_upload).layer(DefaultBodyLimit::disable()))
+        .route("/livechat/upload/{rid}", post(visitor_upload).layer(limit))
+        .route("/rooms.media/{rid}", post(agent_upload).layer(limit))
         .route("/rooms.mediaConfirm/{rid}/{file_id}", post(agent_confirm))
 }
 
-/// `GET /file-upload/:id/:name`, outside `/api`.
+/// `GET /file-upload/:id/:name`, outside `/api`; an address without a name is not a file.
 pub fn files_router() -> Router<AppState> {
-    Router::new().route("/file-upload/{id}/{*name}", get(serve))
+    Router::new()
+        .route("/file-upload/{id}/{*name}", get(serve))
+        .route("/file-upload/{id}", get(not_a_file))
+        .route("/file-upload/{id}/", get(not_a_file))
+        .route("/file-upload/", get(not_a_file))
+}
+
+async fn not_a_file() -> StatusCode {
+    StatusCode::NOT_FOUND
+}
+
+/// What an upload's body may hold besides its file: part headers and the text fields.
+const FORM_MARGIN: usize = 1 << 20;
+
+/// The largest file held when the setting sets no limit (`-1`): the dev server keeps files whole.
+const UNLIMITED_CAP: u64 = 1 << 30;
+
+fn body_limit(setting: i64) -> usize {
+    usize::try_from(max_file_size(setting).unwrap_or(UNLIMITED_CAP)).unwrap_or(usize::MAX).saturating_add(FORM_MARGIN)
 }
 
 /// Rocket.Chat's fallback when `FileUpload_MaxFileSize` is 0.
@@ -77,11 +100,11 @@ pub fn media_type_allowed(kind: &str, allow: &str, block: &str) -> bool {
 
 /// The media type of a part: as declared, else by the file name's extension.
 fn media_type(declared: Option<&str>, name: &str) -> String {
-    if let Some(kind) = declared.map(str::trim).filter(|k| !k.is_empty()) {
+    // The essence only (`image/svg+xml; charset=utf-8` is `image/svg+xml`), as busboy reads it.
+    if let Some(kind) = declared.and_then(|k| k.split(';').next()).map(str::trim).filter(|k| !k.is_empty()) {
         return kind.to_ascii_lowercase();
     }
-    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    let kind = match extension.as_str() {
+    let kind = match extension(name).as_str() {
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
@@ -102,19 +125,29 @@ fn media_type(declared: Option<&str>, name: &str) -> String {
     kind.into()
 }
 
-/// JavaScript's `encodeURI`: what Rocket.Chat writes a file's name with in its address (a space
-/// is `%20`; `/`, `?`, `#` and `&` stay).
-pub fn encode_uri(s: &str) -> String {
-    const KEPT: &[u8] = b";,/?:@&=+$-_.!~*'()#";
+/// A file name's extension, lower-cased (`""` for none).
+fn extension(name: &str) -> String {
+    name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default()
+}
+
+/// `s` with every byte but ASCII letters, digits and `kept` percent-encoded.
+fn percent_encode(s: &str, kept: &[u8]) -> String {
+    use std::fmt::Write;
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || KEPT.contains(&b) {
+        if b.is_ascii_alphanumeric() || kept.contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
+}
+
+/// JavaScript's `encodeURI`: what Rocket.Chat writes a file's name with in its address (a space
+/// is `%20`; `/`, `?`, `#` and `&` stay).
+pub fn encode_uri(s: &str) -> String {
+    percent_encode(s, b";,/?:@&=+$-_.!~*'()#")
 }
 
 /// A file's address on this server.
@@ -134,34 +167,47 @@ struct Form {
 /// Reads the multipart body: the file within `max` bytes (refused as soon as it is larger),
 /// text fields within the server's body limit.
 async fn read_form(req: Request, state: &AppState) -> ApiResult<Form> {
-    let no_file = || ApiError::Typed { error: code::ERROR_NO_FILE.into(), error_type: code::ERROR_NO_FILE };
+    let no_file = || ApiError::typed(code::ERROR_NO_FILE);
     let mut multipart = Multipart::from_request(req, state).await.map_err(|_| no_file())?;
     let max = max_file_size(state.config.file_upload_max_size);
     let text_limit = state.config.max_body_bytes;
-    let bad = |e: axum::extract::multipart::MultipartError| ApiError::plain(e.body_text());
+    // The body limit ends a larger body wherever it is: a file too large, as Rocket.Chat says.
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::typed(code::ERROR_FILE_TOO_LARGE)
+        } else {
+            ApiError::plain(e.body_text())
+        }
+    };
     let mut file: Option<(String, String, Vec<u8>)> = None;
     let (mut description, mut msg) = (None, None);
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_owned();
         if let Some(file_name) = field.file_name().map(str::to_owned) {
             if name != FILE_FIELD {
-                return Err(ApiError::Typed { error: code::INVALID_FIELD.into(), error_type: code::INVALID_FIELD });
+                return Err(ApiError::typed(code::INVALID_FIELD));
             }
             if file.is_some() {
-                let e = code::ERROR_TOO_MANY_FILES;
-                return Err(ApiError::Typed { error: e.into(), error_type: e });
+                return Err(ApiError::typed(code::ERROR_TOO_MANY_FILES));
+            }
+            // A file without a name has no address to be read at.
+            if file_name.trim().is_empty() {
+                return Err(no_file());
             }
             let kind = media_type(field.content_type(), &file_name);
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
                 bytes.extend_from_slice(&chunk);
-                if max.is_some_and(|max| bytes.len() as u64 > max) {
-                    let e = code::ERROR_FILE_TOO_LARGE;
-                    return Err(ApiError::Typed { error: e.into(), error_type: e });
+                if bytes.len() as u64 > max.unwrap_or(UNLIMITED_CAP) {
+                    return Err(ApiError::typed(code::ERROR_FILE_TOO_LARGE));
                 }
             }
             file = Some((file_name, kind, bytes));
             continue;
+        }
+        // Rocket.Chat's `check` knows `groupable` as a Boolean, which a form field never is.
+        if name == "groupable" {
+            return Err(ApiError::match_error("Expected boolean, got string in field groupable"));
         }
         if name != DESCRIPTION_FIELD && !MESSAGE_FIELDS.contains(&name.as_str()) {
             return Err(ApiError::match_error(format!("Unknown key in field {name}")));
@@ -185,7 +231,8 @@ async fn read_form(req: Request, state: &AppState) -> ApiResult<Form> {
     Ok(Form { name, kind, bytes, description, msg })
 }
 
-/// Keeps the file and its record; refuses a type the lists refuse.
+/// Keeps the file's bytes (its record goes in with the message, in one transaction: see
+/// [`forget`] for when that fails); refuses a type the lists refuse.
 fn keep(state: &AppState, form: &Form, rid: &str, owner: Owner<'_>, temporary: bool) -> ApiResult<Upload> {
     let c = &state.config;
     if !media_type_allowed(&form.kind, &c.file_upload_media_type_white_list, &c.file_upload_media_type_black_list) {
@@ -211,8 +258,16 @@ fn keep(state: &AppState, form: &Form, rid: &str, owner: Owner<'_>, temporary: b
         expires_at: temporary.then_some(now + 24 * 3_600_000),
     };
     state.files.put(&upload.id, &form.bytes).map_err(|e| ApiError::Internal(format!("keeping a file: {e}")))?;
-    store::insert_upload(&state.db.conn(), &upload, now)?;
     Ok(upload)
+}
+
+/// `result`, dropping the kept bytes of `upload` when it is an error (its record was never
+/// committed).
+fn forget<T>(state: &AppState, upload: &Upload, result: ApiResult<T>) -> ApiResult<T> {
+    if result.is_err() {
+        let _ = state.files.remove(&upload.id);
+    }
+    result
 }
 
 #[derive(Clone, Copy)]
@@ -244,7 +299,7 @@ fn attachment(upload: &Upload, description: Option<String>, agent: bool) -> Atta
         Some("audio") => (a.audio_url, a.audio_type, a.audio_size) = (Some(url), kind, size),
         Some("video") => (a.video_url, a.video_type, a.video_size) = (Some(url), kind, size),
         _ if agent => {
-            a.format = upload.name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+            a.format = Some(extension(&upload.name)).filter(|e| !e.is_empty());
             a.size = size;
         }
         _ => {}
@@ -258,7 +313,14 @@ fn file_ref(upload: &Upload, agent: bool) -> FileRef {
         name: upload.name.clone(),
         kind: upload.kind.clone(),
         size: agent.then_some(upload.size),
-        format: agent.then(|| upload.name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default()),
+        // `identify.format`: an image's format (`png`, `jpeg`), none for other files.
+        format: agent.then(|| {
+            if image::identifies(&upload.kind) {
+                upload.kind.rsplit('/').next().unwrap_or_default().trim_start_matches("x-windows-").to_owned()
+            } else {
+                String::new()
+            }
+        }),
         type_group: agent.then(|| upload.kind.split('/').next().unwrap_or_default().to_owned()),
     }
 }
@@ -285,32 +347,42 @@ async fn visitor_upload(
         store::room_for_token(&conn, &rid, &token)?.filter(|r| r.is_open()).ok_or(ApiError::Refused)?;
     }
     let form = read_form(req, &state).await?;
+    let msg = form.msg.clone().unwrap_or_default();
+    check_length(&state.config, &msg)?;
     let upload = keep(&state, &form, &rid, Owner::Visitor(&token), false)?;
-    let message = {
-        let conn = state.db.conn();
-        let tx = conn.unchecked_transaction()?;
-        // The room may have closed while the file came in.
-        let visitor = store::visitor_by_token(&tx, &token)?.ok_or(ApiError::Refused)?;
-        store::room_for_token(&tx, &rid, &token)?.filter(|r| r.is_open()).ok_or(ApiError::Refused)?;
-        let file = file_ref(&upload, false);
-        let new = NewMessage {
-            rid: rid.clone(),
-            msg: form.msg.unwrap_or_default(),
-            u: store::visitor_ref(&visitor),
-            token: Some(token.clone()),
-            alias: visitor.name.clone(),
-            file: Some(file.clone()),
-            files: vec![file],
-            attachments: vec![attachment(&upload, form.description, false)],
-            ..NewMessage::default()
-        };
-        let message = store::insert_message(&tx, state.clock.now(), new)?
-            .ok_or_else(|| ApiError::Internal("a fresh message id was taken".into()))?;
-        store::set_waiting_response(&tx, &rid, true)?;
-        tx.commit()?;
-        state.hub.emit([Event::Message(Box::new(message.clone()))]);
-        message
-    };
+    let message = forget(
+        &state,
+        &upload,
+        (|| {
+            let conn = state.db.conn();
+            let tx = conn.unchecked_transaction()?;
+            // The room may have closed while the file came in.
+            let visitor = store::visitor_by_token(&tx, &token)?.ok_or(ApiError::Refused)?;
+            store::room_for_token(&tx, &rid, &token)?.filter(|r| r.is_open()).ok_or(ApiError::Refused)?;
+            let now = state.clock.now();
+            store::insert_upload(&tx, &upload, now.0)?;
+            let file = file_ref(&upload, false);
+            let new = NewMessage {
+                rid: rid.clone(),
+                msg: msg.clone(),
+                u: store::visitor_ref(&visitor),
+                token: Some(token.clone()),
+                alias: visitor.name.clone(),
+                file: Some(file.clone()),
+                files: vec![file],
+                attachments: vec![attachment(&upload, form.description, false)],
+                ..NewMessage::default()
+            };
+            let message = store::insert_message(&tx, now, new)?
+                .ok_or_else(|| ApiError::Internal("a fresh message id was taken".into()))?;
+            store::set_waiting_response(&tx, &rid, true)?;
+            // A queued inquiry shows the newest message (the file's, when it has no text).
+            store::set_inquiry_message(&tx, &rid, if msg.is_empty() { &upload.name } else { &msg }, now)?;
+            tx.commit()?;
+            state.hub.emit([Event::Message(Box::new(message.clone()))]);
+            Ok(message)
+        })(),
+    )?;
     Ok(ok(UploadResponse { message, new_room: false, show_connecting: false }))
 }
 
@@ -321,15 +393,36 @@ async fn agent_upload(
     Path(rid): Path<String>,
     req: Request,
 ) -> ApiResult<Json<Success<MediaResponse>>> {
-    store::room_by_id(&state.db.conn(), &rid)?.ok_or(ApiError::Refused)?;
+    serving(&state.db.conn(), &rid, &user)?;
     if !state.config.file_upload {
-        let e = code::ERROR_FILE_UPLOAD_DISABLED;
-        return Err(ApiError::Typed { error: e.into(), error_type: e });
+        // The store's filter throws a Meteor error.
+        return Err(ApiError::meteor(code::ERROR_FILE_UPLOAD_DISABLED, "File upload is disabled"));
     }
     let form = read_form(req, &state).await?;
+    sweep(&state)?;
     let upload = keep(&state, &form, &rid, Owner::Agent(&user.0.id), true)?;
+    let now = state.clock.now().0;
+    forget(&state, &upload, store::insert_upload(&state.db.conn(), &upload, now))?;
     let url = file_path(&upload.id, &upload.name);
     Ok(ok(MediaResponse { file: MediaFile { id: upload.id, url } }))
+}
+
+/// Forgets the agents' uploads that were never sent and are past keeping (a day), records and
+/// bytes: at start and with each new one.
+pub fn sweep(state: &AppState) -> ApiResult<()> {
+    let expired = store::take_expired_uploads(&state.db.conn(), state.clock.now().0)?;
+    for id in expired {
+        let _ = state.files.remove(&id);
+    }
+    Ok(())
+}
+
+/// The agent serves room `rid`, open (Rocket.Chat's `canAccessRoomIdAsync`; only the serving
+/// agent is subscribed to an open Livechat room): 403 `unauthorized` otherwise.
+fn serving(conn: &rusqlite::Connection, rid: &str, user: &AuthUser) -> ApiResult<()> {
+    let room = store::room_by_id(conn, rid)?.ok_or(ApiError::Refused)?;
+    let serving = room.is_open() && room.served_by.as_ref().is_some_and(|s| s.id == user.0.id);
+    if serving { Ok(()) } else { Err(ApiError::Refused) }
 }
 
 impl Params for MediaConfirm {
@@ -348,18 +441,26 @@ async fn agent_confirm(
     let message = {
         let conn = state.db.conn();
         let tx = conn.unchecked_transaction()?;
-        let room = store::room_by_id(&tx, &rid)?.ok_or(ApiError::Refused)?;
-        if !room.is_open() {
-            return Err(ApiError::plain(code::ROOM_CLOSED));
+        serving(&tx, &rid, &user)?;
+        let msg = q.msg.clone().unwrap_or_default();
+        check_length(&state.config, &msg)?;
+        if q.description.as_ref().is_some_and(|d| d.chars().count() > state.config.message_max_allowed_size as usize) {
+            return Err(ApiError::meteor(
+                code::ERROR_MESSAGE_SIZE_EXCEEDED,
+                "Description size exceeds Message_MaxAllowedSize",
+            ));
         }
-        // Rocket.Chat 8 finds the file by id, uploader and room; once sent, it is not sent again.
+        let now = state.clock.now();
+        // Rocket.Chat 8 finds the file by id, uploader and room. This server also sends it only
+        // once, and only while it is kept (a day).
         let upload = store::upload_by_id(&tx, &file_id)?
-            .filter(|u| u.rid == rid && u.user_id.as_deref() == Some(user.0.id.as_str()) && u.expires_at.is_some())
-            .ok_or_else(|| ApiError::Typed { error: code::INVALID_FILE.into(), error_type: code::INVALID_FILE })?;
+            .filter(|u| u.rid == rid && u.user_id.as_deref() == Some(user.0.id.as_str()))
+            .filter(|u| u.expires_at.is_some_and(|at| at > now.0))
+            .ok_or_else(|| ApiError::typed(code::INVALID_FILE))?;
         let file = file_ref(&upload, true);
         let new = NewMessage {
             rid: rid.clone(),
-            msg: q.msg.unwrap_or_default(),
+            msg,
             u: user.0.user_ref(),
             groupable: Some(false),
             file: Some(file.clone()),
@@ -367,7 +468,7 @@ async fn agent_confirm(
             attachments: vec![attachment(&upload, q.description, true)],
             ..NewMessage::default()
         };
-        let message = store::insert_message(&tx, state.clock.now(), new)?
+        let message = store::insert_message(&tx, now, new)?
             .ok_or_else(|| ApiError::Internal("a fresh message id was taken".into()))?;
         store::confirm_upload(&tx, &upload.id)?;
         store::set_waiting_response(&tx, &rid, false)?;
@@ -425,12 +526,17 @@ fn may_read(
     })
 }
 
-/// Types a browser would run or render as a page: always served as downloads.
-fn active(kind: &str) -> bool {
+/// Types a browser shows without running anything from them: raster images, audio, video,
+/// PDF and plain text. Only these are ever served `inline`; anything else (HTML, SVG, any XML,
+/// scripts, unknown types) is a download.
+fn passive(kind: &str) -> bool {
     let kind = kind.split(';').next().unwrap_or_default().trim();
-    matches!(kind, "text/html" | "image/svg+xml" | "application/xhtml+xml" | "text/xml" | "application/xml")
-        || kind.contains("javascript")
-        || kind.is_empty()
+    let (main, sub) = kind.split_once('/').unwrap_or((kind, ""));
+    match main {
+        "image" => !sub.contains("svg") && !sub.contains("xml"),
+        "audio" | "video" => !sub.is_empty(),
+        _ => matches!(kind, "application/pdf" | "text/plain"),
+    }
 }
 
 /// `GET /file-upload/:id/:name`: 404 or 403 with an empty body, as Rocket.Chat answers.
@@ -456,7 +562,7 @@ async fn serve(
         Ok(None) => return empty(StatusCode::NOT_FOUND),
         Err(e) => return ApiError::Internal(format!("reading a file: {e}")).into_response(),
     };
-    let inline = query.get("contentDisposition").map(String::as_str) == Some("inline") && !active(&upload.kind);
+    let inline = query.get("contentDisposition").map(String::as_str) == Some("inline") && passive(&upload.kind);
     let disposition = format!(
         "{}; filename*=UTF-8''{}",
         if inline { "inline" } else { "attachment" },
@@ -469,7 +575,8 @@ async fn serve(
         |s: &str| HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     h.insert(header::CONTENT_TYPE, value(kind));
     h.insert(header::CONTENT_DISPOSITION, value(&disposition));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'"));
+    // Rocket.Chat's policy, and sandboxed: a file opened on its own is no page of this origin.
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // Rocket.Chat caches a year without `private`; these files are someone's: not in shared caches.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000"));
@@ -478,16 +585,7 @@ async fn serve(
 
 /// JavaScript's `encodeURIComponent`, for `filename*=UTF-8''…`.
 fn percent_encode_component(s: &str) -> String {
-    const KEPT: &[u8] = b"-_.!~*'()";
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || KEPT.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encode(s, b"-_.!~*'()")
 }
 
 #[cfg(test)]
@@ -521,16 +619,29 @@ mod tests {
         assert_eq!(media_type(Some("Image/PNG"), "x.bin"), "image/png");
         assert_eq!(media_type(None, "scan.PDF"), "application/pdf");
         assert_eq!(media_type(Some(" "), "x.svg"), "image/svg+xml");
+        assert_eq!(media_type(Some("image/svg+xml; charset=utf-8"), "x.png"), "image/svg+xml", "the essence only");
         assert_eq!(media_type(None, "README"), "");
     }
 
     #[test]
     fn pages_and_scripts_are_never_shown_inline() {
-        for kind in ["text/html", "image/svg+xml", "application/javascript", "text/html; charset=utf-8", ""] {
-            assert!(active(kind), "{kind}");
+        for kind in [
+            "text/html",
+            "image/svg+xml",
+            "application/javascript",
+            "text/html; charset=utf-8",
+            "",
+            "application/rss+xml",
+            "text/xsl",
+            "application/xhtml+xml",
+            "application/octet-stream",
+        ] {
+            assert!(!passive(kind), "{kind}");
         }
-        for kind in ["image/png", "application/pdf", "text/plain", "video/mp4"] {
-            assert!(!active(kind), "{kind}");
+        for kind in
+            ["image/png", "application/pdf", "text/plain", "video/mp4", "audio/mpeg", "text/plain; charset=utf-8"]
+        {
+            assert!(passive(kind), "{kind}");
         }
     }
 }

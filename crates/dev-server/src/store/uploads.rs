@@ -14,9 +14,9 @@ pub struct Upload {
     /// The media type the uploader declared.
     pub kind: String,
     pub size: u64,
-    /// The agent who uploaded it, or
+    /// The agent who uploaded it (or `None` for a visitor's file).
     pub user_id: Option<String>,
-    /// the visitor's token.
+    /// The visitor who uploaded it (or `None` for an agent's file).
     pub visitor_token: Option<String>,
     pub dimensions: Option<Dimensions>,
     /// An agent's upload not yet confirmed (`rooms.mediaConfirm`) is temporary until then.
@@ -72,4 +72,15 @@ pub fn upload_by_id(conn: &Connection, id: &str) -> ApiResult<Option<Upload>> {
 pub fn confirm_upload(conn: &Connection, id: &str) -> ApiResult<()> {
     conn.execute("UPDATE uploads SET expires_at = NULL WHERE id = ?1", [id])?;
     Ok(())
+}
+
+/// Takes out the agents' uploads never confirmed that are past keeping: their ids, for their
+/// bytes to go too.
+pub fn take_expired_uploads(conn: &Connection, now: i64) -> ApiResult<Vec<String>> {
+    let ids = conn
+        .prepare_cached("SELECT id FROM uploads WHERE expires_at IS NOT NULL AND expires_at <= ?1")?
+        .query_map([now], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    conn.execute("DELETE FROM uploads WHERE expires_at IS NOT NULL AND expires_at <= ?1", [now])?;
+    Ok(ids)
 }

@@ -115,7 +115,15 @@ struct Parser<'a> {
     scans: [Option<Scan>; 10],
     /// The last UTF-16 offset computed: (byte offset, UTF-16 offset).
     utf16: (usize, u32),
+    /// How deep rules are nested now (see [`MAX_DEPTH`]).
+    depth: u32,
 }
+
+/// How deep rules may nest. Some texts make each rule try the next one before it returns
+/// (`||:)||:)…`: a spoiler's content is an emoticon whose follow-up is a spoiler…), so without
+/// a bound the depth grows with the text's length and a long message overflows the stack.
+/// Past the bound a rule fails (its text stays text); nothing a person writes nests this deep.
+const MAX_DEPTH: u32 = 48;
 
 /// A hasher for the memo keys, which are already well-spread integers.
 #[derive(Default)]
@@ -150,6 +158,7 @@ impl<'a> Parser<'a> {
             label_ends: Vec::new(),
             scans: [None; 10],
             utf16: (0, 0),
+            depth: 0,
         }
     }
 
@@ -251,7 +260,8 @@ impl<'a> Parser<'a> {
         out: &mut Vec<Inline>,
         rule: impl FnOnce(&mut Self, usize) -> Outcome,
     ) -> Option<usize> {
-        if self.flags & flag != 0 {
+        if self.flags & flag != 0 || self.depth >= MAX_DEPTH {
+            // Not remembered when too deep: the same rule may hold where it is met less deep.
             return None;
         }
         let key = self.key(kind, i);
@@ -264,7 +274,9 @@ impl<'a> Parser<'a> {
         }
         let (flags, dry) = (self.flags, self.dry);
         (self.flags, self.dry) = (flags | flag, false);
+        self.depth += 1;
         let outcome = rule(self, i);
+        self.depth -= 1;
         (self.flags, self.dry) = (flags, dry);
         let end = outcome.as_ref().map(|(end, _)| *end);
         if let Some((_, nodes)) = outcome.as_ref().filter(|_| !dry) {
@@ -277,6 +289,10 @@ impl<'a> Parser<'a> {
     /// Where a loop of `kind`'s items from `start` stops. Every position the loop passes is
     /// remembered with the same end, so that another loop reaching it stops at once.
     fn loop_end(&mut self, kind: Kind, start: usize) -> usize {
+        if self.depth >= MAX_DEPTH {
+            return start;
+        }
+        self.depth += 1;
         let mut path = Vec::new();
         let mut scratch = Vec::new();
         let mut i = start;
@@ -293,6 +309,7 @@ impl<'a> Parser<'a> {
             }
         };
         self.dry = dry;
+        self.depth -= 1;
         for i in path {
             let key = self.key(kind, i);
             self.loop_ends.insert(key, end);

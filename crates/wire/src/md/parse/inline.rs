@@ -679,6 +679,10 @@ impl Parser<'_> {
             Follow::Italic => Kind::ItalicFollow,
             _ => Kind::InlineFollow,
         };
+        if self.depth >= super::MAX_DEPTH {
+            return false;
+        }
+        self.depth += 1;
         let mut scratch = Vec::new();
         let mut path = Vec::new();
         let mut j = i;
@@ -707,6 +711,7 @@ impl Parser<'_> {
                 None => break false,
             }
         };
+        self.depth -= 1;
         for j in path {
             let key = self.key(kind, j);
             self.loop_ends.insert(key, usize::from(answer));

@@ -800,3 +800,42 @@ fn random_input_never_panics() {
         assert_eq!(root.is_empty(), input.is_empty(), "input {input:?}");
     }
 }
+
+/// Texts that make each rule try the next before it returns (a spoiler whose content is an
+/// emoticon whose follow-up is a spoiler…) parse within a bounded depth: on a thread with the
+/// stack a server's worker has (2 MiB), however long they are.
+#[test]
+fn nesting_depth_is_bounded() {
+    let patterns = ["||:)", "||:(", "||color:#", ":#||", "[||:", "*||:", "_||:)", "~||:)", "[*_~||:)"];
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let all = Options {
+                emoticons: true,
+                colors: true,
+                katex_dollar: true,
+                katex_parenthesis: true,
+                ..Options::default()
+            };
+            for pattern in patterns {
+                let text = pattern.repeat(20_000 / pattern.len());
+                let tree = parse(&text, &all);
+                assert!(!tree.is_empty(), "{pattern}");
+                // Markers that formed nothing stay text; the spoilers' take theirs away.
+                let shown = crate::md::inline_text(&paragraph_inlines(&tree));
+                assert!(shown.len() >= text.len() / 2, "{pattern}: {} of {} characters shown", shown.len(), text.len());
+            }
+        })
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+}
+
+fn paragraph_inlines(tree: &[Block]) -> Vec<Inline> {
+    tree.iter()
+        .flat_map(|b| match b {
+            Block::Paragraph(v) => v.clone(),
+            _ => Vec::new(),
+        })
+        .collect()
+}

@@ -546,38 +546,30 @@ impl Console {
         let client = self.client().ok_or("Not signed in.")?;
         let room = self.selected.get_untracked().ok_or("No conversation is open.")?;
         let id = livechat_client::storage::new_token();
-        match client.send_message(&room.id, &text, Some(&id)).await {
-            Ok(mut sent) => {
-                if sent.rid.is_empty() {
-                    sent.rid = room.id.clone();
-                }
-                self.conversation.update(|c| {
-                    c.upsert(sent);
-                });
-                self.mark_seen(&room.id);
-                Ok(())
-            }
-            Err(e) => Err(self.fail(Action::Reply, &e)),
+        let sent = client.send_message(&room.id, &text, Some(&id)).await.map_err(|e| self.fail(Action::Reply, &e))?;
+        self.show_sent(&room.id, sent);
+        Ok(())
+    }
+
+    /// A message the agent sent in room `rid`, as the server answered it: in the conversation,
+    /// and the room seen.
+    fn show_sent(self, rid: &str, mut sent: Message) {
+        if sent.rid.is_empty() {
+            sent.rid = rid.to_owned();
         }
+        self.conversation.update(|c| {
+            c.upsert(sent);
+        });
+        self.mark_seen(rid);
     }
 
     /// Sends `file` in the open room (Rocket.Chat's `rooms.media` then `rooms.mediaConfirm`).
     pub async fn send_file(self, file: web_sys::File) -> Result<(), String> {
         let client = self.client().ok_or("Not signed in.")?;
         let room = self.selected.get_untracked().ok_or("No conversation is open.")?;
-        match client.send_file(&room.id, &file, None, None).await {
-            Ok(mut sent) => {
-                if sent.rid.is_empty() {
-                    sent.rid = room.id.clone();
-                }
-                self.conversation.update(|c| {
-                    c.upsert(sent);
-                });
-                self.mark_seen(&room.id);
-                Ok(())
-            }
-            Err(e) => Err(self.fail(Action::SendFile, &e)),
-        }
+        let sent = client.send_file(&room.id, &file, None, None).await.map_err(|e| self.fail(Action::SendFile, &e))?;
+        self.show_sent(&room.id, sent);
+        Ok(())
     }
 
     /// The address of a file the server keeps, readable by this agent (see [`logic::file_url`]).

@@ -213,28 +213,23 @@ impl Parser<'_> {
     }
 
     fn md_link_ref_uncached(&mut self, i: usize) -> Option<(usize, String)> {
-        if let Some(head) = self.url_head(i) {
-            let end = self.md_url_body(head);
-            return Some((end, self.slice(i, end).to_owned()));
-        }
-        if let Some(s) = self.scheme(i) {
-            let end = self.md_url_body(s);
-            if end > s {
-                return Some((end, self.slice(i, end).to_owned()));
-            }
-        }
-        let (end, _, number) = self.phone_at(i)?;
-        Some((end, format!("tel:{number}")))
+        self.link_ref_with(i, |p, at| p.md_url_body(at))
     }
 
     /// `LinkRef`: as [`Parser::md_link_ref`] with the plain URL body.
     pub(super) fn link_ref(&mut self, i: usize) -> Option<(usize, String)> {
+        self.link_ref_with(i, Self::url_body)
+    }
+
+    /// A link's address at `i` — a URL with its head, a scheme and what follows it, or a phone
+    /// number (`tel:`) — its body read by `body`.
+    fn link_ref_with(&mut self, i: usize, body: fn(&mut Self, usize) -> usize) -> Option<(usize, String)> {
         if let Some(head) = self.url_head(i) {
-            let end = self.url_body(head);
+            let end = body(self, head);
             return Some((end, self.slice(i, end).to_owned()));
         }
         if let Some(s) = self.scheme(i) {
-            let end = self.url_body(s);
+            let end = body(self, s);
             if end > s {
                 return Some((end, self.slice(i, end).to_owned()));
             }

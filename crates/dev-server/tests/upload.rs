@@ -120,6 +120,17 @@ async fn a_visitor_sends_an_image_and_reads_it_back() {
     assert_eq!(headers["x-content-type-options"], "nosniff");
     let (_, headers, _) = fetch(&app, &(as_visitor(&link, "t", &rid) + "&contentDisposition=inline"), &[]).await;
     assert_eq!(headers["content-disposition"], "inline; filename*=UTF-8''photo%201.png");
+    assert_eq!(headers["accept-ranges"], "bytes");
+    // A media player's byte range.
+    let (status, headers, bytes) = fetch(&app, &as_visitor(&link, "t", &rid), &[("range", "bytes=1-3")]).await;
+    assert_eq!((status, bytes.as_slice()), (StatusCode::PARTIAL_CONTENT, &png()[1..=3]));
+    assert_eq!(headers["content-range"], format!("bytes 1-3/{}", png().len()));
+    assert_eq!(headers["content-type"], "image/png");
+    let (status, headers, _) = fetch(&app, &as_visitor(&link, "t", &rid), &[("range", "bytes=9999-")]).await;
+    assert_eq!(
+        (status, headers["content-range"].to_str().unwrap()),
+        (StatusCode::RANGE_NOT_SATISFIABLE, &*format!("bytes */{}", png().len()))
+    );
     // The same three as cookies, as Rocket.Chat's own widget sends them.
     let cookie = format!("rc_token=t; rc_rid={rid}; rc_room_type=l");
     assert_eq!(fetch(&app, &link, &[("cookie", &cookie)]).await.0, StatusCode::OK);

@@ -573,8 +573,27 @@ async fn serve(
         percent_encode_component(&upload.name)
     );
     let kind = if upload.kind.is_empty() { "application/octet-stream" } else { &upload.kind };
-    let mut response = HttpBody::from(bytes.to_vec()).into_response();
+    let total = bytes.len();
+    // One byte range, as media players ask for (Safari plays audio and video only so).
+    let range = headers.get(header::RANGE).and_then(|r| r.to_str().ok()).map(|r| byte_range(r, total));
+    let mut response = match range {
+        Some(Ok((start, end))) => {
+            let mut r = (StatusCode::PARTIAL_CONTENT, HttpBody::from(bytes[start..=end].to_vec())).into_response();
+            let content_range = format!("bytes {start}-{end}/{total}");
+            r.headers_mut().insert(header::CONTENT_RANGE, HeaderValue::from_str(&content_range).expect("ASCII"));
+            r
+        }
+        Some(Err(Unsatisfiable)) => {
+            let mut r = (StatusCode::RANGE_NOT_SATISFIABLE, HttpBody::empty()).into_response();
+            let content_range = format!("bytes */{total}");
+            r.headers_mut().insert(header::CONTENT_RANGE, HeaderValue::from_str(&content_range).expect("ASCII"));
+            return r;
+        }
+        // No range, or one this server does not serve alone (several): the whole file.
+        None | Some(Err(Whole)) => HttpBody::from(bytes.to_vec()).into_response(),
+    };
     let h = response.headers_mut();
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     let value =
         |s: &str| HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     h.insert(header::CONTENT_TYPE, value(kind));
@@ -585,6 +604,47 @@ async fn serve(
     // Rocket.Chat caches a year without `private`; these files are someone's: not in shared caches.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=31536000"));
     response
+}
+
+/// Why a `Range` header gets no partial answer.
+#[derive(Debug, PartialEq)]
+enum NoRange {
+    /// It asks for nothing inside the file: 416.
+    Unsatisfiable,
+    /// Several ranges, or one not understood: the whole file (as the standard allows).
+    Whole,
+}
+use NoRange::{Unsatisfiable, Whole};
+
+/// The first and last byte `bytes=…` asks for in a file of `total` bytes: `a-b`, `a-` or `-n`
+/// (the last `n`), `b` capped at the end.
+fn byte_range(header: &str, total: usize) -> Result<(usize, usize), NoRange> {
+    let spec = header.trim().strip_prefix("bytes=").ok_or(Whole)?.trim();
+    if spec.contains(',') {
+        return Err(Whole);
+    }
+    let (first, last) = spec.split_once('-').ok_or(Whole)?;
+    let number = |s: &str| s.trim().parse::<usize>().map_err(|_| Whole);
+    let (start, end) = match (first.trim().is_empty(), last.trim().is_empty()) {
+        (true, true) => return Err(Whole),
+        // The last `n` bytes.
+        (true, false) => {
+            let n = number(last)?;
+            if n == 0 || total == 0 {
+                return Err(Unsatisfiable);
+            }
+            (total.saturating_sub(n), total - 1)
+        }
+        (false, true) => (number(first)?, total.saturating_sub(1)),
+        (false, false) => {
+            let (start, end) = (number(first)?, number(last)?);
+            if end < start {
+                return Err(Whole);
+            }
+            (start, end.min(total.saturating_sub(1)))
+        }
+    };
+    if start >= total { Err(Unsatisfiable) } else { Ok((start, end)) }
 }
 
 /// JavaScript's `encodeURIComponent`, for `filename*=UTF-8''…`.
@@ -608,6 +668,21 @@ mod tests {
         assert!(media_type_allowed("application/pdf", "image/*, application/pdf", block));
         assert!(!media_type_allowed("text/plain", "image/*, application/pdf", block));
         assert!(media_type_allowed("text/plain", "*", block));
+    }
+
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-99", 1000), Ok((0, 99)));
+        assert_eq!(byte_range("bytes=900-", 1000), Ok((900, 999)));
+        assert_eq!(byte_range("bytes=-100", 1000), Ok((900, 999)));
+        assert_eq!(byte_range("bytes=-5000", 1000), Ok((0, 999)), "more than there is: all of it");
+        assert_eq!(byte_range("bytes=990-2000", 1000), Ok((990, 999)), "capped at the end");
+        assert_eq!(byte_range("bytes=1000-", 1000), Err(Unsatisfiable));
+        assert_eq!(byte_range("bytes=-0", 1000), Err(Unsatisfiable));
+        assert_eq!(byte_range("bytes=0-", 0), Err(Unsatisfiable));
+        for whole in ["bytes=0-1,5-6", "items=0-1", "bytes=5-1", "bytes=x-", "bytes=-", "bytes=0"] {
+            assert_eq!(byte_range(whole, 1000), Err(Whole), "{whole}");
+        }
     }
 
     #[test]

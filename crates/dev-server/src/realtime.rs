@@ -300,7 +300,7 @@ impl Session {
             return Some(room);
         }
         let agent = self.agent(&conn)?;
-        let agent_ok = agent.can("view-livechat-rooms") || room.served_by.as_ref().is_some_and(|s| s.id == agent.id);
+        let agent_ok = agent.can("view-livechat-rooms") || room.is_served_by(&agent.id);
         agent_ok.then_some(room)
     }
 

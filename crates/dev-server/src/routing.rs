@@ -178,7 +178,7 @@ impl Ctx<'_> {
         if !agent.is_online_agent() {
             return Err(ApiError::meteor(code::ERROR_USER_IS_OFFLINE, "User is offline"));
         }
-        if room.served_by.as_ref().is_some_and(|s| s.id == agent.id) {
+        if room.is_served_by(&agent.id) {
             return Err(ApiError::meteor(
                 code::ERROR_SELECTED_AGENT_ROOM_AGENT_ARE_SAME,
                 "The selected agent and the room agent are the same",

@@ -11,6 +11,9 @@ use crate::wire_type;
 pub const USER_ID_HEADER: &str = "X-User-Id";
 /// Header carrying the agent's login token.
 pub const AUTH_TOKEN_HEADER: &str = "X-Auth-Token";
+/// Header carrying the visitor's token where a body or query cannot (an upload, the config's
+/// preflighted form).
+pub const VISITOR_TOKEN_HEADER: &str = "x-visitor-token";
 
 wire_type! {
     /// `POST login` body: `{"user": "<username or e-mail>", "password": "..."}`.

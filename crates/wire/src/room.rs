@@ -84,6 +84,11 @@ impl Room {
     pub fn is_open(&self) -> bool {
         self.open == Some(true)
     }
+
+    /// Whether the agent `user_id` serves the room (`servedBy`).
+    pub fn is_served_by(&self, user_id: &str) -> bool {
+        self.served_by.as_ref().is_some_and(|s| s.id == user_id)
+    }
 }
 
 wire_type! {

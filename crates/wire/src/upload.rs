@@ -3,8 +3,8 @@
 //!
 //! The visitor's upload is `multipart/form-data`: the file in [`FILE_FIELD`], optionally a
 //! [`DESCRIPTION_FIELD`] and the message fields in [`MESSAGE_FIELDS`] (any other field is
-//! refused, as Rocket.Chat's `check` does), with the visitor's token in the `x-visitor-token`
-//! header.
+//! refused, as Rocket.Chat's `check` does), with the visitor's token in the
+//! [`VISITOR_TOKEN_HEADER`](crate::auth::VISITOR_TOKEN_HEADER).
 
 use serde::{Deserialize, Serialize};
 
@@ -17,8 +17,6 @@ pub const FILE_FIELD: &str = "file";
 pub const DESCRIPTION_FIELD: &str = "description";
 /// Message fields an upload may carry besides (only `msg` reaches the message).
 pub const MESSAGE_FIELDS: [&str; 4] = ["msg", "alias", "avatar", "emoji"];
-/// The header carrying the visitor's token.
-pub const VISITOR_TOKEN_HEADER: &str = "x-visitor-token";
 
 wire_type! {
     /// `POST livechat/upload/:rid` answer: the message that carries the file, with

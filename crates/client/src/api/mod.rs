@@ -153,7 +153,7 @@ impl Transport {
                 req = req.query(call.query.iter().map(|(k, v)| (*k, v.as_str())));
             }
             if let Some(token) = call.visitor_token {
-                req = req.header("x-visitor-token", token);
+                req = req.header(livechat_wire::auth::VISITOR_TOKEN_HEADER, token);
             }
             if let (Some(ms), Ok(abort)) = (call.deadline, web_sys::AbortController::new()) {
                 req = req.abort_signal(Some(&abort.signal()));

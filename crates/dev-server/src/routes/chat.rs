@@ -44,8 +44,7 @@ async fn send(
         let tx = conn.unchecked_transaction()?;
         let room = store::room_by_id(&tx, &out.rid)?.ok_or_else(|| ApiError::plain(code::ERROR_INVALID_ROOM))?;
         // Only the serving agent is subscribed to an open room; closing removes subscriptions.
-        let serving = room.is_open() && room.served_by.as_ref().is_some_and(|s| s.id == user.0.id);
-        if !serving {
+        if !(room.is_open() && room.is_served_by(&user.0.id)) {
             return Err(ApiError::plain(code::ERROR_NOT_ALLOWED));
         }
         check_length(&state.config, &out.msg)?;

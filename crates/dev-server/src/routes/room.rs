@@ -303,8 +303,7 @@ async fn close_by_user(
         if !room.is_open() {
             return Err(ApiError::plain(code::ERROR_ROOM_ALREADY_CLOSED));
         }
-        let serving = room.served_by.as_ref().is_some_and(|s| s.id == user.0.id);
-        if !serving && !user.0.can("close-others-livechat-room") {
+        if !room.is_served_by(&user.0.id) && !user.0.can("close-others-livechat-room") {
             return Err(ApiError::plain(code::ERROR_NOT_AUTHORIZED));
         }
         if comment.is_empty() && state.config.request_comment_when_closing {

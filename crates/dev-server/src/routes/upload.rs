@@ -23,12 +23,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use livechat_wire::Success;
-use livechat_wire::auth::{AUTH_TOKEN_HEADER, USER_ID_HEADER};
+use livechat_wire::auth::{AUTH_TOKEN_HEADER, USER_ID_HEADER, VISITOR_TOKEN_HEADER};
 use livechat_wire::error::code;
 use livechat_wire::message::{Attachment, FileRef, MessageResponse};
 use livechat_wire::upload::{
     DESCRIPTION_FIELD, FILE_FIELD, MESSAGE_FIELDS, MediaConfirm, MediaFile, MediaResponse, UploadResponse,
-    VISITOR_TOKEN_HEADER,
 };
 
 use crate::config::ServerConfig;
@@ -236,8 +235,9 @@ async fn read_form(req: Request, state: &AppState) -> ApiResult<Form> {
 }
 
 /// Keeps the file's bytes (its record goes in with the message, in one transaction: see
-/// [`forget`] for when that fails); refuses a type the lists refuse.
-fn keep(state: &AppState, form: &Form, rid: &str, owner: Owner<'_>, temporary: bool) -> ApiResult<Upload> {
+/// [`forget`] for when that fails); refuses a type the lists refuse. An agent's file is
+/// temporary until it is sent (`rooms.mediaConfirm`).
+fn keep(state: &AppState, form: &Form, rid: &str, owner: Owner<'_>) -> ApiResult<Upload> {
     let c = &state.config;
     if !media_type_allowed(&form.kind, &c.file_upload_media_type_white_list, &c.file_upload_media_type_black_list) {
         return Err(ApiError::Reason(code::ERROR_TYPE_NOT_ALLOWED));
@@ -259,7 +259,7 @@ fn keep(state: &AppState, form: &Form, rid: &str, owner: Owner<'_>, temporary: b
         },
         dimensions: image::identifies(&form.kind).then(|| image::dimensions(&form.bytes)).flatten(),
         // Rocket.Chat keeps an unconfirmed agent's upload for a day.
-        expires_at: temporary.then_some(now + 24 * 3_600_000),
+        expires_at: matches!(owner, Owner::Agent(_)).then_some(now + 24 * 3_600_000),
     };
     state.files.put(&upload.id, &form.bytes).map_err(|e| ApiError::Internal(format!("keeping a file: {e}")))?;
     Ok(upload)
@@ -353,7 +353,7 @@ async fn visitor_upload(
     let form = read_form(req, &state).await?;
     let msg = form.msg.clone().unwrap_or_default();
     check_length(&state.config, &msg)?;
-    let upload = keep(&state, &form, &rid, Owner::Visitor(&token), false)?;
+    let upload = keep(&state, &form, &rid, Owner::Visitor(&token))?;
     let message = forget(
         &state,
         &upload,
@@ -404,7 +404,7 @@ async fn agent_upload(
     }
     let form = read_form(req, &state).await?;
     sweep(&state)?;
-    let upload = keep(&state, &form, &rid, Owner::Agent(&user.0.id), true)?;
+    let upload = keep(&state, &form, &rid, Owner::Agent(&user.0.id))?;
     let now = state.clock.now().0;
     forget(&state, &upload, store::insert_upload(&state.db.conn(), &upload, now))?;
     let url = file_path(&upload.id, &upload.name);
@@ -425,8 +425,7 @@ pub fn sweep(state: &AppState) -> ApiResult<()> {
 /// agent is subscribed to an open Livechat room): 403 `unauthorized` otherwise.
 fn serving(conn: &rusqlite::Connection, rid: &str, user: &AuthUser) -> ApiResult<()> {
     let room = store::room_by_id(conn, rid)?.ok_or(ApiError::Refused)?;
-    let serving = room.is_open() && room.served_by.as_ref().is_some_and(|s| s.id == user.0.id);
-    if serving { Ok(()) } else { Err(ApiError::Refused) }
+    if room.is_open() && room.is_served_by(&user.0.id) { Ok(()) } else { Err(ApiError::Refused) }
 }
 
 impl Params for MediaConfirm {

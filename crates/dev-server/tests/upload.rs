@@ -361,6 +361,19 @@ async fn only_the_serving_agent_sends_files_in_a_room() {
     let id = media["file"]["_id"].as_str().unwrap();
     let (status, body) = bob.post(&format!("rooms.mediaConfirm/{rid}/{id}"), json!({})).await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::FORBIDDEN, Some("unauthorized")));
+    // A manager who sees every room may put a file up, as on Rocket.Chat, but only the serving
+    // agent sends it.
+    let (bob_id, _) = app.login(BOB.0, BOB.1).await;
+    app.register_visitor("other").await;
+    let room = success(app.get(&format!("livechat/room?token=other&agentId={bob_id}")).await)["room"].clone();
+    assert_eq!(room["servedBy"]["username"], "bob");
+    let other = rid_of(&room);
+    let (status, media) =
+        send(&agent, &format!("rooms.media/{other}"), None, &[file("b.pdf", "application/pdf", b"y")]).await;
+    assert_eq!(status, StatusCode::OK, "the manager's upload to a room it sees: {media}");
+    let id = media["file"]["_id"].as_str().unwrap();
+    let (status, _) = agent.post(&format!("rooms.mediaConfirm/{other}/{id}"), json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "sending it is the serving agent's");
 }
 
 #[track_caller]

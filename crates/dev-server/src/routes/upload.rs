@@ -397,7 +397,12 @@ async fn agent_upload(
     Path(rid): Path<String>,
     req: Request,
 ) -> ApiResult<Json<Success<MediaResponse>>> {
-    serving(&state.db.conn(), &rid, &user)?;
+    // Rocket.Chat's `canAccessRoomIdAsync`: the serving agent, or whoever sees every Livechat
+    // room (a manager). Sending it is the serving agent's alone (`rooms.mediaConfirm`).
+    let room = store::room_by_id(&state.db.conn(), &rid)?.ok_or(ApiError::Refused)?;
+    if !room.is_served_by(&user.0.id) && !user.0.can("view-livechat-rooms") {
+        return Err(ApiError::Refused);
+    }
     if !state.config.file_upload {
         // The store's filter throws a Meteor error.
         return Err(ApiError::meteor(code::ERROR_FILE_UPLOAD_DISABLED, "File upload is disabled"));
@@ -421,8 +426,8 @@ pub fn sweep(state: &AppState) -> ApiResult<()> {
     Ok(())
 }
 
-/// The agent serves room `rid`, open (Rocket.Chat's `canAccessRoomIdAsync`; only the serving
-/// agent is subscribed to an open Livechat room): 403 `unauthorized` otherwise.
+/// The agent serves room `rid`, open (only the serving agent is subscribed to an open Livechat
+/// room, and may send in it): 403 `unauthorized` otherwise.
 fn serving(conn: &rusqlite::Connection, rid: &str, user: &AuthUser) -> ApiResult<()> {
     let room = store::room_by_id(conn, rid)?.ok_or(ApiError::Refused)?;
     if room.is_open() && room.is_served_by(&user.0.id) { Ok(()) } else { Err(ApiError::Refused) }

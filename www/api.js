@@ -66,8 +66,11 @@ function text(v) {
 // language's catalogue, or a promise of its texts (the npm package's modules). Throws on bad
 // options. Nothing is fetched until `ready()` (or an `open`) is called; calls made until the
 // widget is up are queued and applied in order, each answering a promise of its result.
-// `booted()`, if given, runs once the widget is up and the queue applied.
-export function create(host, options, load, i18n, booted) {
+// `booted()`, if given, runs once the widget is up and the queue applied. `parts(name)`, if
+// given, answers a promise of a part loaded when a message needs it: `'rich'` the second
+// module's exports (its wasm instantiated), `'emoji'` the shortcode table; without it, every
+// message shows as plain text.
+export function create(host, options, load, i18n, booted, parts) {
   options = options || {};
   var server = text(options.server);
   if (!server) fail('the `server` option is required');
@@ -85,6 +88,7 @@ export function create(host, options, load, i18n, booted) {
   var own; // the text colour the site set
   var run; // run(command, a, b, c), once the widget is up
   var loading; // the promise of the widget, once asked for
+  var rich; // the promise of the second module, once a message needed it
 
   // The texts of `tag` (null for English, or when they could not be had), fetched once. A
   // catalogue that has not come in 5 s is given up: the widget starts in English rather than wait.
@@ -154,6 +158,23 @@ export function create(host, options, load, i18n, booted) {
     emit(v ? 'show-widget' : 'hide-widget');
   }
 
+  // Draws a message that is more than plain text with the second module, loaded the first time
+  // (again after a failure); it asks for the emoji table when a message has a shortcode. What
+  // the widget put there stays when it cannot be had.
+  function draw(target, message, context) {
+    context.emoji = function () {
+      return parts('emoji');
+    };
+    (rich = rich || Promise.resolve(parts('rich')))
+      .then(function (m) {
+        m.render(target, message, context);
+      })
+      .catch(function (e) {
+        rich = null;
+        console.warn('Livechat: a formatted message shows as plain text', e);
+      });
+  }
+
   // `texts` are the catalogue of `tag` (null: English).
   function start(wasm, tag, texts) {
     if (run) return;
@@ -161,6 +182,7 @@ export function create(host, options, load, i18n, booted) {
     for (var k in options) o[k] = options[k];
     o.language = texts ? tag : 'en';
     o.texts = texts;
+    if (parts) o.rich = draw;
     var id = wasm.boot(host, o, function (event, payload) {
       emit(EVENTS[event], payload);
     });

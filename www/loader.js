@@ -33,6 +33,15 @@
   }
   var base = new URL('.', script.src).href;
 
+  // A wasm-bindgen module beside this script (`widget`, `rich`), its wasm instantiated.
+  function module(name) {
+    return import(base + name + '.js').then(function (m) {
+      return m.default({ module_or_path: base + name + '_bg.wasm' }).then(function () {
+        return m;
+      });
+    });
+  }
+
   // The launcher's styles: the same rules as the widget's own (src/ui/widget.css; a test keeps
   // them equal), so the hand-over is invisible.
   var CSS =
@@ -80,16 +89,20 @@
       transport: data.transport,
     },
     function () {
-      return import(base + 'widget.js').then(function (m) {
-        return m.default({ module_or_path: base + 'widget_bg.wasm' }).then(function () {
-          return m;
-        });
-      });
+      return module('widget');
     },
     function (tag) {
       return base + 'i18n/' + tag + '.json';
     },
     handOver,
+    function (part) {
+      return part == 'rich'
+        ? module('rich')
+        : fetch(base + 'emoji.json').then(function (r) {
+            if (!r.ok) throw new Error('HTTP ' + r.status);
+            return r.json();
+          });
+    },
   );
   api.name = data.name || server;
   api.server = server;

@@ -82,5 +82,7 @@ pub(super) fn text(key: Key) -> &'static str {
         ChatUnavailable => "Chat is not available right now.",
         CantReach => "We can't reach the chat right now.",
         CantReachText => "We will keep trying. Check your connection, or try again now.",
+        Spoiler => "Spoiler",
+        Download => "Download",
     }
 }

@@ -72,6 +72,8 @@ struct Io {
     waiters: RefCell<Vec<js_sys::Function>>,
     /// A timed resend is pending.
     flush_scheduled: StdCell<bool>,
+    /// How messages that are more than plain text are drawn (see [`Session::set_renderer`]).
+    renderer: RefCell<Option<js_sys::Function>>,
 }
 
 /// The visitor's session. `Copy`: every field is a handle into the reactive arena.
@@ -137,6 +139,7 @@ impl Session {
             flushing: StdCell::new(false),
             waiters: RefCell::new(Vec::new()),
             flush_scheduled: StdCell::new(false),
+            renderer: RefCell::new(None),
         }));
         let session = Session {
             screen: Field::new(cell, Area::Screen, |v: &View| &v.screen),
@@ -264,6 +267,23 @@ impl Session {
 
     fn client(&self) -> VisitorClient {
         self.io().client.borrow().clone()
+    }
+
+    /// Sets how messages that are more than plain text are drawn: `render(target, message,
+    /// context)` (`www/api.js` loads the second module, `rich.js`, the first time it is called).
+    /// Until one is set they show as plain text.
+    pub fn set_renderer(&self, render: js_sys::Function) {
+        *self.io().renderer.borrow_mut() = Some(render);
+    }
+
+    /// The renderer, when one is set.
+    pub fn renderer(&self) -> Option<js_sys::Function> {
+        self.io().renderer.borrow().clone()
+    }
+
+    /// The server's address, without a trailing `/`.
+    pub fn server_url(&self) -> String {
+        self.client().transport().server_url().to_owned()
     }
 
     /// The visitor's token.

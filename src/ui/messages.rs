@@ -10,8 +10,11 @@ use std::cell::RefCell;
 use super::{Root, button, dynamic, effect, find, focus_soon, when};
 use crate::i18n::{Key, Lang};
 use crate::session::conversation::{Item, Notice, items};
-use crate::session::text::{Segment, isolate, segments};
+use crate::session::text::{Segment, is_rich, isolate, may_be_formatted, segments, summary};
 use crate::session::{Delivery, Session};
+use js_sys::{Object, Reflect};
+use livechat_client::json::{Js, kept};
+use wasm_bindgen::JsValue;
 
 /// One rendered row, owned, with a key that changes whenever the row's content does.
 #[derive(Debug, Clone)]
@@ -33,8 +36,10 @@ impl Row {
                     Some(Delivery::Sending) => 's',
                     Some(Delivery::Failed) => 'f',
                 };
+                // `k`: the server's copy, drawn from what it sent (its formatting and files).
+                let kept = if message.kept.is_empty() { '-' } else { 'k' };
                 format!(
-                    "m:{}:{}:{}:{}:{first}:{last}:{delivery}",
+                    "m:{}:{}:{}:{}:{first}:{last}:{delivery}{kept}",
                     message.id,
                     message.msg.len(),
                     ms(message.edited_at),
@@ -88,6 +93,44 @@ pub fn message_text(text: &str) -> impl IntoView + use<> {
             }
         })
         .collect_view()
+}
+
+/// What the renderer draws `m` from, when it is more than plain text: the server's copy as it
+/// came, or (the visitor's own message before it) its text.
+fn rich_source(m: &Message) -> Option<JsValue> {
+    match kept(&m.kept) {
+        Some(v) => is_rich(&Js(v.clone())).then(|| v.clone()),
+        None => may_be_formatted(&m.msg).then(|| {
+            let o = Object::new();
+            let _ = Reflect::set(&o, &"msg".into(), &m.msg.as_str().into());
+            o.into()
+        }),
+    }
+}
+
+/// A message's text for a line of its own: its summary when the server's copy has one.
+fn message_summary(m: &Message) -> String {
+    kept(&m.kept).map(|v| summary(&Js(v.clone()))).unwrap_or_else(|| m.msg.clone())
+}
+
+/// Hands the bubble of `row` to the session's renderer, to draw `source` in it (the renderer
+/// reads the file addresses' room from the message); what is there stays when it fails.
+fn draw_rich(row: &web_sys::Element, source: &JsValue, s: Session) {
+    let (Some(render), Ok(Some(bubble))) = (s.renderer(), row.query_selector(".lc-bubble")) else { return };
+    let lang = s.lang.get_untracked();
+    let context = Object::new();
+    for (k, v) in [
+        ("server", s.server_url()),
+        ("token", s.token()),
+        ("lang", lang.tag().to_owned()),
+        ("spoiler", lang.t(Key::Spoiler).to_owned()),
+        ("download", lang.t(Key::Download).to_owned()),
+    ] {
+        let _ = Reflect::set(&context, &k.into(), &v.into());
+    }
+    if let Err(e) = render.call3(&JsValue::NULL, &bubble, source, &context) {
+        web_sys::console::warn_2(&"Livechat: a message could not be drawn".into(), &e);
+    }
 }
 
 fn sender_name(m: &Message) -> String {
@@ -172,7 +215,7 @@ pub fn MessageList(
         if let (Some(previous), Some(m)) = (previous, newest)
             && previous != newest_id
         {
-            announcement.set(format!("{}: {}", sender_name(&m), m.msg));
+            announcement.set(format!("{}: {}", sender_name(&m), message_summary(&m)));
         }
     });
 
@@ -183,7 +226,16 @@ pub fn MessageList(
     effect(move || {
         let rows = rows();
         if let Some(el) = find(root, ".lc-messages")
-            && untrack(|| place(&el, &mut list.borrow_mut(), rows, &owner, |row| render_row(row, s, editing, root)))
+            && untrack(|| {
+                place(
+                    &el,
+                    &mut list.borrow_mut(),
+                    rows,
+                    &owner,
+                    |row| render_row(row, s, editing, root),
+                    |row, rich| draw_rich(row, rich, s),
+                )
+            })
         {
             el.set_scroll_top(el.scroll_height());
         }
@@ -227,7 +279,8 @@ fn place(
     built: &mut Vec<Built>,
     rows: Vec<Row>,
     parent: &Owner,
-    render: impl Fn(Row) -> AnyView,
+    render: impl Fn(Row) -> (AnyView, Option<JsValue>),
+    draw: impl Fn(&web_sys::Element, &JsValue),
 ) -> bool {
     let mut changed = rows.len() != built.len();
     let mut old: Vec<Option<Built>> = std::mem::take(built).into_iter().map(Some).collect();
@@ -243,7 +296,15 @@ fn place(
         built.push(kept.unwrap_or_else(|| {
             changed = true;
             let owner = parent.with(Owner::new);
-            let view = owner.with(|| render(row).build());
+            let (view, rich) = owner.with(|| {
+                let (view, rich) = render(row);
+                (view.build(), rich)
+            });
+            if let Some(rich) = rich
+                && let Some(el) = view.elements().first()
+            {
+                draw(el, &rich);
+            }
             Built { key, owner, view }
         }));
     }
@@ -265,15 +326,25 @@ fn place(
     changed
 }
 
-fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>, root: Option<Root>) -> AnyView {
+/// A row's view, and for a message that is more than plain text what the renderer draws its
+/// bubble from.
+fn render_row(
+    row: Row,
+    s: Session,
+    editing: RwSignal<Option<String>>,
+    root: Option<Root>,
+) -> (AnyView, Option<JsValue>) {
     let lang = s.lang.get_untracked();
     match row {
         // A list item like the others (a `separator` role would break the list).
-        Row::Day(day) => view! { <li class="lc-day">{day_label(day, lang)}</li> }.into_any(),
+        Row::Day(day) => (view! { <li class="lc-day">{day_label(day, lang)}</li> }.into_any(), None),
         Row::Notice { message, kind } => {
-            view! { <li class="lc-notice">{notice_text(&kind, &message, lang)}</li> }.into_any()
+            (view! { <li class="lc-notice">{notice_text(&kind, &message, lang)}</li> }.into_any(), None)
         }
         Row::Message { message, mine, first, last, delivery } => {
+            // A rich message shows its summary until the renderer has drawn it.
+            let rich = rich_source(&message);
+            let text = if rich.is_some() { message_summary(&message) } else { message.msg.clone() };
             let id = message.id.clone();
             let confirming = RwSignal::new(false);
             let class = format!(
@@ -286,10 +357,10 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>, root: Opt
             let time = message.ts.filter(|_| last).map(|t| time_label(t, lang));
             let edited = message.edited_at.is_some();
             let (edit_id, delete_id, retry_id) = (id.clone(), id.clone(), id.clone());
-            view! {
+            let view = view! {
                 <li class=class data-id=id.clone()>
                     {first.then(|| view! { <span class="lc-sender">{who}</span> }.into_any())}
-                    <div class="lc-bubble">{message_text(&message.msg)}</div>
+                    <div class="lc-bubble">{message_text(&text)}</div>
                     <div class="lc-meta">
                         {time.map(|t| view! { <time>{t}</time> }.into_any())}
                         {edited.then(|| view! { <span class="lc-edited">{lang.t(Key::Edited)}</span> }.into_any())}
@@ -340,7 +411,8 @@ fn render_row(row: Row, s: Session, editing: RwSignal<Option<String>>, root: Opt
                     </div>
                 </li>
             }
-            .into_any()
+            .into_any();
+            (view, rich)
         }
     }
 }

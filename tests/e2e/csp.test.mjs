@@ -136,6 +136,18 @@ test('under a strict Content-Security-Policy the widget is styled and works, wit
   await win.getByRole('heading', { name: 'Alex Agent' }).waitFor();
   assert.equal((await look(win.locator('.lc-mine .lc-bubble'), 'background-color'))[0], rgb('#0b5cad'));
 
+  // A formatted message: the second module and the emoji table load and draw it, styled by a
+  // second constructed stylesheet.
+  await composer.fill('*Formatted* under the policy :smile:');
+  await composer.press('Enter');
+  await win.locator('.lc-mine .lc-bubble strong', { hasText: 'Formatted' }).waitFor();
+  await win.getByRole('img', { name: ':smile:' }).waitFor();
+  const styled = await page.evaluate(() => {
+    const root = document.querySelector('[data-livechat]').shadowRoot;
+    return [root.adoptedStyleSheets.length, root.querySelectorAll('style').length];
+  });
+  assert.deepEqual(styled, [2, 0]);
+
   assert.deepEqual(await violations(), []);
   await context.close();
 });

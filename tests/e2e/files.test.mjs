@@ -73,8 +73,9 @@ test('a visitor’s image shows in the console, and the agent’s file reaches t
   // Drawn, so the agent's credentials reached the file route.
   await until(async () => (await img.evaluate((e) => e.complete && e.naturalWidth)) === 40, 'the image to load');
   assert.equal(await img.getAttribute('width'), '40', 'sized from its dimensions before it loads');
-  const link = log.getByRole('link', { name: 'red square.png' });
-  assert.equal(await link.getAttribute('download'), 'red square.png');
+  // The picture opens full size in a new tab.
+  const full = log.getByRole('link', { name: 'my red square' });
+  assert.equal(await full.getAttribute('target'), '_blank');
 
   // The agent sends a file from the console.
   await page.getByLabel('Send a file').setInputFiles({ name: 'guide.txt', mimeType: 'text/plain', buffer: Buffer.from('the guide') });

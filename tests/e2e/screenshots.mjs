@@ -4,6 +4,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 
 import { ROOT, agentLogin, agentRoomWith, chatWindow, knownVisitor, launchBrowser, launcher, startServer, until } from './support.mjs';
 
@@ -77,6 +78,40 @@ async function conversation(page) {
   return { win, agent, room };
 }
 
+/** A PNG picture (`w`×`h`): an evening sky over hills, drawn pixel by pixel. */
+function picture(w, h) {
+  const chunk = (type, data) => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([head, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) {
+      const t = y / h;
+      const hill = h * (0.62 + 0.08 * Math.sin(x / 37) + 0.05 * Math.sin(x / 13 + 1));
+      const sun = Math.hypot(x - w * 0.7, y - h * 0.45) < h * 0.12;
+      const [r, g, b] = y > hill ? [34 + 20 * t, 85 + 30 * t, 60] : sun ? [255, 214, 120] : [250 - 120 * t, 150 - 60 * t, 120 + 80 * t];
+      row.set([r, g, b], 1 + x * 3);
+    }
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 try {
   // The launcher, drawn by the loader on the host page.
   {
@@ -91,6 +126,29 @@ try {
     const page = await visitor();
     await conversation(page);
     await shoot(page, 'chat');
+    await page.context().close();
+  }
+  // Rich messages: the agent's formatted answer with emoji, a picture and a document.
+  {
+    const page = await visitor();
+    await launcher(page).click();
+    const win = chatWindow(page);
+    const composer = win.getByRole('textbox', { name: 'Type your message…' });
+    await composer.fill('Which tent do you recommend for two?');
+    await composer.press('Enter');
+    await win.getByRole('heading', { name: 'Alex Agent' }).waitFor();
+    const agent = await agentLogin(server.url);
+    const room = await agentRoomWith(agent, (msg) => msg.startsWith('Which tent'));
+    const msg = '*The Trailhead 2* :tent: is our favourite:\n- sleeps _two_, packs to `2.1 kg`\n- footprint included :+1:';
+    await agent.call('POST', '/api/v1/chat.sendMessage', { message: { rid: room._id, msg } });
+    await agent.sendFile(room._id, 'trailhead-2.png', 'image/png', picture(320, 180), 'The Trailhead 2 at dusk');
+    await agent.sendFile(room._id, 'Trailhead 2 manual.pdf', 'application/pdf', Buffer.alloc(812_345, 32));
+    await win.locator('a.lc-file', { hasText: 'manual.pdf' }).waitFor();
+    await win.getByRole('img', { name: ':tent:' }).waitFor();
+    const img = win.getByRole('img', { name: 'The Trailhead 2 at dusk' });
+    await until(async () => (await img.evaluate((e) => e.complete && e.naturalWidth)) > 0, 'the picture');
+    await win.locator('.lc-messages').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await shoot(page, 'rich');
     await page.context().close();
   }
   // The survey after the agent closed the chat.

@@ -134,6 +134,8 @@ export function launcher(page) {
  * An agent's login over REST (`POST /api/v1/login`), for tests that play the agent from Node.
  * `call(method, path, body)` sends with `X-User-Id`/`X-Auth-Token` and resolves to
  * `{status, body}` (the parsed JSON); it rejects only when the server cannot be reached.
+ * `sendFile(rid, name, type, bytes, description)` sends a file to a room as Rocket.Chat's agents
+ * do (`rooms.media`, then `rooms.mediaConfirm`).
  */
 export async function agentLogin(url, user = 'agent', password = 'agent') {
   const res = await fetch(`${url}/api/v1/login`, {
@@ -146,6 +148,8 @@ export async function agentLogin(url, user = 'agent', password = 'agent') {
   const { userId, authToken } = body.data;
   return {
     userId,
+    /** The login's headers, for calls `call` does not make (a multipart upload). */
+    headers: { 'x-user-id': userId, 'x-auth-token': authToken },
     async call(method, path, payload, base = url) {
       const r = await fetch(base + path, {
         method,
@@ -153,6 +157,20 @@ export async function agentLogin(url, user = 'agent', password = 'agent') {
         body: payload === undefined ? undefined : JSON.stringify(payload),
       });
       return { status: r.status, body: await r.json().catch(() => null) };
+    },
+    async sendFile(rid, name, type, bytes, description) {
+      const headers = { 'x-user-id': userId, 'x-auth-token': authToken };
+      const form = new FormData();
+      form.append('file', new Blob([bytes], { type }), name);
+      const up = await fetch(`${url}/api/v1/rooms.media/${rid}`, { method: 'POST', headers, body: form });
+      const file = await up.json();
+      if (up.status !== 200) throw new Error(`rooms.media: ${up.status} ${JSON.stringify(file)}`);
+      const confirm = await fetch(`${url}/api/v1/rooms.mediaConfirm/${rid}/${file.file._id}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(description ? { description } : {}),
+      });
+      if (confirm.status !== 200) throw new Error(`rooms.mediaConfirm: ${confirm.status} ${await confirm.text()}`);
     },
   };
 }

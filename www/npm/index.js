@@ -5,7 +5,9 @@
 // finds the wasm with `new URL('./widget_bg.wasm', import.meta.url)`; each catalogue is a module
 // of its own (`i18n/<tag>.js`), named on its own line so that bundlers make it a chunk of its
 // own: a visitor fetches only their language. `options.i18n` (a base address) fetches the
-// catalogues' JSON files (`i18n/<tag>.json`) from elsewhere instead.
+// catalogues' JSON files (`i18n/<tag>.json`) from elsewhere instead. The second module
+// (`rich.js`, `rich_bg.wasm`: formatted messages and files) and the emoji table (`emoji.js`) are
+// modules of their own too, loaded the first time a message needs them.
 import { create } from './api.js';
 
 const CATALOGUES = {
@@ -48,6 +50,13 @@ export function boot(host, options) {
     // Once the wasm is there, the widget starts at once (in English, or when its texts came).
     () => glue || init(),
     (tag) => (base ? new URL(tag + '.json', base) : CATALOGUES[tag]().then((m) => m.default)),
+    undefined,
+    // Loaded when a message needs them: the second module (formatted text, files) and the emoji
+    // table, each a chunk of its own.
+    (part) =>
+      part == 'rich'
+        ? import('./rich.js').then((m) => m.default().then(() => m))
+        : import('./emoji.js').then((m) => m.default),
   );
   chat.ready().catch(() => {}); // reported in the console; `ready()` answers it too
   return chat;

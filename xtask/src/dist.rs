@@ -6,11 +6,16 @@
 //!   widget.js          wasm-bindgen glue (--target web) without comments, imported by the loader
 //!   widget_bg.wasm     the widget, wasm-opt -Oz; its CSS and English texts are inside
 //!   i18n/<tag>.json    the other languages' texts (src/i18n/<tag>.json as arrays in Key order)
+//!   rich.js            the second module's glue (crates/rich: formatted messages, files), loaded
+//!   rich_bg.wasm       with its wasm the first time a message is more than plain text
+//!   emoji.json         the shortcode table (xtask/emoji.mjs), fetched the first time a message
+//!                      has a shortcode
 //!   index.html         the demo host page (www/demo/index.html), with its demo.css and demo.js
 //!                      (no inline script or style: it runs under a strict Content-Security-Policy)
 //!   console/           the agent console, when its own build put it there (left alone here)
 //!   npm/               the npm package: package.json, index.js (web.js its former name),
 //!                      api.js, widget.js and widget_bg.wasm (the glue and wasm above, once),
+//!                      rich.js and rich_bg.wasm, emoji.js (the table as a module),
 //!                      i18n/<tag>.json and i18n/<tag>.js (the catalogues as modules),
 //!                      index.d.ts, web.d.ts, README.md, CHANGELOG.md, LICENSE
 //! ```
@@ -46,6 +51,11 @@ pub struct Bundle {
     pub catalogues: Vec<PathBuf>,
     /// The wasm as cargo built it, names and all (before wasm-bindgen and wasm-opt).
     pub built: PathBuf,
+    /// The second module's glue and wasm, loaded when a message needs them.
+    pub rich_glue: PathBuf,
+    pub rich_wasm: PathBuf,
+    /// The emoji shortcode table, fetched when a message has a shortcode.
+    pub emoji: PathBuf,
 }
 
 pub fn dir(sh: &Sh) -> PathBuf {
@@ -93,7 +103,8 @@ fn for_demo_bundle(sh: &Sh) -> Result<Bundle> {
 
 fn report(sh: &Sh, bundle: &Bundle) -> Result<()> {
     println!("==> dist/ is ready:");
-    for file in [&bundle.loader, &bundle.glue, &bundle.wasm].into_iter().chain(&bundle.catalogues) {
+    let rest = [&bundle.rich_glue, &bundle.rich_wasm, &bundle.emoji];
+    for file in [&bundle.loader, &bundle.glue, &bundle.wasm].into_iter().chain(&bundle.catalogues).chain(rest) {
         let size = fs::metadata(file).map_err(|e| io("read", file, e))?.len();
         println!("  {:<28} {size:>9} bytes", file.strip_prefix(&sh.root).unwrap_or(file).display());
     }
@@ -112,31 +123,62 @@ pub fn script_tag(sh: &Sh) -> Result<Bundle> {
     let built = sh.shipping_target().join("wasm32-unknown-unknown/release/livechat_widget.wasm");
     let dist = dir(sh);
     fs::create_dir_all(&dist).map_err(|e| io("create", &dist, e))?;
-    for old in ["widget.js", "widget_bg.wasm", "widget.d.ts", "widget_bg.wasm.d.ts", "snippets", "livechat.js", "i18n"]
-    {
+    for old in [
+        "widget.js",
+        "widget_bg.wasm",
+        "widget.d.ts",
+        "widget_bg.wasm.d.ts",
+        "rich.js",
+        "rich_bg.wasm",
+        "rich.d.ts",
+        "rich_bg.wasm.d.ts",
+        "emoji.json",
+        "snippets",
+        "livechat.js",
+        "i18n",
+    ] {
         remove(&dist.join(old))?;
     }
-    sh.cmd("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-name", "widget", "--out-dir"])
-        .arg(&dist)
-        .arg(&built)
+    let (glue, wasm) = bindgen(sh, &built, "widget")?;
+    println!("==> building the second module (crates/rich: formatted messages and files, loaded when needed)");
+    sh.shipping()
+        .cargo()
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "livechat-rich", "--lib"])
+        .args(["--features", "module"])
         .run()?;
-    let wasm = dist.join("widget_bg.wasm");
+    let rich = sh.shipping_target().join("wasm32-unknown-unknown/release/livechat_rich.wasm");
+    let (rich_glue, rich_wasm) = bindgen(sh, &rich, "rich")?;
+    let loader = dist.join("livechat.js");
+    write(&loader, &loader_source(&sh.root)?)?;
+    // A syntax error would only show in a browser: node checks it here.
+    sh.cmd("node").arg("--check").arg(&loader).run()?;
+    let catalogues = write_catalogues(&sh.root, &dist.join("i18n"))?;
+    let emoji = dist.join("emoji.json");
+    sh.cmd("node").arg(sh.root.join("xtask/emoji.mjs")).arg(&emoji).run()?;
+    Ok(Bundle { loader, glue, wasm, catalogues, built, rich_glue, rich_wasm, emoji })
+}
+
+/// `built` through wasm-bindgen (`--target web`) as `<name>.js` and `<name>_bg.wasm` in `dist/`,
+/// `wasm-opt -Oz`, short names between the two ([`crate::names`]) and the glue without comments
+/// (checked by node).
+fn bindgen(sh: &Sh, built: &Path, name: &str) -> Result<(PathBuf, PathBuf)> {
+    let dist = dir(sh);
+    sh.cmd("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+        .arg(&dist)
+        .arg(built)
+        .run()?;
+    let wasm = dist.join(format!("{name}_bg.wasm"));
     wasm_opt(sh, &wasm)?;
-    let glue = dist.join("widget.js");
+    let glue = dist.join(format!("{name}.js"));
     let bytes = fs::read(&wasm).map_err(|e| io("read", &wasm, e))?;
     let (bytes, short) = crate::names::shorten(&bytes, &read(&glue)?)
         .map_err(|e| Error::new(format!("shortening the glue's names in {}: {e}", wasm.display())))?;
     fs::write(&wasm, bytes).map_err(|e| io("write", &wasm, e))?;
     let stripped = strip(&short).ok_or_else(|| Error::new("wasm-bindgen's glue has code after a comment"))?;
     write(&glue, &stripped)?;
-    let loader = dist.join("livechat.js");
-    write(&loader, &loader_source(&sh.root)?)?;
-    // A syntax error would only show in a browser: node checks both here.
-    sh.cmd("node").arg("--check").arg(&loader).run()?;
     sh.cmd("node").arg("--check").arg(&glue).run()?;
-    let catalogues = write_catalogues(&sh.root, &dist.join("i18n"))?;
-    Ok(Bundle { loader, glue, wasm, catalogues, built })
+    Ok((glue, wasm))
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -300,7 +342,7 @@ pub fn npm(sh: &Sh) -> Result<()> {
     fs::create_dir_all(&npm).map_err(|e| io("create", &npm, e))?;
     // The glue finds its wasm with `new URL('widget_bg.wasm', import.meta.url)`, which Vite and
     // webpack 5 emit as an asset.
-    for file in ["widget.js", "widget_bg.wasm"] {
+    for file in ["widget.js", "widget_bg.wasm", "rich.js", "rich_bg.wasm"] {
         copy(&dist.join(file), &npm.join(file))?;
     }
     let template = sh.root.join("www/npm");
@@ -312,6 +354,8 @@ pub fn npm(sh: &Sh) -> Result<()> {
     for json in write_catalogues(&sh.root, &npm.join("i18n"))? {
         write(&json.with_extension("js"), &format!("export default {};\n", read(&json)?))?;
     }
+    sh.cmd("node").arg(sh.root.join("xtask/emoji.mjs")).arg(npm.join("emoji.json")).arg(npm.join("emoji.js")).run()?;
+    remove(&npm.join("emoji.json"))?;
     Ok(())
 }
 
@@ -335,7 +379,7 @@ mod tests {
     #[test]
     fn the_shipped_loader_has_the_api() {
         let loader = loader_source(&crate::cmd::project_root()).unwrap();
-        assert!(loader.contains("function create(host, options, load, i18n, booted)"));
+        assert!(loader.contains("function create(host, options, load, i18n, booted, parts)"));
         assert!(!loader.contains("export "), "no module syntax in a classic script");
         assert!(!loader.contains("/* www/api.js */"));
     }

@@ -125,7 +125,7 @@ fn browser_tests(sh: &Sh, tally: &mut Tally) -> Result<()> {
 }
 
 /// The packages whose browser tests run, in this order.
-const BROWSER_PACKAGES: &[&str] = &["livechat-widget", "agent-console"];
+const BROWSER_PACKAGES: &[&str] = &["livechat-widget", "livechat-rich", "agent-console"];
 
 /// Whole journeys in headless Chromium (playwright-core): builds `dist/`, then runs
 /// `node --test tests/e2e/`. Each test file starts its own dev server(s) on free loopback

@@ -128,25 +128,10 @@ pub fn explain(action: Action, err: &Error) -> String {
     }
 }
 
-/// The address to show a file of the server's at, readable by this agent: a relative address
-/// (`/file-upload/<id>/<name>`, as Rocket.Chat writes them) resolved against `server`, with the
-/// agent's credentials as Rocket.Chat's file route reads them (`rc_uid`, `rc_token`: an
-/// `<img>` sends no headers). Only `http(s)` addresses on the server itself get them; others
-/// of those schemes are kept as they are, anything else is dropped.
-pub fn file_url(server: &str, address: &str, user_id: &str, auth_token: &str) -> Option<String> {
-    let server = server.trim_end_matches('/');
-    let absolute = if address.starts_with('/') && !address.starts_with("//") {
-        format!("{server}{address}")
-    } else if address.starts_with("https://") || address.starts_with("http://") {
-        address.to_owned()
-    } else {
-        return None;
-    };
-    let own = absolute.strip_prefix(server).is_some_and(|rest| rest.starts_with('/'));
-    if !own {
-        return Some(absolute);
-    }
-    let join = if absolute.contains('?') { '&' } else { '?' };
+/// The agent's access to the server's files, as Rocket.Chat's file route reads it from the
+/// address (`rc_uid`, `rc_token`: an `<img>` sends no headers), encoded: what
+/// [`livechat_rich::view::Links`] adds to the server's own `/file-upload/` addresses only.
+pub fn file_access(user_id: &str, auth_token: &str) -> String {
     let enc = |s: &str| {
         s.bytes().fold(String::new(), |mut out, b| {
             if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -157,7 +142,7 @@ pub fn file_url(server: &str, address: &str, user_id: &str, auth_token: &str) ->
             out
         })
     };
-    Some(format!("{absolute}{join}rc_uid={}&rc_token={}", enc(user_id), enc(auth_token)))
+    format!("rc_uid={}&rc_token={}", enc(user_id), enc(auth_token))
 }
 
 /// True when a failure means the login itself is gone (sign in again).
@@ -303,25 +288,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_addresses_carry_the_agents_credentials_only_to_its_server() {
-        let url = |a: &str| file_url("http://127.0.0.1:3000/", a, "u1", "t+k/=");
-        assert_eq!(
-            url("/file-upload/F1/photo%201.png").as_deref(),
-            Some("http://127.0.0.1:3000/file-upload/F1/photo%201.png?rc_uid=u1&rc_token=t%2Bk%2F%3D")
-        );
-        assert_eq!(
-            url("http://127.0.0.1:3000/file-upload/F1/a.pdf?download").as_deref(),
-            Some("http://127.0.0.1:3000/file-upload/F1/a.pdf?download&rc_uid=u1&rc_token=t%2Bk%2F%3D")
-        );
-        assert_eq!(url("https://cdn.example/x.png").as_deref(), Some("https://cdn.example/x.png"), "not its server");
-        assert_eq!(
-            url("http://127.0.0.1:30000/x.png").as_deref(),
-            Some("http://127.0.0.1:30000/x.png"),
-            "another port"
-        );
-        for hostile in ["javascript:alert(1)", "data:text/html,x", "//evil.example/x", "vbscript:x", "relative/x"] {
-            assert_eq!(url(hostile), None, "{hostile}");
-        }
+    fn file_access_is_encoded_query_parameters() {
+        assert_eq!(file_access("u1", "t+k/="), "rc_uid=u1&rc_token=t%2Bk%2F%3D");
     }
 
     #[test]

@@ -104,6 +104,9 @@ pub struct Console {
     visitors: StoredValue<BTreeMap<String, Visitor>>,
     /// The element the console is mounted in (focus moves are looked up inside it).
     root: StoredValue<Option<web_sys::Element>, LocalStorage>,
+    /// The emoji shortcode table, once fetched (shortcode → emoji).
+    pub emoji: RwSignal<Option<wasm_bindgen::JsValue>, LocalStorage>,
+    emoji_asked: StoredValue<bool>,
 }
 
 impl Console {
@@ -134,6 +137,8 @@ impl Console {
             generation: StoredValue::new(0),
             visitors: StoredValue::new(BTreeMap::new()),
             root: StoredValue::new_local(None),
+            emoji: RwSignal::new_local(None),
+            emoji_asked: StoredValue::new(false),
         }
     }
 
@@ -572,10 +577,40 @@ impl Console {
         Ok(())
     }
 
-    /// The address of a file the server keeps, readable by this agent (see [`logic::file_url`]).
-    pub fn file_url(&self, address: &str) -> Option<String> {
-        let client = self.client()?;
-        logic::file_url(client.transport().server_url(), address, client.user_id(), client.auth_token())
+    /// Draws `m` into `target` as the widget does (`livechat_rich`: formatted text, emoji,
+    /// images, players, file cards, quotes), its files readable with this agent's login. A
+    /// shortcode fetches the emoji table (`../emoji.json`, beside the console in `dist/`) once;
+    /// reading [`Console::emoji`] here, an effect that calls this draws again when it comes.
+    pub fn draw(&self, target: &web_sys::Element, m: &Message) {
+        use livechat_rich::{dom, view};
+        let links = match self.client() {
+            Some(c) => view::Links {
+                server: c.transport().server_url().to_owned(),
+                access: logic::file_access(c.user_id(), c.auth_token()),
+            },
+            None => view::Links { server: self.server.get_value(), access: String::new() },
+        };
+        let texts = view::Texts { spoiler: "Spoiler".into(), download: "Download".into() };
+        let table = self.emoji.get();
+        let lookup = |code: &str| table.as_ref().and_then(|t| js_sys::Reflect::get(t, &code.into()).ok()?.as_string());
+        let nodes = view::message(m, &view::Context { links: &links, texts: &texts, emoji: &lookup });
+        dom::prepare(target);
+        target.set_text_content(None);
+        dom::build(target, &nodes, "en");
+        if table.is_none() && view::wants_emoji(m) && !self.emoji_asked.get_value() {
+            self.emoji_asked.set_value(true);
+            let emoji = self.emoji;
+            Console::spawn(async move {
+                let table = async {
+                    let text = gloo_net::http::Request::get("../emoji.json").send().await.ok()?.text().await.ok()?;
+                    js_sys::JSON::parse(&text).ok().filter(|t| t.is_object())
+                }
+                .await;
+                if table.is_some() {
+                    let _ = emoji.try_set(table);
+                }
+            });
+        }
     }
 
     /// Forwards the open room to a department or an agent.

@@ -7,9 +7,8 @@
 
 use leptos::ev::{Event, KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
-use livechat_widget::ui::message_text;
 use livechat_wire::inquiries::Inquiry;
-use livechat_wire::message::{Attachment, Message, types};
+use livechat_wire::message::{Message, types};
 use livechat_wire::room::Room;
 use wasm_bindgen::JsCast;
 
@@ -502,13 +501,19 @@ fn MessageLog() -> impl IntoView {
                         .or_else(|| m.u.as_ref().map(|u| u.username.clone()))
                         .unwrap_or_default(),
                 };
-                let files = attachments(c, &m.attachments);
+                // Drawn by the widget's renderer, again when the emoji table comes.
+                let body = NodeRef::<leptos::html::Div>::new();
+                let id = m.id.clone();
+                Effect::new(move |_| {
+                    if let Some(el) = body.get() {
+                        c.draw(&el, &m);
+                    }
+                });
                 view! {
-                    <li class=class data-id=m.id.clone()>
+                    <li class=class data-id=id>
                         <span class="ac-author">{name}</span>
                         {time.map(|t| view! { <time class="ac-time">{t}</time> })}
-                        {(!m.msg.is_empty()).then(|| view! { <p class="ac-text" dir="auto">{message_text(&m.msg)}</p> })}
-                        {files}
+                        <div class="ac-text" node_ref=body></div>
                     </li>
                 }
                 .into_any()
@@ -528,68 +533,6 @@ fn MessageLog() -> impl IntoView {
             </ol>
         </div>
     }
-}
-
-/// A message's attachments: images (sized from their dimensions, opening full size), audio and
-/// video players, file links, and quoted messages with theirs. Addresses go through
-/// [`Console::file_url`] (the server's own get the agent's credentials; unsafe schemes none).
-fn attachments(c: Console, list: &[Attachment]) -> AnyView {
-    list.iter()
-        .map(|a| {
-            let title = a.title.clone().unwrap_or_default();
-            let link = a.title_link.as_deref().and_then(|l| c.file_url(l));
-            let media = if let Some(src) = a.image_url.as_deref().and_then(|u| c.file_url(u)) {
-                let (width, height) = a.image_dimensions.map_or((None, None), |d| (Some(d.width), Some(d.height)));
-                let alt = a.description.clone().filter(|d| !d.is_empty()).unwrap_or_else(|| title.clone());
-                let href = link.clone().unwrap_or_else(|| src.clone());
-                Some(view! {
-                    <a class="ac-image" href=href target="_blank" rel="noopener noreferrer" referrerpolicy="no-referrer">
-                        <img src=src alt=alt width=width height=height loading="lazy" referrerpolicy="no-referrer"/>
-                    </a>
-                }.into_any())
-            } else if let Some(src) = a.audio_url.as_deref().and_then(|u| c.file_url(u)) {
-                Some(view! { <audio class="ac-media" controls src=src preload="none"></audio> }.into_any())
-            } else {
-                a.video_url.as_deref().and_then(|u| c.file_url(u)).map(|src| {
-                    view! { <video class="ac-media" controls src=src preload="metadata"></video> }.into_any()
-                })
-            };
-            let file = link.filter(|_| !title.is_empty()).map(|href| {
-                view! {
-                    <a class="ac-file" href=href download=title.clone() target="_blank" rel="noopener noreferrer" referrerpolicy="no-referrer">
-                        {title.clone()}
-                    </a>
-                }
-            });
-            let quote = a.author_name.clone().map(|author| {
-                let inner = attachments(c, &a.attachments);
-                view! {
-                    <blockquote class="ac-quote">
-                        <span class="ac-author">{author}</span>
-                        <p class="ac-text" dir="auto">{message_text(a.text.as_deref().unwrap_or_default())}</p>
-                        {inner}
-                    </blockquote>
-                }
-            });
-            let description = a.description.clone().filter(|d| !d.is_empty());
-            // Something always shows: an attachment of a kind not known here shows its title and text.
-            let fallback = (media.is_none() && quote.is_none() && file.is_none()).then(|| {
-                let text = [a.title.clone(), a.text.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — ");
-                view! { <p class="ac-text" dir="auto">{text}</p> }
-            });
-            view! {
-                <div class="ac-attachment">
-                    {media}
-                    {file}
-                    {description.map(|d| view! { <p class="ac-text ac-description" dir="auto">{d}</p> })}
-                    {quote}
-                    {fallback}
-                </div>
-            }
-            .into_any()
-        })
-        .collect_view()
-        .into_any()
 }
 
 #[component]

@@ -3,7 +3,7 @@
 //! its encoders. The wasm carries no JSON parser and no serde format crate.
 
 use js_sys::{Array, Object, Reflect};
-use livechat_wire::json::{DecodeError, FromJson, Json, ToJson};
+use livechat_wire::json::{DecodeError, FromJson, Json, Kept, ToJson};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -44,6 +44,11 @@ impl Json for Js {
         Some(self.0.dyn_ref::<Array>()?.iter().map(Js).collect())
     }
 
+    /// The parsed object itself (a handle, not a copy), for [`kept`].
+    fn keep(&self) -> Kept {
+        Kept::new(send_wrapper::SendWrapper::new(self.0.clone()))
+    }
+
     fn entries(&self) -> Option<Vec<(String, Js)>> {
         if !self.is_object() {
             return None;
@@ -55,6 +60,12 @@ impl Json for Js {
 
 fn pair_key(pair: &JsValue) -> String {
     Array::from(pair).get(0).as_string().unwrap_or_default()
+}
+
+/// The browser's object a value was decoded from (a message's, for its formatting and files),
+/// when it was kept.
+pub fn kept(k: &Kept) -> Option<&JsValue> {
+    k.get::<send_wrapper::SendWrapper<JsValue>>().map(|v| &**v)
 }
 
 /// Decodes a parsed value into `T`; the error says which field was wrong.

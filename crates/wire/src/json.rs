@@ -48,6 +48,51 @@ pub trait Json: Sized {
     fn items(&self) -> Option<Vec<Self>>;
     /// The fields in order, when this is an object.
     fn entries(&self) -> Option<Vec<(String, Self)>>;
+    /// This value kept whole, for code that reads more of it later ([`Kept`]); nothing by default.
+    fn keep(&self) -> Kept {
+        Kept::default()
+    }
+}
+
+/// A value kept whole as it was read, for code that reads more of it later than its decoder
+/// does: a field `#[serde(skip)]` of this type in a [`wire_type!`](crate::wire_type) struct with
+/// `#[serde(default)]` holds the object the struct was decoded from, as the [`Json`] value chose
+/// to keep it (the widget keeps the browser's parsed object: a message's formatting and files are
+/// read by the part of the widget that renders them, loaded only when a message has some).
+/// Empty when nothing was kept (serde, or a value built in code). Two are equal when both are
+/// empty or both hold the same value (the same allocation, not an equal copy).
+#[derive(Clone, Default)]
+pub struct Kept(Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>);
+
+impl Kept {
+    /// Keeps `value`.
+    pub fn new<T: std::any::Any + Send + Sync>(value: T) -> Kept {
+        Kept(Some(std::sync::Arc::new(value)))
+    }
+
+    /// The value kept, when there is one of type `T`.
+    pub fn get<T: std::any::Any>(&self) -> Option<&T> {
+        self.0.as_deref()?.downcast_ref()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Kept) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        }
+    }
+}
+
+impl fmt::Debug for Kept {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() { "Kept(..)" } else { "Kept(-)" })
+    }
 }
 
 /// Why a value could not be decoded: where (the field names from the outside in) and what was
@@ -148,6 +193,11 @@ impl<'a, J: Json> Obj<'a, J> {
                 Err(e) => self.1 = Some(e.at(key)),
             }
         }
+    }
+
+    /// The object itself, kept (a `#[serde(skip)]` field of type [`Kept`]).
+    pub fn keep(&self) -> Kept {
+        self.0.keep()
     }
 
     /// `value`, or the first error [`Obj::set`] met.
@@ -253,6 +303,13 @@ impl FromJson for Timestamp {
             return Obj(v, None).req("$date");
         }
         Err(date())
+    }
+}
+
+/// An ISO date, as serde writes one outside EJSON.
+impl ToJson for Timestamp {
+    fn to_json(&self, w: &mut JsonWriter) {
+        w.string(&self.to_string());
     }
 }
 

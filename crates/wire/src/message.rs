@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::Kept;
 #[cfg(feature = "rich")]
 use crate::md::Md;
 use crate::wire_type;
@@ -60,6 +61,10 @@ wire_type! {
         pub transfer_data: Option<TransferData>,
         #[serde(rename = "transcriptRequested", skip_serializing_if = "Option::is_none")]
         pub transcript_requested: Option<bool>,
+        /// The message as it came, when the decoder's source keeps it (the widget's: its
+        /// formatting and files are read from it by the part that renders them).
+        #[serde(skip)]
+        pub kept: Kept,
         /// The text's parse tree, as the server stores it (absent for system messages, and in
         /// servers before 4.x). This and the files below are behind the `rich` feature: a build
         /// that does not render them does not carry them (the widget's size).
@@ -218,6 +223,11 @@ wire_type! {
         pub rid: String,
         #[serde(default)]
         pub msg: String,
+        /// Attachments sent with the text (Rocket.Chat takes them from integrations and bots:
+        /// quotes, images by address, cards); the text may then be empty.
+        #[cfg(feature = "rich")]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub attachments: Vec<Attachment>,
     }
     impl ToJson;
 }

@@ -140,7 +140,12 @@ impl AgentClient {
     /// `POST chat.sendMessage`: a reply in a room the agent serves.
     pub async fn send_message(&self, rid: &str, msg: &str, id: Option<&str>) -> Result<Message, Error> {
         let body = ChatSendMessage {
-            message: OutgoingMessage { id: id.map(str::to_owned), rid: rid.into(), msg: msg.into() },
+            message: OutgoingMessage {
+                id: id.map(str::to_owned),
+                rid: rid.into(),
+                msg: msg.into(),
+                ..Default::default()
+            },
         };
         let call = self.call("POST chat.sendMessage", "chat.sendMessage").body(&body);
         Ok(self.transport.send::<MessageResponse>(call).await?.message)

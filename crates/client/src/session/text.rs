@@ -2,6 +2,8 @@
 //! kept, and web addresses made into links that cannot run script, whose bidirectional
 //! controls show (a right-to-left override cannot make `…gpj.exe` read `…exe.jpg`).
 
+use livechat_wire::json::Json;
+
 /// A piece of a message's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment<'a> {
@@ -115,10 +117,137 @@ fn next_link(s: &str) -> Option<(usize, usize, String)> {
     }
 }
 
+/// Whether a message, as the server sent it, needs the rich renderer: it has files or
+/// attachments, or its `md` is more than one paragraph of its own plain text, or (without `md`)
+/// its text could hold formatting ([`may_be_formatted`]). Everything else shows as plain text
+/// ([`segments`]), which is what the renderer would make of it.
+pub fn is_rich<J: Json>(m: &J) -> bool {
+    // Present, and not an empty list.
+    let has = |key| m.get(key).is_some_and(|v| !v.is_null() && v.items().is_none_or(|v| !v.is_empty()));
+    if has("file") || has("files") || has("attachments") {
+        return true;
+    }
+    let msg = string(m, "msg");
+    let Some(md) = m.get("md").filter(|md| !md.is_null()) else { return may_be_formatted(&msg) };
+    // A tree that is not a list decodes as an empty one: the text shows.
+    match md.items().unwrap_or_default().as_slice() {
+        [] => false,
+        [p] => {
+            string(p, "type") != "PARAGRAPH"
+                || match p.get("value").and_then(|v| v.items()).unwrap_or_default().as_slice() {
+                    [] => false,
+                    [t] => string(t, "type") != "PLAIN_TEXT" || string(t, "value") != msg,
+                    _ => true,
+                }
+        }
+        _ => true,
+    }
+}
+
+fn string<J: Json>(v: &J, key: &str) -> String {
+    v.get(key).and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+/// False only for text that Rocket.Chat's grammar reads as one plain paragraph: ASCII letters,
+/// digits (not first: `1.` starts a list), spaces, `,` `!` `?` `'` `"`, and `.` only before a
+/// space or at the end (`a.b` may be a link). Anything else (line breaks, markup characters,
+/// emoticons, emoji, other scripts) may be formatted.
+pub fn may_be_formatted(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.first().is_some_and(u8::is_ascii_digit)
+        || b.iter().enumerate().any(|(i, &c)| match c {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b' ' | b',' | b'!' | b'?' | b'\'' | b'"' => false,
+            b'.' => b.get(i + 1).is_some_and(|&n| n != b' '),
+            _ => true,
+        })
+}
+
+/// A message's text for a line of its own (a screen reader's announcement, what shows until
+/// the renderer comes): its text, else its first attachment's title, else its file's name.
+pub fn summary<J: Json>(m: &J) -> String {
+    let msg = string(m, "msg");
+    if !msg.trim().is_empty() {
+        return msg;
+    }
+    let first = m.get("attachments").and_then(|a| a.items()).and_then(|a| a.into_iter().next());
+    let title = first.map(|a| string(&a, "title")).unwrap_or_default();
+    if !title.trim().is_empty() {
+        return title;
+    }
+    m.get("file").map(|f| string(&f, "name")).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use Segment::*;
+
+    #[test]
+    fn what_needs_the_rich_renderer() {
+        use serde_json::json;
+        let plain_md = |msg: &str| json!({"msg": msg, "md": [{"type": "PARAGRAPH", "value": [{"type": "PLAIN_TEXT", "value": msg}]}]});
+        assert!(!is_rich(&plain_md("Hello, how can I help?")));
+        assert!(!is_rich(&plain_md("Does 3.5 work? (yes)")), "the server found no formatting");
+        assert!(is_rich(
+            &json!({"msg": "*hi*", "md": [{"type": "PARAGRAPH", "value": [{"type": "BOLD", "value": []}]}]})
+        ));
+        assert!(is_rich(
+            &json!({"msg": "a\nb", "md": [{"type": "PARAGRAPH", "value": []}, {"type": "PARAGRAPH", "value": []}]})
+        ));
+        assert!(is_rich(
+            &json!({"msg": "x", "md": [{"type": "PARAGRAPH", "value": [{"type": "PLAIN_TEXT", "value": "y"}]}]})
+        ));
+        assert!(is_rich(&json!({"msg": "👍", "md": [{"type": "BIG_EMOJI", "value": []}]})));
+        assert!(!is_rich(&json!({"msg": "", "md": []})) && !is_rich(&json!({"msg": "hi", "md": "nonsense"})));
+        // Files and attachments, whatever the text.
+        assert!(is_rich(&json!({"msg": "", "file": {"_id": "f"}})));
+        assert!(is_rich(&json!({"msg": "hi", "attachments": [{"title": "t"}]})));
+        assert!(is_rich(&json!({"msg": "hi", "files": [{"_id": "f"}]})));
+        assert!(!is_rich(&json!({"msg": "hi", "attachments": [], "file": null})));
+        // Without a tree: the text decides.
+        assert!(!is_rich(&json!({"msg": "Hello there. Thanks!"})));
+        for formatted in [
+            "*hi*",
+            "a_b",
+            "~x~",
+            "`c`",
+            "see rocket.chat",
+            "1. one",
+            "- one",
+            "> q",
+            "a\nb",
+            ":)",
+            "(y)",
+            "B)",
+            "@ada",
+            "#room",
+            "color:#fff",
+            "<t:1:R>",
+            "héllo",
+            "👍",
+            "||s||",
+            "[l](u)",
+            "x | y",
+        ] {
+            assert!(may_be_formatted(formatted), "{formatted}");
+            assert!(is_rich(&json!({"msg": formatted})), "{formatted}");
+        }
+        for plain in ["", "hello", "Is it 42? Yes, it's \"fine\"!", "The end.", "Wait. Really"] {
+            assert!(!may_be_formatted(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn summaries() {
+        use serde_json::json;
+        assert_eq!(summary(&json!({"msg": "hi"})), "hi");
+        assert_eq!(
+            summary(&json!({"msg": " ", "attachments": [{"title": "shot.png"}], "file": {"name": "other"}})),
+            "shot.png"
+        );
+        assert_eq!(summary(&json!({"msg": "", "file": {"name": "manual.pdf"}})), "manual.pdf");
+        assert_eq!(summary(&json!({"msg": ""})), "");
+    }
 
     fn link(href: &str, text: &'static str) -> Segment<'static> {
         Link { href: href.into(), text: text.into() }

@@ -19,8 +19,15 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/chat.sendMessage", post(send))
 }
 
-static OUTGOING: Schema =
-    Schema { fields: &[opt("_id", Kind::NonEmptyStr), opt("rid", Kind::Str), opt("msg", Kind::Str)], additional: true };
+static OUTGOING: Schema = Schema {
+    fields: &[
+        opt("_id", Kind::NonEmptyStr),
+        opt("rid", Kind::Str),
+        opt("msg", Kind::Str),
+        opt("attachments", Kind::Any),
+    ],
+    additional: true,
+};
 
 impl Params for ChatSendMessage {
     const SCHEMA: &'static Schema =
@@ -36,7 +43,7 @@ async fn send(
     if out.rid.is_empty() {
         return Err(ApiError::plain("The 'rid' property on the message object is missing."));
     }
-    if out.msg.trim().is_empty() {
+    if out.msg.trim().is_empty() && out.attachments.is_empty() {
         return Err(ApiError::invalid_params("must NOT have fewer than 1 characters"));
     }
     let message = {
@@ -54,6 +61,7 @@ async fn send(
             rid: room.id.clone(),
             msg: out.msg,
             u: user.0.user_ref(),
+            attachments: out.attachments,
             ..NewMessage::default()
         };
         // Rocket.Chat's sendMessage returns nothing for a known `_id`; chat.sendMessage then

@@ -36,6 +36,7 @@ fn message_from_row(r: &Row) -> rusqlite::Result<Message> {
         file: json_column(r, 18)?,
         files: json_column(r, 19)?.unwrap_or_default(),
         attachments: json_column(r, 20)?.unwrap_or_default(),
+        kept: Default::default(),
     })
 }
 

@@ -258,6 +258,7 @@ fn message() -> Message {
         updated_at: ts(1_536_946_608_301),
         transfer_data: Some(transfer_data()),
         transcript_requested: Some(true),
+        kept: Default::default(),
         #[cfg(feature = "rich")]
         md: Some(crate::md::Md(vec![crate::md::Block::Paragraph(vec![
             crate::md::Inline::Text("hello ".into()),
@@ -693,10 +694,18 @@ fn bodies_are_written_as_serde_writes_them() {
     written(&crate::upload::MediaConfirm::default());
     written_complete(&EditMessage { token: "tok".into(), rid: "r1".into(), msg: "edited".into() });
     written_complete(&DeleteMessage { token: "tok".into(), rid: "r1".into() });
-    let outgoing = OutgoingMessage { id: Some("m1".into()), rid: "r1".into(), msg: "reply".into() };
+    let outgoing = OutgoingMessage {
+        id: Some("m1".into()),
+        rid: "r1".into(),
+        msg: "reply".into(),
+        #[cfg(feature = "rich")]
+        attachments: vec![attachment()],
+    };
     written_complete(&outgoing);
     written_complete(&ChatSendMessage { message: outgoing });
-    written(&ChatSendMessage { message: OutgoingMessage { id: None, rid: "r1".into(), msg: "reply".into() } });
+    written(&ChatSendMessage {
+        message: OutgoingMessage { id: None, rid: "r1".into(), msg: "reply".into(), ..Default::default() },
+    });
     written_complete(&CloseRoom { token: "tok".into(), rid: "r1".into() });
     written_complete(&TransferRoom { token: "tok".into(), rid: "r1".into(), department: "dep1".into() });
     let item = SurveyItem { name: "satisfaction".into(), value: "5".into() };
@@ -799,4 +808,53 @@ fn serde_field_probe_sees_renames() {
         _key: String,
     }
     assert_eq!(serde_fields::<Renamed>(), Some(&["Key"][..]));
+}
+
+/// A source that keeps what it decodes: a `#[serde(skip)]` `Kept` field holds the object its
+/// struct was read from, and is never written.
+#[test]
+fn a_kept_field_holds_the_object_it_was_read_from() {
+    #[derive(Clone)]
+    struct Keeping(serde_json::Value);
+    impl Json for Keeping {
+        fn get(&self, key: &str) -> Option<Self> {
+            self.0.get(key).cloned().map(Keeping)
+        }
+        fn is_null(&self) -> bool {
+            self.0.is_null()
+        }
+        fn is_object(&self) -> bool {
+            self.0.is_object()
+        }
+        fn as_string(&self) -> Option<String> {
+            self.0.as_string()
+        }
+        fn as_f64(&self) -> Option<f64> {
+            self.0.as_f64()
+        }
+        fn as_bool(&self) -> Option<bool> {
+            self.0.as_bool()
+        }
+        fn items(&self) -> Option<Vec<Self>> {
+            Some(self.0.items()?.into_iter().map(Keeping).collect())
+        }
+        fn entries(&self) -> Option<Vec<(String, Self)>> {
+            Some(self.0.entries()?.into_iter().map(|(k, v)| (k, Keeping(v))).collect())
+        }
+        fn keep(&self) -> crate::json::Kept {
+            crate::json::Kept::new(self.0.clone())
+        }
+    }
+    let raw = json!({"_id": "m1", "msg": "*hi*", "md": [{"type": "PARAGRAPH", "value": []}]});
+    let m = Message::from_json(&Keeping(raw.clone())).unwrap();
+    assert_eq!(m.kept.get::<serde_json::Value>(), Some(&raw));
+    assert_eq!(m.kept.get::<String>(), None, "only as the type it was kept as");
+    // Serde and sources that keep nothing leave it empty; it is never written.
+    let plain = Message::from_json(&raw).unwrap();
+    assert!(plain.kept.is_empty() && !m.kept.is_empty());
+    assert_eq!(serde_json::to_value(&m).unwrap(), serde_json::to_value(&plain).unwrap());
+    assert!(serde_json::from_value::<Message>(raw).unwrap().kept.is_empty());
+    // Equal when both are empty or both are the same value kept, not an equal copy.
+    assert_eq!(m.clone(), m);
+    assert_ne!(Message::from_json(&Keeping(json!({"_id": "m1", "msg": "*hi*"}))).unwrap().kept, m.kept);
 }

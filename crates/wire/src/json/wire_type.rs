@@ -38,8 +38,11 @@
 ///   such a field needs `#[serde(default)]` (which changes nothing for serde);
 /// * `#[serde(flatten)]` reads the field from the same object (decoding only, and not in a
 ///   struct with `#[serde(default)]`);
-/// * a field under `#[cfg(...)]` is decoded under the same condition (in a struct with
-///   `#[serde(default)]`);
+/// * `#[serde(skip)]` (alone) on a field of type [`Kept`](crate::json::Kept), in a struct with
+///   `#[serde(default)]`, holds the whole object as decoded ([`Json::keep`](crate::json::Json::keep));
+///   it is never written;
+/// * a field under `#[cfg(...)]` is decoded (in a struct with `#[serde(default)]`) and written
+///   under the same condition;
 /// * encoding writes the fields in order, leaving out an `Option` that is `None`
 ///   (`skip_serializing_if = "Option::is_none"`) and an empty `Vec`, `String`, `BTreeMap` or
 ///   `StrMap` (`"Vec::is_empty"`, `"String::is_empty"`, `"BTreeMap::is_empty"`,
@@ -153,9 +156,11 @@ macro_rules! wire_type {
             fn to_json(&self, w: &mut $crate::json::JsonWriter) {
                 w.object(|w| {
                     $(
-                        $crate::wire_type!(@write w, self.$field,
-                            $crate::wire_type!(@key $field; $([$($fattr)*])*);
-                            $([$($fattr)*])*);
+                        $crate::wire_type!(@cfg [$([$($fattr)*])*] {
+                            $crate::wire_type!(@write w, self.$field,
+                                $crate::wire_type!(@key $field; $([$($fattr)*])*);
+                                $([$($fattr)*])*);
+                        });
                     )*
                 });
             }
@@ -177,6 +182,7 @@ macro_rules! wire_type {
 
     // Decoding one field of a struct with a default.
     (@set $o:ident, $slot:expr, $key:expr;) => { $o.set($key, &mut $slot) };
+    (@set $o:ident, $slot:expr, $key:expr; [serde(skip)] $($more:tt)*) => { $slot = $o.keep() };
     (@set $o:ident, $slot:expr, $key:expr; [serde(flatten $($rest:tt)*)] $($more:tt)*) => {
         ::core::compile_error!("wire_type!: `flatten` only in a struct without `#[serde(default)]`")
     };
@@ -222,6 +228,7 @@ macro_rules! wire_type {
 
     // Encoding one field: scans the field's attributes for `skip_serializing_if`.
     (@write $w:ident, $value:expr, $key:expr;) => { $w.field($key, &$value) };
+    (@write $w:ident, $value:expr, $key:expr; [serde(skip)] $($more:tt)*) => {};
     (@write $w:ident, $value:expr, $key:expr;
         [serde(skip_serializing_if = "Option::is_none" $($rest:tt)*)] $($more:tt)*) => {
         $w.field_opt($key, &$value)

@@ -38,7 +38,7 @@ wire_type! {
         pub width: u32,
         pub height: u32,
     }
-    impl FromJson;
+    impl FromJson, ToJson;
 }
 
 wire_type! {
@@ -105,5 +105,5 @@ wire_type! {
         #[serde(skip_serializing_if = "Vec::is_empty")]
         pub attachments: Vec<Attachment>,
     }
-    impl FromJson;
+    impl FromJson, ToJson;
 }

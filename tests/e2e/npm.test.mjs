@@ -204,6 +204,12 @@ async function journey(url, server) {
     () => page.evaluate((text) => window.messages.some((m) => m.fromVisitor && m.msg === text), text),
     'the message back from the server',
   );
+  // A formatted one is drawn by the second module, its shortcode from the emoji table: both
+  // chunks (or files) of the build load.
+  await composer.fill('*fett* :smile:');
+  await composer.press('Enter');
+  await page.locator('#chat .lc-mine strong', { hasText: 'fett' }).waitFor();
+  await page.locator('#chat .lc-mine [role=img][aria-label=":smile:"]').waitFor();
   assert.equal(await button.getAttribute('aria-label'), 'Chat schließen');
   const german = bodies.filter(([, body]) => body.includes('Chat schließen'));
   assert.equal(german.length, 1, `one response with the German texts: ${german.map(([u]) => u).join(' ')}`);
@@ -228,8 +234,9 @@ function checkBuild(out) {
   const german = all.filter((f) => readFileSync(join(out, f), 'utf8').includes('Chat schließen'));
   assert.equal(german.length, 1, `${all.join(' ')}: one file has the German texts`);
   assert.match(german[0], /\.js$/);
+  // The widget's wasm, and the second module's (formatted messages and files), once each.
   const wasm = all.filter((f) => f.endsWith('.wasm'));
-  assert.equal(wasm.length, 1, `${all.join(' ')}: the wasm once`);
+  assert.equal(wasm.length, 2, `${all.join(' ')}: each wasm once`);
   for (const f of all.filter((f) => f.endsWith('.js'))) {
     assert.ok(!readFileSync(join(out, f), 'utf8').includes('data:application/'), `${f} inlines a data: URL`);
   }

@@ -3,7 +3,8 @@
 //! Measured: the script-tag bundle exactly as `cargo xtask dist` makes it (the loader, the
 //! wasm-bindgen glue and the wasm: the whole widget; and each language's catalogue, of which a
 //! visitor who does not speak English fetches one), against the budgets, with the largest
-//! catalogue counted (the most any visitor downloads); and the whole typed client
+//! catalogue counted (the most any visitor downloads); the parts fetched only when a message
+//! needs them (the second module for rich messages, the emoji table), apart; and the whole typed client
 //! (`examples/client_size.rs`: every visitor and agent call and the token store). Each is built
 //! for release and run through wasm-bindgen and `wasm-opt -Oz`.
 //!
@@ -77,6 +78,22 @@ pub fn run(sh: &Sh) -> Result<()> {
     println!("{}", budget_line("loader", loader.brotli, LOADER_BUDGET));
     println!("{}", budget_line(&format!("whole widget + {largest} (target)"), worst.brotli, WIDGET_TARGET));
     println!("{}", budget_line(&format!("whole widget + {largest} (ceiling)"), worst.brotli, WIDGET_CEILING));
+    // Not counted above: fetched only when a message needs them.
+    println!("\n==> loaded when a message needs them (not in the whole widget), bytes");
+    println!("{:<34} {:>9} {:>9} {:>9}", "file", "raw", "gzip -9", "brotli 11");
+    let rich_glue = sizes(sh, &bundle.rich_glue)?;
+    let rich_wasm = sizes(sh, &bundle.rich_wasm)?;
+    let emoji = sizes(sh, &bundle.emoji)?;
+    for (name, s) in [("rich.js (glue)", rich_glue), ("rich_bg.wasm", rich_wasm)] {
+        println!("{name:<34} {:>9} {:>9} {:>9}", s.raw, s.gzip, s.brotli);
+    }
+    let rich = Sizes {
+        raw: rich_glue.raw + rich_wasm.raw,
+        gzip: rich_glue.gzip + rich_wasm.gzip,
+        brotli: rich_glue.brotli + rich_wasm.brotli,
+    };
+    println!("{:<34} {:>9} {:>9} {:>9}", "rich messages (first formatted one)", rich.raw, rich.gzip, rich.brotli);
+    println!("{:<34} {:>9} {:>9} {:>9}", "emoji.json (first shortcode)", emoji.raw, emoji.gzip, emoji.brotli);
     crates(sh, &bundle.built)?;
     timings(sh)?;
 

@@ -17,6 +17,10 @@ pub const CSS: &str = include_str!("rich.css");
 /// construct one.
 pub fn prepare(target: &web_sys::Element) {
     let _ = target.class_list().add_1("lc-rich");
+    // A detached element's root is its topmost ancestor, which takes no stylesheet.
+    if !target.is_connected() {
+        return;
+    }
     let root: JsValue = target.get_root_node().into();
     let mark = JsValue::from_str("__livechatRich");
     if Reflect::get(&root, &mark).is_ok_and(|v| v.is_truthy()) {
@@ -26,7 +30,11 @@ pub fn prepare(target: &web_sys::Element) {
     let adopted = web_sys::CssStyleSheet::new().and_then(|sheet| {
         sheet.replace_sync(CSS)?;
         let key = JsValue::from_str("adoptedStyleSheets");
-        let sheets = js_sys::Array::from(&Reflect::get(&root, &key)?);
+        let sheets = Reflect::get(&root, &key)?;
+        if !js_sys::Array::is_array(&sheets) {
+            return Err(JsValue::UNDEFINED);
+        }
+        let sheets = js_sys::Array::from(&sheets);
         sheets.push(&sheet);
         Reflect::set(&root, &key, &sheets).map(drop)
     });

@@ -61,6 +61,11 @@ impl Setup {
 // (fetched once, the first time a message has one), then the message is drawn again.
 #[wasm_bindgen]
 pub fn render(target: web_sys::Element, message: JsValue, context: JsValue) {
+    // Drawn after the module came: the row may have been replaced meanwhile (a message the
+    // server confirmed), and its new bubble asked on its own.
+    if !target.is_connected() {
+        return;
+    }
     let m = Message::from_json(&Js(message.clone()))
         .unwrap_or_else(|_| Message { msg: string(&message, "msg"), ..Message::default() });
     let setup = Setup::read(&context, &m.rid);

@@ -77,3 +77,12 @@ fn the_stylesheet_is_adopted_once_per_root() {
     let style = web_sys::window().unwrap().get_computed_style(&pre).unwrap().unwrap();
     assert_eq!(style.get_property_value("overflow-x").unwrap(), "auto");
 }
+
+#[wasm_bindgen_test]
+fn a_detached_target_takes_no_stylesheet() {
+    // A row replaced before the module came: its bubble is no longer on the page.
+    let detached = document().create_element("div").unwrap();
+    prepare(&detached);
+    assert!(js_sys::Reflect::get(&detached, &"__livechatRich".into()).unwrap().is_undefined());
+    assert!(document().query_selector("style").unwrap().is_none());
+}

@@ -40,11 +40,30 @@ impl Drop for Page {
     }
 }
 
+/// The renderer `www/api.js` gives the widget, in process: the second module's `render` (linked
+/// here rather than loaded), with a two-entry emoji table.
+fn renderer() -> js_sys::Function {
+    let render = move |target: web_sys::Element, message: wasm_bindgen::JsValue, context: wasm_bindgen::JsValue| {
+        let table = js_sys::JSON::parse(r#"{"smile":"😄","+1":"👍"}"#).unwrap();
+        let emoji = wasm_bindgen::closure::Closure::<dyn Fn() -> js_sys::Promise>::new(move || {
+            js_sys::Promise::resolve(&table)
+        });
+        js_sys::Reflect::set(&context, &"emoji".into(), &emoji.into_js_value()).unwrap();
+        livechat_rich::render(target, message, context);
+    };
+    wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Element, wasm_bindgen::JsValue, wasm_bindgen::JsValue)>::new(
+        render,
+    )
+    .into_js_value()
+    .unchecked_into()
+}
+
 /// A started session, mounted on a fresh host element.
 async fn page(lang: Lang, options: SessionOptions) -> Page {
     let owner = Owner::new();
     owner.set();
     let session = Session::new(server_url(), lang, SessionOptions { namespace: new_token(), ..options });
+    session.set_renderer(renderer());
     session.start().await;
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
@@ -174,9 +193,19 @@ async fn a_visitor_registers_chats_ends_and_rates() {
     let link = p.get(".lc-theirs .lc-bubble a");
     assert_eq!(link.get_attribute("href").as_deref(), Some("https://example.com/help"));
     assert_eq!(link.get_attribute("rel").as_deref(), Some("noopener noreferrer nofollow"));
-    assert!(p.find(".lc-theirs .lc-bubble br").is_some(), "line breaks kept");
+    assert_eq!(
+        p.all_text(".lc-theirs .lc-bubble p"),
+        ["Hi Ada!", "See https://example.com/help"],
+        "a paragraph a line"
+    );
     p.until("the announcement", |p| p.get(".lc-live").text_content().unwrap_or_default().contains("Hi Ada!")).await;
     assert_eq!(p.get(".lc-live").get_attribute("aria-live").as_deref(), Some("polite"));
+    // Formatting and shortcodes, drawn by the renderer as elements.
+    staff.send_message(&room.id, "*Thanks!* :smile:", None).await.unwrap();
+    p.session.refresh().await;
+    p.until("the formatted message", |p| p.find(".lc-theirs .lc-bubble strong").is_some()).await;
+    p.until("the emoji", |p| p.find(".lc-theirs [role=img][aria-label=':smile:']").is_some()).await;
+    assert_eq!(p.get(".lc-theirs [role=img]").text_content().as_deref(), Some("😄"));
     let name = p.get("#lc-title").text_content().unwrap();
     assert!(!name.is_empty());
     // The initials are upper-cased by the browser: compared with Rust's rules here.

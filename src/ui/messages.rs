@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use super::{Root, button, dynamic, effect, find, focus_soon, when};
 use crate::i18n::{Key, Lang};
 use crate::session::conversation::{Item, Notice, items};
-use crate::session::text::{Segment, is_rich, isolate, may_be_formatted, segments, summary};
+use crate::session::text::{is_rich, isolate, may_be_formatted, summary};
 use crate::session::{Delivery, Session};
 use js_sys::{Object, Reflect};
 use livechat_client::json::{Js, kept};
@@ -77,22 +77,6 @@ fn day_label(day: i64, lang: Lang) -> String {
             date.to_locale_date_string(lang.tag(), &options).into()
         }
     }
-}
-
-/// The text of a message as nodes: text, safe links (their bidirectional controls shown), line
-/// breaks. Never HTML. The container and the links are isolated by the stylesheet (`unicode-bidi:
-/// plaintext`; the agent console's: `dir="auto"`). The agent console renders messages with it too.
-pub fn message_text(text: &str) -> impl IntoView + use<> {
-    segments(text)
-        .into_iter()
-        .map(|segment| match segment {
-            Segment::Text(t) => t.to_owned().into_any(),
-            Segment::LineBreak => view! { <br/> }.into_any(),
-            Segment::Link { href, text } => {
-                view! { <a href=href target="_blank" rel="noopener noreferrer nofollow">{text}</a> }.into_any()
-            }
-        })
-        .collect_view()
 }
 
 /// What the renderer draws `m` from, when it is more than plain text: the server's copy as it
@@ -283,6 +267,8 @@ fn place(
     draw: impl Fn(&web_sys::Element, &JsValue),
 ) -> bool {
     let mut changed = rows.len() != built.len();
+    // New rows' bubbles to draw once they are on the page.
+    let mut to_draw = Vec::new();
     let mut old: Vec<Option<Built>> = std::mem::take(built).into_iter().map(Some).collect();
     // The search starts after the last row kept: rows mostly stay in order.
     let mut from = 0;
@@ -301,9 +287,9 @@ fn place(
                 (view.build(), rich)
             });
             if let Some(rich) = rich
-                && let Some(el) = view.elements().first()
+                && let Some(el) = view.elements().into_iter().next()
             {
-                draw(el, &rich);
+                to_draw.push((el, rich));
             }
             Built { key, owner, view }
         }));
@@ -322,6 +308,9 @@ fn place(
                 row.view.mount(list, next.as_ref());
             }
         }
+    }
+    for (row, rich) in to_draw {
+        draw(&row, &rich);
     }
     changed
 }
@@ -360,7 +349,9 @@ fn render_row(
             let view = view! {
                 <li class=class data-id=id.clone()>
                     {first.then(|| view! { <span class="lc-sender">{who}</span> }.into_any())}
-                    <div class="lc-bubble">{message_text(&text)}</div>
+                    // Plain text: no link, line break or markup in it (else it is rich: `is_rich`).
+                    // Never HTML.
+                    <div class="lc-bubble">{text}</div>
                     <div class="lc-meta">
                         {time.map(|t| view! { <time>{t}</time> }.into_any())}
                         {edited.then(|| view! { <span class="lc-edited">{lang.t(Key::Edited)}</span> }.into_any())}

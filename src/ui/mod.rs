@@ -14,7 +14,7 @@ mod window;
 pub use composer::Composer;
 pub use forms::{OfflineForm, OfflineSent, RegisterForm};
 pub use launcher::Launcher;
-pub use messages::{MessageList, message_text};
+pub use messages::MessageList;
 pub use survey::{SurveyForm, ThankYou};
 pub use window::{Window, initials};
 

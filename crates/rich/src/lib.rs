@@ -13,8 +13,9 @@
 
 pub mod view;
 
-#[cfg(target_arch = "wasm32")]
 pub mod dom;
 
 #[cfg(all(target_arch = "wasm32", feature = "module"))]
 mod module;
+#[cfg(all(target_arch = "wasm32", feature = "module"))]
+pub use module::render;

@@ -21,7 +21,6 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use leptos::prelude::*;
 use livechat_wire::visitor::{NewVisitor, is_email};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -138,8 +137,9 @@ fn language(tag: &JsValue, texts: &JsValue) -> Lang {
 // `consent` (`"required"`: nothing starts and nothing is stored until the visitor interacts or
 // the site calls `consent()`), `namespace` (storage namespace), `guestName`, `guestEmail`,
 // `sound` (`"on"`: a short tone for agent messages while the window is closed or the page
-// hidden), `transport` (`"polling"`: never open a WebSocket), `rich` (`render(target, message,
-// context)`, which draws a message that is more than plain text). Events go to `sink`.
+// hidden), `transport` (`"polling"`: never open a WebSocket), `lazy` (the second module's entry
+// points: `draw` for messages that are more than plain text, `upload` for the visitor's files;
+// see `Session::set_lazy`). Events go to `sink`.
 // (`//`, not `///`: wasm-bindgen would copy doc comments into the glue every visitor downloads.)
 #[wasm_bindgen]
 pub fn boot(host: Element, options: JsValue, sink: Function) -> Result<u32, JsValue> {
@@ -158,9 +158,7 @@ pub fn boot(host: Element, options: JsValue, sink: Function) -> Result<u32, JsVa
     };
     // The session belongs to no owner: work it has under way may outlive the widget's view.
     let session = Session::new(&text(&options, "server").unwrap_or_default(), lang, session_options);
-    if let Ok(render) = get("rich").dyn_into::<Function>() {
-        session.set_renderer(render);
-    }
+    session.set_lazy(get("lazy"));
     let owner = Owner::new();
     let view = crate::ui::mount_in_shadow(&host, move || {
         provide_context(session);

@@ -40,22 +40,23 @@ impl Drop for Page {
     }
 }
 
-/// The renderer `www/api.js` gives the widget, in process: the second module's `render` (linked
-/// here rather than loaded), with a two-entry emoji table.
-fn renderer() -> js_sys::Function {
-    let render = move |target: web_sys::Element, message: wasm_bindgen::JsValue, context: wasm_bindgen::JsValue| {
+/// The second module's entry points as `www/api.js` gives them to the widget, in process (linked
+/// here rather than loaded): `draw` with a two-entry emoji table, and `upload`.
+fn lazy() -> wasm_bindgen::JsValue {
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen::closure::Closure;
+    let draw = move |target: web_sys::Element, message: JsValue, context: JsValue| {
         let table = js_sys::JSON::parse(r#"{"smile":"😄","+1":"👍"}"#).unwrap();
-        let emoji = wasm_bindgen::closure::Closure::<dyn Fn() -> js_sys::Promise>::new(move || {
-            js_sys::Promise::resolve(&table)
-        });
+        let emoji = Closure::<dyn Fn() -> js_sys::Promise>::new(move || js_sys::Promise::resolve(&table));
         js_sys::Reflect::set(&context, &"emoji".into(), &emoji.into_js_value()).unwrap();
         livechat_rich::render(target, message, context);
     };
-    wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Element, wasm_bindgen::JsValue, wasm_bindgen::JsValue)>::new(
-        render,
-    )
-    .into_js_value()
-    .unchecked_into()
+    let parts = js_sys::Object::new();
+    let draw = Closure::<dyn Fn(web_sys::Element, JsValue, JsValue)>::new(draw).into_js_value();
+    let upload = Closure::<dyn Fn(js_sys::Array, JsValue)>::new(livechat_rich::upload).into_js_value();
+    js_sys::Reflect::set(&parts, &"draw".into(), &draw).unwrap();
+    js_sys::Reflect::set(&parts, &"upload".into(), &upload).unwrap();
+    parts.into()
 }
 
 /// A started session, mounted on a fresh host element.
@@ -63,7 +64,7 @@ async fn page(lang: Lang, options: SessionOptions) -> Page {
     let owner = Owner::new();
     owner.set();
     let session = Session::new(server_url(), lang, SessionOptions { namespace: new_token(), ..options });
-    session.set_renderer(renderer());
+    session.set_lazy(lazy());
     session.start().await;
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
@@ -248,6 +249,54 @@ async fn a_visitor_registers_chats_ends_and_rates() {
     p.key("#lc-window", "Escape", false);
     p.until("closed", |p| p.find("#lc-window").is_none()).await;
     p.until("focus on the launcher", |p| p.focused().is_some_and(|e| e.class_name() == "lc-launcher")).await;
+}
+
+/// Chooses `files` (name, type, bytes) with the composer's attach button, as the browser does.
+fn attach(p: &Page, files: &[(&str, &str, &[u8])]) {
+    let dt = web_sys::DataTransfer::new().unwrap();
+    for (name, kind, bytes) in files {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(*bytes));
+        let options = web_sys::FilePropertyBag::new();
+        options.set_type(kind);
+        let file = web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &options).unwrap();
+        dt.items().add_with_file(&file).unwrap();
+    }
+    let input = p.get(".lc-attach input[type=file]").unchecked_into::<web_sys::HtmlInputElement>();
+    input.set_files(dt.files().as_ref());
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_visitor_sends_files_sees_their_progress_and_why_one_is_refused() {
+    let options =
+        SessionOptions { name: Some("Fran".into()), email: Some(unique_email()), ..SessionOptions::default() };
+    let p = page(Lang::En, options).await;
+    p.click(".lc-launcher");
+    p.until("the composer with its attach button", |p| p.find(".lc-attach input[type=file]").is_some()).await;
+    assert_eq!(p.get(".lc-attach input").get_attribute("aria-label").as_deref(), Some("Attach a file"));
+
+    // A file before any message: the room is made for it, and the server's message shows it.
+    attach(&p, &[("notes.txt", "text/plain", b"hello, file")]);
+    p.until("the file's card", |p| p.find(".lc-mine a.lc-file").is_some()).await;
+    let card = p.get(".lc-mine a.lc-file");
+    assert_eq!(card.get_attribute("download").as_deref(), Some("notes.txt"));
+    let href = card.get_attribute("href").unwrap();
+    assert!(href.contains("/file-upload/") && href.contains("rc_token=") && href.contains("rc_rid="), "{href}");
+    p.until("the list emptied", |p| p.find(".lc-uploads li").is_none()).await;
+
+    // A type the server refuses: why, in the visitor's language; Delete takes it away, and
+    // focus goes back to the composer.
+    attach(&p, &[("x.svg", "image/svg+xml", b"<svg xmlns='http://www.w3.org/2000/svg'/>")]);
+    p.until("the refusal", |p| p.find(".lc-uploads [role=alert]").is_some()).await;
+    assert_eq!(p.get(".lc-uploads [role=alert]").text_content().as_deref(), Some("Files of this type cannot be sent."));
+    assert_eq!(p.all_text(".lc-uploads button"), ["Retry", "Delete"]);
+    p.get(".lc-uploads button[data-action=delete]").unchecked_into::<HtmlElement>().focus().unwrap();
+    p.click(".lc-uploads button[data-action=delete]");
+    p.until("the list emptied", |p| p.find(".lc-uploads li").is_none()).await;
+    p.until("focus in the composer", |p| p.focused().is_some_and(|e| e.class_list().contains("lc-input"))).await;
+    assert_eq!(p.all_text(".lc-mine a.lc-file").len(), 1, "nothing more was sent");
 }
 
 #[wasm_bindgen_test]

@@ -158,20 +158,40 @@ export function create(host, options, load, i18n, booted, parts) {
     emit(v ? 'show-widget' : 'hide-widget');
   }
 
-  // Draws a message that is more than plain text with the second module, loaded the first time
-  // (again after a failure); it asks for the emoji table when a message has a shortcode. What
-  // the widget put there stays when it cannot be had.
+  // The second module, loaded the first time a message or a file needs it (again after a
+  // failure).
+  function second() {
+    return (rich =
+      rich ||
+      Promise.resolve(parts('rich')).catch(function (e) {
+        rich = null;
+        throw e;
+      }));
+  }
+
+  // Draws a message that is more than plain text (the module asks for the emoji table when a
+  // message has a shortcode); what the widget put there stays when the module cannot be had.
   function draw(target, message, context) {
     context.emoji = function () {
       return parts('emoji');
     };
-    (rich = rich || Promise.resolve(parts('rich')))
+    second()
       .then(function (m) {
         m.render(target, message, context);
       })
       .catch(function (e) {
-        rich = null;
         console.warn('Livechat: a formatted message shows as plain text', e);
+      });
+  }
+
+  // Sends the visitor's files and lists them above the composer.
+  function upload(files, context) {
+    second()
+      .then(function (m) {
+        m.upload(files, context);
+      })
+      .catch(function (e) {
+        console.warn('Livechat: files cannot be sent now', e);
       });
   }
 
@@ -182,7 +202,7 @@ export function create(host, options, load, i18n, booted, parts) {
     for (var k in options) o[k] = options[k];
     o.language = texts ? tag : 'en';
     o.texts = texts;
-    if (parts) o.rich = draw;
+    if (parts) o.lazy = { draw: draw, upload: upload };
     var id = wasm.boot(host, o, function (event, payload) {
       emit(EVENTS[event], payload);
     });

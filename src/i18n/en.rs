@@ -84,5 +84,10 @@ pub(super) fn text(key: Key) -> &'static str {
         CantReachText => "We will keep trying. Check your connection, or try again now.",
         Spoiler => "Spoiler",
         Download => "Download",
+        AttachFile => "Attach a file",
+        FileTypeRefused => "Files of this type cannot be sent.",
+        FileTooLarge => "This file is too large to send.",
+        FilesDisabled => "Sending files is turned off.",
+        FileNotSent => "The file could not be sent.",
     }
 }

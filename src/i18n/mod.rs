@@ -212,6 +212,13 @@ pub enum Key {
     Spoiler,
     /// A file card's action.
     Download,
+    /// The composer's button (and the list of files on their way).
+    AttachFile,
+    /// The server refused a file: its type, its size, files at all; or it was not sent.
+    FileTypeRefused,
+    FileTooLarge,
+    FilesDisabled,
+    FileNotSent,
 }
 
 impl Key {
@@ -296,6 +303,11 @@ impl Key {
         Key::CantReachText,
         Key::Spoiler,
         Key::Download,
+        Key::AttachFile,
+        Key::FileTypeRefused,
+        Key::FileTooLarge,
+        Key::FilesDisabled,
+        Key::FileNotSent,
     ];
 }
 
@@ -347,7 +359,7 @@ mod tests {
         for (i, key) in Key::ALL.iter().enumerate() {
             assert_eq!(*key as usize, i, "{key:?}");
         }
-        assert_eq!(Key::Download as usize + 1, Key::ALL.len(), "Key::ALL ends with the last key");
+        assert_eq!(Key::FileNotSent as usize + 1, Key::ALL.len(), "Key::ALL ends with the last key");
     }
 
     #[test]

@@ -31,6 +31,7 @@ mod forms;
 mod outbox;
 mod site;
 mod start;
+mod uploads;
 
 pub use forms::FormErrors;
 
@@ -72,8 +73,10 @@ struct Io {
     waiters: RefCell<Vec<js_sys::Function>>,
     /// A timed resend is pending.
     flush_scheduled: StdCell<bool>,
-    /// How messages that are more than plain text are drawn (see [`Session::set_renderer`]).
-    renderer: RefCell<Option<js_sys::Function>>,
+    /// The second module's entry points (see [`Session::set_lazy`]), and the function that
+    /// answers what it asks while it sends files (made once).
+    lazy: RefCell<wasm_bindgen::JsValue>,
+    ask: RefCell<Option<wasm_bindgen::JsValue>>,
 }
 
 /// The visitor's session. `Copy`: every field is a handle into the reactive arena.
@@ -139,7 +142,8 @@ impl Session {
             flushing: StdCell::new(false),
             waiters: RefCell::new(Vec::new()),
             flush_scheduled: StdCell::new(false),
-            renderer: RefCell::new(None),
+            lazy: RefCell::new(wasm_bindgen::JsValue::UNDEFINED),
+            ask: RefCell::new(None),
         }));
         let session = Session {
             screen: Field::new(cell, Area::Screen, |v: &View| &v.screen),
@@ -269,16 +273,17 @@ impl Session {
         self.io().client.borrow().clone()
     }
 
-    /// Sets how messages that are more than plain text are drawn: `render(target, message,
-    /// context)` (`www/api.js` loads the second module, `rich.js`, the first time it is called).
-    /// Until one is set they show as plain text.
-    pub fn set_renderer(&self, render: js_sys::Function) {
-        *self.io().renderer.borrow_mut() = Some(render);
+    /// Sets the second module's entry points, an object of functions (`www/api.js` loads the
+    /// module, `rich.js`, the first time one is called): `draw(target, message, context)` draws
+    /// a message that is more than plain text; `upload(files, context)` sends the visitor's files
+    /// ([`Session::upload`]). Without them messages show as plain text and files cannot be sent.
+    pub fn set_lazy(&self, parts: wasm_bindgen::JsValue) {
+        *self.io().lazy.borrow_mut() = parts;
     }
 
-    /// The renderer, when one is set.
-    pub fn renderer(&self) -> Option<js_sys::Function> {
-        self.io().renderer.borrow().clone()
+    /// The second module's entry point `name`, when there is one.
+    pub fn lazy(&self, name: &str) -> Option<js_sys::Function> {
+        js_sys::Reflect::get(&self.io().lazy.borrow(), &name.into()).ok()?.dyn_into().ok()
     }
 
     /// The server's address, without a trailing `/`.

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{AUTOFOCUS, Root, button, effect, find, keydown, on_value, submit, tr, when};
+use super::{AUTOFOCUS, Root, button, effect, find, icon, keydown, on_value, submit, tr, when};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -60,6 +60,8 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
     });
 
     view! {
+        // The visitor's files on their way: listed here by the second module (see `Session::upload`).
+        <ul class="lc-uploads"></ul>
         <form class="lc-composer" on:submit=submit(send)>
             <textarea
                 class="lc-input"
@@ -78,6 +80,13 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                 })
                 on:keydown=on_keydown
             ></textarea>
+            // A file input under a paperclip; what it chooses is sent (the window's file handler).
+            {s.config.with_untracked(|c| c.as_ref().is_some_and(|c| c.settings.file_upload)).then(|| view! {
+                <label class="lc-attach">
+                    <input type="file" multiple aria-label=tr(Key::AttachFile) title=tr(Key::AttachFile)/>
+                    {icon("M16.5 6.5 8 15a2 2 0 0 0 3 3l8.5-8.5a4 4 0 0 0-6-6L5 12a6 6 0 0 0 8.5 8.5L20 14", true)}
+                </label>
+            })}
             {move || left().map(|n| view! {
                 <span id="lc-counter" class=move || if too_long() { "lc-counter lc-over" } else { "lc-counter" }.to_owned()>
                     {s.lang.get().tf(Key::CharactersLeft, &[("count", &n.to_string())])}
@@ -96,9 +105,7 @@ pub fn Composer(editing: RwSignal<Option<String>>) -> impl IntoView {
                     if editing.with(Option::is_some) { lang.t(Key::Save) } else { lang.t(Key::Send) }
                 }
             >
-                <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                    <path d="M3 20l18-8L3 4v6l12 2-12 2z"/>
-                </svg>
+                {icon("M3 20l18-8L3 4v6l12 2-12 2z", false)}
             </button>
         </form>
     }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::click;
+use super::{click, icon};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -36,19 +36,9 @@ pub fn Launcher() -> impl IntoView {
         >
             {move || {
                 if s.open.get() {
-                    view! {
-                        <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                            <path d="M6 6l12 12M18 6L6 18" stroke-width="2.5" stroke-linecap="round"/>
-                        </svg>
-                    }
-                    .into_any()
+                    icon("M6 6l12 12M18 6L6 18", true)
                 } else {
-                    view! {
-                        <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                            <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
-                        </svg>
-                    }
-                    .into_any()
+                    icon("M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z", false)
                 }
             }}
             {move || badge().map(|n| view! {

@@ -97,10 +97,10 @@ fn message_summary(m: &Message) -> String {
     kept(&m.kept).map(|v| summary(&Js(v.clone()))).unwrap_or_else(|| m.msg.clone())
 }
 
-/// Hands the bubble of `row` to the session's renderer, to draw `source` in it (the renderer
+/// Hands the bubble of `row` to the second module's `draw`, to draw `source` in it (the renderer
 /// reads the file addresses' room from the message); what is there stays when it fails.
 fn draw_rich(row: &web_sys::Element, source: &JsValue, s: Session) {
-    let (Some(render), Ok(Some(bubble))) = (s.renderer(), row.query_selector(".lc-bubble")) else { return };
+    let (Some(render), Ok(Some(bubble))) = (s.lazy("draw"), row.query_selector(".lc-bubble")) else { return };
     let lang = s.lang.get_untracked();
     let context = Object::new();
     for (k, v) in [

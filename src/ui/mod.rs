@@ -161,6 +161,13 @@ fn button_dyn(class: &'static str, label: Key, autofocus: bool, on: Box<dyn Fn()
     .into_any()
 }
 
+/// A 24-pixel icon of one path, hidden from screen readers (its button says what it does):
+/// every icon is this one view type. `line`: a round stroke, not filled.
+pub(crate) fn icon(d: &'static str, line: bool) -> AnyView {
+    let class = if line { "lc-icon lc-line" } else { "lc-icon" };
+    view! { <svg class=class viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=d/></svg> }.into_any()
+}
+
 /// A form's submit button, disabled while `busy`.
 pub(crate) fn submit_button(label: Key, busy: RwSignal<bool>) -> AnyView {
     view! { <button type="submit" class="lc-primary" disabled=move || busy.get()>{tr(label)}</button> }.into_any()

@@ -1,10 +1,11 @@
 //! The chat window: header (title, agent, menu, minimise), banner, and the current screen.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::{
     AUTOFOCUS, Composer, FOCUSABLE, MessageList, OfflineForm, OfflineSent, RegisterForm, Root, SurveyForm, ThankYou,
-    button, click, dynamic, effect, find, focus_soon, heading, keydown, tr, when,
+    button, click, dynamic, effect, find, focus_soon, heading, icon, keydown, tr, when,
 };
 use crate::i18n::Key;
 use crate::realtime::Status;
@@ -134,9 +135,7 @@ fn Header() -> impl IntoView {
                                 focus_soon(root, ".lc-menu [role=menuitem]");
                             }
                         })>
-                        <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                            <circle cx="12" cy="5" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="12" cy="19" r="2"/>
-                        </svg>
+                        {icon("M12 3a2 2 0 1 0 0 4a2 2 0 1 0 0-4zm0 7a2 2 0 1 0 0 4a2 2 0 1 0 0-4zm0 7a2 2 0 1 0 0 4a2 2 0 1 0 0-4z", false)}
                     </button>
                     {when(move || menu_open.get(), move || view! {
                         <div class="lc-menu" role="menu" aria-label=tr(Key::Options)>
@@ -155,7 +154,7 @@ fn Header() -> impl IntoView {
                 </div>
             }.into_any())}
             <button type="button" class="lc-icon-button" aria-label=tr(Key::Minimize) on:click=click(move || s.set_open(false))>
-                <svg class="lc-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M5 12h14" stroke-width="2.5" stroke-linecap="round"/></svg>
+                {icon("M5 12h14", true)}
             </button>
         </div>
         {when(move || choosing_department.get(), move || view! { <DepartmentChooser open=choosing_department/> }.into_any())}
@@ -301,6 +300,49 @@ pub fn Window() -> impl IntoView {
         if ev.key() == "Escape" {
             ev.prevent_default();
             s.set_open(false);
+        }
+    });
+    // Files: chosen with the attach button (`change`), pasted, or dropped on the window — sent in
+    // the chat when the server takes files. One listener for the four events.
+    effect(move || {
+        let Some(window) = find(root, "#lc-window") else { return };
+        let on_files = move |ev: web_sys::Event| {
+            if s.screen.get_untracked() != Screen::Chat
+                || !s.config.with_untracked(|c| c.as_ref().is_some_and(|c| c.settings.file_upload))
+            {
+                return;
+            }
+            // The files of the event: the input's (`change`), the clipboard's, the drag's. Read by
+            // name, as the three carry them alike.
+            let get = |v: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap_or_default();
+            let kind = ev.type_();
+            let target = ev.target().map(wasm_bindgen::JsValue::from).unwrap_or_default();
+            let holder = match kind.as_str() {
+                "change" => target.clone(),
+                "paste" => get(&ev, "clipboardData"),
+                _ => get(&ev, "dataTransfer"),
+            };
+            // The files themselves (the input's list empties with it), when there are some.
+            let files = get(&holder, "files");
+            let files = if files.is_object() { js_sys::Array::from(&files) } else { js_sys::Array::new() };
+            if kind == "change" {
+                // The same file may be chosen again.
+                let _ = js_sys::Reflect::set(&target, &"value".into(), &"".into());
+            }
+            // Over the window, a drag with files may drop there.
+            if kind == "dragover" || files.length() > 0 {
+                ev.prevent_default();
+            }
+            if kind != "dragover"
+                && files.length() > 0
+                && let Some(list) = find(root, ".lc-uploads")
+            {
+                s.upload(&files, &list);
+            }
+        };
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(on_files).into_js_value();
+        for kind in ["change", "paste", "dragover", "drop"] {
+            let _ = window.add_event_listener_with_callback(kind, listener.unchecked_ref());
         }
     });
     view! {

@@ -17,6 +17,11 @@ pub const CSS: &str = include_str!("rich.css");
 /// construct one.
 pub fn prepare(target: &web_sys::Element) {
     let _ = target.class_list().add_1("lc-rich");
+    prepare_root(target);
+}
+
+/// Adds [`CSS`] to the root `target` is in, once per root (see [`prepare`]).
+pub fn prepare_root(target: &web_sys::Element) {
     // A detached element's root is its topmost ancestor, which takes no stylesheet.
     if !target.is_connected() {
         return;

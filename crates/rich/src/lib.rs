@@ -9,7 +9,8 @@
 //! - With the `module` feature, `render` is exported to JavaScript: the widget loads this crate
 //!   as a second wasm (`rich.js`, `rich_bg.wasm`) the first time a message is more than plain
 //!   text, and the emoji table (`emoji.json`) the first time one has a shortcode. The agent
-//!   console links it as a library.
+//!   console links it as a library. `upload` sends the visitor's files and lists them above the
+//!   composer (`uploads.rs`; the rules are `livechat_client::session::uploads`).
 
 pub mod view;
 
@@ -19,3 +20,7 @@ pub mod dom;
 mod module;
 #[cfg(all(target_arch = "wasm32", feature = "module"))]
 pub use module::render;
+#[cfg(all(target_arch = "wasm32", feature = "module"))]
+mod uploads;
+#[cfg(all(target_arch = "wasm32", feature = "module"))]
+pub use uploads::upload;

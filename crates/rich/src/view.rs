@@ -7,6 +7,8 @@
 //! addresses; anything else (`javascript:`, `data:`, `vbscript:`, …) loses its link and keeps its
 //! text.
 
+use livechat_client::session::uploads::Upload;
+use livechat_wire::error::code;
 use livechat_wire::md::{self, Align, Block, Emoji, Inline, Md};
 use livechat_wire::message::{Attachment, FileRef, Message};
 
@@ -514,6 +516,74 @@ fn plain_text(t: &str, cx: &Context) -> Vec<Node> {
                 Some(href) => link(href, vec![text(label)]),
                 None => text(label),
             },
+        })
+        .collect()
+}
+
+/// The texts of the list of files on their way, in this order: Cancel, Retry, Delete, and why a
+/// file was not sent — its type refused, too large, files turned off, anything else.
+pub const UPLOAD_TEXTS: usize = 7;
+
+/// The visitor's files on their way, as the list above the composer shows them: each file's
+/// name with its progress (`<progress>` in whole percents, named by the file) and Cancel; a
+/// failed one with why (an alert, in the visitor's language: `texts`, see [`UPLOAD_TEXTS`]),
+/// Retry and Delete. Buttons say what they do in `data-action` and whose in `data-id`.
+pub fn uploads(list: &[Upload], texts: &[String]) -> Vec<Node> {
+    let t = |i: usize| texts.get(i).cloned().unwrap_or_default();
+    list.iter()
+        .map(|u| {
+            let id = u.id.to_string();
+            let button = |action: &str, label: String| {
+                el(
+                    "button",
+                    vec![
+                        ("type", "button".to_owned()),
+                        ("class", "lc-link".to_owned()),
+                        ("data-action", action.to_owned()),
+                        ("data-id", id.clone()),
+                    ],
+                    vec![text(label)],
+                )
+            };
+            let name = el("span", class("lc-upload-name"), vec![text(u.name.clone())]);
+            match u.failed.as_deref() {
+                None => {
+                    let percent = ((u.progress * 100.0) as u32).min(100).to_string();
+                    let progress = el(
+                        "progress",
+                        vec![
+                            ("max", "100".to_owned()),
+                            ("value", percent),
+                            ("aria-label", u.name.clone()),
+                            ("data-id", id.clone()),
+                        ],
+                        Vec::new(),
+                    );
+                    el(
+                        "li",
+                        vec![("class", "lc-upload".to_owned()), ("data-id", id.clone())],
+                        vec![name, progress, button("cancel", t(0))],
+                    )
+                }
+                Some(failed) => {
+                    let why = match failed {
+                        code::ERROR_TYPE_NOT_ALLOWED => 3,
+                        code::ERROR_FILE_TOO_LARGE => 4,
+                        code::ERROR_FILE_UPLOAD_DISABLED => 5,
+                        _ => 6,
+                    };
+                    let alert = el(
+                        "span",
+                        vec![("class", "lc-upload-error".to_owned()), ("role", "alert".to_owned())],
+                        vec![text(t(why))],
+                    );
+                    el(
+                        "li",
+                        vec![("class", "lc-upload lc-failed".to_owned()), ("data-id", id.clone())],
+                        vec![name, alert, button("retry", t(1)), button("delete", t(2))],
+                    )
+                }
+            }
         })
         .collect()
 }

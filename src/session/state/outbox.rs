@@ -7,7 +7,7 @@ use super::*;
 impl Session {
     /// The open room, created on the first message as Rocket.Chat's widget does (registering
     /// the visitor with what the site supplied first, when needed). Answers its id.
-    pub(super) async fn ensure_room(&self) -> Result<String, Error> {
+    pub(crate) async fn ensure_room(&self) -> Result<String, Error> {
         if let Some(rid) = self.peek(|c| c.room_id().map(str::to_owned)) {
             return Ok(rid);
         }

@@ -23,7 +23,7 @@ mod visitor;
 
 pub use agent::AgentClient;
 pub use error::{Error, retry_after};
-pub use visitor::VisitorClient;
+pub use visitor::{Abort, Sending, VisitorClient};
 
 use std::future::Future;
 use std::pin::Pin;
@@ -180,18 +180,28 @@ impl Transport {
             let response = request.send().await.map_err(network)?;
             let status = response.status();
             let text = response.text().await.map_err(network)?;
-            if (200..300).contains(&status) {
-                return Ok(text);
-            }
-            // An error body is Rocket.Chat's JSON, or anything a proxy put there.
-            let body: livechat_wire::error::ErrorBody = json::from_str(&text).unwrap_or_default();
-            let error = body.text().map(str::to_owned);
-            if status == 429 {
-                let header = response.headers().get("retry-after");
-                let retry_after = retry_after(header.as_deref(), error.as_deref());
-                return Err(Error::RateLimited { endpoint, retry_after, error });
-            }
-            Err(Error::Http { endpoint, status, error, error_type: body.error_type })
+            answer(endpoint, status, text, || response.headers().get("retry-after"))
         })
     }
+}
+
+/// The body of a 2xx answer, or the error an answer with `status` and `text` means (`retry_after`
+/// reads that header, for a 429).
+pub(crate) fn answer(
+    endpoint: &'static str,
+    status: u16,
+    text: String,
+    retry_after_header: impl FnOnce() -> Option<String>,
+) -> Result<String, Error> {
+    if (200..300).contains(&status) {
+        return Ok(text);
+    }
+    // An error body is Rocket.Chat's JSON, or anything a proxy put there.
+    let body: livechat_wire::error::ErrorBody = json::from_str(&text).unwrap_or_default();
+    let error = body.text().map(str::to_owned);
+    if status == 429 {
+        let retry_after = retry_after(retry_after_header().as_deref(), error.as_deref());
+        return Err(Error::RateLimited { endpoint, retry_after, error });
+    }
+    Err(Error::Http { endpoint, status, error, error_type: body.error_type })
 }

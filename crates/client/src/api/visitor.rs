@@ -238,6 +238,75 @@ impl VisitorClient {
     }
 }
 
+/// The server's message for a file, or why it was not sent (an aborted attempt is a network
+/// error).
+pub type Sent = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Message, Error>>>>;
+
+/// A file on its way to `livechat/upload/:rid` ([`VisitorClient::upload`]).
+pub struct Sending {
+    xhr: web_sys::XmlHttpRequest,
+    pub done: Sent,
+}
+
+impl Sending {
+    /// What stops it, apart from what it answers.
+    pub fn split(self) -> (Abort, Sent) {
+        (Abort(self.xhr), self.done)
+    }
+}
+
+/// Stops a file on its way ([`Sending::split`]).
+#[derive(Debug, Clone)]
+pub struct Abort(web_sys::XmlHttpRequest);
+
+impl Abort {
+    pub fn abort(&self) {
+        let _ = self.0.abort();
+    }
+}
+
+impl VisitorClient {
+    /// `POST livechat/upload/:rid`: `file` as the form's `file` field, with the visitor's token in
+    /// `x-visitor-token`. Sent with `XMLHttpRequest`, whose upload reports `progress` (the share
+    /// sent, 0 to 1) as it goes; `fetch` does not.
+    pub fn upload(&self, rid: &str, file: &web_sys::File, progress: Box<dyn Fn(f64)>) -> Result<Sending, Error> {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        const ENDPOINT: &str = "POST livechat/upload/:rid";
+        let network =
+            |e: wasm_bindgen::JsValue| Error::Network { endpoint: ENDPOINT, detail: crate::json::describe(&e) };
+        let url = [self.transport.server_url(), "/api/v1/livechat/upload/", &segment(rid)].concat();
+        let xhr = web_sys::XmlHttpRequest::new().map_err(network)?;
+        xhr.open("POST", &url).map_err(network)?;
+        xhr.set_request_header(livechat_wire::auth::VISITOR_TOKEN_HEADER, &self.token).map_err(network)?;
+        let form = web_sys::FormData::new().map_err(network)?;
+        form.append_with_blob_and_filename(livechat_wire::upload::FILE_FIELD, file, &file.name()).map_err(network)?;
+        let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress(e.loaded() / e.total());
+            }
+        });
+        xhr.upload().map_err(network)?.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        // `loadend` comes once, after success, failure or abort alike.
+        let ended = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
+        xhr.send_with_opt_form_data(Some(&form)).map_err(network)?;
+        let answer = xhr.clone();
+        let done = Box::pin(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(ended).await;
+            drop(on_progress);
+            let status = answer.status().unwrap_or(0);
+            if status == 0 {
+                return Err(Error::Network { endpoint: ENDPOINT, detail: "no answer".into() });
+            }
+            let text = answer.response_text().ok().flatten().unwrap_or_default();
+            let text =
+                super::answer(ENDPOINT, status, text, || answer.get_response_header("retry-after").ok().flatten())?;
+            crate::json::from_str::<Message>(&text).map_err(|detail| Error::Decode { endpoint: ENDPOINT, detail })
+        });
+        Ok(Sending { xhr, done })
+    }
+}
+
 /// The history request, shared with the agent client (agents read a room's history with the
 /// visitor token the room carries).
 pub(crate) fn history_call<'a>(rid: &str, token: &str, q: &HistoryQuery) -> Call<'a> {

@@ -7,3 +7,4 @@ pub mod core;
 pub mod history;
 pub mod tabs;
 pub mod text;
+pub mod uploads;

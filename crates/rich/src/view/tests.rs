@@ -301,3 +301,31 @@ fn sizes() {
     assert_eq!(size(1_572_864), "1.5 MB");
     assert_eq!(size(u64::MAX), "17179869184 GB");
 }
+
+#[test]
+fn files_on_their_way() {
+    use livechat_client::api::Error;
+    use livechat_client::session::uploads::Uploads;
+    let texts: Vec<String> =
+        ["Cancel", "Retry", "Delete", "Type", "Large", "Off", "Not sent"].map(String::from).to_vec();
+    let mut u = Uploads::default();
+    let a = u.add("<b>a</b>.png");
+    let b = u.add("b.svg");
+    let c = u.add("c.zip");
+    u.next(Vec::new());
+    u.progress(a, 0.456);
+    assert_eq!(
+        show(&uploads(&u.list()[..1], &texts)),
+        "<li class=\"lc-upload\" data-id=\"1\"><span class=\"lc-upload-name\">&lt;b&gt;a&lt;/b&gt;.png</span><progress max=\"100\" value=\"45\" aria-label=\"&lt;b&gt;a&lt;/b&gt;.png\" data-id=\"1\"></progress><button type=\"button\" class=\"lc-link\" data-action=\"cancel\" data-id=\"1\">Cancel</button></li>"
+    );
+    let refused = |code: &str| Error::Http { endpoint: "x", status: 400, error: Some(code.into()), error_type: None };
+    u.failed(a, &refused("error-file-too-large"));
+    u.next(Vec::new());
+    u.failed(b, &refused("error-type-not-allowed"));
+    u.next(Vec::new());
+    u.failed(c, &Error::Network { endpoint: "x", detail: String::new() });
+    let out = show(&uploads(u.list(), &texts));
+    assert!(out.contains("<span class=\"lc-upload-error\" role=\"alert\">Large</span><button type=\"button\" class=\"lc-link\" data-action=\"retry\" data-id=\"1\">Retry</button><button type=\"button\" class=\"lc-link\" data-action=\"delete\" data-id=\"1\">Delete</button>"), "{out}");
+    assert!(out.contains("role=\"alert\">Type</span>") && out.contains("role=\"alert\">Not sent</span>"), "{out}");
+    assert!(!out.contains("progress"), "failed files show no progress");
+}

@@ -1,0 +1,89 @@
+//! The visitor's files, handed to the second module (`crates/rich`'s `upload`), which sends them
+//! one at a time with their progress and lists them above the composer
+//! (`livechat_client::session::uploads` holds its rules). The session answers what it asks.
+
+use super::*;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+
+impl Session {
+    /// Sends `files` (`File`s chosen with the attach button, dropped on the window or pasted)
+    /// through the second module, which lists them in `list`.
+    pub fn upload(self, files: &js_sys::Array, list: &web_sys::Element) {
+        self.interacted();
+        let Some(upload) = self.lazy("upload") else { return };
+        let lang = self.lang.get_untracked();
+        let texts: Array = [
+            Key::Cancel,
+            Key::Retry,
+            Key::Delete,
+            Key::FileTypeRefused,
+            Key::FileTooLarge,
+            Key::FilesDisabled,
+            Key::FileNotSent,
+        ]
+        .iter()
+        .map(|k| JsValue::from(lang.t(*k)))
+        .collect();
+        let context = Object::new();
+        for (k, v) in [
+            ("server", JsValue::from(self.server_url())),
+            ("token", self.token().into()),
+            ("list", list.into()),
+            ("texts", texts.into()),
+            ("ask", self.asker()),
+        ] {
+            let _ = Reflect::set(&context, &k.into(), &v);
+        }
+        let _ = upload.call2(&JsValue::NULL, files, &context);
+    }
+
+    /// `ask(what, value)`, what the second module asks while it sends files: `room` (a promise
+    /// of the open room's id, made when there is none, as a first message makes it), `refresh`
+    /// (a promise settled once the conversation is caught up), `take` (the server's message for
+    /// a file, `value`, into the conversation), `token` (the visitor's now: another visitor means
+    /// its files go), and anything else the ids of the visitor's file messages on screen
+    /// (messages of theirs without text).
+    fn asker(self) -> JsValue {
+        let io = self.io();
+        io.ask
+            .borrow_mut()
+            .get_or_insert_with(|| {
+                let ask = move |what: String, value: JsValue| -> JsValue {
+                    let task: Task<Result<JsValue, JsValue>> = match what.as_str() {
+                        "room" => Box::pin(async move {
+                            self.ensure_room().await.map(JsValue::from).map_err(|e| JsValue::from(e.to_string()))
+                        }),
+                        "refresh" => Box::pin(async move {
+                            self.refresh().await;
+                            Ok(JsValue::UNDEFINED)
+                        }),
+                        "take" => {
+                            if let Ok(m) = livechat_client::json::decode(value) {
+                                self.update(|c| c.take_in(vec![m]));
+                            }
+                            return JsValue::UNDEFINED;
+                        }
+                        "token" => return self.token().into(),
+                        _ => {
+                            let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.id.clone()));
+                            return self.conversation.with_untracked(|c| {
+                                c.messages()
+                                    .iter()
+                                    .filter(|m| {
+                                        m.t.is_none() && m.msg.is_empty() && m.u.as_ref().map(|u| &u.id) == me.as_ref()
+                                    })
+                                    .map(|m| JsValue::from(m.id.as_str()))
+                                    .collect::<Array>()
+                                    .into()
+                            });
+                        }
+                    };
+                    wasm_bindgen_futures::future_to_promise(task).into()
+                };
+                Closure::<dyn Fn(String, JsValue) -> JsValue>::new(ask).into_js_value()
+            })
+            .clone()
+    }
+}

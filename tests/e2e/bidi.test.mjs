@@ -37,7 +37,7 @@ test('bidi controls in an agent’s link show, and message bodies, links and nam
 
   const agent = await agentLogin(server.url);
   const room = await agentRoomWith(agent, hello);
-  const msg = 'Your invoice: https://files.example.test/invoice\u202Egpj.exe \u2014 \u05E9\u05DC\u05D5\u05DD';
+  const msg = 'Your invoice: https://files.example.com/invoice\u202Egpj.exe \u2014 \u05E9\u05DC\u05D5\u05DD';
   const res = await agent.call('POST', '/api/v1/chat.sendMessage', { message: { rid: room._id, msg } });
   assert.equal(res.status, 200, JSON.stringify(res.body));
 
@@ -45,8 +45,8 @@ test('bidi controls in an agent’s link show, and message bodies, links and nam
   await bubble.waitFor();
   const link = bubble.getByRole('link');
   // The override is shown, not obeyed; the address itself is the one sent.
-  assert.equal(await link.textContent(), 'https://files.example.test/invoice⟨U+202E⟩gpj.exe');
-  assert.equal(await link.getAttribute('href'), 'https://files.example.test/invoice\u202Egpj.exe');
+  assert.equal(await link.textContent(), 'https://files.example.com/invoice⟨U+202E⟩gpj.exe');
+  assert.equal(await link.getAttribute('href'), 'https://files.example.com/invoice\u202Egpj.exe');
   // Isolated, each in the direction of its own first strong letter: the body, the link, the
   // sender's name, the header's title.
   const bidi = (locator) => locator.evaluate((el) => getComputedStyle(el).unicodeBidi);

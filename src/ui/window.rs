@@ -318,10 +318,21 @@ pub fn Window() -> impl IntoView {
             let kind = ev.type_();
             let target = ev.target().map(wasm_bindgen::JsValue::from).unwrap_or_default();
             let holder = match kind.as_str() {
-                "change" => target.clone(),
+                // Only the attach button's: a textarea's `change` (it lost focus) is not a file.
+                "change" if get(&target, "type").as_string().as_deref() == Some("file") => target.clone(),
+                "change" => return,
                 "paste" => get(&ev, "clipboardData"),
                 _ => get(&ev, "dataTransfer"),
             };
+            let has = |kind: &str| {
+                let types = get(&holder, "types");
+                types.is_object() && js_sys::Array::from(&types).includes(&kind.into(), 0)
+            };
+            // A drag with files over the window may drop there; other drags are the page's. A
+            // paste with text (an office program's puts a picture of it beside) is text.
+            if (kind == "dragover" && !has("Files")) || (kind == "paste" && has("text/plain")) {
+                return;
+            }
             // The files themselves (the input's list empties with it), when there are some.
             let files = get(&holder, "files");
             let files = if files.is_object() { js_sys::Array::from(&files) } else { js_sys::Array::new() };
@@ -329,7 +340,6 @@ pub fn Window() -> impl IntoView {
                 // The same file may be chosen again.
                 let _ = js_sys::Reflect::set(&target, &"value".into(), &"".into());
             }
-            // Over the window, a drag with files may drop there.
             if kind == "dragover" || files.length() > 0 {
                 ev.prevent_default();
             }

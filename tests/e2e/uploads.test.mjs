@@ -101,6 +101,12 @@ async function carry(page, kind, name, type, text) {
 
 test('a file chosen, pasted and dropped reaches the agent, each once', async () => {
   const { context, page, win } = await visitor('Ada Uploads');
+  // Text typed, then the composer left (its own `change`): the text stays, nothing is sent.
+  const composer = win.getByRole('textbox', { name: 'Type your message…' });
+  await composer.fill('still here');
+  await win.locator('.lc-messages').click();
+  assert.equal(await composer.inputValue(), 'still here');
+  await composer.fill('');
   assert.equal(await win.locator('.lc-attach input').getAttribute('aria-label'), 'Attach a file');
   // Before any message: the room is made for the file.
   await win.locator('.lc-attach input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('my notes') });
@@ -109,6 +115,16 @@ test('a file chosen, pasted and dropped reaches the agent, each once', async () 
   assert.equal(await card.getAttribute('download'), 'notes.txt');
   assert.equal(await (await fetch(await card.getAttribute('href'))).text(), 'my notes', 'readable with the visitor’s access');
 
+  // A paste with text beside a picture (as office programs put it) pastes the text.
+  await page.evaluate(() => {
+    const root = document.querySelector('[data-livechat]').shadowRoot;
+    const data = new DataTransfer();
+    data.setData('text/plain', 'a table');
+    data.items.add(new File(['x'], 'table.png', { type: 'image/png' }));
+    const paste = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+    root.querySelector('.lc-input').dispatchEvent(paste);
+    if (paste.defaultPrevented) throw new Error('a text paste was taken as a file');
+  });
   await carry(page, 'paste', 'screenshot.png', 'image/png', [...PNG]);
   await win.locator('.lc-mine').getByRole('img', { name: 'screenshot.png' }).waitFor();
   await carry(page, 'drop', 'dropped.pdf', 'application/pdf', '%PDF-1.4');

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 
 use js_sys::{Array, Function, Promise, Reflect};
 use livechat_client::api::{Abort, Error, Transport, VisitorClient};
-use livechat_client::session::uploads::{Retry, Uploads};
+use livechat_client::session::uploads::{FileMessage, Retry, Uploads};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -59,28 +59,32 @@ pub fn upload(files: Array, context: JsValue) {
     let setup = Setup { server: string(&context, "server"), token: string(&context, "token"), list, texts, ask };
     listen(&setup.list);
     crate::dom::prepare_root(&setup.list);
-    STATE.with_borrow_mut(|st| {
+    let stale = STATE.with_borrow_mut(|st| {
         // Another visitor now: the previous one's files go.
-        if st.setup.as_ref().is_some_and(|s| s.token != setup.token) {
-            forget_all(st);
-        }
+        let stale = if st.setup.as_ref().is_some_and(|s| s.token != setup.token) { forget_all(st) } else { Vec::new() };
         for file in files.iter().filter_map(|f| f.dyn_into::<File>().ok()) {
-            let id = st.queue.add(&file.name());
+            let id = st.queue.add(&file.name(), file.size() as u64);
             st.files.push((id, file, None));
         }
         st.setup = Some(setup);
+        stale
     });
+    abort_all(stale);
     draw();
     wasm_bindgen_futures::spawn_local(pump());
 }
 
-fn forget_all(st: &mut State) {
-    for (_, _, abort) in st.files.drain(..) {
-        if let Some(abort) = abort {
-            abort.abort();
-        }
-    }
+/// Forgets every file; answers what stops the one on its way, to be called once the state is
+/// no longer borrowed (an abort may call back into it).
+fn forget_all(st: &mut State) -> Vec<Abort> {
     st.queue.clear();
+    st.files.drain(..).filter_map(|f| f.2).collect()
+}
+
+fn abort_all(aborts: Vec<Abort>) {
+    for abort in aborts {
+        abort.abort();
+    }
 }
 
 /// Calls the widget's `ask(what, value)`.
@@ -93,9 +97,24 @@ async fn ask_async(what: &str) -> Result<JsValue, JsValue> {
     JsFuture::from(ask(what, &JsValue::UNDEFINED).dyn_into::<Promise>()?).await
 }
 
-/// The ids of the visitor's file messages on screen.
-fn file_messages() -> Vec<String> {
-    Array::from(&ask("files", &JsValue::UNDEFINED)).iter().filter_map(|v| v.as_string()).collect()
+/// The visitor's file messages on screen (the widget answers them as the server sent them).
+fn file_messages() -> Vec<FileMessage> {
+    let list = ask("files", &JsValue::UNDEFINED);
+    if !Array::is_array(&list) {
+        return Vec::new();
+    }
+    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).unwrap_or_default();
+    Array::from(&list)
+        .iter()
+        .map(|m| {
+            let file = get(&m, "file");
+            FileMessage {
+                id: get(&m, "_id").as_string().unwrap_or_default(),
+                name: get(&file, "name").as_string().unwrap_or_default(),
+                size: get(&file, "size").as_f64().unwrap_or_default() as u64,
+            }
+        })
+        .collect()
 }
 
 /// Sends the files waiting, one at a time, until none is left. One runs: a call while a file
@@ -104,17 +123,23 @@ async fn pump() {
     loop {
         let known = file_messages();
         let next = STATE.with_borrow_mut(|st| {
-            let id = st.queue.next(known)?;
+            let id = st.queue.next(&known)?;
             let file = st.files.iter().find(|f| f.0 == id).map(|f| f.1.clone());
             let setup = st.setup.as_ref().map(|s| (s.server.clone(), s.token.clone()));
             Some((id, file, setup))
         });
-        let Some((id, Some(file), Some((server, token)))) = next else { return };
+        let Some((id, file, Some((server, token)))) = next else { return };
+        let Some(file) = file else {
+            // Not kept (cannot happen): it goes, and the queue goes on.
+            STATE.with_borrow_mut(|st| st.queue.remove(id));
+            continue;
+        };
         draw();
         let result = send(id, &file, &server, &token).await;
         // Another visitor meanwhile: this one's files are gone.
         if ask("token", &JsValue::UNDEFINED).as_string().as_deref() != Some(token.as_str()) {
-            STATE.with_borrow_mut(forget_all);
+            abort_all(STATE.with_borrow_mut(forget_all));
+            draw();
             return;
         }
         STATE.with_borrow_mut(|st| match &result {
@@ -137,6 +162,10 @@ async fn send(id: u32, file: &File, server: &str, token: &str) -> Result<Option<
     let no_room =
         |e: JsValue| Error::Network { endpoint: "GET livechat/room", detail: e.as_string().unwrap_or_default() };
     let rid = ask_async("room").await.map_err(no_room)?.as_string().unwrap_or_default();
+    // Cancelled while the room was being made: it does not go.
+    if STATE.with_borrow(|st| !st.files.iter().any(|f| f.0 == id)) {
+        return Err(Error::Network { endpoint: "POST livechat/upload/:rid", detail: "cancelled".into() });
+    }
     let client = VisitorClient::new(Transport::new(server), token);
     let progress = Box::new(move |p: f64| {
         STATE.with_borrow_mut(|st| st.queue.progress(id, p));
@@ -202,14 +231,14 @@ fn listen(list: &Element) {
         match button.get_attribute("data-action").as_deref() {
             Some("retry") => wasm_bindgen_futures::spawn_local(retry(id)),
             _ => {
-                STATE.with_borrow_mut(|st| {
-                    if let Some(pos) = st.files.iter().position(|f| f.0 == id)
-                        && let (_, _, Some(abort)) = st.files.remove(pos)
-                    {
-                        abort.abort();
-                    }
+                let abort = STATE.with_borrow_mut(|st| {
                     st.queue.remove(id);
+                    let pos = st.files.iter().position(|f| f.0 == id)?;
+                    st.files.remove(pos).2
                 });
+                if let Some(abort) = abort {
+                    abort.abort();
+                }
                 draw();
                 wasm_bindgen_futures::spawn_local(pump());
             }

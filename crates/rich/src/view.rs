@@ -98,11 +98,20 @@ impl Links {
             }
             address.to_owned()
         };
-        let own =
-            !server.is_empty() && absolute.strip_prefix(server).is_some_and(|rest| rest.starts_with("/file-upload/"));
+        // The server's own files, and nothing that a browser would resolve elsewhere on it.
+        let own = !server.is_empty()
+            && absolute.strip_prefix(server).is_some_and(|rest| {
+                let lower = rest.to_ascii_lowercase();
+                rest.starts_with("/file-upload/")
+                    && !rest.contains("/..")
+                    && !rest.contains('\\')
+                    && !lower.contains("%2e")
+            });
         if own && !self.access.is_empty() {
-            let join = if absolute.contains('?') { '&' } else { '?' };
-            return Some(format!("{absolute}{join}{}", self.access));
+            // Before a fragment, which is never sent.
+            let (address, fragment) = absolute.split_at(absolute.find('#').unwrap_or(absolute.len()));
+            let join = if address.contains('?') { '&' } else { '?' };
+            return Some(format!("{address}{join}{}{fragment}", self.access));
         }
         Some(absolute)
     }

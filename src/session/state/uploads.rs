@@ -43,14 +43,18 @@ impl Session {
     /// of the open room's id, made when there is none, as a first message makes it), `refresh`
     /// (a promise settled once the conversation is caught up), `take` (the server's message for
     /// a file, `value`, into the conversation), `token` (the visitor's now: another visitor means
-    /// its files go), and anything else the ids of the visitor's file messages on screen
-    /// (messages of theirs without text).
+    /// its files go), and anything else the visitor's file messages on screen (messages of theirs
+    /// without text) as the server sent them.
     fn asker(self) -> JsValue {
         let io = self.io();
         io.ask
             .borrow_mut()
             .get_or_insert_with(|| {
                 let ask = move |what: String, value: JsValue| -> JsValue {
+                    // A session that is gone (its widget unmounted) answers nothing.
+                    if self.io.try_get_value().is_none() {
+                        return JsValue::UNDEFINED;
+                    }
                     let task: Task<Result<JsValue, JsValue>> = match what.as_str() {
                         "room" => Box::pin(async move {
                             self.ensure_room().await.map(JsValue::from).map_err(|e| JsValue::from(e.to_string()))
@@ -74,7 +78,7 @@ impl Session {
                                     .filter(|m| {
                                         m.t.is_none() && m.msg.is_empty() && m.u.as_ref().map(|u| &u.id) == me.as_ref()
                                     })
-                                    .map(|m| JsValue::from(m.id.as_str()))
+                                    .filter_map(|m| livechat_client::json::kept(&m.kept).cloned())
                                     .collect::<Array>()
                                     .into()
                             });

@@ -119,8 +119,9 @@ fn next_link(s: &str) -> Option<(usize, usize, String)> {
 
 /// Whether a message, as the server sent it, needs the rich renderer: it has files or
 /// attachments, or its `md` is more than one paragraph of its own plain text, or (without `md`)
-/// its text could hold formatting ([`may_be_formatted`]). Everything else shows as plain text
-/// ([`segments`]), which is what the renderer would make of it.
+/// its text could hold formatting ([`may_be_formatted`]). Everything else shows as its text,
+/// which is what the renderer would make of it (an address the server's tree did not link stays
+/// text, as in Rocket.Chat).
 pub fn is_rich<J: Json>(m: &J) -> bool {
     // Present, and not an empty list.
     let has = |key| m.get(key).is_some_and(|v| !v.is_null() && v.items().is_none_or(|v| !v.is_empty()));

@@ -5,10 +5,18 @@
 //! it, so the server cannot tell a second attempt from a new file. One file goes at a time; a
 //! failure the server answered (a refusal) certainly stored nothing, but one it did not (no
 //! answer, a failing server) may have: before that file goes again, the conversation (caught up
-//! first) is searched for it — a message of the visitor's without text (a file's) that was not
-//! there when the attempt began — and if it is there, the file was sent and does not go twice.
+//! first) is searched for it — a file message of the visitor's with its name and size that was
+//! not there when the attempt began — and if it is there, the file was sent and does not go twice.
 
 use crate::api::Error;
+
+/// One of the visitor's file messages on screen: its id, and its file's name and size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileMessage {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+}
 
 /// A file the visitor is sending.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +24,7 @@ pub struct Upload {
     /// Its number, for the visitor's actions on it.
     pub id: u32,
     pub name: String,
+    pub size: u64,
     /// How much of it has gone, 0 to 1.
     pub progress: f64,
     /// Why the last attempt failed: the server's error code when it refused
@@ -24,7 +33,7 @@ pub struct Upload {
     pub failed: Option<String>,
     /// The last attempt may have reached the server.
     uncertain: bool,
-    /// The visitor's file messages on screen when the last attempt began.
+    /// The ids of the visitor's file messages on screen when the last attempt began.
     known: Vec<String>,
 }
 
@@ -57,12 +66,13 @@ impl Uploads {
     }
 
     /// A file the visitor chose: listed, waiting for [`Uploads::next`]. Answers its number.
-    pub fn add(&mut self, name: &str) -> u32 {
+    pub fn add(&mut self, name: &str, size: u64) -> u32 {
         self.last_id += 1;
         let id = self.last_id;
         self.list.push(Upload {
             id,
             name: name.to_owned(),
+            size,
             progress: 0.0,
             failed: None,
             uncertain: false,
@@ -73,12 +83,12 @@ impl Uploads {
 
     /// The file to send now, when none is on its way: the first one waiting (not failed). It is
     /// marked as on its way; `file_messages` are the visitor's file messages on screen now.
-    pub fn next(&mut self, file_messages: Vec<String>) -> Option<u32> {
+    pub fn next(&mut self, file_messages: &[FileMessage]) -> Option<u32> {
         if self.sending.is_some() {
             return None;
         }
         let upload = self.list.iter_mut().find(|u| u.failed.is_none())?;
-        upload.known = file_messages;
+        upload.known = file_messages.iter().map(|m| m.id.clone()).collect();
         upload.uncertain = false;
         upload.progress = 0.0;
         self.sending = Some(upload.id);
@@ -121,11 +131,11 @@ impl Uploads {
 
     /// The visitor retries file `id`. `caught_up`: the visitor's file messages on screen after a
     /// catch-up, when [`Retry::CatchUpFirst`] asked for one.
-    pub fn retry(&mut self, id: u32, caught_up: Option<&[String]>) -> Retry {
+    pub fn retry(&mut self, id: u32, caught_up: Option<&[FileMessage]>) -> Retry {
         let Some(u) = self.list.iter_mut().find(|u| u.id == id) else { return Retry::Gone };
         if u.uncertain {
             let Some(now) = caught_up else { return Retry::CatchUpFirst };
-            if now.iter().any(|m| !u.known.contains(m)) {
+            if now.iter().any(|m| !u.known.contains(&m.id) && m.name == u.name && m.size == u.size) {
                 self.remove(id);
                 return Retry::Landed;
             }
@@ -153,59 +163,65 @@ mod tests {
         Error::Network { endpoint: "POST livechat/upload/:rid", detail: "offline".into() }
     }
 
-    fn ids(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    /// File messages `(id, name)`, each of 10 bytes.
+    fn ids(list: &[(&str, &str)]) -> Vec<FileMessage> {
+        list.iter().map(|(id, name)| FileMessage { id: id.to_string(), name: name.to_string(), size: 10 }).collect()
     }
 
     #[test]
     fn one_file_at_a_time_in_order() {
         let mut u = Uploads::default();
-        let a = u.add("a.png");
-        let b = u.add("b.pdf");
-        assert_eq!(u.next(Vec::new()), Some(a));
-        assert_eq!(u.next(Vec::new()), None, "one at a time");
+        let a = u.add("a.png", 10);
+        let b = u.add("b.pdf", 10);
+        assert_eq!(u.next(&[]), Some(a));
+        assert_eq!(u.next(&[]), None, "one at a time");
         u.progress(a, 0.5);
         u.progress(b, 7.0);
         assert_eq!((u.list()[0].progress, u.list()[1].progress), (0.5, 1.0));
         u.sent(a);
         assert_eq!(u.list().iter().map(|u| u.id).collect::<Vec<_>>(), [b]);
-        assert_eq!(u.next(Vec::new()), Some(b));
+        assert_eq!(u.next(&[]), Some(b));
     }
 
     #[test]
     fn a_refusal_waits_for_the_visitor_then_goes_again_at_once() {
         let mut u = Uploads::default();
-        let a = u.add("x.svg");
-        let b = u.add("y.png");
-        u.next(Vec::new());
+        let a = u.add("x.svg", 10);
+        let b = u.add("y.png", 10);
+        u.next(&[]);
         u.failed(a, &refused("error-type-not-allowed"));
         assert_eq!(u.list()[0].failed.as_deref(), Some("error-type-not-allowed"));
-        assert_eq!(u.next(Vec::new()), Some(b), "a failed file waits; the next goes");
+        assert_eq!(u.next(&[]), Some(b), "a failed file waits; the next goes");
         u.sent(b);
         // The server answered: nothing was stored, no need to look.
         assert_eq!(u.retry(a, None), Retry::Send);
         assert_eq!(u.list()[0].failed, None);
-        assert_eq!(u.next(Vec::new()), Some(a));
+        assert_eq!(u.next(&[]), Some(a));
     }
 
     #[test]
     fn after_no_answer_a_retry_looks_for_the_file_first_and_never_sends_it_twice() {
         let mut u = Uploads::default();
-        let a = u.add("a.png");
-        u.next(ids(&["old"]));
+        let a = u.add("a.png", 10);
+        u.next(&ids(&[("old", "a.png")]));
         u.failed(a, &no_answer());
         assert_eq!(u.list()[0].failed.as_deref(), Some(""));
         assert_eq!(u.retry(a, None), Retry::CatchUpFirst);
-        // It reached the server: a new file message of the visitor's came with the catch-up.
-        assert_eq!(u.retry(a, Some(&ids(&["old", "new"]))), Retry::Landed);
+        // Another file arrived meanwhile (from another tab, or the next in line): not this one.
+        assert_eq!(u.retry(a, Some(&ids(&[("old", "a.png"), ("other", "b.png")]))), Retry::Send);
+        u.next(&ids(&[("old", "a.png"), ("other", "b.png")]));
+        u.failed(a, &no_answer());
+        // It reached the server: a new message with its name and size came with the catch-up.
+        assert_eq!(u.retry(a, Some(&ids(&[("old", "a.png"), ("other", "b.png"), ("new", "a.png")]))), Retry::Landed);
         assert!(u.list().is_empty());
 
         // It did not: only what was there before the attempt.
-        let b = u.add("b.png");
-        u.next(ids(&["old", "new"]));
+        let b = u.add("b.png", 10);
+        let before = ids(&[("old", "a.png"), ("other", "b.png"), ("new", "a.png")]);
+        u.next(&before);
         u.failed(b, &Error::Http { endpoint: "x", status: 502, error: None, error_type: None });
-        assert_eq!(u.retry(b, Some(&ids(&["old", "new"]))), Retry::Send);
-        assert_eq!(u.next(ids(&["old", "new"])), Some(b));
+        assert_eq!(u.retry(b, Some(&before)), Retry::Send);
+        assert_eq!(u.next(&before), Some(b));
         // A server error with a code is still not a refusal.
         u.failed(b, &Error::Http { endpoint: "x", status: 500, error: Some("error-x".into()), error_type: None });
         assert_eq!(u.retry(b, None), Retry::CatchUpFirst);
@@ -214,16 +230,16 @@ mod tests {
     #[test]
     fn dropping_lets_the_next_go_and_a_late_answer_changes_nothing() {
         let mut u = Uploads::default();
-        let a = u.add("a");
-        let b = u.add("b");
-        assert_eq!(u.next(Vec::new()), Some(a));
+        let a = u.add("a", 1);
+        let b = u.add("b", 1);
+        assert_eq!(u.next(&[]), Some(a));
         u.remove(a);
-        assert_eq!(u.next(Vec::new()), Some(b));
+        assert_eq!(u.next(&[]), Some(b));
         assert_eq!(u.retry(a, None), Retry::Gone);
         u.failed(a, &no_answer());
         assert_eq!(u.list().len(), 1);
         u.clear();
-        assert!(u.list().is_empty() && u.next(Vec::new()).is_none());
-        assert!(u.add("c") > b, "numbers are not reused");
+        assert!(u.list().is_empty() && u.next(&[]).is_none());
+        assert!(u.add("c", 1) > b, "numbers are not reused");
     }
 }

@@ -193,6 +193,15 @@ fn addresses_resolve_against_the_server_with_access_on_its_own_files() {
         Some("https://chat.example.com.evil.example/file-upload/x")
     );
     assert_eq!(l.resolve("//cdn.example/a.png", Use::Media).as_deref(), Some("https://cdn.example/a.png"));
+    // The access goes before a fragment, and only to the file route itself.
+    assert_eq!(
+        l.resolve("/file-upload/f1/a#b", Use::Media).as_deref(),
+        Some("https://chat.example.com/file-upload/f1/a?rc_token=tok&rc_rid=r1&rc_room_type=l#b")
+    );
+    for elsewhere in ["/file-upload/../api/v1/me", "/file-upload/%2E%2E/x", "/file-upload/a\\..\\x"] {
+        let url = l.resolve(elsewhere, Use::Media).unwrap();
+        assert!(!url.contains("rc_token"), "{url}");
+    }
     assert_eq!(l.resolve("mailto:a@b.c", Use::Media), None);
     assert_eq!(l.resolve("relative/path", Use::Link), None);
     assert_eq!(l.resolve("data:image/png;base64,AAAA", Use::Media), None);
@@ -241,7 +250,12 @@ fn files_are_cards_with_name_kind_size_and_download() {
     let out = render_json(
         json!({"_id": "m", "msg": "", "files": [{"_id": "f3", "name": "a b#1.txt", "type": "text/plain", "size": 812}]}),
     );
-    assert!(out.contains("href=\"https://chat.example.com/file-upload/f3/a%20b#1.txt?rc_token"), "{out}");
+    assert!(
+        out.contains(
+            "href=\"https://chat.example.com/file-upload/f3/a%20b?rc_token=tok&amp;rc_rid=r1&amp;rc_room_type=l#1.txt\""
+        ),
+        "{out}"
+    );
     assert!(out.contains("PLAIN · 812 B"), "{out}");
     // Markup in a name is text.
     let out = render_json(
@@ -309,10 +323,10 @@ fn files_on_their_way() {
     let texts: Vec<String> =
         ["Cancel", "Retry", "Delete", "Type", "Large", "Off", "Not sent"].map(String::from).to_vec();
     let mut u = Uploads::default();
-    let a = u.add("<b>a</b>.png");
-    let b = u.add("b.svg");
-    let c = u.add("c.zip");
-    u.next(Vec::new());
+    let a = u.add("<b>a</b>.png", 1);
+    let b = u.add("b.svg", 1);
+    let c = u.add("c.zip", 1);
+    u.next(&[]);
     u.progress(a, 0.456);
     assert_eq!(
         show(&uploads(&u.list()[..1], &texts)),
@@ -320,9 +334,9 @@ fn files_on_their_way() {
     );
     let refused = |code: &str| Error::Http { endpoint: "x", status: 400, error: Some(code.into()), error_type: None };
     u.failed(a, &refused("error-file-too-large"));
-    u.next(Vec::new());
+    u.next(&[]);
     u.failed(b, &refused("error-type-not-allowed"));
-    u.next(Vec::new());
+    u.next(&[]);
     u.failed(c, &Error::Network { endpoint: "x", detail: String::new() });
     let out = show(&uploads(u.list(), &texts));
     assert!(out.contains("<span class=\"lc-upload-error\" role=\"alert\">Large</span><button type=\"button\" class=\"lc-link\" data-action=\"retry\" data-id=\"1\">Retry</button><button type=\"button\" class=\"lc-link\" data-action=\"delete\" data-id=\"1\">Delete</button>"), "{out}");

@@ -5,8 +5,7 @@
 // the visitor's token and room; a type the server refuses is explained.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync, crc32 } from 'node:zlib';
-import { launchBrowser, openConsole, startServer, until } from './support.mjs';
+import { launchBrowser, openConsole, png, startServer, until } from './support.mjs';
 
 let server;
 let browser;
@@ -20,30 +19,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** A real PNG of `w`×`h` red pixels, so that the browser can draw it. */
-function png(w, h) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, 0).fill(Buffer.from([255, 0, 0]))]);
-  const pixels = Buffer.concat(Array.from({ length: h }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(pixels)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 /** A visitor with a room, over REST as the widget calls it. */
 async function visitor(name) {
   const token = `files-${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -56,7 +31,7 @@ async function visitor(name) {
 
 test('a visitor’s image shows in the console, and the agent’s file reaches the visitor', async () => {
   const v = await visitor('Ada Files');
-  const image = png(40, 30);
+  const image = png(40, 30, () => [255, 0, 0]);
   const form = new FormData();
   form.append('file', new Blob([image], { type: 'image/png' }), 'red square.png');
   form.append('description', 'my red square');

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync, crc32 } from 'node:zlib';
-import { agentLogin, agentRoomWith, chatWindow, knownVisitor, launchBrowser, launcher, startServer, until } from './support.mjs';
+import { agentLogin, agentRoomWith, chatWindow, knownVisitor, launchBrowser, launcher, png, startServer, until } from './support.mjs';
 
 let server;
 let browser;
@@ -25,29 +24,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** A real PNG of `w`×`h` blue pixels. */
-function png(w, h) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, 0).fill(Buffer.from([0, 0, 255]))]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: h }, () => row)))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** A visitor in the widget with a served room, and the agent over REST. */
 async function chat(prefix) {
@@ -99,7 +75,7 @@ test('an agent’s formatted text, emoji, image and PDF are drawn as elements, l
   assert.equal(await code.textContent(), 'fn main() {}');
   assert.equal(await win.locator('.lc-theirs ul li').count(), 2);
 
-  await agent.sendFile(room._id, 'blue square.png', 'image/png', png(40, 30), 'a blue square');
+  await agent.sendFile(room._id, 'blue square.png', 'image/png', png(40, 30, () => [0, 0, 255]), 'a blue square');
   const img = win.getByRole('img', { name: 'a blue square' });
   await img.waitFor();
   assert.equal(await img.getAttribute('width'), '40', 'sized from its dimensions before it loads');

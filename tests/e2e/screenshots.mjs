@@ -4,9 +4,8 @@
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 
-import { ROOT, agentLogin, agentRoomWith, chatWindow, knownVisitor, launchBrowser, launcher, startServer, until } from './support.mjs';
+import { ROOT, agentLogin, agentRoomWith, chatWindow, knownVisitor, launchBrowser, launcher, png, startServer, until } from './support.mjs';
 
 const out = resolve(ROOT, process.argv[2] || 'docs/screenshots');
 mkdirSync(out, { recursive: true });
@@ -78,38 +77,14 @@ async function conversation(page) {
   return { win, agent, room };
 }
 
-/** A PNG picture (`w`×`h`): an evening sky over hills, drawn pixel by pixel. */
+/** A PNG picture (`w`×`h`): an evening sky over hills. */
 function picture(w, h) {
-  const chunk = (type, data) => {
-    const head = Buffer.alloc(4);
-    head.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([head, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const rows = [];
-  for (let y = 0; y < h; y++) {
-    const row = Buffer.alloc(1 + w * 3);
-    for (let x = 0; x < w; x++) {
-      const t = y / h;
-      const hill = h * (0.62 + 0.08 * Math.sin(x / 37) + 0.05 * Math.sin(x / 13 + 1));
-      const sun = Math.hypot(x - w * 0.7, y - h * 0.45) < h * 0.12;
-      const [r, g, b] = y > hill ? [34 + 20 * t, 85 + 30 * t, 60] : sun ? [255, 214, 120] : [250 - 120 * t, 150 - 60 * t, 120 + 80 * t];
-      row.set([r, g, b], 1 + x * 3);
-    }
-    rows.push(row);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return png(w, h, (x, y) => {
+    const t = y / h;
+    const hill = h * (0.62 + 0.08 * Math.sin(x / 37) + 0.05 * Math.sin(x / 13 + 1));
+    const sun = Math.hypot(x - w * 0.7, y - h * 0.45) < h * 0.12;
+    return y > hill ? [34 + 20 * t, 85 + 30 * t, 60] : sun ? [255, 214, 120] : [250 - 120 * t, 150 - 60 * t, 120 + 80 * t];
+  });
 }
 
 try {

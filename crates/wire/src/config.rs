@@ -53,6 +53,140 @@ wire_type! {
         /// The serving agent, when the room is served.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub agent: Option<Agent>,
+        /// Proactive messages (Rocket.Chat sends only the enabled ones).
+        pub triggers: Vec<Trigger>,
+        /// Fields the pre-chat form asks for after name and e-mail (Rocket.Chat Enterprise:
+        /// visible, public, visitor-scoped custom fields).
+        #[serde(rename = "customFields")]
+        pub custom_fields: Vec<CustomFieldDef>,
+    }
+    impl FromJson;
+}
+
+wire_type! {
+    /// A proactive message (Rocket.Chat's `ILivechatTrigger`, as `livechat/config` lists it).
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Trigger {
+        #[serde(rename = "_id")]
+        pub id: String,
+        /// Absent from Rocket.Chat's config (it lists only enabled triggers): true.
+        pub enabled: bool,
+        /// Fires at most once for a visitor.
+        #[serde(rename = "runOnce")]
+        pub run_once: bool,
+        /// All must hold.
+        pub conditions: Vec<TriggerCondition>,
+        pub actions: Vec<TriggerAction>,
+    }
+    impl FromJson;
+}
+
+impl Default for Trigger {
+    fn default() -> Self {
+        Trigger {
+            id: String::new(),
+            enabled: true,
+            run_once: false,
+            conditions: Vec::new(),
+            actions: Vec::new(),
+        }
+    }
+}
+
+wire_type! {
+    /// `page-url` (a regular expression tested against the page's address), `time-on-site`
+    /// (seconds), `chat-opened-by-visitor`, `after-guest-registration`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct TriggerCondition {
+        pub name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub value: Option<ConditionValue>,
+    }
+    impl FromJson;
+}
+
+/// A condition's value: Rocket.Chat's admin stores what was typed, a string, and older
+/// records hold numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ConditionValue {
+    Number(f64),
+    Text(String),
+}
+
+impl ConditionValue {
+    /// The value as text (a number only when whole).
+    pub fn text(&self) -> String {
+        match self {
+            ConditionValue::Text(s) => s.clone(),
+            ConditionValue::Number(_) => self.seconds().map(|n| n.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The value as a whole, non-negative number of seconds (`"30"` or `30`).
+    pub fn seconds(&self) -> Option<u32> {
+        match self {
+            ConditionValue::Text(s) => s.trim().parse().ok(),
+            ConditionValue::Number(n) => (*n >= 0.0 && *n < 4.0e9).then_some(*n as u32),
+        }
+    }
+}
+
+impl FromJson for ConditionValue {
+    fn from_json<J: Json>(v: &J) -> Result<Self, DecodeError> {
+        if let Some(s) = v.as_string() {
+            return Ok(ConditionValue::Text(s));
+        }
+        v.as_f64().map(ConditionValue::Number).ok_or_else(|| DecodeError::expected("a string or a number"))
+    }
+}
+
+wire_type! {
+    /// `send-message` (the only action a widget carries out; `use-external-service` is
+    /// Rocket.Chat Enterprise's and is skipped).
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct TriggerAction {
+        pub name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub params: Option<TriggerParams>,
+    }
+    impl FromJson;
+}
+
+wire_type! {
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct TriggerParams {
+        /// `queue` (the next agent, from `livechat/agent.next`) or `custom` (`name`).
+        pub sender: String,
+        pub name: String,
+        pub msg: String,
+    }
+    impl FromJson;
+}
+
+wire_type! {
+    /// A field the pre-chat form asks for (`config.customFields`).
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct CustomFieldDef {
+        #[serde(rename = "_id")]
+        pub id: String,
+        pub label: String,
+        /// `input` or `select`.
+        #[serde(rename = "type")]
+        pub kind: String,
+        pub required: bool,
+        /// A regular expression an `input`'s value must match (empty: any).
+        pub regexp: String,
+        /// A `select`'s choices.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub options: Vec<String>,
+        #[serde(rename = "defaultValue")]
+        pub default_value: String,
     }
     impl FromJson;
 }

@@ -61,6 +61,8 @@ async fn config(
         guest: None,
         room: None,
         agent: None,
+        triggers: Vec::new(),
+        custom_fields: Vec::new(),
     };
     if let Some(token) = q.token.as_deref()
         && let Some(guest) = store::visitor_by_token(&conn, token)?

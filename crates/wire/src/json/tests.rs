@@ -26,7 +26,10 @@ use serde_json::{Value, json};
 use super::*;
 use crate::agent::{Agent, AgentInfoResponse};
 use crate::auth::{Login, LoginData, LoginResponse, LogoutData, LogoutResponse, Me};
-use crate::config::{Config, ConfigResponse, Department, Messages, Settings, SurveyConfig, TextLimit, Theme};
+use crate::config::{
+    ConditionValue, Config, ConfigResponse, CustomFieldDef, Department, Messages, Settings, SurveyConfig, TextLimit, Theme,
+    Trigger, TriggerAction, TriggerCondition, TriggerParams,
+};
 use crate::custom_field::{CustomFieldResponse, CustomFieldsResponse, SavedField, SetCustomField, SetCustomFields};
 use crate::ddp::{ClientFrame, StreamOptions, StreamParams, TokenArg, UserActivityParams, VisitorCredentials};
 use crate::error::ErrorBody;
@@ -459,6 +462,38 @@ fn config() -> Config {
         guest: Some(visitor()),
         room: Some(room()),
         agent: Some(agent()),
+        triggers: vec![trigger(), Trigger::default()],
+        custom_fields: vec![custom_field_def()],
+    }
+}
+
+fn trigger() -> Trigger {
+    Trigger {
+        id: "t1".into(),
+        // Not the default, so that the sample is complete.
+        enabled: false,
+        run_once: true,
+        conditions: vec![
+            TriggerCondition { name: "page-url".into(), value: Some(ConditionValue::Text("/pricing".into())) },
+            TriggerCondition { name: "time-on-site".into(), value: Some(ConditionValue::Number(30.0)) },
+            TriggerCondition { name: "chat-opened-by-visitor".into(), value: None },
+        ],
+        actions: vec![TriggerAction {
+            name: "send-message".into(),
+            params: Some(TriggerParams { sender: "custom".into(), name: "Ann".into(), msg: "Hello".into() }),
+        }],
+    }
+}
+
+fn custom_field_def() -> CustomFieldDef {
+    CustomFieldDef {
+        id: "plan".into(),
+        label: "Plan".into(),
+        kind: "select".into(),
+        required: true,
+        regexp: "^(free|gold)$".into(),
+        options: vec!["free".into(), "gold".into()],
+        default_value: "free".into(),
     }
 }
 
@@ -534,6 +569,8 @@ fn complete_values_decode_to_themselves() {
     complete(survey_config());
     complete(department());
     complete(config());
+    complete(trigger());
+    complete(custom_field_def());
     complete(ConfigResponse { config: config() });
     complete(agent());
     complete(AgentInfoResponse { agent: agent() });

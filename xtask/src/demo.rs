@@ -37,6 +37,8 @@ pub fn run(sh: &Sh, opts: Options) -> Result<()> {
     let server = sh
         .cargo()
         .args(["run", "--release", "-p", "livechat-dev-server", "--", "--addr", &addr, "--cors-origin", &origin])
+        // Rocket.Chat's defaults plus what a site shows off: a trigger, transcripts, pre-chat fields.
+        .args(["--config", "crates/dev-server/livechat.demo.toml"])
         .arg("--www")
         .arg(&www);
     let server = if opts.memory {

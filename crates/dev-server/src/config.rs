@@ -46,6 +46,18 @@ pub struct ServerConfig {
     pub show_agent_info: bool,
     pub show_agent_email: bool,
     pub registration_form: bool,
+    /// `Livechat_enable_transcript`: after a close the widget offers the conversation by e-mail
+    /// (`settings.transcript`; the server then writes the `promptTranscript` command).
+    pub transcript: bool,
+    /// `Livechat_transcript_send_always`: with `transcript` off, every close is marked
+    /// `transcriptRequested` (nothing is e-mailed here); with it on, no prompt is written.
+    pub transcript_send_always: bool,
+    /// `Livechat_force_accept_data_processing_consent`: the widget asks for consent (the text is
+    /// `[messages] data_processing_consent_text`) before anything else, and offers to forget
+    /// the visitor (`DELETE livechat/visitor/:token`).
+    pub force_accept_data_processing_consent: bool,
+    /// `Livechat_clear_local_storage_when_chat_ended`.
+    pub clear_local_storage_when_chat_ended: bool,
     pub name_field_registration_form: bool,
     pub email_field_registration_form: bool,
     pub display_offline_form: bool,
@@ -65,6 +77,8 @@ pub struct ServerConfig {
     /// Custom fields an administrator defined. With none, every key is accepted as a visitor
     /// field; with some, only those, checked against their patterns, as Rocket.Chat does.
     pub custom_fields: Vec<CustomFieldConfig>,
+    /// Proactive messages (`[[triggers]]`): the enabled ones are `config.triggers`.
+    pub triggers: Vec<TriggerConfig>,
     /// `FileUpload_Enabled` and `Livechat_fileupload_enabled` together: visitors and agents may
     /// send files (the config's `settings.fileUpload`).
     pub file_upload: bool,
@@ -78,7 +92,13 @@ pub struct ServerConfig {
 }
 
 /// A custom field definition (Rocket.Chat's `LivechatCustomField`), visitor scope.
-#[derive(Debug, Clone, Deserialize)]
+///
+/// Which fields the pre-chat form shows (`config.customFields`) is Rocket.Chat's rule
+/// (`getLivechatCustomFields`): `visibility = "visible"` and `public = true`, both off for a
+/// field an administrator has just created. A field without `visibility` is, as a Rocket.Chat
+/// record without one, not hidden: registration keeps its value and may require it, but the
+/// form does not list it.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomFieldConfig {
     /// The key (`_id`) visitors send values for.
@@ -86,7 +106,139 @@ pub struct CustomFieldConfig {
     /// A pattern every value must match (anywhere in it, as JavaScript's `RegExp.test`).
     #[serde(default)]
     pub regexp: Option<String>,
+    /// What the form calls it (the id when left out).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// `input` (a text field) or `select` (one of `options`).
+    #[serde(default, rename = "type")]
+    pub kind: FieldKind,
+    /// A registration that sends custom fields must send this one
+    /// ("Missing required custom fields: …"); the form asks for it.
+    #[serde(default)]
+    pub required: bool,
+    /// A `select`'s choices (Rocket.Chat keeps them as one comma-separated text, so none may hold
+    /// a comma).
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// What the form starts with.
+    #[serde(default)]
+    pub default_value: String,
+    /// `visible` or `hidden`; see the type's documentation for left out.
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
+    /// Listed to visitors (with `visibility = "visible"`).
+    #[serde(default)]
+    pub public: bool,
 }
+
+impl CustomFieldConfig {
+    /// Rocket.Chat's `visibility: {$ne: 'hidden'}`: registration takes (and requires) it.
+    pub fn not_hidden(&self) -> bool {
+        self.visibility != Some(Visibility::Hidden)
+    }
+
+    /// On the pre-chat form (`config.customFields`).
+    pub fn listed(&self) -> bool {
+        self.visibility == Some(Visibility::Visible) && self.public
+    }
+}
+
+/// A custom field's kind (`type`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    #[default]
+    Input,
+    Select,
+}
+
+impl FieldKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldKind::Input => "input",
+            FieldKind::Select => "select",
+        }
+    }
+}
+
+/// A custom field's `visibility`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    Visible,
+    Hidden,
+}
+
+/// A proactive message (Rocket.Chat's `ILivechatTrigger`): when its condition holds, the widget
+/// shows `actions`' message. The widget uses the first condition and the first action.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerConfig {
+    /// Stable id (`_id`): the widget remembers by it which triggers fired.
+    pub id: String,
+    /// For the administrator; not sent to visitors.
+    pub name: String,
+    /// A disabled trigger is not sent.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Fires at most once for a visitor.
+    #[serde(default)]
+    pub run_once: bool,
+    pub conditions: Vec<TriggerConditionConfig>,
+    pub actions: Vec<TriggerActionConfig>,
+}
+
+/// `page-url` (`value`: a regular expression tested against the page's address),
+/// `time-on-site` (`value`: whole seconds), `chat-opened-by-visitor`,
+/// `after-guest-registration`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerConditionConfig {
+    pub name: String,
+    #[serde(default)]
+    pub value: Option<TomlScalar>,
+}
+
+/// A condition's value as written: `"30"` or `30`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum TomlScalar {
+    Int(i64),
+    Text(String),
+}
+
+impl TomlScalar {
+    /// As Rocket.Chat stores it: text.
+    pub fn text(&self) -> String {
+        match self {
+            TomlScalar::Int(n) => n.to_string(),
+            TomlScalar::Text(s) => s.clone(),
+        }
+    }
+}
+
+/// `send-message` (the one action a widget carries out).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerActionConfig {
+    pub name: String,
+    pub params: TriggerParamsConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerParamsConfig {
+    /// `queue` (the agent routing would pick, from `livechat/agent.next`) or `custom` (`name`).
+    pub sender: String,
+    /// The sender's name for `custom`.
+    #[serde(default)]
+    pub name: String,
+    pub msg: String,
+}
+
+/// The condition names Rocket.Chat's trigger form offers.
+pub const TRIGGER_CONDITIONS: [&str; 4] =
+    ["page-url", "time-on-site", "chat-opened-by-visitor", "after-guest-registration"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -97,6 +249,9 @@ pub struct AgentConfig {
     pub name: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    /// Shown to visitors with the agent (`phone`), unless `show_agent_info` is off.
+    #[serde(default)]
+    pub phone: Option<String>,
     /// Rocket.Chat roles: `livechat-agent`, `livechat-manager`, `admin`, `user`.
     #[serde(default = "default_roles")]
     pub roles: Vec<String>,
@@ -222,6 +377,10 @@ impl Default for ServerConfig {
             show_agent_info: true,
             show_agent_email: true,
             registration_form: true,
+            transcript: false,
+            transcript_send_always: false,
+            force_accept_data_processing_consent: false,
+            clear_local_storage_when_chat_ended: false,
             name_field_registration_form: true,
             email_field_registration_form: true,
             display_offline_form: true,
@@ -234,6 +393,7 @@ impl Default for ServerConfig {
                 password: DEMO_AGENT.1.into(),
                 name: Some("Alex Agent".into()),
                 email: Some("agent@example.com".into()),
+                phone: None,
                 roles: vec!["user".into(), "livechat-agent".into(), "livechat-manager".into()],
                 status: "online".into(),
             }],
@@ -253,6 +413,7 @@ impl Default for ServerConfig {
             file_upload_media_type_white_list: String::new(),
             file_upload_media_type_black_list: "image/svg+xml".into(),
             custom_fields: Vec::new(),
+            triggers: Vec::new(),
         }
     }
 }
@@ -303,12 +464,106 @@ impl ServerConfig {
             if field.id.trim().is_empty() || !fields.insert(field.id.as_str()) {
                 return Err(format!("custom field {:?} is empty or listed twice", field.id));
             }
-            if let Some(pattern) = &field.regexp {
-                regex::Regex::new(pattern).map_err(|e| format!("custom field {:?}: bad regexp: {e}", field.id))?;
+            // Rocket.Chat's form: the key is what a visitor's `livechatData` is keyed by.
+            if !field.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+                return Err(format!("custom field {:?}: an id is letters, digits, - and _", field.id));
             }
+            check_custom_field(field).map_err(|e| format!("custom field {:?}: {e}", field.id))?;
+        }
+        let mut triggers = std::collections::HashSet::new();
+        for trigger in &self.triggers {
+            if trigger.id.trim().is_empty() || !triggers.insert(trigger.id.as_str()) {
+                return Err(format!("trigger {:?} is empty or listed twice", trigger.id));
+            }
+            check_trigger(trigger).map_err(|e| format!("trigger {:?}: {e}", trigger.id))?;
         }
         Ok(())
     }
+}
+
+/// A custom field that can work: a pattern that compiles, a `select` with choices (none empty
+/// or holding a comma), an `input` without any, a default the field itself would take.
+fn check_custom_field(field: &CustomFieldConfig) -> Result<(), String> {
+    let pattern = match field.regexp.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => Some(regex::Regex::new(p).map_err(|e| format!("bad regexp: {e}"))?),
+        None => None,
+    };
+    match field.kind {
+        FieldKind::Select => {
+            if field.options.is_empty() {
+                return Err("a select needs options".into());
+            }
+            if let Some(bad) = field.options.iter().find(|o| o.trim().is_empty() || o.contains(',')) {
+                return Err(format!("option {bad:?}: options are not empty and hold no comma"));
+            }
+            if !field.default_value.is_empty() && !field.options.contains(&field.default_value) {
+                return Err(format!("default_value {:?} is not one of the options", field.default_value));
+            }
+        }
+        FieldKind::Input => {
+            if !field.options.is_empty() {
+                return Err("options are for type = \"select\"".into());
+            }
+            if let Some(re) = &pattern
+                && !field.default_value.is_empty()
+                && !re.is_match(&field.default_value)
+            {
+                return Err(format!("default_value {:?} does not match the regexp", field.default_value));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A trigger the widget can run: a name, at least one condition and one action (as
+/// Rocket.Chat's form requires), known condition names with values that work, and
+/// `send-message` actions from `queue` or a named `custom` sender.
+fn check_trigger(trigger: &TriggerConfig) -> Result<(), String> {
+    if trigger.name.trim().is_empty() {
+        return Err("a trigger needs a name".into());
+    }
+    if trigger.conditions.is_empty() || trigger.actions.is_empty() {
+        return Err("a trigger needs at least one condition and one action".into());
+    }
+    for condition in &trigger.conditions {
+        let value = condition.value.as_ref().map(TomlScalar::text);
+        match condition.name.as_str() {
+            "page-url" => {
+                let pattern = value.filter(|v| !v.is_empty()).ok_or("page-url needs a value: a regular expression")?;
+                regex::Regex::new(&pattern).map_err(|e| format!("page-url value is not a regular expression: {e}"))?;
+            }
+            "time-on-site" => {
+                let seconds = value.ok_or("time-on-site needs a value: whole seconds")?;
+                if seconds.is_empty() || !seconds.bytes().all(|b| b.is_ascii_digit()) || seconds.parse::<u32>().is_err()
+                {
+                    return Err(format!("time-on-site value {seconds:?} is not a whole number of seconds"));
+                }
+            }
+            "chat-opened-by-visitor" | "after-guest-registration" => {}
+            other => {
+                return Err(format!("unknown condition {other:?}: one of {}", TRIGGER_CONDITIONS.join(", ")));
+            }
+        }
+    }
+    for action in &trigger.actions {
+        if action.name != "send-message" {
+            return Err(format!(
+                "unknown action {:?}: send-message (use-external-service is Rocket.Chat Enterprise's)",
+                action.name
+            ));
+        }
+        let params = &action.params;
+        match params.sender.as_str() {
+            "queue" => {}
+            "custom" if !params.name.trim().is_empty() => {}
+            "custom" => return Err("a custom sender needs a name".into()),
+            other => return Err(format!("sender {other:?}: queue or custom")),
+        }
+        if params.msg.trim().is_empty() {
+            return Err("send-message needs a msg".into());
+        }
+    }
+    Ok(())
 }
 
 /// A department's id: the configured one, or one derived from its name (`Sales` → `sales`).
@@ -392,6 +647,32 @@ mod tests {
         assert_eq!(c.messages.offline_message, "We are away right now. Leave a message and we will write back.");
         assert_eq!(c.messages.offline_success_message, "Thanks! We will get back to you by e-mail.");
         assert_eq!(c.message_character_limit, Some(1000));
+        assert!(c.transcript && !c.force_accept_data_processing_consent);
+        assert_eq!(c.agents[0].phone.as_deref(), Some("+1 555 0100"));
+        assert_eq!(c.triggers[0].conditions[0].value, Some(TomlScalar::Text("/pricing".into())));
+        assert_eq!(c.custom_fields.iter().filter(|f| f.listed()).count(), 2);
+    }
+
+    #[test]
+    fn the_demo_file_keeps_the_built_in_agent_and_departments() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/livechat.demo.toml");
+        let demo = ServerConfig::load(Path::new(path)).unwrap();
+        let defaults = ServerConfig::default();
+        let agents = |c: &ServerConfig| {
+            c.agents
+                .iter()
+                .map(|a| (a.username.clone(), a.password.clone(), a.roles.clone(), a.status.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(agents(&demo), agents(&defaults));
+        let departments =
+            |c: &ServerConfig| c.departments.iter().map(|d| (department_id(d), d.agents.clone())).collect::<Vec<_>>();
+        assert_eq!(departments(&demo), departments(&defaults));
+        // What it adds; the defaults have none of it.
+        assert!(demo.transcript && !defaults.transcript);
+        assert_eq!((demo.triggers.len(), defaults.triggers.len()), (1, 0));
+        assert_eq!(demo.custom_fields.iter().filter(|f| f.listed()).count(), 2);
+        assert!(defaults.custom_fields.is_empty());
     }
 
     #[test]
@@ -404,6 +685,14 @@ mod tests {
             ("[[agents]]\nusername = \"a\"\npassword = \"p\"\nrole = \"admin\"", "role"),
             ("[[departments]]\nname = \"D\"\nagent = [\"a\"]", "agent"),
             ("[[custom_fields]]\nid = \"x\"\nregex = \"y\"", "regex"),
+            ("[[custom_fields]]\nid = \"x\"\ndefaultValue = \"y\"", "defaultValue"),
+            ("transcript_enabled = true", "transcript_enabled"),
+            ("[[agents]]\nusername = \"a\"\npassword = \"p\"\nphones = \"1\"", "phones"),
+            ("[[triggers]]\nid = \"t\"\nname = \"T\"\nrunOnce = true\nconditions = []\nactions = []", "runOnce"),
+            (
+                "[[triggers]]\nid = \"t\"\nname = \"T\"\nconditions = [{ name = \"time-on-site\", val = 1 }]\nactions = []",
+                "val",
+            ),
         ];
         let dir = std::env::temp_dir().join(format!("livechat-config-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -424,6 +713,104 @@ mod tests {
         assert!(c.theme.hide_expand_chat);
         assert_eq!(c.theme.title, "Rocket.Chat", "unset keys keep their defaults");
         assert_eq!(c.messages.conversation_finished_message, "Bye");
+    }
+
+    /// `check`'s error for a configuration, which must parse.
+    fn refused(text: &str) -> String {
+        toml::from_str::<ServerConfig>(text).unwrap_or_else(|e| panic!("{text}: {e}")).check().unwrap_err()
+    }
+
+    const SEND: &str =
+        r#"actions = [{ name = "send-message", params = { sender = "custom", name = "Ann", msg = "Hi" } }]"#;
+
+    #[test]
+    fn triggers_are_checked_at_load() {
+        let ok: ServerConfig = toml::from_str(&format!(
+            "[[triggers]]\nid = \"a\"\nname = \"A\"\nconditions = [{{ name = \"time-on-site\", value = \"15\" }}]\n{SEND}\n\
+             [[triggers]]\nid = \"b\"\nname = \"B\"\nconditions = [{{ name = \"page-url\", value = \"^https://shop\\\\.example/(cart|pay)\" }}]\n{SEND}"
+        ))
+        .unwrap();
+        ok.check().unwrap();
+        assert!(ok.triggers[0].enabled && !ok.triggers[0].run_once, "enabled by default, not run once");
+        let trigger = |condition: &str, action: &str| {
+            format!("[[triggers]]\nid = \"t\"\nname = \"T\"\nconditions = [{condition}]\nactions = [{action}]")
+        };
+        let send = r#"{ name = "send-message", params = { sender = "queue", msg = "Hi" } }"#;
+        let cases = [
+            (trigger(r#"{ name = "page-url", value = "(" }"#, send), "page-url value is not a regular expression"),
+            (trigger(r#"{ name = "page-url" }"#, send), "page-url needs a value"),
+            (trigger(r#"{ name = "time-on-site", value = "soon" }"#, send), "is not a whole number of seconds"),
+            (trigger(r#"{ name = "time-on-site", value = -5 }"#, send), "is not a whole number of seconds"),
+            (trigger(r#"{ name = "time-on-site", value = "1.5" }"#, send), "is not a whole number of seconds"),
+            (trigger(r#"{ name = "on-hover" }"#, send), "unknown condition \"on-hover\""),
+            (
+                trigger(
+                    r#"{ name = "chat-opened-by-visitor" }"#,
+                    r#"{ name = "use-external-service", params = { sender = "queue", msg = "x" } }"#,
+                ),
+                "unknown action \"use-external-service\"",
+            ),
+            (
+                trigger(
+                    r#"{ name = "chat-opened-by-visitor" }"#,
+                    r#"{ name = "send-message", params = { sender = "bot", msg = "x" } }"#,
+                ),
+                "sender \"bot\": queue or custom",
+            ),
+            (
+                trigger(
+                    r#"{ name = "chat-opened-by-visitor" }"#,
+                    r#"{ name = "send-message", params = { sender = "custom", msg = "x" } }"#,
+                ),
+                "a custom sender needs a name",
+            ),
+            (
+                trigger(
+                    r#"{ name = "chat-opened-by-visitor" }"#,
+                    r#"{ name = "send-message", params = { sender = "queue", msg = " " } }"#,
+                ),
+                "send-message needs a msg",
+            ),
+            ("[[triggers]]\nid = \"t\"\nname = \"T\"\nconditions = []\nactions = []".into(), "at least one condition"),
+            (
+                format!(
+                    "{}\n{}",
+                    trigger(r#"{ name = "chat-opened-by-visitor" }"#, send),
+                    trigger(r#"{ name = "chat-opened-by-visitor" }"#, send)
+                ),
+                "listed twice",
+            ),
+        ];
+        for (text, error) in cases {
+            let got = refused(&text);
+            assert!(got.contains(error) && got.starts_with("trigger \"t\""), "{text}: {got}");
+        }
+    }
+
+    #[test]
+    fn custom_fields_are_checked_at_load() {
+        let ok: ServerConfig = toml::from_str(
+            "[[custom_fields]]\nid = \"plan\"\ntype = \"select\"\noptions = [\"free\", \"gold\"]\ndefault_value = \"gold\"\nvisibility = \"visible\"\npublic = true\n\
+             [[custom_fields]]\nid = \"zip_code\"\nregexp = \"^[0-9]{5}$\"\ndefault_value = \"75001\"\nrequired = true",
+        )
+        .unwrap();
+        ok.check().unwrap();
+        assert!(ok.custom_fields[0].listed() && !ok.custom_fields[1].listed() && ok.custom_fields[1].not_hidden());
+        let cases = [
+            ("id = \"plan\"\ntype = \"select\"", "a select needs options"),
+            ("id = \"plan\"\ntype = \"select\"\noptions = [\"a,b\"]", "hold no comma"),
+            ("id = \"plan\"\ntype = \"select\"\noptions = [\"a\", \"\"]", "options are not empty"),
+            ("id = \"plan\"\ntype = \"select\"\noptions = [\"a\"]\ndefault_value = \"b\"", "not one of the options"),
+            ("id = \"plan\"\noptions = [\"a\"]", "options are for type = \"select\""),
+            ("id = \"zip\"\nregexp = \"^[0-9]+$\"\ndefault_value = \"none\"", "does not match the regexp"),
+            ("id = \"shoe size\"", "an id is letters, digits, - and _"),
+        ];
+        for (field, error) in cases {
+            let got = refused(&format!("[[custom_fields]]\n{field}"));
+            assert!(got.contains(error), "{field}: {got}");
+        }
+        assert!(toml::from_str::<ServerConfig>("[[custom_fields]]\nid = \"x\"\ntype = \"checkbox\"").is_err());
+        assert!(toml::from_str::<ServerConfig>("[[custom_fields]]\nid = \"x\"\nvisibility = \"public\"").is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
     ("0002_navigation", include_str!("../migrations/0002_navigation.sql")),
     ("0003_rich_messages", include_str!("../migrations/0003_rich_messages.sql")),
+    ("0004_transcripts", include_str!("../migrations/0004_transcripts.sql")),
 ];
 
 #[derive(Clone)]

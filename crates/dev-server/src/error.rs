@@ -49,6 +49,11 @@ impl ApiError {
         ApiError::Meteor { code, reason: reason.into() }
     }
 
+    /// `throw new Meteor.Error(code)` without a reason: `"[<code>]"`, typed.
+    pub fn bare(code: &'static str) -> ApiError {
+        ApiError::Typed { error: format!("[{code}]"), error_type: code }
+    }
+
     /// A core-services `MeteorError(code)`: `error` and `errorType` both the code.
     pub fn typed(code: &'static str) -> ApiError {
         ApiError::Typed { error: code.into(), error_type: code }

@@ -107,14 +107,16 @@ impl AppState {
     }
 }
 
-/// The whole server: REST under `/api/v1`, DDP at `/websocket`, static files elsewhere.
+/// The whole server: REST under `/api/v1`, DDP at `/websocket`, uploaded files and avatars,
+/// static files elsewhere.
 pub fn app(state: AppState) -> Router {
     let api = routes::router(&state.config).layer(axum::middleware::map_response(no_store));
     let mut router = Router::new()
         .nest("/api/v1", api)
         .route("/api/{*rest}", axum::routing::any(routes::not_found))
         .merge(realtime::router())
-        .merge(routes::upload::files_router());
+        .merge(routes::upload::files_router())
+        .merge(routes::avatar::router());
     if let Some(dir) = &state.www {
         router = router.fallback_service(tower_http::services::ServeDir::new(dir));
     } else {

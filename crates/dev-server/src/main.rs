@@ -27,7 +27,7 @@ struct Args {
     /// Keep everything in memory instead (gone when the server stops)
     #[arg(long, overrides_with = "db")]
     memory: bool,
-    /// TOML settings: agents, departments, routing, theme, texts
+    /// TOML settings: agents, departments, routing, theme, texts, triggers, custom fields
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
     /// Serve static files from DIR at /
@@ -99,7 +99,8 @@ async fn serve(args: Args) -> Result<(), String> {
     if let Some(origins) = args.cors_origin {
         config.cors_origin = Some(origins);
     }
-    let uses_default_agents = args.config.is_none();
+    // The built-in agent (also in the demo's settings file) signs in with the printed password.
+    let uses_demo_agent = config.agents.iter().any(|a| (a.username.as_str(), a.password.as_str()) == DEMO_AGENT);
 
     let db = match &db_path {
         Some(path) => {
@@ -131,7 +132,7 @@ async fn serve(args: Args) -> Result<(), String> {
         None => banner += "  database   in memory\n",
     }
     banner += &format!("  uploads    {}\n", state.files.describe());
-    if uses_default_agents {
+    if uses_demo_agent {
         banner += &format!("  demo agent username {:?}, password {:?}\n", DEMO_AGENT.0, DEMO_AGENT.1);
     }
     banner += "Press Ctrl-C to stop.\n";

@@ -10,6 +10,7 @@ use livechat_wire::ddp::LivechatRoomEvent;
 use livechat_wire::error::code;
 use livechat_wire::message::{DepartmentName, TransferData, types};
 use livechat_wire::room::Room;
+use livechat_wire::transcript::PROMPT_TRANSCRIPT;
 use livechat_wire::visitor::Visitor;
 use rusqlite::Connection;
 
@@ -49,21 +50,33 @@ impl Ctx<'_> {
     }
 
     /// Creates the visitor's room, routes it, and returns it re-read.
+    ///
+    /// With a `preferred` agent (`agentId`, as the widget sends after a trigger's `queue`
+    /// sender), Rocket.Chat's `requestRoom`: the department is the visitor's own (no required
+    /// department is picked), nobody need be online, and the agent serves the room when it is
+    /// online and available; otherwise routing picks as usual, and with nobody the room waits
+    /// in the queue. Whether the agent is in the department is not checked, as in Rocket.Chat.
     pub fn create_room(
         &self,
         conn: &Connection,
         visitor: &Visitor,
         preferred: Option<User>,
     ) -> ApiResult<(Room, Vec<Event>)> {
-        let department = match visitor.department.as_deref() {
+        let own_department = match visitor.department.as_deref() {
             Some(d) => store::department(conn, d)?.map(|d| d.id),
-            None => self.required_department(conn)?,
+            None => None,
         };
+        let department = if own_department.is_some() || preferred.is_some() {
+            own_department
+        } else {
+            self.required_department(conn)?
+        };
+        let had_preferred = preferred.is_some();
         let candidates = match preferred.filter(User::is_online_agent) {
             Some(agent) => vec![agent],
             None => store::online_agents(conn, department.as_deref())?,
         };
-        if candidates.is_empty() && !self.config.accept_chats_with_no_agents {
+        if candidates.is_empty() && !had_preferred && !self.config.accept_chats_with_no_agents {
             return Err(ApiError::meteor(code::NO_AGENT_ONLINE, "Sorry, no online agents"));
         }
         let now = self.clock.now();
@@ -90,8 +103,17 @@ impl Ctx<'_> {
         Ok((room, events))
     }
 
+    /// The agent routing would give a new room of `department` now (`RoutingManager.getNextAgent`):
+    /// the least busy online agent with auto routing, nobody with manual routing.
+    pub fn next_agent(&self, conn: &Connection, department: Option<&str>) -> ApiResult<Option<User>> {
+        if self.config.routing == Routing::Manual {
+            return Ok(None);
+        }
+        Ok(store::online_agents(conn, department)?.into_iter().next())
+    }
+
     /// `getRequiredDepartment`: the first department shown on registration with an online agent.
-    fn required_department(&self, conn: &Connection) -> ApiResult<Option<String>> {
+    pub fn required_department(&self, conn: &Connection) -> ApiResult<Option<String>> {
         for dept in store::departments_with_agents(conn)? {
             if dept.show_on_registration && !store::online_agents(conn, Some(&dept.id))?.is_empty() {
                 return Ok(Some(dept.id));
@@ -196,7 +218,10 @@ impl Ctx<'_> {
     }
 
     /// Closes an open room: closing fields, `open` removed, inquiry gone, a `livechat-close`
-    /// message with `comment` from `closer`.
+    /// message with `comment` from `closer` (with `transcriptRequested` when transcripts are sent
+    /// always and not offered), then, when transcripts are offered, the `promptTranscript`
+    /// command from the closer (Rocket.Chat's `afterRoomClosed`, for visitors' and agents'
+    /// closes alike).
     pub fn close(
         &self,
         conn: &Connection,
@@ -208,8 +233,10 @@ impl Ctx<'_> {
         let now = self.clock.now();
         store::close_room(conn, &room.id, closer, by_visitor, now)?;
         store::delete_inquiry(conn, &room.id)?;
-        let token = room.v.as_ref().map(|v| v.token.clone());
-        Ok(vec![self.system(
+        // The visitor's token only on a visitor's close, as Rocket.Chat writes it.
+        let token = room.v.as_ref().filter(|_| by_visitor).map(|v| v.token.clone());
+        let (offered, always) = (self.config.transcript, self.config.transcript_send_always);
+        let mut events = vec![self.system(
             conn,
             NewMessage {
                 rid: room.id.clone(),
@@ -217,9 +244,22 @@ impl Ctx<'_> {
                 msg: comment.to_owned(),
                 u: closer.clone(),
                 token,
-                transcript_requested: Some(false),
+                transcript_requested: Some(!offered && always),
                 ..NewMessage::default()
             },
-        )?])
+        )?];
+        if offered && !always {
+            events.push(self.system(
+                conn,
+                NewMessage {
+                    rid: room.id.clone(),
+                    t: Some(types::COMMAND),
+                    msg: PROMPT_TRANSCRIPT.to_owned(),
+                    u: closer.clone(),
+                    ..NewMessage::default()
+                },
+            )?);
+        }
+        Ok(events)
     }
 }

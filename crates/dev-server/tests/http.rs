@@ -122,6 +122,23 @@ async fn visitor_registration_is_limited_to_five_a_minute() {
 }
 
 #[tokio::test]
+async fn transcripts_and_forgetting_are_limited_to_five_a_minute() {
+    let app = TestApp::with(|c| c.rate_limit = true);
+    let rid = app.chat("t").await;
+    app.close("t", &rid).await;
+    let body = json!({"token": "t", "rid": rid, "email": "a@b.co"});
+    for _ in 0..5 {
+        success(app.post("livechat/transcript", body.clone()).await);
+    }
+    assert_too_many(&app.call_with_headers(Method::POST, "livechat/transcript", Some(body.to_string().into())).await);
+    for _ in 0..5 {
+        check(&app.delete("livechat/visitor/nobody").await, 400, "Invalid token [invalid-token]");
+    }
+    assert_too_many(&app.call_with_headers(Method::DELETE, "livechat/visitor/t", None).await);
+    success(app.get("livechat/visitor/t").await);
+}
+
+#[tokio::test]
 async fn no_rate_limit_by_default() {
     let app = TestApp::new();
     app.register_visitor("t").await;

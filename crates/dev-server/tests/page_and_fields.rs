@@ -1,9 +1,10 @@
-//! `livechat/page.visited`, `livechat/custom.field` and `livechat/custom.fields`.
+//! `livechat/page.visited`, `livechat/custom.field`, `livechat/custom.fields`, and custom fields
+//! sent with a registration.
 
 mod common;
 
 use common::*;
-use livechat_dev_server::config::CustomFieldConfig;
+use livechat_dev_server::config::{CustomFieldConfig, Visibility};
 use serde_json::{Value, json};
 
 fn page(token: &str, rid: Option<&str>, change: &str, title: &str, href: &str) -> Value {
@@ -123,8 +124,8 @@ async fn livechat_data(app: &TestApp, token: &str) -> Value {
 
 fn defined(c: &mut ServerConfig) {
     c.custom_fields = vec![
-        CustomFieldConfig { id: "plan".into(), regexp: Some("^(free|gold)$".into()) },
-        CustomFieldConfig { id: "company".into(), regexp: None },
+        CustomFieldConfig { id: "plan".into(), regexp: Some("^(free|gold)$".into()), ..CustomFieldConfig::default() },
+        CustomFieldConfig { id: "company".into(), regexp: None, ..CustomFieldConfig::default() },
     ];
 }
 
@@ -225,4 +226,56 @@ async fn custom_fields_answer_with_capital_key_and_store_all_or_nothing() {
         400,
         "must have required property 'overwrite' [invalid-params]",
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST livechat/visitor with custom fields: definitions and required ones
+
+fn required(c: &mut ServerConfig) {
+    let field = |id: &str, required: bool, visibility: Option<Visibility>| CustomFieldConfig {
+        id: id.into(),
+        required,
+        visibility,
+        ..CustomFieldConfig::default()
+    };
+    c.custom_fields = vec![
+        field("plan", true, Some(Visibility::Visible)),
+        field("company", true, None),
+        field("age", false, Some(Visibility::Visible)),
+        field("secret", true, Some(Visibility::Hidden)),
+    ];
+}
+
+#[tokio::test]
+async fn registration_refuses_missing_required_fields_but_keeps_the_visitor() {
+    let app = TestApp::with(required);
+    let body = |fields: Value| json!({"visitor": {"token": "r", "name": "Ada", "customFields": fields}});
+    // Rocket.Chat's newest text, required and not hidden fields in definition order; the
+    // visitor is registered all the same (Rocket.Chat checks after registering), without them.
+    check(
+        &app.post("livechat/visitor", body(json!([{"key": "age", "value": "40", "overwrite": true}]))).await,
+        400,
+        "Missing required custom fields: plan, company",
+    );
+    let visitor = success(app.get("livechat/visitor/r").await)["visitor"].clone();
+    assert_eq!(visitor["name"], "Ada");
+    assert!(visitor.get("livechatData").is_none(), "{visitor}");
+    check(
+        &app.post("livechat/visitor", body(json!([{"key": "plan", "value": "gold", "overwrite": true}]))).await,
+        400,
+        "Missing required custom fields: company",
+    );
+    // A key sent, even empty, is there; a hidden field is neither required nor kept, nor is a
+    // key no field has.
+    let all = json!([
+        {"key": "plan", "value": "gold", "overwrite": true},
+        {"key": "company", "value": "", "overwrite": true},
+        {"key": "secret", "value": "x", "overwrite": true},
+        {"key": "shoe-size", "value": "9", "overwrite": true},
+    ]);
+    let visitor = success(app.post("livechat/visitor", body(all)).await)["visitor"].clone();
+    assert_eq!(visitor["livechatData"], json!({"plan": "gold", "company": ""}));
+    // Sending no custom fields checks none (the form sends them; other updates need not).
+    success(app.post("livechat/visitor", json!({"visitor": {"token": "other"}})).await);
+    success(app.post("livechat/visitor", json!({"visitor": {"token": "other", "customFields": []}})).await);
 }

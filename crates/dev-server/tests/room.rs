@@ -365,3 +365,74 @@ async fn agent_info_errors() {
         check(&app.get(&path).await, 400, error);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// GET livechat/agent.next/:token, and the agent it offers asked for by `livechat/room`
+
+#[tokio::test]
+async fn agent_next_offers_whom_routing_would_pick_and_the_room_takes_it() {
+    let app = TestApp::with(add_bob);
+    let (bob_id, _) = app.login(BOB.0, BOB.1).await;
+    // Any token, registered or not; no department: the first shown on registration with
+    // someone online (Sales, the demo agent's).
+    let body = success(app.get("livechat/agent.next/t").await);
+    let agent = &body["agent"];
+    assert_eq!(agent["username"], "agent");
+    let keys: Vec<&str> = agent.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["_id", "emails", "name", "status", "username"], "agent.info's projection: {agent}");
+    // In Support the least busy: bob once the demo agent serves someone.
+    assert_eq!(success(app.get("livechat/agent.next/t?department=support").await)["agent"]["username"], "agent");
+    app.chat("busy").await;
+    assert_eq!(success(app.get("livechat/agent.next/t?department=support").await)["agent"]["username"], "bob");
+
+    // The widget then starts the chat with that agent (`agentId`), who serves it. Rocket.Chat
+    // picks no department for a room that names its agent.
+    app.register_visitor("t").await;
+    let room = success(app.get(&format!("livechat/room?token=t&agentId={bob_id}")).await)["room"].clone();
+    assert_eq!(room["servedBy"]["username"], "bob");
+    assert!(room.get("departmentId").is_none(), "{room}");
+    // With an open room there is nobody to offer: `{success: true}` alone.
+    assert_eq!(success(app.get("livechat/agent.next/t").await), json!({"success": true}));
+}
+
+#[tokio::test]
+async fn agent_next_errors_and_hidden_agents() {
+    let cases: [(Edit, &str); 3] = [(manual_routing, ""), (agents_offline, ""), (|_| {}, "?department=nope")];
+    for (edit, query) in cases {
+        let app = TestApp::with(edit);
+        check(&app.get(&format!("livechat/agent.next/t{query}")).await, 400, "agent-not-found");
+    }
+    let app = TestApp::new();
+    check(
+        &app.get("livechat/agent.next/t?departmentId=sales").await,
+        400,
+        "must NOT have additional properties [invalid-params]",
+    );
+    let hidden = TestApp::with(|c| c.show_agent_info = false);
+    assert_eq!(
+        success(hidden.get("livechat/agent.next/t").await),
+        json!({"agent": {"hiddenInfo": true}, "success": true})
+    );
+}
+
+#[tokio::test]
+async fn a_named_agent_who_is_away_leaves_the_room_to_routing() {
+    // Offline: whoever routing picks serves it (the visitor's department, or any).
+    let app = TestApp::with(add_bob_offline);
+    let (bob_id, _) = app.login(BOB.0, BOB.1).await;
+    app.register_visitor("t").await;
+    let room = success(app.get(&format!("livechat/room?token=t&agentId={bob_id}")).await)["room"].clone();
+    assert_eq!(room["servedBy"]["username"], "agent");
+
+    // Nobody online: Rocket.Chat still starts a room that names its agent, queued; without one
+    // it refuses.
+    let app = TestApp::with(agents_offline);
+    let (agent_id, _) = app.login_agent().await;
+    app.register_visitor("t").await;
+    check(&app.get("livechat/room?token=t").await, 400, "Sorry, no online agents [no-agent-online]");
+    let room = success(app.get(&format!("livechat/room?token=t&agentId={agent_id}")).await)["room"].clone();
+    assert!(room.get("servedBy").is_none(), "{room}");
+    // An id that is nobody's is no agent at all.
+    app.register_visitor("u").await;
+    check(&app.get("livechat/room?token=u&agentId=nobody").await, 400, "Sorry, no online agents [no-agent-online]");
+}

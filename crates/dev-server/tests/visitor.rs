@@ -1,9 +1,12 @@
-//! `livechat/visitor`, `livechat/visitor/:token`, `livechat/config` and the offline form
-//! (`livechat/offline.message`, `livechat/offline.messages`).
+//! `livechat/visitor`, `livechat/visitor/:token` (read and forgotten), `livechat/config` and
+//! the offline form (`livechat/offline.message`, `livechat/offline.messages`).
 
 mod common;
 
+use axum::http::Method;
 use common::*;
+use http_body_util::BodyExt;
+use livechat_dev_server::files::Files;
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -208,6 +211,132 @@ async fn reads_a_visitor_back_by_token() {
     let body = success(app.get("livechat/visitor/abc").await);
     assert_eq!(body["visitor"], v);
     check(&app.get("livechat/visitor/unknown").await, 400, "Invalid token [invalid-token]");
+}
+
+// ---------------------------------------------------------------------------------------------
+// DELETE livechat/visitor/:token
+
+/// The visitor sends a small text file into its room; answers the file's id.
+async fn send_file(app: &TestApp, token: &str, rid: &str) -> String {
+    let boundary = "----forget-me";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\nContent-Type: text/plain\r\n\r\nmy notes\r\n--{boundary}--\r\n"
+    );
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let headers = [("content-type", content_type.as_str()), ("x-visitor-token", token)];
+    let response = app.raw(Method::POST, &format!("livechat/upload/{rid}"), Some(body.into_bytes()), &headers).await;
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    body["file"]["_id"].as_str().unwrap_or_else(|| panic!("no file in {body}")).to_owned()
+}
+
+/// How many rows of `table` match `filter` (one `?1` argument).
+fn count(app: &TestApp, table: &str, filter: &str, arg: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table} WHERE {filter}");
+    app.state().db.conn().query_row(&sql, [arg], |r| r.get(0)).unwrap()
+}
+
+/// A visitor with everything a visitor leaves: custom fields, page visits before and during a
+/// chat, messages both ways, a file, a closed room, a transcript request. Answers the room and
+/// the file's id.
+async fn leaves_everything(app: &TestApp, token: &str) -> (String, String) {
+    app.register(
+        json!({"token": token, "name": "Ada", "customFields": [{"key": "plan", "value": "gold", "overwrite": true}]}),
+    )
+    .await;
+    let page = |rid: Option<&str>| {
+        let mut body = json!({"token": token, "pageInfo": {"title": "Home", "change": "url", "location": {"href": "https://x.example/"}}});
+        if let Some(rid) = rid {
+            body["rid"] = json!(rid);
+        }
+        body
+    };
+    success(app.post("livechat/page.visited", page(None)).await);
+    let rid = app.open_room(token).await;
+    success(app.post("livechat/page.visited", page(Some(&rid))).await);
+    app.say(token, &rid, "hello").await;
+    let agent = app.as_agent().await;
+    success(agent.post("chat.sendMessage", json!({"message": {"rid": rid, "msg": "hi, Ada"}})).await);
+    let file = send_file(app, token, &rid).await;
+    app.close(token, &rid).await;
+    success(app.post("livechat/transcript", json!({"token": token, "rid": rid, "email": "ada@example.com"})).await);
+    (rid, file)
+}
+
+#[tokio::test]
+async fn forgetting_a_visitor_removes_everything_it_left() {
+    let dir = std::env::temp_dir().join(format!("livechat-forget-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut state = livechat_dev_server::AppState::in_memory(ServerConfig::default());
+    state.files = std::sync::Arc::new(Files::beside(&dir.join("livechat.db")));
+    let app = TestApp::from_state(state);
+    let (rid, file) = leaves_everything(&app, "t").await;
+    let (other_rid, other_file) = leaves_everything(&app, "other").await;
+    let on_disk = |id: &str| dir.join("livechat.uploads").join(id).exists();
+    assert!(on_disk(&file) && on_disk(&other_file));
+    let visitor = success(app.get("livechat/visitor/t").await)["visitor"].clone();
+
+    let body = success(app.delete("livechat/visitor/t").await);
+    assert_eq!(body["visitor"]["_id"], visitor["_id"]);
+    let ts = body["visitor"]["ts"].as_str().unwrap();
+    assert!(ts.ends_with('Z') && ts.len() == 24, "an ISO date: {ts}");
+    assert_eq!(body.as_object().unwrap().len(), 2, "{body}");
+    assert_eq!(body["visitor"].as_object().unwrap().len(), 2, "{body}");
+
+    check(&app.get("livechat/visitor/t").await, 400, "Invalid token [invalid-token]");
+    for (table, filter) in [
+        ("visitors", "token = ?1"),
+        ("rooms", "token = ?1"),
+        ("navigation_history", "token = ?1"),
+        ("transcript_requests", "token = ?1"),
+        ("uploads", "visitor_token = ?1"),
+    ] {
+        assert_eq!(count(&app, table, filter, "t"), 0, "{table}");
+        assert!(count(&app, table, filter, "other") > 0, "{table} of the other visitor");
+    }
+    for table in ["messages", "inquiries", "uploads", "navigation_history", "transcript_requests"] {
+        assert_eq!(count(&app, table, "rid = ?1", &rid), 0, "{table}");
+    }
+    assert!(count(&app, "messages", "rid = ?1", &other_rid) > 0);
+    assert!(!on_disk(&file), "the file's bytes are gone");
+    assert!(on_disk(&other_file), "nobody else's");
+    let manager = app.as_agent().await;
+    assert!(manager.listed_room(&rid).await.is_none());
+    assert!(manager.listed_room(&other_rid).await.is_some());
+
+    // Gone for good: the token is nobody's now, and registering it makes a new visitor.
+    check(&app.delete("livechat/visitor/t").await, 400, "Invalid token [invalid-token]");
+    let again = app.register_visitor("t").await;
+    assert_ne!(again["_id"], visitor["_id"]);
+    assert!(again.get("livechatData").is_none(), "{again}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn forgetting_removes_files_kept_in_memory() {
+    let app = TestApp::new();
+    let (_, file) = leaves_everything(&app, "t").await;
+    assert!(app.state().files.get(&file).unwrap().is_some());
+    success(app.delete("livechat/visitor/t").await);
+    assert!(app.state().files.get(&file).unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_visitor_with_an_open_room_is_not_forgotten() {
+    let app = TestApp::new();
+    check(&app.delete("livechat/visitor/nobody").await, 400, "Invalid token [invalid-token]");
+    let rid = app.chat("t").await;
+    check(
+        &app.delete("livechat/visitor/t").await,
+        400,
+        "Cannot remove visitors with opened rooms [visitor-has-open-rooms]",
+    );
+    assert_eq!(success(app.get("livechat/visitor/t").await)["visitor"]["token"], "t", "still there");
+    app.close("t", &rid).await;
+    success(app.delete("livechat/visitor/t").await);
+    // A token with characters a path must escape.
+    app.register_visitor("a b/c").await;
+    success(app.delete(&format!("livechat/visitor/{}", enc("a b/c"))).await);
 }
 
 // ---------------------------------------------------------------------------------------------

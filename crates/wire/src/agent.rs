@@ -1,4 +1,5 @@
-//! `livechat/agent.info/:rid/:token`, and the agent as visitors see it (`normalizeAgent`).
+//! `livechat/agent.info/:rid/:token`, `livechat/agent.next/:token`, and the agent as visitors see
+//! it (`normalizeAgent`).
 
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +43,26 @@ wire_type! {
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct AgentInfoResponse {
         pub agent: Agent,
+    }
+    impl FromJson;
+}
+
+/// `GET livechat/agent.next/:token` query: only `department` (an id; without it, the first
+/// department shown on registration that has an agent online, else any department).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentNextQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+}
+
+wire_type! {
+    /// `GET livechat/agent.next/:token` answer: the agent routing would pick next (`hiddenInfo`
+    /// when the server hides agents), or no agent at all when the visitor already has an open
+    /// room. Nobody to pick is the error `agent-not-found`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct AgentNextResponse {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub agent: Option<Agent>,
     }
     impl FromJson;
 }

@@ -54,9 +54,11 @@ wire_type! {
         #[serde(skip_serializing_if = "Option::is_none")]
         pub agent: Option<Agent>,
         /// Proactive messages (Rocket.Chat sends only the enabled ones).
+        #[cfg(feature = "full")]
         pub triggers: Vec<Trigger>,
         /// Fields the pre-chat form asks for after name and e-mail (Rocket.Chat Enterprise:
         /// visible, public, visitor-scoped custom fields).
+        #[cfg(feature = "full")]
         #[serde(rename = "customFields")]
         pub custom_fields: Vec<CustomFieldDef>,
     }
@@ -84,13 +86,7 @@ wire_type! {
 
 impl Default for Trigger {
     fn default() -> Self {
-        Trigger {
-            id: String::new(),
-            enabled: true,
-            run_once: false,
-            conditions: Vec::new(),
-            actions: Vec::new(),
-        }
+        Trigger { id: String::new(), enabled: true, run_once: false, conditions: Vec::new(), actions: Vec::new() }
     }
 }
 
@@ -209,10 +205,12 @@ wire_type! {
         pub file_upload: bool,
         pub language: String,
         pub transcript: bool,
+        #[cfg(feature = "full")]
         #[serde(rename = "historyMonitorType")]
         pub history_monitor_type: String,
         #[serde(rename = "forceAcceptDataProcessingConsent")]
         pub force_accept_data_processing_consent: bool,
+        #[cfg(feature = "full")]
         #[serde(rename = "showConnecting")]
         pub show_connecting: bool,
         #[serde(rename = "agentHiddenInfo")]
@@ -224,6 +222,7 @@ wire_type! {
         pub limit_text_length: TextLimit,
         #[serde(rename = "hiddenSystemMessages")]
         pub hidden_system_messages: Vec<String>,
+        #[cfg(feature = "full")]
         #[serde(rename = "hideWatermark")]
         pub hide_watermark: bool,
         #[serde(rename = "visitorsCanCloseChat")]
@@ -244,13 +243,16 @@ impl Default for Settings {
             file_upload: false,
             language: String::new(),
             transcript: false,
+            #[cfg(feature = "full")]
             history_monitor_type: "url".into(),
             force_accept_data_processing_consent: false,
+            #[cfg(feature = "full")]
             show_connecting: false,
             agent_hidden_info: false,
             clear_local_storage_when_chat_ended: false,
             limit_text_length: TextLimit(None),
             hidden_system_messages: Vec::new(),
+            #[cfg(feature = "full")]
             hide_watermark: false,
             visitors_can_close_chat: true,
         }
@@ -306,12 +308,15 @@ wire_type! {
         pub color: String,
         #[serde(rename = "offlineTitle")]
         pub offline_title: String,
+        #[cfg(feature = "full")]
         #[serde(rename = "offlineColor")]
         pub offline_color: String,
         /// `"right"` or `"left"`.
         pub position: String,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub background: Option<String>,
+        #[cfg(feature = "full")]
         #[serde(rename = "hideExpandChat")]
         pub hide_expand_chat: bool,
     }
@@ -324,9 +329,12 @@ impl Default for Theme {
             title: "Rocket.Chat".into(),
             color: "#C1272D".into(),
             offline_title: "Leave a message".into(),
+            #[cfg(feature = "full")]
             offline_color: "#666666".into(),
             position: "right".into(),
+            #[cfg(feature = "full")]
             background: None,
+            #[cfg(feature = "full")]
             hide_expand_chat: false,
         }
     }
@@ -341,6 +349,7 @@ wire_type! {
         pub offline_message: String,
         #[serde(rename = "offlineSuccessMessage")]
         pub offline_success_message: String,
+        #[cfg(feature = "full")]
         #[serde(rename = "offlineUnavailableMessage")]
         pub offline_unavailable_message: String,
         #[serde(rename = "conversationFinishedMessage")]
@@ -388,6 +397,7 @@ wire_type! {
         pub show_on_registration: bool,
         #[serde(rename = "showOnOfflineForm")]
         pub show_on_offline_form: bool,
+        #[cfg(feature = "full")]
         #[serde(rename = "departmentsAllowedToForward", skip_serializing_if = "Vec::is_empty")]
         pub departments_allowed_to_forward: Vec<String>,
     }

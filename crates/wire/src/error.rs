@@ -71,6 +71,15 @@ pub mod code {
     pub const ERROR_INVALID_DEPARTMENT: &str = "error-invalid-department";
     /// A transfer to a department with nobody online (sic: Rocket.Chat's spelling).
     pub const ERROR_TRANSFERING_CHAT: &str = "error-transfering-chat";
+    /// `DELETE livechat/visitor/:token` while the visitor has an open room.
+    pub const VISITOR_HAS_OPEN_ROOMS: &str = "visitor-has-open-rooms";
+    /// `DELETE livechat/visitor/:token` failed on the server's side.
+    pub const ERROR_REMOVING_VISITOR: &str = "error-removing-visitor";
+    /// `livechat/transcript`: the token is not the room's visitor's.
+    pub const ERROR_INVALID_VISITOR: &str = "error-invalid-visitor";
+    /// `livechat/transcript`: the address is not an e-mail (Rocket.Chat's mailer's code, with
+    /// its space: the text is `[invalid email]`).
+    pub const INVALID_EMAIL: &str = "invalid email";
 
     // Messages.
     /// No such message in the room.
@@ -89,6 +98,8 @@ pub mod code {
     // Agents.
     /// The room has no serving agent, or it is gone (`agent.info`).
     pub const INVALID_AGENT: &str = "invalid-agent";
+    /// `agent.next`: routing has nobody to offer (no agent online, or manual routing).
+    pub const AGENT_NOT_FOUND: &str = "agent-not-found";
     /// No agent with that id.
     pub const ERROR_INVALID_AGENT: &str = "error-invalid-agent";
     /// A forward to an agent who is offline or not available.

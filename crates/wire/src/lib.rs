@@ -7,7 +7,7 @@
 //!
 //! | module | endpoints |
 //! |---|---|
-//! | [`visitor`] | `livechat/visitor`, `livechat/visitor/:token` |
+//! | [`visitor`] | `livechat/visitor`, `livechat/visitor/:token` (`GET`, `DELETE`) |
 //! | [`config`] | `livechat/config` |
 //! | [`room`] | `livechat/room`, `room.close`, `room.transfer`, `visitor/department.transfer`, `room.survey`, `room.forward`, `room.closeByUser` |
 //! | [`message`] | `livechat/message`, `livechat/message/:_id`, `livechat/messages.history/:rid`, `chat.sendMessage` |
@@ -15,7 +15,8 @@
 //! | [`page`] | `livechat/page.visited` |
 //! | [`custom_field`] | `livechat/custom.field`, `livechat/custom.fields` |
 //! | [`upload`] | `livechat/upload/:rid`, `rooms.media/:rid`, `rooms.mediaConfirm/:rid/:fileId` (agent side) |
-//! | [`agent`] | `livechat/agent.info/:rid/:token` and the agent shape shown to visitors |
+//! | [`agent`] | `livechat/agent.info/:rid/:token`, `livechat/agent.next/:token` and the agent shape shown to visitors |
+//! | [`transcript`] | `livechat/transcript` |
 //! | [`rooms`] | `livechat/rooms` (agent side) |
 //! | [`inquiries`] | `livechat/inquiries.list`, `inquiries.take`, `inquiries.getOne` (agent side) |
 //! | [`auth`] | `login`, `logout`, the `X-User-Id` / `X-Auth-Token` headers |
@@ -53,6 +54,7 @@ pub mod page;
 pub mod room;
 pub mod rooms;
 pub mod str_map;
+pub mod transcript;
 pub mod upload;
 pub mod visitor;
 

@@ -49,10 +49,12 @@ wire_type! {
         /// System message type; absent on normal messages.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub t: Option<String>,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub groupable: Option<bool>,
         #[serde(rename = "editedAt", skip_serializing_if = "Option::is_none")]
         pub edited_at: Option<Timestamp>,
+        #[cfg(feature = "full")]
         #[serde(rename = "editedBy", skip_serializing_if = "Option::is_none")]
         pub edited_by: Option<UserRef>,
         #[serde(rename = "_updatedAt", skip_serializing_if = "Option::is_none")]
@@ -98,8 +100,10 @@ wire_type! {
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(default)]
     pub struct TransferData {
+        #[cfg(feature = "full")]
         /// `"agent"` or `"department"`.
         pub scope: String,
+        #[cfg(feature = "full")]
         #[serde(rename = "transferredBy", skip_serializing_if = "Option::is_none")]
         pub transferred_by: Option<UserRef>,
         #[serde(rename = "transferredTo", skip_serializing_if = "Option::is_none")]

@@ -5,9 +5,13 @@ use crate::StrMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::message::{DepartmentName, Message};
+use crate::Timestamp;
+#[cfg(feature = "full")]
+use crate::UserRef;
+use crate::message::DepartmentName;
+#[cfg(feature = "full")]
+use crate::message::Message;
 use crate::wire_type;
-use crate::{Timestamp, UserRef};
 
 /// The survey items Rocket.Chat accepts, spelled as the server spells them.
 pub mod survey {
@@ -37,11 +41,15 @@ wire_type! {
         pub t: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub ts: Option<Timestamp>,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub lm: Option<Timestamp>,
+        #[cfg(feature = "full")]
         pub msgs: u64,
+        #[cfg(feature = "full")]
         #[serde(rename = "usersCount", skip_serializing_if = "Option::is_none")]
         pub users_count: Option<u64>,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub fname: Option<String>,
         #[serde(rename = "departmentId", skip_serializing_if = "Option::is_none")]
@@ -52,28 +60,38 @@ wire_type! {
         pub served_by: Option<ServedBy>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub open: Option<bool>,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub cl: Option<bool>,
+        #[cfg(feature = "full")]
         #[serde(rename = "waitingResponse", skip_serializing_if = "Option::is_none")]
         pub waiting_response: Option<bool>,
+        #[cfg(feature = "full")]
         #[serde(rename = "closedAt", skip_serializing_if = "Option::is_none")]
         pub closed_at: Option<Timestamp>,
         /// `"visitor"` or `"user"`.
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub closer: Option<String>,
+        #[cfg(feature = "full")]
         #[serde(rename = "closedBy", skip_serializing_if = "Option::is_none")]
         pub closed_by: Option<UserRef>,
+        #[cfg(feature = "full")]
         #[serde(rename = "surveyFeedback", skip_serializing_if = "Option::is_none")]
         pub survey_feedback: Option<StrMap>,
+        #[cfg(feature = "full")]
         #[serde(rename = "lastMessage", skip_serializing_if = "Option::is_none")]
         pub last_message: Option<Box<Message>>,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Vec::is_empty")]
         pub tags: Vec<String>,
+        #[cfg(feature = "full")]
         #[serde(rename = "livechatData", skip_serializing_if = "StrMap::is_empty")]
         pub livechat_data: StrMap,
         /// Attached by `livechat/rooms`.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub department: Option<DepartmentName>,
+        #[cfg(feature = "full")]
         #[serde(rename = "_updatedAt", skip_serializing_if = "Option::is_none")]
         pub updated_at: Option<Timestamp>,
     }
@@ -100,10 +118,13 @@ wire_type! {
         pub id: String,
         pub username: String,
         pub token: String,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
+        #[cfg(feature = "full")]
         #[serde(rename = "lastMessageTs", skip_serializing_if = "Option::is_none")]
         pub last_message_ts: Option<Timestamp>,
     }
@@ -118,6 +139,7 @@ wire_type! {
         #[serde(rename = "_id")]
         pub id: String,
         pub username: String,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub ts: Option<Timestamp>,
     }

@@ -1,5 +1,6 @@
 //! `livechat/visitor`: registering and reading the visitor (`ILivechatVisitor`).
 
+#[cfg(feature = "full")]
 use crate::StrMap;
 
 use serde::{Deserialize, Serialize};
@@ -24,12 +25,16 @@ wire_type! {
         pub phone: Vec<PhoneNumber>,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub department: Option<String>,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<String>,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub ts: Option<Timestamp>,
+        #[cfg(feature = "full")]
         #[serde(rename = "_updatedAt", skip_serializing_if = "Option::is_none")]
         pub updated_at: Option<Timestamp>,
+        #[cfg(feature = "full")]
         #[serde(rename = "livechatData", skip_serializing_if = "StrMap::is_empty")]
         pub livechat_data: StrMap,
     }
@@ -121,6 +126,26 @@ wire_type! {
     #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     pub struct VisitorResponse {
         pub visitor: Visitor,
+    }
+    impl FromJson;
+}
+
+wire_type! {
+    /// `DELETE livechat/visitor/:token` answer: the removed visitor's id and when it went.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct DeleteVisitorResponse {
+        pub visitor: DeletedVisitor,
+    }
+    impl FromJson;
+}
+
+wire_type! {
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct DeletedVisitor {
+        #[serde(rename = "_id")]
+        pub id: String,
+        /// When it was removed (an ISO date).
+        pub ts: Timestamp,
     }
     impl FromJson;
 }

@@ -51,16 +51,25 @@ fn room_get() {
 
     let r: RoomResponse = ok("livechat.room.get.response.2021.json");
     assert!(!r.new_room);
-    assert_eq!(r.room.msgs, 7);
     assert_eq!(r.room.department_id.as_deref(), Some("CAJioQNAvLnYWTy8i"));
-    assert_eq!(r.room.v.unwrap().last_message_ts, ts("2021-07-09T20:20:58.755Z"));
-    let last = r.room.last_message.unwrap();
-    assert_eq!((last.msg.as_str(), last.alias.as_deref()), ("d", Some("Mary")));
-    #[cfg(feature = "rich")]
+    // What only the dev server and the console read.
+    #[cfg(feature = "full")]
     {
-        use livechat_wire::md::{Block, Inline, Md};
-        assert_eq!(last.md, Some(Md(vec![Block::Paragraph(vec![Inline::Text("d".into())])])), "the text's parse tree");
+        assert_eq!(r.room.msgs, 7);
+        assert_eq!(r.room.v.clone().unwrap().last_message_ts, ts("2021-07-09T20:20:58.755Z"));
+        let last = r.room.last_message.clone().unwrap();
+        assert_eq!((last.msg.as_str(), last.alias.as_deref()), ("d", Some("Mary")));
+        #[cfg(feature = "rich")]
+        {
+            use livechat_wire::md::{Block, Inline, Md};
+            assert_eq!(
+                last.md,
+                Some(Md(vec![Block::Paragraph(vec![Inline::Text("d".into())])])),
+                "the text's parse tree"
+            );
+        }
     }
+    #[cfg(feature = "full")]
     assert_eq!(r.room.served_by.unwrap().ts, ts("2021-07-09T20:19:29.422Z"));
 
     let e: ErrorBody = decode("livechat.room.get.error.json");
@@ -128,6 +137,7 @@ fn messages() {
     assert_eq!(m.rid, "KuACMJ5MpN6SfAFWg");
     assert_eq!(m.token.as_deref(), Some("iNKE8a6k6cjbqWhWd"));
     assert_eq!(m.edited_at, ts("2018-09-14T13:31:33.219Z"));
+    #[cfg(feature = "full")]
     assert_eq!(m.edited_by.as_ref().unwrap().username, "guest-4");
     assert!(!m.is_system());
 }
@@ -145,10 +155,14 @@ fn rooms_list() {
     let r: RoomsResponse = ok("livechat.rooms.response.json");
     assert_eq!((r.page.count, r.page.offset, r.page.total), (1, 1, 7));
     let room = &r.rooms[0];
-    assert_eq!(room.fname.as_deref(), Some("Marcos Defendi"));
-    assert_eq!(room.tags, ["rocket", "chat"]);
-    assert_eq!(room.livechat_data.get("docId").map(String::as_str), Some("0310584343112"));
-    assert_eq!(room.last_message.as_ref().unwrap().msg, "Hello");
+    assert_eq!(room.id, "9dQMveZhqxiDgCM3B");
+    #[cfg(feature = "full")]
+    {
+        assert_eq!(room.fname.as_deref(), Some("Marcos Defendi"));
+        assert_eq!(room.tags, ["rocket", "chat"]);
+        assert_eq!(room.livechat_data.get("docId").map(String::as_str), Some("0310584343112"));
+        assert_eq!(room.last_message.as_ref().unwrap().msg, "Hello");
+    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod auth;
+pub mod avatar;
 pub mod chat;
 pub mod config;
 pub mod custom_field;
@@ -11,6 +12,7 @@ pub mod offline_message;
 pub mod page;
 pub mod room;
 pub mod rooms;
+pub mod transcript;
 pub mod upload;
 pub mod visitor;
 
@@ -34,6 +36,7 @@ pub fn router(config: &crate::config::ServerConfig) -> Router<AppState> {
         .merge(inquiries::router())
         .merge(auth::router())
         .merge(chat::router())
+        .merge(transcript::router())
         .merge(upload::router(config))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)

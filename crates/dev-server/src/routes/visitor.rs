@@ -1,13 +1,14 @@
-//! `livechat/visitor`: register or update the visitor, read it back.
+//! `livechat/visitor`: register or update the visitor, read it back, forget it.
 
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use livechat_wire::Success;
 use livechat_wire::error::code;
-use livechat_wire::visitor::{RegisterVisitor, VisitorResponse};
+use livechat_wire::visitor::{CustomField, DeleteVisitorResponse, DeletedVisitor, RegisterVisitor, VisitorResponse};
 
 use crate::AppState;
+use crate::config::ServerConfig;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, ClientIp, Params, Path, ok};
 use crate::guest;
@@ -16,7 +17,9 @@ use crate::store;
 use crate::validate::{Kind, Schema, Style, opt, req};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/livechat/visitor", post(register)).route("/livechat/visitor/{token}", get(get_visitor))
+    Router::new()
+        .route("/livechat/visitor", post(register))
+        .route("/livechat/visitor/{token}", get(get_visitor).delete(forget))
 }
 
 // Rocket.Chat 7.x and 8.x check this body with Meteor's `check` (`token: String`, the rest
@@ -83,15 +86,45 @@ async fn register(
         None => None,
     };
 
+    // Rocket.Chat registers the visitor, then (`setMultipleVisitorCustomFields`) refuses the
+    // custom fields when one defined as required (and not hidden) is not among the keys sent:
+    // the visitor stays registered, without them. Nothing is checked when none are sent.
+    let missing = missing_required(&state.config, &new.custom_fields);
+    let custom_fields = if missing.is_empty() { kept_fields(&state.config, &new.custom_fields) } else { Vec::new() };
     let registration = guest::Registration {
         token,
         profile: store::Profile { name, email: email.as_deref(), phone, department: department.as_deref() },
         username: new.username.as_deref().map(str::trim).filter(|u| !u.is_empty()),
-        custom_fields: &new.custom_fields,
+        custom_fields: &custom_fields,
     };
     let visitor = guest::register(&tx, now, &registration)?;
     tx.commit()?;
+    if !missing.is_empty() {
+        return Err(ApiError::plain(format!("Missing required custom fields: {}", missing.join(", "))));
+    }
     Ok(ok(VisitorResponse { visitor }))
+}
+
+/// The required, not hidden, custom fields whose keys `sent` lacks (none when nothing is sent).
+fn missing_required(config: &ServerConfig, sent: &[CustomField]) -> Vec<String> {
+    if sent.is_empty() {
+        return Vec::new();
+    }
+    config
+        .custom_fields
+        .iter()
+        .filter(|d| d.required && d.not_hidden() && !sent.iter().any(|f| f.key == d.id))
+        .map(|d| d.id.clone())
+        .collect()
+}
+
+/// The fields registration keeps: with definitions, only keys of fields not hidden (others
+/// are ignored, as Rocket.Chat ignores keys it has no visitor field for); with none, all.
+fn kept_fields(config: &ServerConfig, sent: &[CustomField]) -> Vec<CustomField> {
+    if config.custom_fields.is_empty() {
+        return sent.to_vec();
+    }
+    sent.iter().filter(|f| config.custom_fields.iter().any(|d| d.id == f.key && d.not_hidden())).cloned().collect()
 }
 
 async fn get_visitor(
@@ -103,4 +136,41 @@ async fn get_visitor(
     let visitor = store::visitor_by_token(&state.db.conn(), &token)?
         .ok_or_else(|| ApiError::meteor(code::INVALID_TOKEN, "Invalid token"))?;
     Ok(ok(VisitorResponse { visitor }))
+}
+
+/// `DELETE livechat/visitor/:token`: forgets the visitor and everything it left (rooms,
+/// messages, inquiries, files, page visits, custom field values, transcript requests).
+/// Rocket.Chat refuses while the visitor has an open room (`visitor-has-open-rooms`), unless
+/// it collects HTTP headers, which this server never does.
+async fn forget(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> ApiResult<Json<Success<DeleteVisitorResponse>>> {
+    state.rate_limit("DELETE livechat/visitor/:token", ip, 5, 60_000)?;
+    let (id, uploads) = {
+        let conn = state.db.conn();
+        let visitor = store::visitor_by_token(&conn, &token)?
+            .ok_or_else(|| ApiError::meteor(code::INVALID_TOKEN, "Invalid token"))?;
+        if store::open_room_for_token(&conn, &token)?.is_some() {
+            return Err(ApiError::meteor(code::VISITOR_HAS_OPEN_ROOMS, "Cannot remove visitors with opened rooms"));
+        }
+        let removed = (|| {
+            let tx = conn.unchecked_transaction()?;
+            let uploads = store::forget_visitor(&tx, &visitor)?;
+            tx.commit()?;
+            Ok::<_, ApiError>(uploads)
+        })();
+        let uploads = removed.map_err(|e| {
+            eprintln!("removing visitor {}: {e:?}", visitor.id);
+            ApiError::meteor(code::ERROR_REMOVING_VISITOR, "An error occurred while deleting visitor")
+        })?;
+        (visitor.id, uploads)
+    };
+    for upload in uploads {
+        if let Err(e) = state.files.remove(&upload) {
+            eprintln!("removing file {upload}: {e}");
+        }
+    }
+    Ok(ok(DeleteVisitorResponse { visitor: DeletedVisitor { id, ts: state.clock.now() } }))
 }

@@ -3,7 +3,7 @@
 //! these with the connection they hold; nothing here publishes, awaits, or decides who may do
 //! what.
 //!
-//! * [`visitors`] — `visitors` and the `guest-N` counter.
+//! * [`visitors`] — `visitors` and the `guest-N` counter; forgetting a visitor and all it left.
 //! * [`rooms`] — `rooms`, read with their visitor and department; the agents' room list.
 //! * [`messages`] — `messages`, and the room counters a message moves.
 //! * [`users`] — `users` and `login_tokens`: agents, their presence and logins.
@@ -11,6 +11,7 @@
 //! * [`inquiries`] — `inquiries`, the routing queue.
 //! * [`pages`] — `navigation_history` and `offline_messages`: what visitors leave behind.
 //! * [`uploads`] — `uploads`: what each uploaded file is and whose (its bytes: [`crate::files`]).
+//! * [`transcripts`] — `transcript_requests`: the transcripts visitors asked for.
 //! * [`seed`](mod@seed) — the configured agents and departments written at start.
 
 pub mod departments;
@@ -19,6 +20,7 @@ pub mod messages;
 pub mod pages;
 pub mod rooms;
 pub mod seed;
+pub mod transcripts;
 pub mod uploads;
 pub mod users;
 pub mod visitors;
@@ -29,6 +31,7 @@ pub use messages::*;
 pub use pages::*;
 pub use rooms::*;
 pub use seed::*;
+pub use transcripts::*;
 pub use uploads::*;
 pub use users::*;
 pub use visitors::*;

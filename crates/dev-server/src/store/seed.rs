@@ -20,15 +20,25 @@ pub fn seed(conn: &mut Connection, config: &ServerConfig, now: Timestamp) -> Api
             Some(id) => {
                 tx.execute(
                     "UPDATE users SET name = ?2, email = ?3, password_hash = ?4, roles = ?5, status = ?6,
-                     status_livechat = 'available' WHERE id = ?1",
-                    params![id, agent.name, agent.email, hash, roles, agent.status],
+                     status_livechat = 'available', phone = ?7 WHERE id = ?1",
+                    params![id, agent.name, agent.email, hash, roles, agent.status, agent.phone],
                 )?;
             }
             None => {
                 tx.execute(
-                    "INSERT INTO users (id, username, name, email, password_hash, roles, status, status_livechat, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'available', ?8)",
-                    params![ids::random_id(), agent.username, agent.name, agent.email, hash, roles, agent.status, now.0],
+                    "INSERT INTO users (id, username, name, email, password_hash, roles, status, status_livechat, created_at, phone)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'available', ?8, ?9)",
+                    params![
+                        ids::random_id(),
+                        agent.username,
+                        agent.name,
+                        agent.email,
+                        hash,
+                        roles,
+                        agent.status,
+                        now.0,
+                        agent.phone
+                    ],
                 )?;
             }
         }

@@ -3,7 +3,7 @@
 use livechat_wire::Timestamp;
 use livechat_wire::UserRef;
 use livechat_wire::agent::Agent;
-use livechat_wire::visitor::EmailAddress;
+use livechat_wire::visitor::{EmailAddress, PhoneNumber};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::json_or_default;
@@ -17,6 +17,7 @@ pub struct User {
     pub username: String,
     pub name: Option<String>,
     pub email: Option<String>,
+    pub phone: Option<String>,
     pub roles: Vec<String>,
     pub status: String,
     pub status_livechat: String,
@@ -41,7 +42,7 @@ impl User {
     }
 }
 
-const USER_COLS: &str = "id, username, name, email, roles, status, status_livechat";
+const USER_COLS: &str = "id, username, name, email, roles, status, status_livechat, phone";
 
 fn user_from_row(r: &Row) -> rusqlite::Result<User> {
     Ok(User {
@@ -52,6 +53,7 @@ fn user_from_row(r: &Row) -> rusqlite::Result<User> {
         roles: json_or_default(r.get(4)?),
         status: r.get(5)?,
         status_livechat: r.get(6)?,
+        phone: r.get(7)?,
     })
 }
 
@@ -65,7 +67,7 @@ pub fn user_for_login(conn: &Connection, login: &str) -> ApiResult<Option<(User,
     let column = if login.contains('@') { "lower(email)" } else { "username" };
     let value = if login.contains('@') { login.to_lowercase() } else { login.to_owned() };
     let sql = format!("SELECT {USER_COLS}, password_hash FROM users WHERE {column} = ?1");
-    Ok(conn.query_row(&sql, [value], |r| Ok((user_from_row(r)?, r.get(7)?))).optional()?)
+    Ok(conn.query_row(&sql, [value], |r| Ok((user_from_row(r)?, r.get(8)?))).optional()?)
 }
 
 /// The user whose `X-User-Id` / `X-Auth-Token` these are.
@@ -99,7 +101,9 @@ pub fn online_agents(conn: &Connection, department: Option<&str>) -> ApiResult<V
     Ok(users.into_iter().filter(User::is_online_agent).collect())
 }
 
-/// The agent as visitors see it (`normalizeAgent`).
+/// The agent as visitors see it (`normalizeAgent`): `{hiddenInfo: true}` when agents are
+/// hidden, else `_id`, `username`, `name`, `status` and `phone`, and `emails` when
+/// `show_agent_email` is on (`Users.getAgentInfo`'s projection).
 pub fn agent_public(config: &ServerConfig, user: &User) -> Agent {
     if !config.show_agent_info {
         return Agent { hidden_info: true, ..Agent::default() };
@@ -113,7 +117,7 @@ pub fn agent_public(config: &ServerConfig, user: &User) -> Agent {
             (Some(address), true) => vec![EmailAddress { address: address.clone() }],
             _ => Vec::new(),
         },
-        phone: Vec::new(),
+        phone: user.phone.iter().map(|p| PhoneNumber { phone_number: p.clone() }).collect(),
         hidden_info: false,
     }
 }

@@ -1,5 +1,5 @@
 //! `visitors`: read by token or id only (never by phone or e-mail), written by registration and
-//! custom fields.
+//! custom fields, and removed with everything the visitor left when it asks to be forgotten.
 
 use livechat_wire::StrMap;
 
@@ -108,4 +108,32 @@ pub fn set_livechat_data(conn: &Connection, id: &str, data: &StrMap) -> ApiResul
 /// The visitor as messages carry it: `{_id, username, name}`.
 pub fn visitor_ref(v: &Visitor) -> UserRef {
     UserRef { id: v.id.clone(), username: v.username.clone(), name: v.name.clone() }
+}
+
+/// Removes the visitor and everything it left: its rooms with their messages, inquiries and
+/// uploads' records, its page visits, its transcript requests, and the visitor itself with its
+/// custom field values. Answers the ids of the uploads whose bytes must go too.
+pub fn forget_visitor(conn: &Connection, visitor: &Visitor) -> ApiResult<Vec<String>> {
+    const ROOMS: &str = "SELECT id FROM rooms WHERE visitor_id = ?1";
+    let uploads = conn
+        .prepare(&format!("SELECT id FROM uploads WHERE rid IN ({ROOMS}) OR visitor_token = ?2"))?
+        .query_map(params![visitor.id, visitor.token], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    conn.execute(
+        &format!("DELETE FROM uploads WHERE rid IN ({ROOMS}) OR visitor_token = ?2"),
+        params![visitor.id, visitor.token],
+    )?;
+    conn.execute(&format!("DELETE FROM inquiries WHERE rid IN ({ROOMS})"), [&visitor.id])?;
+    conn.execute(&format!("DELETE FROM messages WHERE rid IN ({ROOMS})"), [&visitor.id])?;
+    conn.execute(
+        &format!("DELETE FROM transcript_requests WHERE rid IN ({ROOMS}) OR token = ?2 OR visitor_id = ?1"),
+        params![visitor.id, visitor.token],
+    )?;
+    conn.execute(
+        &format!("DELETE FROM navigation_history WHERE rid IN ({ROOMS}) OR token = ?2"),
+        params![visitor.id, visitor.token],
+    )?;
+    conn.execute("DELETE FROM rooms WHERE visitor_id = ?1", [&visitor.id])?;
+    conn.execute("DELETE FROM visitors WHERE id = ?1", [&visitor.id])?;
+    Ok(uploads)
 }

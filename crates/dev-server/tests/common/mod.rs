@@ -46,6 +46,11 @@ impl TestApp {
         TestApp { router: app(state.clone()), state, auth: None }
     }
 
+    /// A server on a state made by the test (files on disk, say).
+    pub fn from_state(state: AppState) -> TestApp {
+        TestApp { router: app(state.clone()), state, auth: None }
+    }
+
     /// The server's state: its database and hub, for tests that look behind the API.
     pub fn state(&self) -> &AppState {
         &self.state
@@ -114,6 +119,10 @@ impl TestApp {
 
     pub async fn put(&self, path: &str, body: Value) -> Reply {
         self.call(Method::PUT, path, Some(body.to_string().into_bytes())).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.call(Method::DELETE, path, None).await
     }
 
     pub async fn delete_json(&self, path: &str, body: Value) -> Reply {
@@ -212,6 +221,7 @@ fn agent_config(username: &str, password: &str, roles: &[&str], status: &str) ->
         password: password.into(),
         name: None,
         email: None,
+        phone: None,
         roles: roles.iter().map(|r| (*r).to_owned()).collect(),
         status: status.into(),
     }

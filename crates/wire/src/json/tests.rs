@@ -24,11 +24,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::agent::{Agent, AgentInfoResponse};
+use crate::agent::{Agent, AgentInfoResponse, AgentNextResponse};
 use crate::auth::{Login, LoginData, LoginResponse, LogoutData, LogoutResponse, Me};
 use crate::config::{
-    ConditionValue, Config, ConfigResponse, CustomFieldDef, Department, Messages, Settings, SurveyConfig, TextLimit, Theme,
-    Trigger, TriggerAction, TriggerCondition, TriggerParams,
+    ConditionValue, Config, ConfigResponse, CustomFieldDef, Department, Messages, Settings, SurveyConfig, TextLimit,
+    Theme, Trigger, TriggerAction, TriggerCondition, TriggerParams,
 };
 use crate::custom_field::{CustomFieldResponse, CustomFieldsResponse, SavedField, SetCustomField, SetCustomFields};
 use crate::ddp::{ClientFrame, StreamOptions, StreamParams, TokenArg, UserActivityParams, VisitorCredentials};
@@ -45,7 +45,11 @@ use crate::room::{
     SurveyItem, SurveyResponse, TransferResponse, TransferRoom,
 };
 use crate::rooms::RoomsResponse;
-use crate::visitor::{CustomField, EmailAddress, NewVisitor, PhoneNumber, RegisterVisitor, Visitor, VisitorResponse};
+use crate::transcript::{SendTranscript, TranscriptResponse};
+use crate::visitor::{
+    CustomField, DeleteVisitorResponse, DeletedVisitor, EmailAddress, NewVisitor, PhoneNumber, RegisterVisitor,
+    Visitor, VisitorResponse,
+};
 use crate::{Empty, Page, Timestamp, UserRef};
 
 mod ddp;
@@ -213,6 +217,18 @@ fn the_wire_crates_examples_decode_as_serde_does() {
         r#"{"fields":[{"Key":"address","value":"Rocket.Chat Avenue","overwrite":true}],"success":true}"#,
     );
     answer_text::<PageVisitedResponse>(r#"{"success":true}"#);
+    answer_text::<TranscriptResponse>(r#"{"message":"Livechat transcript sent","success":true}"#);
+    answer_text::<DeleteVisitorResponse>(
+        r#"{"visitor":{"_id":"kYr5ygw6Br3Kw4kG3","ts":"2018-09-14T17:36:48.276Z"},"success":true}"#,
+    );
+    // With an open room the visitor's agent is known already: no agent.
+    answer_text::<AgentNextResponse>(r#"{"success":true}"#);
+    answer_text::<AgentNextResponse>(
+        r#"{"agent":{"_id":"a1","username":"rocket.cat","name":"Rocket Cat","status":"online","emails":[{"address":"cat@rocket.chat","verified":true}],"phone":[{"phoneNumber":"+1"}]},"success":true}"#,
+    );
+    answer_text::<AgentNextResponse>(r#"{"agent":{"hiddenInfo":true},"success":true}"#);
+    let body = r#"{"token":"iNKE8a6k6cjbqWhWd","rid":"vp3D9H8ud6HYvRpvq","email":"visitor@rocket.chat"}"#;
+    assert_eq!(to_string(&serde_json::from_str::<SendTranscript>(body).unwrap()), body);
     let page = r#"{"token":"iNKE8a6k6cjbqWhWd","rid":"vp3D9H8ud6HYvRpvq","pageInfo":{"title":"","change":"url","location":{"href":"http://localhost:3000/demo.html#page-4"}}}"#;
     let body: PageVisited = serde_json::from_str(page).unwrap();
     assert_eq!(to_string(&body), page);
@@ -237,7 +253,9 @@ fn department_name() -> DepartmentName {
 
 fn transfer_data() -> TransferData {
     TransferData {
+        #[cfg(feature = "full")]
         scope: "department".into(),
+        #[cfg(feature = "full")]
         transferred_by: Some(user("agent1")),
         transferred_to: Some(user("agent2")),
         next_department: Some(department_name()),
@@ -255,8 +273,10 @@ fn message() -> Message {
         token: Some("tok".into()),
         alias: Some("Ada".into()),
         t: Some("livechat_transfer_history".into()),
+        #[cfg(feature = "full")]
         groupable: Some(false),
         edited_at: ts(1_536_946_608_300),
+        #[cfg(feature = "full")]
         edited_by: Some(user("v1")),
         updated_at: ts(1_536_946_608_301),
         transfer_data: Some(transfer_data()),
@@ -323,14 +343,22 @@ fn room_visitor() -> RoomVisitor {
         id: "v1".into(),
         username: "guest-1".into(),
         token: "tok".into(),
+        #[cfg(feature = "full")]
         status: Some("online".into()),
+        #[cfg(feature = "full")]
         name: Some("Ada".into()),
+        #[cfg(feature = "full")]
         last_message_ts: ts(5),
     }
 }
 
 fn served_by() -> ServedBy {
-    ServedBy { id: "agent1".into(), username: "agent.one".into(), ts: ts(6) }
+    ServedBy {
+        id: "agent1".into(),
+        username: "agent.one".into(),
+        #[cfg(feature = "full")]
+        ts: ts(6),
+    }
 }
 
 fn room() -> Room {
@@ -338,24 +366,38 @@ fn room() -> Room {
         id: "r1".into(),
         t: "l".into(),
         ts: ts(1),
+        #[cfg(feature = "full")]
         lm: ts(2),
+        #[cfg(feature = "full")]
         msgs: 7,
+        #[cfg(feature = "full")]
         users_count: Some(2),
+        #[cfg(feature = "full")]
         fname: Some("Ada".into()),
         department_id: Some("dep1".into()),
         v: Some(room_visitor()),
         served_by: Some(served_by()),
         open: Some(true),
+        #[cfg(feature = "full")]
         cl: Some(false),
+        #[cfg(feature = "full")]
         waiting_response: Some(true),
+        #[cfg(feature = "full")]
         closed_at: ts(3),
+        #[cfg(feature = "full")]
         closer: Some("visitor".into()),
+        #[cfg(feature = "full")]
         closed_by: Some(user("v1")),
+        #[cfg(feature = "full")]
         survey_feedback: Some(map(&[("satisfaction", "5")])),
+        #[cfg(feature = "full")]
         last_message: Some(Box::new(message())),
+        #[cfg(feature = "full")]
         tags: vec!["a".into(), "b".into()],
+        #[cfg(feature = "full")]
         livechat_data: map(&[("docId", "42")]),
         department: Some(department_name()),
+        #[cfg(feature = "full")]
         updated_at: ts(4),
     }
 }
@@ -369,9 +411,13 @@ fn visitor() -> Visitor {
         visitor_emails: vec![EmailAddress { address: "ada@example.com".into() }],
         phone: vec![PhoneNumber { phone_number: "+100".into() }],
         department: Some("dep1".into()),
+        #[cfg(feature = "full")]
         status: Some("online".into()),
+        #[cfg(feature = "full")]
         ts: ts(10),
+        #[cfg(feature = "full")]
         updated_at: ts(11),
+        #[cfg(feature = "full")]
         livechat_data: map(&[("plan", "gold")]),
     }
 }
@@ -399,13 +445,16 @@ fn settings() -> Settings {
         file_upload: !d.file_upload,
         language: "pt-BR".into(),
         transcript: !d.transcript,
+        #[cfg(feature = "full")]
         history_monitor_type: "title".into(),
         force_accept_data_processing_consent: !d.force_accept_data_processing_consent,
+        #[cfg(feature = "full")]
         show_connecting: !d.show_connecting,
         agent_hidden_info: !d.agent_hidden_info,
         clear_local_storage_when_chat_ended: !d.clear_local_storage_when_chat_ended,
         limit_text_length: TextLimit(Some(300)),
         hidden_system_messages: vec!["uj".into()],
+        #[cfg(feature = "full")]
         hide_watermark: !d.hide_watermark,
         visitors_can_close_chat: !d.visitors_can_close_chat,
     }
@@ -416,9 +465,12 @@ fn theme() -> Theme {
         title: "Help".into(),
         color: "#000".into(),
         offline_title: "Later".into(),
+        #[cfg(feature = "full")]
         offline_color: "#111".into(),
         position: "left".into(),
+        #[cfg(feature = "full")]
         background: Some("#fff".into()),
+        #[cfg(feature = "full")]
         hide_expand_chat: true,
     }
 }
@@ -427,6 +479,7 @@ fn messages() -> Messages {
     Messages {
         offline_message: "a".into(),
         offline_success_message: "b".into(),
+        #[cfg(feature = "full")]
         offline_unavailable_message: "c".into(),
         conversation_finished_message: "d".into(),
         conversation_finished_text: "e".into(),
@@ -442,6 +495,7 @@ fn department() -> Department {
         name: "Sales".into(),
         show_on_registration: true,
         show_on_offline_form: true,
+        #[cfg(feature = "full")]
         departments_allowed_to_forward: vec!["dep2".into()],
     }
 }
@@ -462,7 +516,9 @@ fn config() -> Config {
         guest: Some(visitor()),
         room: Some(room()),
         agent: Some(agent()),
+        #[cfg(feature = "full")]
         triggers: vec![trigger(), Trigger::default()],
+        #[cfg(feature = "full")]
         custom_fields: vec![custom_field_def()],
     }
 }
@@ -574,6 +630,10 @@ fn complete_values_decode_to_themselves() {
     complete(ConfigResponse { config: config() });
     complete(agent());
     complete(AgentInfoResponse { agent: agent() });
+    complete(AgentNextResponse { agent: Some(agent()) });
+    complete(DeletedVisitor { id: "v1".into(), ts: Timestamp(1_536_946_608_276) });
+    complete(DeleteVisitorResponse { visitor: DeletedVisitor { id: "v1".into(), ts: Timestamp(7) } });
+    complete(TranscriptResponse { message: "Livechat transcript sent".into() });
     complete(CustomFieldResponse { field: CustomField { key: "k".into(), value: "v".into(), overwrite: true } });
     complete(CustomFieldsResponse { fields: vec![SavedField { key: "k".into(), value: "v".into(), overwrite: true }] });
     complete(SavedField { key: "k".into(), value: "v".into(), overwrite: true });
@@ -624,12 +684,13 @@ fn empty_and_partial_objects_take_serdes_defaults() {
         same::<TakeInquiryResponse>("take", &v).unwrap();
         same::<GetInquiryResponse>("get", &v).unwrap();
         same::<Empty>("empty", &v).unwrap();
+        same::<AgentNextResponse>("agent.next", &v).unwrap();
     }
     // Nulls: `None` for options, wrong for everything else.
     same::<Message>("nulls", &json!({"_id": "a", "ts": null, "u": null, "t": null})).unwrap();
     same::<GetInquiryResponse>("null inquiry", &json!({"inquiry": null})).unwrap();
     assert!(same::<Message>("null msg", &json!({"msg": null})).is_none());
-    assert!(same::<Room>("null tags", &json!({"tags": null})).is_none());
+    assert!(same::<Room>("null t", &json!({"t": null})).is_none());
     // Config disabled: only `enabled`.
     let c = same::<ConfigResponse>("disabled", &json!({"config": {"enabled": false}})).unwrap();
     assert_eq!(c.config.settings, Settings::default());
@@ -675,7 +736,9 @@ fn wrong_types_and_missing_fields_name_the_field() {
         err::<ConfigResponse>(json!({"config": {"settings": {"registrationForm": "yes"}}})),
         "`config.settings.registrationForm`: expected true or false"
     );
+    #[cfg(feature = "full")]
     assert_eq!(err::<RoomResponse>(json!({"room": {"msgs": 1.5}})), "`room.msgs`: expected a whole number");
+    #[cfg(feature = "full")]
     assert_eq!(err::<RoomResponse>(json!({"room": {"msgs": -1}})), "`room.msgs`: expected a whole number");
     assert_eq!(err::<RoomResponse>(json!("room")), "expected an object");
     assert_eq!(err::<RoomResponse>(json!([])), "expected an object");
@@ -684,16 +747,22 @@ fn wrong_types_and_missing_fields_name_the_field() {
     assert_eq!(err::<MessageResponse>(json!({"message": []})), "`message`: expected an object");
     assert_eq!(err::<SurveyResponse>(json!({"rid": "r", "data": {"a": 1}})), "`data`: expected a string");
     assert_eq!(err::<InquiriesResponse>(json!({"inquiries": []})), "missing field `count`");
+    assert_eq!(err::<DeleteVisitorResponse>(json!({"visitor": {"_id": "v1"}})), "missing field `visitor.ts`");
+    assert_eq!(
+        err::<DeleteVisitorResponse>(json!({"visitor": {"_id": "v1", "ts": "soon"}})),
+        "`visitor.ts`: expected a date"
+    );
+    assert_eq!(err::<TranscriptResponse>(json!({"message": 5})), "`message`: expected a string");
     // Serde refuses each of these too.
     for v in [
         json!({"message": {"msg": 5}}),
         json!({"message": null}),
         json!({"message": {"u": {"username": "no id"}}}),
-        json!({"message": {"groupable": "yes"}}),
+        json!({"message": {"alias": 5}}),
     ] {
         assert!(same::<MessageResponse>(&v.to_string(), &v).is_none(), "{v}");
     }
-    for v in [json!({"room": {"msgs": 1.5}}), json!({"room": {"v": "x"}}), json!({"room": {"livechatData": []}})] {
+    for v in [json!({"room": {"open": "yes"}}), json!({"room": {"v": "x"}}), json!({"room": {"departmentId": 5}})] {
         assert!(same::<RoomResponse>(&v.to_string(), &v).is_none(), "{v}");
     }
     for v in [json!({"fields": [{"key": "k", "value": "v", "overwrite": true}]}), json!({"fields": [{"Key": "k"}]})] {
@@ -789,6 +858,7 @@ fn bodies_are_written_as_serde_writes_them() {
     written_complete(&Location { href: "https://e.com/?q=\"x\"".into() });
     written_complete(&Login { user: "agent.one".into(), password: "p\\w".into() });
     written_complete(&TakeInquiry { inquiry_id: "i1".into(), user_id: Some("a1".into()) });
+    written_complete(&SendTranscript { token: "tok".into(), rid: "r1".into(), email: "a\"b@c.de".into() });
     written(&TakeInquiry { inquiry_id: "i1".into(), user_id: None });
 }
 

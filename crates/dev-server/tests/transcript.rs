@@ -22,7 +22,7 @@ async fn a_transcript_is_stored_answered_and_noted_in_the_room() {
     app.say("t", &rid, "hello").await;
     app.close("t", &rid).await;
     let body = success(app.post("livechat/transcript", ask("t", &rid, "ada@example.com")).await);
-    assert_eq!(body, json!({"message": "Livechat transcript sent", "success": true}));
+    assert_eq!(body, json!({"message": "Omnichannel transcript sent", "success": true}));
 
     // Rocket.Chat's record of it: a system message from rocket.cat, nothing in it.
     let newest = &app.history("t", &rid, "").await[0];

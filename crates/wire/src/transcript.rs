@@ -26,7 +26,7 @@ wire_type! {
 }
 
 wire_type! {
-    /// Answer: `{"message": "Livechat transcript sent"}` (in the server's language).
+    /// Answer: `{"message": "Omnichannel transcript sent"}` (in the server's language).
     #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
     pub struct TranscriptResponse {
         pub message: String,

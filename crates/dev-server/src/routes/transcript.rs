@@ -30,7 +30,7 @@ impl Params for SendTranscript {
 }
 
 /// `Livechat_transcript_sent`, in English.
-pub const SENT: &str = "Livechat transcript sent";
+pub const SENT: &str = "Omnichannel transcript sent";
 
 /// Rocket.Chat's mailer's check (`validateEmail`, its basic style): one `@`, text either side.
 pub fn mailer_accepts(address: &str) -> bool {

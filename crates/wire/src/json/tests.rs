@@ -217,7 +217,7 @@ fn the_wire_crates_examples_decode_as_serde_does() {
         r#"{"fields":[{"Key":"address","value":"Rocket.Chat Avenue","overwrite":true}],"success":true}"#,
     );
     answer_text::<PageVisitedResponse>(r#"{"success":true}"#);
-    answer_text::<TranscriptResponse>(r#"{"message":"Livechat transcript sent","success":true}"#);
+    answer_text::<TranscriptResponse>(r#"{"message":"Omnichannel transcript sent","success":true}"#);
     answer_text::<DeleteVisitorResponse>(
         r#"{"visitor":{"_id":"kYr5ygw6Br3Kw4kG3","ts":"2018-09-14T17:36:48.276Z"},"success":true}"#,
     );
@@ -633,7 +633,7 @@ fn complete_values_decode_to_themselves() {
     complete(AgentNextResponse { agent: Some(agent()) });
     complete(DeletedVisitor { id: "v1".into(), ts: Timestamp(1_536_946_608_276) });
     complete(DeleteVisitorResponse { visitor: DeletedVisitor { id: "v1".into(), ts: Timestamp(7) } });
-    complete(TranscriptResponse { message: "Livechat transcript sent".into() });
+    complete(TranscriptResponse { message: "Omnichannel transcript sent".into() });
     complete(CustomFieldResponse { field: CustomField { key: "k".into(), value: "v".into(), overwrite: true } });
     complete(CustomFieldsResponse { fields: vec![SavedField { key: "k".into(), value: "v".into(), overwrite: true }] });
     complete(SavedField { key: "k".into(), value: "v".into(), overwrite: true });

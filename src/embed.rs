@@ -155,10 +155,12 @@ pub fn boot(host: Element, options: JsValue, sink: Function) -> Result<u32, JsVa
         custom_fields: Vec::new(),
         sound: text(&options, "sound").as_deref() == Some("on"),
         polling_only: text(&options, "transport").as_deref() == Some("polling"),
+        no_triggers: text(&options, "triggers").as_deref() == Some("off"),
     };
     // The session belongs to no owner: work it has under way may outlive the widget's view.
     let session = Session::new(&text(&options, "server").unwrap_or_default(), lang, session_options);
     session.set_lazy(get("lazy"));
+    session.set_root(host.clone().into());
     let owner = Owner::new();
     let view = crate::ui::mount_in_shadow(&host, move || {
         provide_context(session);

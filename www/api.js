@@ -184,15 +184,18 @@ export function create(host, options, load, i18n, booted, parts) {
       });
   }
 
-  // Sends the visitor's files and lists them above the composer.
-  function upload(files, context) {
-    second()
-      .then(function (m) {
-        m.upload(files, context);
-      })
-      .catch(function (e) {
-        console.warn('Livechat: files cannot be sent now', e);
-      });
+  // The second module's function `name` (`upload`: sends the visitor's files and lists them
+  // above the composer; `trigger`: the server's proactive messages), loaded when first called.
+  function later(name) {
+    return function (a, b) {
+      second()
+        .then(function (m) {
+          m[name](a, b);
+        })
+        .catch(function (e) {
+          console.warn('Livechat: ' + name + ' failed', e);
+        });
+    };
   }
 
   // `texts` are the catalogue of `tag` (null: English).
@@ -202,7 +205,7 @@ export function create(host, options, load, i18n, booted, parts) {
     for (var k in options) o[k] = options[k];
     o.language = texts ? tag : 'en';
     o.texts = texts;
-    if (parts) o.lazy = { draw: draw, upload: upload };
+    if (parts) o.lazy = { draw: draw, upload: later('upload'), trigger: later('trigger') };
     var id = wasm.boot(host, o, function (event, payload) {
       emit(EVENTS[event], payload);
     });

@@ -87,6 +87,7 @@
       namespace: data.namespace,
       sound: data.sound,
       transport: data.transport,
+      triggers: data.triggers,
     },
     function () {
       return module('widget');

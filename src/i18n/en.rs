@@ -89,5 +89,6 @@ pub(super) fn text(key: Key) -> &'static str {
         FileTooLarge => "This file is too large to send.",
         FilesDisabled => "Sending files is turned off.",
         FileNotSent => "The file could not be sent.",
+        Dismiss => "Dismiss",
     }
 }

@@ -219,6 +219,7 @@ pub enum Key {
     FileTooLarge,
     FilesDisabled,
     FileNotSent,
+    Dismiss,
 }
 
 impl Key {
@@ -308,6 +309,7 @@ impl Key {
         Key::FileTooLarge,
         Key::FilesDisabled,
         Key::FileNotSent,
+        Key::Dismiss,
     ];
 }
 
@@ -359,7 +361,7 @@ mod tests {
         for (i, key) in Key::ALL.iter().enumerate() {
             assert_eq!(*key as usize, i, "{key:?}");
         }
-        assert_eq!(Key::FileNotSent as usize + 1, Key::ALL.len(), "Key::ALL ends with the last key");
+        assert_eq!(Key::Dismiss as usize + 1, Key::ALL.len(), "Key::ALL ends with the last key");
     }
 
     #[test]

@@ -31,6 +31,7 @@ mod forms;
 mod outbox;
 mod site;
 mod start;
+mod triggers;
 mod uploads;
 
 pub use forms::FormErrors;
@@ -77,6 +78,11 @@ struct Io {
     /// answers what it asks while it sends files (made once).
     lazy: RefCell<wasm_bindgen::JsValue>,
     ask: RefCell<Option<wasm_bindgen::JsValue>>,
+    /// The server's triggers run (in the second module); when the widget started on this page
+    /// (time on site counts from it); the widget's shadow root.
+    triggers: StdCell<bool>,
+    arrived: f64,
+    root: RefCell<wasm_bindgen::JsValue>,
 }
 
 /// The visitor's session. `Copy`: every field is a handle into the reactive arena.
@@ -144,6 +150,9 @@ impl Session {
             flush_scheduled: StdCell::new(false),
             lazy: RefCell::new(wasm_bindgen::JsValue::UNDEFINED),
             ask: RefCell::new(None),
+            triggers: StdCell::new(false),
+            arrived: js_sys::Date::now(),
+            root: RefCell::new(wasm_bindgen::JsValue::UNDEFINED),
         }));
         let session = Session {
             screen: Field::new(cell, Area::Screen, |v: &View| &v.screen),
@@ -213,7 +222,13 @@ impl Session {
     fn carry_out(&self, effect: Effect) {
         let Some(io) = self.io.try_get_value() else { return };
         match effect {
-            Effect::StoreRoom(rid) => io.store.set_room_id(rid.as_deref()),
+            Effect::StoreRoom(rid) => {
+                io.store.set_room_id(rid.as_deref());
+                // A room forgotten: the chat ended (or another visitor came).
+                if rid.is_none() {
+                    self.trigger("ended", wasm_bindgen::JsValue::UNDEFINED);
+                }
+            }
             Effect::StoreOutbox { id, message } => io.store.update_outbox(&id, message.as_ref()),
             Effect::StoreRead(at) => io.store.set(READ, Some(&at.to_string())),
             Effect::StoreOpen(open) => io.store.set(OPEN, open.then_some("1")),
@@ -483,6 +498,9 @@ impl Session {
     pub fn set_open(&self, open: bool) {
         if self.update(|c| c.set_open(open)) == Some(true) {
             spawn_task(Box::pin(self.start()));
+        }
+        if open {
+            self.trigger("opened", wasm_bindgen::JsValue::UNDEFINED);
         }
     }
 

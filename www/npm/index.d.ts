@@ -28,6 +28,8 @@ export interface BootOptions {
   sound?: 'on' | 'off';
   /** `"polling"`: never open a WebSocket; poll for new messages instead. */
   transport?: 'websocket' | 'polling';
+  /** `"off"`: the server's triggers (proactive messages) do not run on this site. */
+  triggers?: 'on' | 'off';
 }
 
 /** What `status()` answers. */

@@ -24,3 +24,7 @@ pub use module::render;
 mod uploads;
 #[cfg(all(target_arch = "wasm32", feature = "module"))]
 pub use uploads::upload;
+#[cfg(all(target_arch = "wasm32", feature = "module"))]
+mod triggers;
+#[cfg(all(target_arch = "wasm32", feature = "module"))]
+pub use triggers::trigger;

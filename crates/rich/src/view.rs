@@ -596,3 +596,31 @@ pub fn uploads(list: &[Upload], texts: &[String]) -> Vec<Node> {
         })
         .collect()
 }
+
+/// The card beside the closed window's launcher with a proactive message (a trigger's): the
+/// sender and the text in one button that opens the chat (`data-action="open"`), and a cross
+/// that dismisses the card (`data-action="dismiss"`, named `dismiss` in the visitor's language).
+/// A status: screen readers read it as it appears.
+pub fn proactive_card(name: &str, msg: &str, dismiss: &str) -> Node {
+    let button = |action: &str, attrs: Vec<(&'static str, String)>, children| {
+        let mut a = vec![("type", "button".to_owned()), ("data-action", action.to_owned())];
+        a.extend(attrs);
+        el("button", a, children)
+    };
+    el(
+        "div",
+        vec![("class", "lc-card".to_owned()), ("role", "status".to_owned())],
+        vec![
+            button(
+                "open",
+                vec![("class", "lc-card-open".to_owned()), ("aria-controls", "lc-window".to_owned())],
+                vec![el("strong", Vec::new(), vec![text(name)]), el("span", Vec::new(), vec![text(msg)])],
+            ),
+            button(
+                "dismiss",
+                vec![("class", "lc-card-close".to_owned()), ("aria-label", dismiss.to_owned())],
+                vec![text("\u{d7}")],
+            ),
+        ],
+    )
+}

@@ -6,7 +6,7 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::agent::Agent;
-use crate::json::{DecodeError, FromJson, Json};
+use crate::json::{DecodeError, FromJson, Json, Kept};
 use crate::room::Room;
 use crate::visitor::Visitor as LivechatVisitor;
 use crate::wire_type;
@@ -53,7 +53,8 @@ wire_type! {
         /// The serving agent, when the room is served.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub agent: Option<Agent>,
-        /// Proactive messages (Rocket.Chat sends only the enabled ones).
+        /// Proactive messages (Rocket.Chat sends only the enabled ones). The widget reads them
+        /// from [`Config::kept`] (`livechat_client::session::triggers`).
         #[cfg(feature = "full")]
         pub triggers: Vec<Trigger>,
         /// Fields the pre-chat form asks for after name and e-mail (Rocket.Chat Enterprise:
@@ -61,6 +62,10 @@ wire_type! {
         #[cfg(feature = "full")]
         #[serde(rename = "customFields")]
         pub custom_fields: Vec<CustomFieldDef>,
+        /// The configuration as parsed, for what is read from it once rather than decoded
+        /// (the triggers).
+        #[serde(skip)]
+        pub kept: Kept,
     }
     impl FromJson;
 }

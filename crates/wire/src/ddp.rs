@@ -272,8 +272,10 @@ wire_type! {
     #[serde(default)]
     pub struct QueueData {
         pub spot: u32,
+        #[cfg(feature = "full")]
         #[serde(skip_serializing_if = "Option::is_none")]
         pub message: Option<String>,
+        #[cfg(feature = "full")]
         #[serde(rename = "estimatedWaitTimeSeconds", skip_serializing_if = "Option::is_none")]
         pub estimated_wait_time_seconds: Option<u64>,
     }

@@ -69,11 +69,15 @@ impl Session {
         };
         let g = self.peek(Core::guard);
         match self.client().register(details).await {
-            Ok(visitor) => self.update(|c| {
-                if c.registered(&g, visitor) {
-                    c.form_accepted(&g, form, Screen::Chat);
-                }
-            }),
+            Ok(visitor) => {
+                self.update(|c| {
+                    if c.registered(&g, visitor) {
+                        c.form_accepted(&g, form, Screen::Chat);
+                    }
+                });
+                self.trigger("registered", wasm_bindgen::JsValue::UNDEFINED);
+                None
+            }
             Err(e) => self.update(|c| c.form_refused(&g, &e)),
         };
         FormErrors::default()

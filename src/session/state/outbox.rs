@@ -19,7 +19,11 @@ impl Session {
                 return Err(stale());
             }
         }
-        let answer = self.client().room(None).await?;
+        // The agent a proactive message came from, when there is one.
+        let answer = match self.peek(|c| c.proactive_agent().map(str::to_owned)) {
+            Some(agent) => self.client().room_with_agent(&agent).await?,
+            None => self.client().room(None).await?,
+        };
         self.update(|c| c.room_made(&g, answer.room, answer.new_room)).flatten().ok_or_else(stale)
     }
 
@@ -37,6 +41,7 @@ impl Session {
             rt.typing_done();
         }
         let id = crate::storage::new_token();
+        self.trigger("wrote", wasm_bindgen::JsValue::UNDEFINED);
         if self.update(|c| c.compose(id, &text)) == Some(true) {
             self.flush().await;
         }

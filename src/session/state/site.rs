@@ -141,6 +141,7 @@ impl Session {
     /// Reports the page the visitor is on (`livechat/page.visited`, a `url` change), with the
     /// open room when there is one.
     pub fn page_visited(self, title: String, href: String) -> Task<Result<(), Error>> {
+        self.trigger("page", href.as_str().into());
         Box::pin(async move {
             let rid = self.peek(|c| c.room_id().map(str::to_owned));
             self.client().page_visited(rid.as_deref(), &title, &href, livechat_wire::page::change::URL).await?;

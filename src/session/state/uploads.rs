@@ -44,8 +44,11 @@ impl Session {
     /// (a promise settled once the conversation is caught up), `take` (the server's message for
     /// a file, `value`, into the conversation), `token` (the visitor's now: another visitor means
     /// its files go), and anything else the visitor's file messages on screen (messages of theirs
-    /// without text) as the server sent them.
-    fn asker(self) -> JsValue {
+    /// without text) as the server sent them. And while the server's triggers run (see
+    /// `triggers.rs`): `show` (a proactive message, `value` `{id, msg, u, agent}`), `fired` (the
+    /// `runOnce` ids kept; a string `value` replaces them), `open` (the visitor clicked the
+    /// card), `isOpen`.
+    pub(super) fn asker(self) -> JsValue {
         let io = self.io();
         io.ask
             .borrow_mut()
@@ -70,6 +73,31 @@ impl Session {
                             return JsValue::UNDEFINED;
                         }
                         "token" => return self.token().into(),
+                        "show" => {
+                            let get = |k: &str| Reflect::get(&value, &k.into()).unwrap_or(JsValue::NULL);
+                            if let Ok(u) = livechat_client::json::decode(get("u")) {
+                                let agent = livechat_client::json::decode(get("agent")).ok();
+                                let (id, msg) = (get("id").as_string(), get("msg").as_string());
+                                let now = js_sys::Date::now() as i64;
+                                self.update(|c| {
+                                    c.proactive(&id.unwrap_or_default(), msg.unwrap_or_default(), u, agent, now)
+                                });
+                            }
+                            return JsValue::UNDEFINED;
+                        }
+                        "fired" => {
+                            let store = &self.io().store;
+                            if let Some(ids) = value.as_string() {
+                                store.set(super::triggers::FIRED, Some(&ids));
+                            }
+                            return store.get(super::triggers::FIRED).map_or(JsValue::UNDEFINED, JsValue::from);
+                        }
+                        "open" => {
+                            self.interacted();
+                            self.set_open(true);
+                            return JsValue::UNDEFINED;
+                        }
+                        "isOpen" => return self.open.get_untracked().into(),
                         _ => {
                             let me = self.visitor.with_untracked(|v| v.as_ref().map(|v| v.id.clone()));
                             return self.conversation.with_untracked(|c| {

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use livechat_wire::Empty;
-use livechat_wire::agent::{Agent, AgentInfoResponse};
+use livechat_wire::agent::{Agent, AgentInfoResponse, AgentNextResponse};
 use livechat_wire::config::{Config, ConfigResponse};
 use livechat_wire::custom_field::{
     CustomField, CustomFieldResponse, CustomFieldsResponse, SavedField, SetCustomField, SetCustomFields,
@@ -228,6 +228,14 @@ impl VisitorClient {
         let body = SetCustomFields { token: self.token.to_string(), custom_fields: fields };
         let call = Call::new("POST livechat/custom.fields", "livechat/custom.fields").body(&body);
         Ok(self.transport.send::<CustomFieldsResponse>(call).await?.fields)
+    }
+
+    /// `GET livechat/agent.next/:token`: the agent routing would pick for a new chat (in
+    /// `department`); `None` when the server hides agents or the visitor has an open room.
+    pub async fn agent_next(&self, department: Option<&str>) -> Result<Option<Agent>, Error> {
+        let path = format!("livechat/agent.next/{}", segment(&self.token));
+        let call = Call::new("GET livechat/agent.next/:token", path).query_opt("department", department);
+        Ok(self.transport.send::<AgentNextResponse>(call).await?.agent.filter(|a| !a.id.is_empty()))
     }
 
     /// `GET livechat/agent.info/:rid/:token`: the agent serving the room.

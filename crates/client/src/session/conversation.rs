@@ -5,6 +5,10 @@
 use livechat_wire::Timestamp;
 use livechat_wire::message::{Message, types};
 
+/// How the `_id` of a message the widget made itself begins (a trigger's proactive message):
+/// the server never has it, so a catch-up keeps it.
+pub const PROACTIVE: &str = "proactive:";
+
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -96,15 +100,20 @@ impl Conversation {
     /// message's time up to now, asked for when the newest message shown was `shown`. Visitor
     /// and agent messages kept here from the page's oldest time up to the later of its newest
     /// and `shown` that the page lacks were deleted meanwhile (the newest ones too), and are
-    /// removed (messages still pending — no time yet — and system messages stay). Returns how
+    /// removed (messages still pending — no time yet —, system messages and the widget's own
+    /// [`PROACTIVE`] ones stay). Returns how
     /// many were removed.
     pub fn drop_missing(&mut self, page: &[Message], shown: Option<Timestamp>) -> usize {
         let times = page.iter().filter_map(|m| m.ts);
         let (Some(from), Some(to)) = (times.clone().min(), times.max()) else { return 0 };
         let to = shown.map_or(to, |shown| shown.max(to));
         let before = self.messages.len();
-        self.messages
-            .retain(|m| m.t.is_some() || m.ts.is_none_or(|t| t < from || t > to) || page.iter().any(|p| p.id == m.id));
+        self.messages.retain(|m| {
+            m.t.is_some()
+                || m.id.starts_with(PROACTIVE)
+                || m.ts.is_none_or(|t| t < from || t > to)
+                || page.iter().any(|p| p.id == m.id)
+        });
         before - self.messages.len()
     }
 }

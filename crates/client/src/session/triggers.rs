@@ -65,7 +65,10 @@
 //! drops every other condition once the visitor is registered; here they still apply until the
 //! visitor writes).
 
-use livechat_wire::config::{ConditionValue, Trigger, TriggerParams};
+use livechat_wire::config::ConditionValue;
+#[cfg(doc)]
+use livechat_wire::config::Trigger;
+use livechat_wire::json::Json;
 
 /// Runs a JavaScript regular expression: `Some(new RegExp(pattern).test(text))`, `None` when
 /// the pattern does not compile.
@@ -124,49 +127,70 @@ struct Rule {
     held: bool,
 }
 
-/// The seconds of a `time-on-site` value, as JavaScript's `parseInt` reads them (leading
-/// blanks, an optional `+`, digits, anything after ignored); `None` for no digits or a negative
-/// number.
-fn seconds(v: &ConditionValue) -> Option<u32> {
-    match v {
-        ConditionValue::Number(_) => v.seconds(),
-        ConditionValue::Text(s) => {
-            let s = s.trim_start();
-            let s = s.strip_prefix('+').unwrap_or(s);
-            let end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
-            if end == 0 {
-                return None;
-            }
-            // Saturates: a number too large for u32 seconds is longer than any visit.
-            Some(s[..end].bytes().fold(0u32, |n, b| n.saturating_mul(10).saturating_add(u32::from(b - b'0'))))
-        }
+/// A string field of `v`, or empty.
+fn text<J: Json>(v: &J, key: &str) -> String {
+    v.get(key).and_then(|s| s.as_string()).unwrap_or_default()
+}
+
+/// A condition's value as text: a string as it is, a whole number as its digits (Rocket.Chat's
+/// admin stores what was typed; older records hold numbers).
+fn value_text<J: Json>(v: &J) -> String {
+    match (v.as_string(), v.as_f64()) {
+        (Some(s), _) => s,
+        (None, Some(n)) => ConditionValue::Number(n).text(),
+        _ => String::new(),
     }
 }
 
+/// The seconds of a `time-on-site` value, as JavaScript's `parseInt` reads them (leading
+/// blanks, an optional `+`, digits, anything after ignored); `None` for no digits or a negative
+/// number.
+fn seconds<J: Json>(v: &J) -> Option<u32> {
+    if v.as_string().is_none() {
+        return ConditionValue::Number(v.as_f64()?).seconds();
+    }
+    let s = value_text(v);
+    let s = s.trim_start();
+    let s = s.strip_prefix('+').unwrap_or(s);
+    let end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
+    if end == 0 {
+        return None;
+    }
+    // Saturates: a number too large for u32 seconds is longer than any visit.
+    Some(s[..end].bytes().fold(0u32, |n, b| n.saturating_mul(10).saturating_add(u32::from(b - b'0'))))
+}
+
 impl Rule {
-    /// The trigger's rule, when it counts (see the module's documentation).
-    fn read(t: &Trigger) -> Option<Rule> {
-        if !t.enabled || t.conditions.is_empty() {
+    /// The trigger's rule, when it counts (see the module's documentation). Read straight from
+    /// the configuration as parsed (a [`Trigger`] on the wire): the widget carries no decoder
+    /// for the trigger types (their fields go through [`Json`] once, here).
+    fn read<J: Json>(t: &J) -> Option<Rule> {
+        if t.get("enabled").and_then(|e| e.as_bool()) == Some(false) {
             return None;
         }
-        let (sender, p) = t.actions.iter().filter(|a| a.name == "send-message").find_map(|a| {
-            let p: &TriggerParams = a.params.as_ref()?;
-            let sender = match p.sender.as_str() {
+        let conditions = t.get("conditions").and_then(|c| c.items()).unwrap_or_default();
+        if conditions.is_empty() {
+            return None;
+        }
+        let actions = t.get("actions").and_then(|a| a.items()).unwrap_or_default();
+        let (sender, p) = actions.iter().filter(|a| text(*a, "name") == "send-message").find_map(|a| {
+            let p = a.get("params")?;
+            let sender = match text(&p, "sender").as_str() {
                 "queue" => Sender::Queue,
                 "custom" => Sender::Custom,
                 _ => return None,
             };
-            (!p.msg.trim().is_empty()).then_some((sender, p))
+            (!text(&p, "msg").trim().is_empty()).then_some((sender, p))
         })?;
         let mut rule = Rule {
             fire: Fire {
-                id: t.id.clone(),
+                id: text(t, "_id"),
                 sender,
-                name: p.name.clone(),
-                msg: p.msg.clone(),
+                name: text(&p, "name"),
+                msg: text(&p, "msg"),
                 after_registration: false,
             },
-            once: t.run_once,
+            once: t.get("runOnce").and_then(|o| o.as_bool()) == Some(true),
             urls: Vec::new(),
             wait: None,
             opened: false,
@@ -174,11 +198,12 @@ impl Rule {
             url_ok: false,
             held: false,
         };
-        for c in &t.conditions {
-            match c.name.as_str() {
-                "page-url" => rule.urls.push(c.value.as_ref().map(ConditionValue::text).unwrap_or_default()),
+        for c in &conditions {
+            let value = c.get("value").filter(|v| !v.is_null());
+            match text(c, "name").as_str() {
+                "page-url" => rule.urls.push(value.as_ref().map(value_text).unwrap_or_default()),
                 "time-on-site" => {
-                    let ms = f64::from(seconds(c.value.as_ref()?)?) * 1000.0;
+                    let ms = f64::from(seconds(&value?)?) * 1000.0;
                     rule.wait = Some(rule.wait.map_or(ms, |w| w.max(ms)));
                 }
                 "chat-opened-by-visitor" => rule.opened = true,
@@ -219,7 +244,7 @@ impl Triggers {
     /// documentation). Nothing fires before the first event; call [`Triggers::page`] with the
     /// address once the session knows whether a chat is under way (a restored chat in which the
     /// visitor has written: call [`Triggers::visitor_wrote`] first).
-    pub fn new(triggers: &[Trigger], fired_once: Vec<String>, arrived_at: f64) -> Triggers {
+    pub fn new<J: Json>(triggers: &[J], fired_once: Vec<String>, arrived_at: f64) -> Triggers {
         Triggers {
             rules: triggers.iter().filter_map(Rule::read).collect(),
             once: fired_once,
@@ -230,7 +255,7 @@ impl Triggers {
 
     /// New triggers from a reloaded configuration. A trigger kept (same id) keeps what it saw:
     /// one that fired does not fire again while its conditions keep holding.
-    pub fn set_triggers(&mut self, triggers: &[Trigger], now: f64, test: Matcher) -> Step {
+    pub fn set_triggers<J: Json>(&mut self, triggers: &[J], now: f64, test: Matcher) -> Step {
         let mut rules: Vec<Rule> = triggers.iter().filter_map(Rule::read).collect();
         for r in &mut rules {
             r.url_ok = r.url_matches(self.url.as_deref(), test);

@@ -109,6 +109,7 @@ fn base(c: &ServerConfig, conn: &rusqlite::Connection, department: Option<&str>)
         agent: None,
         triggers: c.triggers.iter().filter(|t| t.enabled).map(trigger).collect(),
         custom_fields: c.custom_fields.iter().filter(|f| f.listed()).map(custom_field).collect(),
+        kept: Default::default(),
     })
 }
 

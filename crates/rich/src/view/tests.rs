@@ -343,3 +343,11 @@ fn files_on_their_way() {
     assert!(out.contains("role=\"alert\">Type</span>") && out.contains("role=\"alert\">Not sent</span>"), "{out}");
     assert!(!out.contains("progress"), "failed files show no progress");
 }
+
+#[test]
+fn the_card_of_a_proactive_message() {
+    assert_eq!(
+        show(&[proactive_card("Ann <Sales>", "Hi! <b>Need help?</b>", "Dismiss")]),
+        "<div class=\"lc-card\" role=\"status\"><button type=\"button\" data-action=\"open\" class=\"lc-card-open\" aria-controls=\"lc-window\"><strong>Ann &lt;Sales&gt;</strong><span>Hi! &lt;b&gt;Need help?&lt;/b&gt;</span></button><button type=\"button\" data-action=\"dismiss\" class=\"lc-card-close\" aria-label=\"Dismiss\">\u{d7}</button></div>"
+    );
+}

@@ -520,6 +520,7 @@ fn config() -> Config {
         triggers: vec![trigger(), Trigger::default()],
         #[cfg(feature = "full")]
         custom_fields: vec![custom_field_def()],
+        kept: Kept::default(),
     }
 }
 

@@ -102,6 +102,8 @@ pub struct SessionOptions {
     pub sound: bool,
     /// Never open a WebSocket: poll history instead (for networks that break WebSocket).
     pub polling_only: bool,
+    /// The site turned the server's triggers (proactive messages) off.
+    pub no_triggers: bool,
     /// Custom field values the site set before the visitor registered; sent with registration.
     pub custom_fields: Vec<CustomField>,
 }
@@ -289,6 +291,8 @@ pub struct Core {
     catch_up_retry: Retries,
     /// A start is waiting for the configuration: another try waits for it.
     starting: bool,
+    /// The agent a proactive message came from: asked for when the room is made.
+    proactive_agent: Option<String>,
     /// The next open, close or screen change comes from something the visitor (or the site's
     /// script) did in this tab: focus may follow it.
     focus_on_change: bool,

@@ -2,8 +2,11 @@
 //! other tabs, the window's open state, unread and the read mark.
 
 use livechat_wire::Timestamp;
+use livechat_wire::UserRef;
 use livechat_wire::ddp::LivechatRoomEvent;
 use livechat_wire::message::{Message, types};
+
+use crate::session::conversation;
 
 use super::*;
 
@@ -133,6 +136,29 @@ impl Core {
         if closed && self.view.screen == Screen::Chat {
             self.chat_ended();
         }
+    }
+
+    // ---- Proactive messages ----
+
+    /// A trigger's message, shown as from `sender` (its `_id` empty for a name only, or the
+    /// agent `livechat/agent.next` answered, who then becomes the chat's agent and is asked for
+    /// when the room is made). The widget's own: never sent, kept through catch-ups
+    /// ([`conversation::PROACTIVE`]). `now`: ms since the epoch.
+    pub fn proactive(&mut self, trigger: &str, msg: String, sender: UserRef, agent: Option<Agent>, now: i64) {
+        let id = [conversation::PROACTIVE, trigger, ":", &now.to_string()].concat();
+        if self.view.room.is_none()
+            && let Some(agent) = agent
+        {
+            self.proactive_agent = Some(agent.id.clone());
+            self.set_agent(Some(agent));
+        }
+        let m = Message { id, msg, ts: Some(Timestamp(now)), u: Some(sender), ..Message::default() };
+        self.take_in(vec![m]);
+    }
+
+    /// The agent a proactive message came from, for the room about to be made.
+    pub fn proactive_agent(&self) -> Option<&str> {
+        self.proactive_agent.as_deref()
     }
 
     // ---- Tabs, the window and unread ----

@@ -260,6 +260,7 @@ impl Core {
         }
         self.set_history_complete(false);
         self.set_unread(0);
+        self.proactive_agent = None;
         self.set_screen(Screen::Loading);
     }
 
@@ -358,6 +359,7 @@ impl Core {
         }
         self.set_agent(None);
         self.set_queue_spot(None);
+        self.proactive_agent = None;
         self.edit_conversation(|c| {
             let had = !c.is_empty();
             c.clear();

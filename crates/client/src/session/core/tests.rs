@@ -1401,3 +1401,33 @@ fn run(seed: u64, steps: usize) {
     assert!(world.written.len() > steps / 20, "seed {seed}: only {} messages written", world.written.len());
     assert!(world.server.messages.len() > world.written.len() / 2, "seed {seed}");
 }
+
+// ---- Proactive messages ----
+
+/// A trigger's message is the widget's own: shown from its sender, counted unread while the
+/// window is closed, kept through a catch-up that does not have it; a `queue` sender's agent
+/// is shown and asked for when the room is made, and forgotten with a new chat.
+#[test]
+fn a_proactive_message_is_the_widgets_own() {
+    let mut core = roomless_core();
+    let ann = UserRef { id: String::new(), username: "Ann".into(), name: Some("Ann".into()) };
+    core.proactive("t1", "Questions?".into(), ann, None, 1_000);
+    assert_eq!(shown(&core), ["proactive:t1:1000"]);
+    assert_eq!(core.unread(), 1, "counted unread while the window is closed");
+    assert_eq!(core.proactive_agent(), None);
+
+    let mut core = roomless_core();
+    let agent = Agent { id: "agent".into(), username: Some("agent.smith".into()), ..Agent::default() };
+    let from = UserRef { id: "agent".into(), username: "agent.smith".into(), name: None };
+    core.proactive("q", "Hello!".into(), from, Some(agent.clone()), 2_000);
+    assert_eq!(core.proactive_agent(), Some("agent"), "asked for when the room is made");
+    assert_eq!(core.agent(), Some(&agent), "shown as the chat's agent");
+    let g = core.guard();
+    core.room_made(&g, room(ROOM), true);
+    // The server's history has the agent's reply but not the proactive message: it stays.
+    let server = [agent_msg("a1", 1_500), agent_msg("a2", 3_000)];
+    catch_up_from(&mut core, &server);
+    assert_eq!(shown(&core), ["a1", "proactive:q:2000", "a2"]);
+    core.new_chat();
+    assert_eq!(core.proactive_agent(), None, "a new chat asks for nobody");
+}

@@ -1,5 +1,5 @@
 use super::*;
-use livechat_wire::config::{TriggerAction, TriggerCondition};
+use livechat_wire::config::{ConditionValue, Trigger, TriggerAction, TriggerCondition, TriggerParams};
 use serde_json::json;
 
 /// JavaScript's `new RegExp(pattern).test(text)`, stood in for by the `regex` crate. The two
@@ -46,8 +46,13 @@ fn once(id: &str, conditions: Vec<TriggerCondition>) -> Trigger {
 }
 
 /// A page load at time 0 with `triggers` and nothing fired before.
+/// The triggers as the configuration's JSON (the rules read them as parsed).
+fn vals(triggers: &[Trigger]) -> Vec<serde_json::Value> {
+    triggers.iter().map(|t| serde_json::to_value(t).unwrap()).collect()
+}
+
 fn load(triggers: &[Trigger]) -> Triggers {
-    Triggers::new(triggers, Vec::new(), 0.0)
+    Triggers::new(&vals(triggers), Vec::new(), 0.0)
 }
 
 fn ids(step: &Step) -> Vec<&str> {
@@ -148,7 +153,7 @@ fn no_address_known_before_the_first_page_call() {
 
 #[test]
 fn time_deadline_before_exactly_at_and_after() {
-    let mut t = Triggers::new(&[trigger("t", vec![secs("30")])], Vec::new(), 1_000.0);
+    let mut t = Triggers::new(&vals(&[trigger("t", vec![secs("30")])]), Vec::new(), 1_000.0);
     let s = t.page(SITE, 1_000.0, JS);
     assert_eq!((ids(&s), s.wake_at), (vec![], Some(31_000.0)));
     let s = t.tick(30_999.0);
@@ -177,7 +182,7 @@ fn zero_seconds_fires_at_the_first_event() {
 
 #[test]
 fn time_values_read_as_parse_int_reads_them() {
-    let text = |s: &str| seconds(&ConditionValue::Text(s.into()));
+    let text = |s: &str| seconds(&json!(s));
     assert_eq!(text("30"), Some(30));
     assert_eq!(text(" 30 s"), Some(30));
     assert_eq!(text("+7"), Some(7));
@@ -189,9 +194,9 @@ fn time_values_read_as_parse_int_reads_them() {
     assert_eq!(text(""), None);
     assert_eq!(text("-5"), None);
     assert_eq!(text("+"), None);
-    assert_eq!(seconds(&ConditionValue::Number(30.0)), Some(30));
-    assert_eq!(seconds(&ConditionValue::Number(2.5)), Some(2));
-    assert_eq!(seconds(&ConditionValue::Number(-1.0)), None);
+    assert_eq!(seconds(&json!(30.0)), Some(30));
+    assert_eq!(seconds(&json!(2.5)), Some(2));
+    assert_eq!(seconds(&json!(-1.0)), None);
 }
 
 #[test]
@@ -307,13 +312,13 @@ fn several_triggers_fire_at_one_event_in_the_configurations_order() {
 #[test]
 fn run_once_holds_across_a_reload() {
     let config = [once("o", vec![url("/pricing")]), trigger("n", vec![url("/pricing")])];
-    let mut first = Triggers::new(&config, Vec::new(), 0.0);
+    let mut first = Triggers::new(&vals(&config), Vec::new(), 0.0);
     let s = first.page(PRICING, 0.0, JS);
     assert_eq!((ids(&s), s.store_once.clone()), (vec!["o", "n"], vec!["o".to_string()]));
     assert_eq!(first.fired_once(), ["o"]);
 
     // The reload: a new page load from what storage kept.
-    let mut second = Triggers::new(&config, vec!["o".into()], 100_000.0);
+    let mut second = Triggers::new(&vals(&config), vec!["o".into()], 100_000.0);
     let s = second.page(PRICING, 100_000.0, JS);
     assert_eq!((ids(&s), s.store_once.clone()), (vec!["n"], vec![]), "the non-runOnce one fires again after a reload");
 }
@@ -341,7 +346,7 @@ fn run_once_fired_in_another_tab() {
 
 #[test]
 fn a_stored_id_of_a_trigger_gone_from_the_configuration_is_harmless() {
-    let mut t = Triggers::new(&[once("new", vec![url(".")])], vec!["old".into()], 0.0);
+    let mut t = Triggers::new(&vals(&[once("new", vec![url(".")])]), vec!["old".into()], 0.0);
     let s = t.page(SITE, 0.0, JS);
     assert_eq!((ids(&s), s.store_once.clone()), (vec!["new"], vec!["new".to_string()]));
     assert_eq!(t.fired_once(), ["old", "new"]);
@@ -545,14 +550,18 @@ fn new_triggers_keep_what_the_old_ones_saw() {
     let mut t = load(&[trigger("p", vec![url("/pricing")])]);
     assert_eq!(ids(&t.page(PRICING, 0.0, JS)), ["p"]);
     let s = t.set_triggers(
-        &[trigger("p", vec![url("/pricing")]), trigger("q", vec![url("pricing")]), trigger("t", vec![secs("9")])],
+        &vals(&[
+            trigger("p", vec![url("/pricing")]),
+            trigger("q", vec![url("pricing")]),
+            trigger("t", vec![secs("9")]),
+        ]),
         1.0,
         JS,
     );
     assert_eq!((ids(&s), s.wake_at), (vec!["q"], Some(9_000.0)), "`p` held already; `q` is new and matches");
     assert_eq!(ids(&t.page(ABOUT, 2.0, JS)), NONE);
     assert_eq!(ids(&t.page(PRICING, 3.0, JS)), ["p", "q"]);
-    let s = t.set_triggers(&[], 4.0, JS);
+    let s = t.set_triggers::<serde_json::Value>(&[], 4.0, JS);
     assert_eq!((ids(&s), s.wake_at), (vec![], None));
 }
 

@@ -86,7 +86,13 @@ fn ddp_error() -> DdpError {
 }
 
 fn queue_data() -> QueueData {
-    QueueData { spot: 3, message: Some("wait".into()), estimated_wait_time_seconds: Some(60) }
+    QueueData {
+        spot: 3,
+        #[cfg(feature = "full")]
+        message: Some("wait".into()),
+        #[cfg(feature = "full")]
+        estimated_wait_time_seconds: Some(60),
+    }
 }
 
 #[test]

@@ -1,0 +1,231 @@
+//! The server's proactive messages (`trigger(event, value)`, exported with the `module`
+//! feature): the widget's session starts them when its configuration lists triggers and tells
+//! them what happens; the rules are `livechat_client::session::triggers` (every enabled trigger,
+//! all of its conditions), run here with JavaScript's `RegExp` and one timer for time on site.
+//! A message that fires goes to the session (`ask("show", …)`) from its sender — a name, or for
+//! `queue` the agent `livechat/agent.next` picks (then asked for when the room is made) — and,
+//! while the window is closed, into a card beside the launcher that opens the chat or is
+//! dismissed. The `runOnce` ids go to the session's storage (`ask("fired", …)`), shared by the
+//! visitor's tabs: what another tab fired meanwhile does not fire here.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Date, Function, Object, Reflect};
+use livechat_client::api::{Transport, VisitorClient};
+use livechat_client::json::Js;
+use livechat_client::session::triggers::{Sender, Step, Triggers};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Element;
+
+use crate::view;
+
+struct State {
+    rules: Triggers,
+    ask: Function,
+    server: String,
+    department: Option<String>,
+    host: JsValue,
+    dismiss: String,
+    /// The current time-on-site timer (a later one replaces it).
+    wake: u32,
+    card: Option<Element>,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
+}
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `new RegExp(pattern).test(text)`; `None` when the pattern does not compile.
+fn test(pattern: &str, text: &str) -> Option<bool> {
+    let ctor: Function = get(&js_sys::global(), "RegExp").dyn_into().ok()?;
+    let re = Reflect::construct(&ctor, &Array::of1(&pattern.into())).ok()?;
+    Some(re.unchecked_into::<js_sys::RegExp>().test(text))
+}
+
+/// What the session says: `start` (`value`: `{list, fired, arrived, href, department, server,
+/// host, dismiss, ask}`; again with a reloaded configuration), `page` (the address), `opened`,
+/// `registered`, `wrote`, `ended`.
+#[wasm_bindgen]
+pub fn trigger(event: String, value: JsValue) {
+    let now = Date::now();
+    let step = STATE.with_borrow_mut(|slot| {
+        if event == "start" {
+            let list: Vec<Js> = Array::from(&get(&value, "list")).iter().map(Js).collect();
+            let href = get(&value, "href").as_string().unwrap_or_default();
+            let st = slot.get_or_insert_with(|| {
+                let fired = get(&value, "fired").as_string().unwrap_or_default();
+                let fired = fired.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+                State {
+                    rules: Triggers::new::<Js>(&[], fired, get(&value, "arrived").as_f64().unwrap_or(now)),
+                    ask: get(&value, "ask").unchecked_into(),
+                    server: String::new(),
+                    department: None,
+                    host: JsValue::UNDEFINED,
+                    dismiss: String::new(),
+                    wake: 0,
+                    card: None,
+                }
+            });
+            st.server = get(&value, "server").as_string().unwrap_or_default();
+            st.department = get(&value, "department").as_string();
+            st.host = get(&value, "host");
+            st.dismiss = get(&value, "dismiss").as_string().unwrap_or_default();
+            let mut step = st.rules.set_triggers(&list, now, &test);
+            let page = st.rules.page(&href, now, &test);
+            step.fire.extend(page.fire);
+            step.store_once.extend(page.store_once);
+            step.wake_at = page.wake_at;
+            return Some(step);
+        }
+        let st = slot.as_mut()?;
+        Some(match event.as_str() {
+            "page" => st.rules.page(&value.as_string().unwrap_or_default(), now, &test),
+            "tick" => st.rules.tick(now),
+            "opened" => {
+                if let Some(card) = st.card.take() {
+                    card.remove();
+                }
+                st.rules.opened(now)
+            }
+            "registered" => st.rules.registered(now),
+            "wrote" => st.rules.visitor_wrote(now),
+            "ended" => st.rules.chat_ended(now),
+            _ => return None,
+        })
+    });
+    if let Some(step) = step {
+        carry_out(step);
+    }
+}
+
+fn carry_out(step: Step) {
+    let Some((ask, server, department, wake)) = STATE.with_borrow_mut(|slot| {
+        let st = slot.as_mut()?;
+        st.wake = st.wake.wrapping_add(1);
+        Some((st.ask.clone(), st.server.clone(), st.department.clone(), st.wake))
+    }) else {
+        return;
+    };
+    if let Some(at) = step.wake_at {
+        let tick = Closure::once_into_js(move || {
+            if STATE.with_borrow(|slot| slot.as_ref().is_some_and(|st| st.wake == wake)) {
+                trigger("tick".into(), JsValue::UNDEFINED);
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let wait = (at - Date::now()).clamp(0.0, 2.0e9);
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), wait as i32);
+        }
+    }
+    // What another tab of this visitor fired meanwhile does not fire here; what fired here is
+    // kept beside it.
+    let stored = ask.call2(&JsValue::NULL, &"fired".into(), &JsValue::UNDEFINED).ok().and_then(|v| v.as_string());
+    let stored = stored.unwrap_or_default();
+    let elsewhere = |id: &str| stored.split(' ').any(|s| s == id);
+    if !step.store_once.is_empty() {
+        let mut all: Vec<&str> = stored.split(' ').filter(|s| !s.is_empty()).collect();
+        all.extend(step.store_once.iter().map(String::as_str).filter(|id| !elsewhere(id)));
+        let _ = ask.call2(&JsValue::NULL, &"fired".into(), &all.join(" ").into());
+    }
+    for fire in step.fire.into_iter().filter(|f| !elsewhere(&f.id)) {
+        let (ask, server, department) = (ask.clone(), server.clone(), department.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let user = Object::new();
+            let mut agent = JsValue::NULL;
+            let mut name = fire.name.clone();
+            let mut id = String::new();
+            if fire.sender == Sender::Queue {
+                let token = ask.call2(&JsValue::NULL, &"token".into(), &JsValue::UNDEFINED).ok();
+                let client =
+                    VisitorClient::new(Transport::new(&server), &token.and_then(|t| t.as_string()).unwrap_or_default());
+                if let Ok(Some(a)) = client.agent_next(department.as_deref()).await {
+                    let o = Object::new();
+                    for (k, v) in [
+                        ("_id", Some(&a.id)),
+                        ("username", a.username.as_ref()),
+                        ("name", a.name.as_ref()),
+                        ("status", a.status.as_ref()),
+                    ] {
+                        if let Some(v) = v {
+                            let _ = Reflect::set(&o, &k.into(), &v.into());
+                        }
+                    }
+                    name = a.name.clone().or_else(|| a.username.clone()).unwrap_or(name);
+                    id = a.id;
+                    let _ = Reflect::set(&user, &"username".into(), &a.username.unwrap_or_default().into());
+                    agent = o.into();
+                }
+            }
+            if id.is_empty() {
+                let _ = Reflect::set(&user, &"username".into(), &name.as_str().into());
+            }
+            let _ = Reflect::set(&user, &"_id".into(), &id.into());
+            let _ = Reflect::set(&user, &"name".into(), &name.as_str().into());
+            let shown = Object::new();
+            for (k, v) in
+                [("id", JsValue::from(&fire.id)), ("msg", (&fire.msg).into()), ("u", user.into()), ("agent", agent)]
+            {
+                let _ = Reflect::set(&shown, &k.into(), &v);
+            }
+            let _ = ask.call2(&JsValue::NULL, &"show".into(), &shown);
+            let open = ask.call2(&JsValue::NULL, &"isOpen".into(), &JsValue::UNDEFINED).is_ok_and(|o| o.is_truthy());
+            if !open {
+                show_card(&name, &fire.msg);
+            }
+        });
+    }
+}
+
+/// Shows the card beside the launcher (replacing one already there).
+fn show_card(name: &str, msg: &str) {
+    STATE.with_borrow_mut(|slot| {
+        let Some(st) = slot.as_mut() else { return };
+        if let Some(old) = st.card.take() {
+            old.remove();
+        }
+        let root = get(&st.host, "shadowRoot");
+        let root: web_sys::Node =
+            if root.is_object() { root.unchecked_into() } else { st.host.clone().unchecked_into() };
+        let Some(doc) = root.owner_document() else { return };
+        let Ok(holder) = doc.create_element("div") else { return };
+        crate::dom::build(&holder, &[view::proactive_card(name, msg, &st.dismiss)], "");
+        let Some(card) = holder.first_element_child() else { return };
+        let _ = root.append_child(&card);
+        crate::dom::prepare_root(&card);
+        let ask = st.ask.clone();
+        let on_click = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let action = ev
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest("button[data-action]").ok().flatten())
+                .and_then(|b| b.get_attribute("data-action"));
+            let card = STATE.with_borrow_mut(|slot| slot.as_mut().and_then(|st| st.card.take()));
+            match action.as_deref() {
+                Some("open") => {
+                    let _ = ask.call2(&JsValue::NULL, &"open".into(), &JsValue::UNDEFINED);
+                }
+                Some(_) => {}
+                None => {
+                    // A click beside the buttons keeps the card.
+                    STATE.with_borrow_mut(|slot| {
+                        if let Some(st) = slot.as_mut() {
+                            st.card = card.clone();
+                        }
+                    });
+                    return;
+                }
+            }
+            if let Some(card) = card {
+                card.remove();
+            }
+        });
+        let _ = card.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+        on_click.forget();
+        st.card = Some(card);
+    });
+}

@@ -1,0 +1,67 @@
+//! Proactive messages: the server's triggers run in the second module (`trigger` there, over
+//! the rules of [`livechat_client::session::triggers`]), loaded only when the configuration
+//! lists some, so a site without triggers never fetches it for them. The session starts them
+//! with what they need (the list as parsed, the `runOnce` ids already fired, when the widget
+//! started on this page, the visitor's department, the widget's shadow root for the card beside
+//! the launcher), tells them what happens here (the page's address, the window opened, the
+//! visitor registered, wrote, a chat ended), and answers what they ask through the session's
+//! `ask` (a message to show, the ids to keep, open the window).
+
+use livechat_client::json::{Js, kept};
+use livechat_wire::json::Json;
+use wasm_bindgen::JsValue;
+
+use super::*;
+
+/// Storage: the `runOnce` triggers that fired for this visitor, space-separated ids.
+pub(super) const FIRED: &str = "fired";
+
+impl Session {
+    /// The configuration came: its triggers start, unless there are none, the site turned them
+    /// off, or nobody is online (as in Rocket.Chat's widget); the ones running stop then.
+    pub(super) fn start_triggers(&self) {
+        let (config, on) = self.peek(|c| {
+            let on = c.config().is_some_and(|k| k.enabled && k.online) && !c.options().no_triggers;
+            (c.config().map(|k| k.kept.clone()).unwrap_or_default(), on)
+        });
+        let list = kept(&config).and_then(|c| Js(c.clone()).get("triggers")).filter(|_| on);
+        let io = self.io();
+        let running = io.triggers.get();
+        if list.as_ref().and_then(|l| l.items()).is_none_or(|l| l.is_empty()) && !running {
+            return;
+        }
+        io.triggers.set(true);
+        let context = js_sys::Object::new();
+        let root = io.root.borrow().clone();
+        let department = self.peek(|c| c.options().department.clone());
+        for (k, v) in [
+            ("list", list.map_or(JsValue::NULL, |l| l.0)),
+            ("fired", io.store.get(FIRED).unwrap_or_default().into()),
+            ("arrived", io.arrived.into()),
+            ("href", web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default().into()),
+            ("department", department.map_or(JsValue::NULL, JsValue::from)),
+            ("server", self.server_url().into()),
+            ("host", root),
+            ("dismiss", self.lang.get_untracked().t(Key::Dismiss).into()),
+            ("ask", self.asker()),
+        ] {
+            let _ = js_sys::Reflect::set(&context, &k.into(), &v);
+        }
+        self.trigger("start", context.into());
+    }
+
+    /// Tells the running triggers what happened (`page` with the address, `opened`,
+    /// `registered`, `wrote`, `ended`); nothing when none run.
+    pub(super) fn trigger(&self, event: &str, value: JsValue) {
+        if self.io.try_get_value().is_some_and(|io| io.triggers.get())
+            && let Some(f) = self.lazy("trigger")
+        {
+            let _ = f.call2(&JsValue::NULL, &event.into(), &value);
+        }
+    }
+
+    /// The widget's host element (the card beside the launcher goes in its shadow root).
+    pub fn set_root(&self, root: JsValue) {
+        *self.io().root.borrow_mut() = root;
+    }
+}

@@ -227,6 +227,11 @@ impl Session {
                 // A room forgotten: the chat ended (or another visitor came).
                 if rid.is_none() {
                     self.trigger("ended", wasm_bindgen::JsValue::UNDEFINED);
+                    // `clearLocalStorageWhenChatEnded`: nothing of the visitor stays stored (the
+                    // survey and the thanks still show; a new chat is a new visitor).
+                    if self.forgets_at_end() {
+                        io.store.reset();
+                    }
                 }
             }
             Effect::StoreOutbox { id, message } => io.store.update_outbox(&id, message.as_ref()),
@@ -478,7 +483,21 @@ impl Session {
 
     /// Starts over after a finished chat: a new room on the next message.
     pub fn new_chat(&self) {
+        if self.forgets_at_end() {
+            let token = self.io().store.token();
+            self.use_token(&token);
+            spawn_task(Box::pin(self.start()));
+            return;
+        }
         self.update(Core::new_chat);
+    }
+
+    /// The server's `clearLocalStorageWhenChatEnded`, once a chat has ended.
+    fn forgets_at_end(&self) -> bool {
+        self.peek(|c| {
+            matches!(c.screen(), Screen::Survey | Screen::ThankYou)
+                && c.config().is_some_and(|k| k.settings.clear_local_storage_when_chat_ended)
+        })
     }
 
     /// Moves the chat to another department.

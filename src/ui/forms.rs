@@ -95,7 +95,7 @@ pub fn RegisterForm() -> impl IntoView {
     });
     view! {
         <form class="lc-form" on:submit=on_submit novalidate>
-            {heading(None, Key::StartChatTitle, false)}
+            {heading(None, tr(Key::StartChatTitle), false)}
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::RegistrationIntro).to_owned())}</p>
             {settings.name_field_registration_form.then(|| view! {
                 <Field id="lc-name" label=Key::Name value=name errors=errors error=|e| e.name autofocus=true/>
@@ -152,7 +152,7 @@ pub fn OfflineForm() -> impl IntoView {
     });
     view! {
         <form class="lc-form" on:submit=on_submit novalidate>
-            {heading(None, Key::LeaveMessageTitle, false)}
+            {heading(None, tr(Key::LeaveMessageTitle), false)}
             <p>{move || intro.clone().unwrap_or_else(|| s.lang.get().t(Key::OfflineIntro).to_owned())}</p>
             <Field id="lc-off-name" label=Key::Name value=name errors=errors error=|e| e.name autofocus=true/>
             <Field id="lc-off-email" label=Key::Email kind="email" value=email errors=errors error=|e| e.email/>
@@ -174,7 +174,7 @@ pub fn OfflineSent() -> impl IntoView {
         .filter(|m| !m.is_empty());
     view! {
         <div class="lc-done" role="status">
-            {heading(None, Key::MessageSentTitle, true)}
+            {heading(None, tr(Key::MessageSentTitle), true)}
             <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::MessageSentText).to_owned())}</p>
         </div>
     }

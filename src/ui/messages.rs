@@ -125,6 +125,16 @@ fn sender_name(m: &Message) -> String {
         .unwrap_or_default()
 }
 
+/// The server's `conversationFinishedMessage` and `conversationFinishedText`, each when set.
+pub(super) fn finished(s: &Session) -> (Option<String>, Option<String>) {
+    let set = |t: &String| Some(t.clone()).filter(|t| !t.trim().is_empty());
+    s.config.with_untracked(|c| {
+        c.as_ref().map_or((None, None), |c| {
+            (set(&c.messages.conversation_finished_message), set(&c.messages.conversation_finished_text))
+        })
+    })
+}
+
 fn notice_text(kind: &Notice, m: &Message, lang: Lang) -> String {
     let who =
         m.u.as_ref()
@@ -328,7 +338,13 @@ fn render_row(
         // A list item like the others (a `separator` role would break the list).
         Row::Day(day) => (view! { <li class="lc-day">{day_label(day, lang)}</li> }.into_any(), None),
         Row::Notice { message, kind } => {
-            (view! { <li class="lc-notice">{notice_text(&kind, &message, lang)}</li> }.into_any(), None)
+            // The chat's end in the site's words (`conversationFinishedMessage`), when it has some.
+            let text = match kind {
+                Notice::Closed => finished(&s).0,
+                _ => None,
+            };
+            let text = text.unwrap_or_else(|| notice_text(&kind, &message, lang));
+            (view! { <li class="lc-notice">{text}</li> }.into_any(), None)
         }
         Row::Message { message, mine, first, last, delivery } => {
             // A rich message shows its summary until the renderer has drawn it.

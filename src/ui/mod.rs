@@ -37,6 +37,18 @@ pub(crate) fn tr(key: Key) -> Text {
     Arc::new(Mutex::new(move || lang.get().t(key)))
 }
 
+/// `text` when the server gave one (the site's own words, kept for the page's life), else the
+/// widget's `key` in the visitor's language.
+pub(crate) fn tr_or(text: Option<String>, key: Key) -> Text {
+    match text {
+        Some(t) => {
+            let t: &'static str = Box::leak(t.into_boxed_str());
+            Arc::new(Mutex::new(move || t))
+        }
+        None => tr(key),
+    }
+}
+
 /// A reactive text, as `view!` erases a `move || …` returning one.
 pub(crate) type Text = Arc<Mutex<dyn FnMut() -> &'static str + Send>>;
 
@@ -174,10 +186,10 @@ pub(crate) fn submit_button(label: Key, busy: RwSignal<bool>) -> AnyView {
 }
 
 /// A screen's or sheet's heading. `focus`: it takes focus when the screen opens.
-pub(crate) fn heading(id: Option<&'static str>, label: Key, focus: bool) -> AnyView {
+pub(crate) fn heading(id: Option<&'static str>, label: Text, focus: bool) -> AnyView {
     view! {
         <h2 id=id class="lc-form-title" tabindex=focus.then_some("-1") data-autofocus=focus.then_some("true")>
-            {tr(label)}
+            {label}
         </h2>
     }
     .into_any()

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use livechat_wire::room::survey;
 
-use super::{bind, button, heading, on_value, submit, submit_button, tr};
+use super::{bind, button, heading, on_value, submit, submit_button, tr, tr_or};
 use crate::i18n::Key;
 use crate::session::Session;
 
@@ -42,7 +42,7 @@ pub fn SurveyForm() -> impl IntoView {
     });
     view! {
         <form class="lc-form lc-survey" on:submit=on_submit>
-            {heading(None, Key::SurveyTitle, true)}
+            {heading(None, tr(Key::SurveyTitle), true)}
             {ITEMS.iter().zip(ratings).map(|((name, label), value)| view! {
                 <fieldset class="lc-rating">
                     <legend>{tr(*label)}</legend>
@@ -69,18 +69,16 @@ pub fn SurveyForm() -> impl IntoView {
     }
 }
 
-/// The chat is over: thanks, and a way to start again.
+/// The chat is over: thanks (the server's `conversationFinishedMessage` and
+/// `conversationFinishedText` when it has them), and a way to start again.
 #[component]
 pub fn ThankYou() -> impl IntoView {
     let s = expect_context::<Session>();
-    let text = s
-        .config
-        .with_untracked(|c| c.as_ref().map(|c| c.messages.conversation_finished_message.clone()))
-        .filter(|m| !m.is_empty());
+    let (title, text) = super::messages::finished(&s);
     view! {
         <div class="lc-done" role="status">
-            {heading(None, Key::ThankYou, true)}
-            <p>{move || text.clone().unwrap_or_else(|| s.lang.get().t(Key::ChatEndedText).to_owned())}</p>
+            {heading(None, tr_or(title, Key::ThankYou), true)}
+            <p>{tr_or(text, Key::ChatEndedText)}</p>
             {button("lc-primary", Key::NewChat, false, move || s.new_chat())}
         </div>
     }

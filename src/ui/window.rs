@@ -175,7 +175,7 @@ fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <div class="lc-sheet" role="dialog" aria-labelledby="lc-dept-title" on:keydown=sheet_escape(cancel)>
-            {heading(Some("lc-dept-title"), Key::ChangeDepartment, false)}
+            {heading(Some("lc-dept-title"), tr(Key::ChangeDepartment), false)}
             {departments.into_iter().filter(|d| Some(&d.id) != current.as_ref()).map(|d| {
                 let id = d.id.clone();
                 view! {
@@ -250,7 +250,7 @@ fn Chat() -> impl IntoView {
             focus_soon(root, ".lc-sheet [data-autofocus]");
             view! {
                 <div class="lc-sheet" role="alertdialog" aria-labelledby="lc-end-title" on:keydown=sheet_escape(cancel)>
-                    {heading(Some("lc-end-title"), Key::EndChatConfirm, false)}
+                    {heading(Some("lc-end-title"), tr(Key::EndChatConfirm), false)}
                     <div class="lc-actions">
                         {button("lc-secondary", Key::Cancel, true, cancel)}
                         {button("lc-primary lc-danger", Key::EndChat, false, move || {
@@ -380,7 +380,7 @@ pub fn Window() -> impl IntoView {
                     }
                     Screen::Unreachable => view! {
                         <div class="lc-done" role="status">
-                            {heading(None, Key::CantReach, true)}
+                            {heading(None, tr(Key::CantReach), true)}
                             <p>{tr(Key::CantReachText)}</p>
                             {button("lc-primary", Key::Retry, false, move || s.retry_start_now())}
                         </div>

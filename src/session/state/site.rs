@@ -124,7 +124,7 @@ impl Session {
     /// Uses `token` from now on: the core forgets the previous visitor (see
     /// [`Core::use_token`]); the stored outbox is emptied, the flush loop of the previous
     /// visitor let go, and the client bound to the new token.
-    fn use_token(&self, token: &str) {
+    pub(super) fn use_token(&self, token: &str) {
         let io = self.io();
         io.flushing.set(false);
         io.flush_scheduled.set(false);

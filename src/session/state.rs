@@ -422,26 +422,29 @@ impl Session {
         self.refresh_now(false).await
     }
 
-    async fn refresh_now(self, tell: bool) {
-        let Some(mut c) = self.peek(|k| k.begin_catch_up(tell)) else { return };
-        loop {
-            let page = self.client().history(c.room(), &c.query()).await;
-            if !self.current(c.guard()) {
-                return;
-            }
-            match page {
-                Ok(page) => {
-                    if !c.page(page) {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    self.update(|k| k.catch_up_failed(&c, &e, random()));
+    /// Boxed: it is awaited in four places, which share this one copy.
+    fn refresh_now(self, tell: bool) -> Task<()> {
+        Box::pin(async move {
+            let Some(mut c) = self.peek(|k| k.begin_catch_up(tell)) else { return };
+            loop {
+                let page = self.client().history(c.room(), &c.query()).await;
+                if !self.current(c.guard()) {
                     return;
                 }
+                match page {
+                    Ok(page) => {
+                        if !c.page(page) {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        self.update(|k| k.catch_up_failed(&c, &e, random()));
+                        return;
+                    }
+                }
             }
-        }
-        self.update(|k| k.caught_up(c));
+            self.update(|k| k.caught_up(c));
+        })
     }
 
     /// Loads the page of history before the oldest message shown.

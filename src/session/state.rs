@@ -226,7 +226,6 @@ impl Session {
                 io.store.set_room_id(rid.as_deref());
                 // A room forgotten: the chat ended (or another visitor came).
                 if rid.is_none() {
-                    self.trigger("ended", wasm_bindgen::JsValue::UNDEFINED);
                     // `clearLocalStorageWhenChatEnded`: nothing of the visitor stays stored (the
                     // survey and the thanks still show; a new chat is a new visitor).
                     if self.forgets_at_end() {
@@ -493,6 +492,7 @@ impl Session {
             return;
         }
         self.update(Core::new_chat);
+        self.trigger("ended", wasm_bindgen::JsValue::UNDEFINED);
     }
 
     /// The server's `clearLocalStorageWhenChatEnded`, once a chat has ended.

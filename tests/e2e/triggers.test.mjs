@@ -24,7 +24,7 @@ actions = [{ name = "send-message", params = { sender = "custom", name = "Ann fr
 [[triggers]]
 id = "hello"
 name = "When the visitor opens the chat on the help page"
-conditions = [{ name = "page-url", value = "/help" }, { name = "chat-opened-by-visitor" }]
+conditions = [{ name = "page-url", value = "[?&]p=help$" }, { name = "chat-opened-by-visitor" }]
 actions = [{ name = "send-message", params = { sender = "queue", name = "", msg = "Hello! I am here to help." } }]
 `;
 
@@ -81,6 +81,10 @@ test('a trigger fires when all its conditions hold; its card opens the chat; run
   await launcher(page).waitFor();
   await sleep(2000);
   assert.equal(await card(page).count(), 0, 'a runOnce trigger does not fire again');
+  // Triggers do run on this page load: another one fires.
+  await page.evaluate(() => history.pushState({}, '', '/?p=help'));
+  await launcher(page).click();
+  await chatWindow(page).locator('.lc-bubble', { hasText: 'Hello! I am here to help.' }).waitFor();
   await context.close();
 });
 
@@ -99,7 +103,7 @@ test('a queue trigger speaks as the agent routing picks, who then serves the cha
   const agent = await agentLogin(server.url);
   const context = await browser.newContext();
   const page = await visitor(context);
-  await page.evaluate(() => history.pushState({}, '', '/help'));
+  await page.evaluate(() => history.pushState({}, '', '/?p=help'));
   await launcher(page).click();
   const win = chatWindow(page);
   await win.locator('.lc-bubble', { hasText: 'Hello! I am here to help.' }).waitFor();
@@ -115,5 +119,15 @@ test('a queue trigger speaks as the agent routing picks, who then serves the cha
   await win.locator('.lc-bubble', { hasText: text }).waitFor();
   await sleep(500);
   assert.equal(await win.locator('.lc-bubble', { hasText: 'Hello! I am here to help.' }).count(), 1);
+
+  // A reload during the chat: the conversation is the server's again (the proactive message was
+  // the widget's own), and with the chat under way nothing fires, not even on opening again.
+  await page.reload();
+  await win.locator('.lc-bubble', { hasText: text }).waitFor();
+  await launcher(page).click();
+  await launcher(page).click();
+  await win.locator('.lc-bubble', { hasText: text }).waitFor();
+  await sleep(1500);
+  assert.equal(await win.locator('.lc-bubble', { hasText: 'Hello! I am here to help.' }).count(), 0);
   await context.close();
 });

@@ -30,6 +30,8 @@ struct State {
     /// The current time-on-site timer (a later one replaces it).
     wake: u32,
     card: Option<Element>,
+    /// The visitor wrote in the chat under way (the rules are quiet until it ends).
+    wrote: bool,
 }
 
 thread_local! {
@@ -47,15 +49,27 @@ fn test(pattern: &str, text: &str) -> Option<bool> {
     Some(re.unchecked_into::<js_sys::RegExp>().test(text))
 }
 
-/// What the session says: `start` (`value`: `{list, fired, arrived, href, department, server,
-/// host, dismiss, ask}`; again with a reloaded configuration), `page` (the address), `opened`,
-/// `registered`, `wrote`, `ended`.
+/// What the session says: `start` (`value`: `{config, fired, arrived, href, department,
+/// server, host, dismiss, ask}`, `config` the configuration as parsed, `null` when triggers must
+/// stop; again with each configuration loaded), `page` (the address), `opened`, `registered`,
+/// `wrote`, `ended` (a new chat began after one ended).
 #[wasm_bindgen]
 pub fn trigger(event: String, value: JsValue) {
     let now = Date::now();
+    // Read before the state is borrowed: nothing that can throw runs while it is.
+    let (list, chatting) = if event == "start" {
+        let config = get(&value, "config");
+        let list = get(&config, "triggers");
+        let list: Vec<Js> =
+            if Array::is_array(&list) { Array::from(&list).iter().map(Js).collect() } else { Vec::new() };
+        // An open room at the start: the visitor wrote in it (rooms are made by their first
+        // message or file), so the chat under way keeps triggers quiet.
+        (list, get(&config, "room").is_object())
+    } else {
+        (Vec::new(), false)
+    };
     let step = STATE.with_borrow_mut(|slot| {
         if event == "start" {
-            let list: Vec<Js> = Array::from(&get(&value, "list")).iter().map(Js).collect();
             let href = get(&value, "href").as_string().unwrap_or_default();
             let st = slot.get_or_insert_with(|| {
                 let fired = get(&value, "fired").as_string().unwrap_or_default();
@@ -69,17 +83,25 @@ pub fn trigger(event: String, value: JsValue) {
                     dismiss: String::new(),
                     wake: 0,
                     card: None,
+                    wrote: false,
                 }
             });
             st.server = get(&value, "server").as_string().unwrap_or_default();
             st.department = get(&value, "department").as_string();
             st.host = get(&value, "host");
             st.dismiss = get(&value, "dismiss").as_string().unwrap_or_default();
-            let mut step = st.rules.set_triggers(&list, now, &test);
+            let mut step = Step::default();
+            if chatting != st.wrote {
+                st.wrote = chatting;
+                step = if chatting { st.rules.visitor_wrote(now) } else { st.rules.chat_ended(now) };
+            }
+            let set = st.rules.set_triggers(&list, now, &test);
             let page = st.rules.page(&href, now, &test);
-            step.fire.extend(page.fire);
-            step.store_once.extend(page.store_once);
-            step.wake_at = page.wake_at;
+            for s in [set, page] {
+                step.fire.extend(s.fire);
+                step.store_once.extend(s.store_once);
+                step.wake_at = s.wake_at;
+            }
             return Some(step);
         }
         let st = slot.as_mut()?;
@@ -93,13 +115,26 @@ pub fn trigger(event: String, value: JsValue) {
                 st.rules.opened(now)
             }
             "registered" => st.rules.registered(now),
-            "wrote" => st.rules.visitor_wrote(now),
-            "ended" => st.rules.chat_ended(now),
+            "wrote" => {
+                st.wrote = true;
+                st.rules.visitor_wrote(now)
+            }
+            "ended" => {
+                st.wrote = false;
+                st.rules.chat_ended(now)
+            }
             _ => return None,
         })
     });
     if let Some(step) = step {
         carry_out(step);
+    }
+}
+
+/// The visitor sent a file (their first message may be one).
+pub(crate) fn wrote() {
+    if STATE.with_borrow(Option::is_some) {
+        trigger("wrote".into(), JsValue::UNDEFINED);
     }
 }
 
@@ -162,6 +197,10 @@ fn carry_out(step: Step) {
                 }
             }
             if id.is_empty() {
+                // Nobody to speak for (no agent online, or the server hides them) and no name.
+                if name.trim().is_empty() {
+                    return;
+                }
                 let _ = Reflect::set(&user, &"username".into(), &name.as_str().into());
             }
             let _ = Reflect::set(&user, &"_id".into(), &id.into());
@@ -181,51 +220,76 @@ fn carry_out(step: Step) {
     }
 }
 
-/// Shows the card beside the launcher (replacing one already there).
+/// Shows the card beside the launcher (replacing one already there), in the widget's language
+/// and direction. It goes in empty and is filled a moment later, so that screen readers hear it
+/// (a status that appears already filled often is not read).
 fn show_card(name: &str, msg: &str) {
-    STATE.with_borrow_mut(|slot| {
-        let Some(st) = slot.as_mut() else { return };
+    let Some(card) = STATE.with_borrow_mut(|slot| {
+        let st = slot.as_mut()?;
         if let Some(old) = st.card.take() {
             old.remove();
         }
         let root = get(&st.host, "shadowRoot");
         let root: web_sys::Node =
             if root.is_object() { root.unchecked_into() } else { st.host.clone().unchecked_into() };
-        let Some(doc) = root.owner_document() else { return };
-        let Ok(holder) = doc.create_element("div") else { return };
+        let doc = root.owner_document()?;
+        let holder = doc.create_element("div").ok()?;
         crate::dom::build(&holder, &[view::proactive_card(name, msg, &st.dismiss)], "");
-        let Some(card) = holder.first_element_child() else { return };
-        let _ = root.append_child(&card);
-        crate::dom::prepare_root(&card);
-        let ask = st.ask.clone();
-        let on_click = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-            let action = ev
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|t| t.closest("button[data-action]").ok().flatten())
-                .and_then(|b| b.get_attribute("data-action"));
-            let card = STATE.with_borrow_mut(|slot| slot.as_mut().and_then(|st| st.card.take()));
-            match action.as_deref() {
-                Some("open") => {
-                    let _ = ask.call2(&JsValue::NULL, &"open".into(), &JsValue::UNDEFINED);
-                }
-                Some(_) => {}
-                None => {
-                    // A click beside the buttons keeps the card.
-                    STATE.with_borrow_mut(|slot| {
-                        if let Some(st) = slot.as_mut() {
-                            st.card = card.clone();
-                        }
-                    });
-                    return;
-                }
+        let card = holder.first_element_child()?;
+        let content = Array::from(&get(&card, "children"));
+        for c in content.iter() {
+            let _ = card.remove_child(&c.unchecked_into());
+        }
+        // The widget's `lang` and `dir` (the card sits beside it, not in it).
+        let widget = root.unchecked_ref::<web_sys::DocumentFragment>().query_selector(".lc-widget").ok().flatten();
+        for attr in ["lang", "dir"] {
+            if let Some(v) = widget.as_ref().and_then(|w| w.get_attribute(attr)) {
+                let _ = card.set_attribute(attr, &v);
             }
-            if let Some(card) = card {
-                card.remove();
+        }
+        root.append_child(&card).ok()?;
+        crate::dom::prepare_root(&card);
+        let fill = card.clone();
+        let later = Closure::once_into_js(move || {
+            for c in content.iter() {
+                let _ = fill.append_child(&c.unchecked_into());
             }
         });
-        let _ = card.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
-        on_click.forget();
-        st.card = Some(card);
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 150);
+        }
+        st.card = Some(card.clone());
+        Some((card, root))
+    }) else {
+        return;
+    };
+    let (card, root) = card;
+    let ask = STATE.with_borrow(|slot| slot.as_ref().map(|st| st.ask.clone()));
+    let Some(ask) = ask else { return };
+    let on_click = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let action = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("button[data-action]").ok().flatten())
+            .and_then(|b| b.get_attribute("data-action"));
+        let Some(action) = action else { return };
+        let card = STATE.with_borrow_mut(|slot| slot.as_mut().and_then(|st| st.card.take()));
+        if let Some(card) = card {
+            card.remove();
+        }
+        if action == "open" {
+            let _ = ask.call2(&JsValue::NULL, &"open".into(), &JsValue::UNDEFINED);
+        } else if let Some(launcher) = root
+            .unchecked_ref::<web_sys::DocumentFragment>()
+            .query_selector(".lc-launcher")
+            .ok()
+            .flatten()
+            .and_then(|l| l.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            // Dismissed: focus goes back to the launcher rather than to the page's start.
+            let _ = launcher.focus();
+        }
     });
+    let _ = card.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget();
 }

@@ -151,6 +151,8 @@ async fn pump() {
         });
         if let Ok(Some(message)) = result {
             ask("take", &message);
+            // The visitor wrote: proactive messages wait until this chat ends.
+            crate::triggers::wrote();
         }
         draw();
     }

@@ -4,7 +4,7 @@
 //! with what they need (the list as parsed, the `runOnce` ids already fired, when the widget
 //! started on this page, the visitor's department, the widget's shadow root for the card beside
 //! the launcher), tells them what happens here (the page's address, the window opened, the
-//! visitor registered, wrote, a chat ended), and answers what they ask through the session's
+//! visitor registered, wrote, a new chat began), and answers what they ask through the session's
 //! `ask` (a message to show, the ids to keep, open the window).
 
 use livechat_client::json::{Js, kept};
@@ -24,10 +24,11 @@ impl Session {
             let on = c.config().is_some_and(|k| k.enabled && k.online) && !c.options().no_triggers;
             (c.config().map(|k| k.kept.clone()).unwrap_or_default(), on)
         });
-        let list = kept(&config).and_then(|c| Js(c.clone()).get("triggers")).filter(|_| on);
+        let config = kept(&config).filter(|_| on).cloned();
         let io = self.io();
         let running = io.triggers.get();
-        if list.as_ref().and_then(|l| l.items()).is_none_or(|l| l.is_empty()) && !running {
+        let listed = config.as_ref().and_then(|c| Js(c.clone()).get("triggers")?.items());
+        if listed.is_none_or(|l| l.is_empty()) && !running {
             return;
         }
         io.triggers.set(true);
@@ -35,7 +36,7 @@ impl Session {
         let root = io.root.borrow().clone();
         let department = self.peek(|c| c.options().department.clone());
         for (k, v) in [
-            ("list", list.map_or(JsValue::NULL, |l| l.0)),
+            ("config", config.unwrap_or(JsValue::NULL)),
             ("fired", io.store.get(FIRED).unwrap_or_default().into()),
             ("arrived", io.arrived.into()),
             ("href", web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default().into()),
@@ -51,7 +52,7 @@ impl Session {
     }
 
     /// Tells the running triggers what happened (`page` with the address, `opened`,
-    /// `registered`, `wrote`, `ended`); nothing when none run.
+    /// `registered`, `wrote`, `ended`: a new chat began after one ended); nothing when none run.
     pub(super) fn trigger(&self, event: &str, value: JsValue) {
         if self.io.try_get_value().is_some_and(|io| io.triggers.get())
             && let Some(f) = self.lazy("trigger")

@@ -150,7 +150,7 @@ async fn the_form_lists_visible_public_fields() {
             {"_id": "plan", "label": "Your plan", "type": "select", "required": true, "regexp": "",
              "options": ["free", "gold"], "defaultValue": "free"},
             {"_id": "company", "label": "company", "type": "input", "required": false, "regexp": "^[A-Z]",
-             "defaultValue": ""},
+             "defaultValue": null},
         ])
     );
 }

@@ -186,8 +186,9 @@ wire_type! {
         /// A `select`'s choices.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         pub options: Vec<String>,
+        /// Rocket.Chat sends `null` for a field without one.
         #[serde(rename = "defaultValue")]
-        pub default_value: String,
+        pub default_value: Option<String>,
     }
     impl FromJson;
 }

@@ -60,7 +60,7 @@ fn is_option(def: &CustomFieldDef, value: &str) -> bool {
 
 /// What the field starts with.
 pub fn initial(def: &CustomFieldDef) -> &str {
-    let d = def.default_value.as_str();
+    let d = def.default_value.as_deref().unwrap_or_default();
     if !is_select(def) || is_option(def, trim(d)) { d } else { "" }
 }
 

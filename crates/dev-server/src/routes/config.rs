@@ -72,7 +72,8 @@ pub fn custom_field(f: &CustomFieldConfig) -> CustomFieldDef {
         required: f.required,
         regexp: f.regexp.clone().unwrap_or_default(),
         options: f.options.clone(),
-        default_value: f.default_value.clone(),
+        // `null` for none, as Rocket.Chat sends it.
+        default_value: Some(f.default_value.clone()).filter(|d| !d.is_empty()),
     }
 }
 

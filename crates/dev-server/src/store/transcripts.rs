@@ -13,7 +13,9 @@ pub struct StoredTranscript {
     #[serde(rename = "_id")]
     pub id: String,
     pub rid: String,
-    /// The visitor's token, as it was sent.
+    /// The visitor's token, as it was sent: kept (forgetting the visitor finds its requests by
+    /// it), never listed (it is the visitor's credential).
+    #[serde(skip_serializing)]
     pub token: String,
     #[serde(rename = "visitorId", skip_serializing_if = "Option::is_none")]
     pub visitor_id: Option<String>,

@@ -550,7 +550,7 @@ fn custom_field_def() -> CustomFieldDef {
         required: true,
         regexp: "^(free|gold)$".into(),
         options: vec!["free".into(), "gold".into()],
-        default_value: "free".into(),
+        default_value: Some("free".into()),
     }
 }
 
@@ -692,6 +692,9 @@ fn empty_and_partial_objects_take_serdes_defaults() {
     same::<GetInquiryResponse>("null inquiry", &json!({"inquiry": null})).unwrap();
     assert!(same::<Message>("null msg", &json!({"msg": null})).is_none());
     assert!(same::<Room>("null t", &json!({"t": null})).is_none());
+    // Rocket.Chat Enterprise's pre-chat fields: `defaultValue: null`, `regexp` left out.
+    let f = same::<CustomFieldDef>("a field without a default", &json!({"_id": "a", "defaultValue": null})).unwrap();
+    assert_eq!((f.default_value, f.regexp.as_str()), (None, ""));
     // Config disabled: only `enabled`.
     let c = same::<ConfigResponse>("disabled", &json!({"config": {"enabled": false}})).unwrap();
     assert_eq!(c.config.settings, Settings::default());

@@ -145,18 +145,18 @@ fn an_unknown_type_is_an_input() {
 
 #[test]
 fn defaults_prefill() {
-    let i = CustomFieldDef { default_value: "Acme".into(), ..input("company", false, "") };
+    let i = CustomFieldDef { default_value: Some("Acme".into()), ..input("company", false, "") };
     assert_eq!(initial(&i), "Acme");
-    let s = CustomFieldDef { default_value: "Gold".into(), ..select("plan", false, &["Free", "Gold"]) };
+    let s = CustomFieldDef { default_value: Some("Gold".into()), ..select("plan", false, &["Free", "Gold"]) };
     assert_eq!(initial(&s), "Gold");
-    let stray = CustomFieldDef { default_value: "Platinum".into(), ..select("plan", false, &["Free", "Gold"]) };
+    let stray = CustomFieldDef { default_value: Some("Platinum".into()), ..select("plan", false, &["Free", "Gold"]) };
     assert_eq!(initial(&stray), "", "a select's default must be one of its options");
     assert_eq!(initial(&input("none", false, "")), "");
 }
 
 #[test]
 fn a_default_failing_the_pattern_shows_as_invalid() {
-    let f = CustomFieldDef { default_value: "abc".into(), ..input("zip", false, "^[0-9]+$") };
+    let f = CustomFieldDef { default_value: Some("abc".into()), ..input("zip", false, "^[0-9]+$") };
     let form = Form::new(&[f], &[]);
     assert_eq!(form.problems(JS), [Some(Problem::Invalid)]);
 }
@@ -180,7 +180,7 @@ fn fields_the_site_set_are_not_asked() {
 #[test]
 fn a_whole_form() {
     let defs = [
-        CustomFieldDef { default_value: "Acme".into(), ..input("company", true, "") },
+        CustomFieldDef { default_value: Some("Acme".into()), ..input("company", true, "") },
         select("plan", true, &["Free", "Gold"]),
         input("zip", false, "^[0-9]{5}$"),
         input("note", false, ""),

@@ -88,7 +88,7 @@ test('a trigger fires when all its conditions hold; its card opens the chat; run
   await context.close();
 });
 
-test('the card can be dismissed and the window stays closed', async () => {
+test('the card can be dismissed, focus back on the launcher, and the window stays closed', async () => {
   const context = await browser.newContext();
   const page = await visitor(context);
   await page.evaluate(() => history.pushState({}, '', '/?p=pricing'));
@@ -96,6 +96,7 @@ test('the card can be dismissed and the window stays closed', async () => {
   await card(page).getByRole('button', { name: 'Dismiss' }).click();
   await until(async () => (await card(page).count()) === 0, 'the card to go');
   assert.equal(await chatWindow(page).count(), 0);
+  assert.ok(await launcher(page).evaluate((b) => b.getRootNode().activeElement === b), 'focus goes back to the launcher');
   await context.close();
 });
 

@@ -27,8 +27,9 @@ struct State {
     department: Option<String>,
     host: JsValue,
     dismiss: String,
-    /// The current time-on-site timer (a later one replaces it).
+    /// The current time-on-site timer (a later one replaces it), and its id.
     wake: u32,
+    timer: i32,
     card: Option<Element>,
     /// The visitor wrote in the chat under way (the rules are quiet until it ends).
     wrote: bool,
@@ -82,6 +83,7 @@ pub fn trigger(event: String, value: JsValue) {
                     host: JsValue::UNDEFINED,
                     dismiss: String::new(),
                     wake: 0,
+                    timer: 0,
                     card: None,
                     wrote: false,
                 }
@@ -146,16 +148,23 @@ fn carry_out(step: Step) {
     }) else {
         return;
     };
+    let Some(w) = web_sys::window() else { return };
+    // One timer at a time: the one asked for before is no longer wanted.
+    let old = STATE.with_borrow(|slot| slot.as_ref().map_or(0, |st| st.timer));
+    w.clear_timeout_with_handle(old);
     if let Some(at) = step.wake_at {
         let tick = Closure::once_into_js(move || {
             if STATE.with_borrow(|slot| slot.as_ref().is_some_and(|st| st.wake == wake)) {
                 trigger("tick".into(), JsValue::UNDEFINED);
             }
         });
-        if let Some(w) = web_sys::window() {
-            let wait = (at - Date::now()).clamp(0.0, 2.0e9);
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), wait as i32);
-        }
+        let wait = (at - Date::now()).clamp(0.0, 2.0e9);
+        let timer = w.set_timeout_with_callback_and_timeout_and_arguments_0(tick.unchecked_ref(), wait as i32);
+        STATE.with_borrow_mut(|slot| {
+            if let Some(st) = slot.as_mut() {
+                st.timer = timer.unwrap_or(0);
+            }
+        });
     }
     // What another tab of this visitor fired meanwhile does not fire here; what fired here is
     // kept beside it.
@@ -266,12 +275,16 @@ fn show_card(name: &str, msg: &str) {
     let (card, root) = card;
     let ask = STATE.with_borrow(|slot| slot.as_ref().map(|st| st.ask.clone()));
     let Some(ask) = ask else { return };
-    let on_click = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-        let action = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|t| t.closest("button[data-action]").ok().flatten())
-            .and_then(|b| b.get_attribute("data-action"));
+    // A click on one of its buttons, or Escape anywhere in it (dismisses).
+    let on_event = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let action = if ev.type_() == "keydown" {
+            (get(&ev, "key").as_string().as_deref() == Some("Escape")).then(|| "dismiss".to_owned())
+        } else {
+            ev.target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest("button[data-action]").ok().flatten())
+                .and_then(|b| b.get_attribute("data-action"))
+        };
         let Some(action) = action else { return };
         let card = STATE.with_borrow_mut(|slot| slot.as_mut().and_then(|st| st.card.take()));
         if let Some(card) = card {
@@ -290,6 +303,9 @@ fn show_card(name: &str, msg: &str) {
             let _ = launcher.focus();
         }
     });
-    let _ = card.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
-    on_click.forget();
+    for kind in ["click", "keydown"] {
+        let _ = card.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
+    }
+    // The card's for the page's life (one a trigger that fires, a handful at most).
+    on_event.forget();
 }

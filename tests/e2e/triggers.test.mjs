@@ -104,6 +104,10 @@ test('a queue trigger speaks as the agent routing picks, who then serves the cha
   const agent = await agentLogin(server.url);
   const context = await browser.newContext();
   const page = await visitor(context);
+  const rooms = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/v1/livechat/room?')) rooms.push(new URL(r.url()).searchParams.get('agentId'));
+  });
   await page.evaluate(() => history.pushState({}, '', '/?p=help'));
   await launcher(page).click();
   const win = chatWindow(page);
@@ -116,6 +120,7 @@ test('a queue trigger speaks as the agent routing picks, who then serves the cha
   await win.getByRole('button', { name: 'Send' }).click();
   const room = await agentRoomWith(agent, text);
   assert.equal(room.servedBy?._id, agent.userId, 'the agent the trigger named serves the chat');
+  assert.deepEqual(rooms, [agent.userId], 'the room was asked for with that agent');
   // The message stays above the visitor's (the widget's own: no catch-up drops it).
   await win.locator('.lc-bubble', { hasText: text }).waitFor();
   await sleep(500);

@@ -166,28 +166,34 @@ fn carry_out(step: Step) {
             }
         });
     }
-    // What another tab of this visitor fired meanwhile does not fire here; what fired here is
-    // kept beside it.
-    let stored = ask.call2(&JsValue::NULL, &"fired".into(), &JsValue::UNDEFINED).ok().and_then(|v| v.as_string());
-    let stored = stored.unwrap_or_default();
-    let elsewhere = |id: &str| stored.split(' ').any(|s| s == id);
-    if !step.store_once.is_empty() {
-        let mut all: Vec<&str> = stored.split(' ').filter(|s| !s.is_empty()).collect();
-        all.extend(step.store_once.iter().map(String::as_str).filter(|id| !elsewhere(id)));
-        let _ = ask.call2(&JsValue::NULL, &"fired".into(), &all.join(" ").into());
-    }
-    for fire in step.fire.into_iter().filter(|f| !elsewhere(&f.id)) {
+    for fire in step.fire {
+        let once = step.store_once.contains(&fire.id);
         let (ask, server, department) = (ask.clone(), server.clone(), department.clone());
         wasm_bindgen_futures::spawn_local(async move {
+            // The `runOnce` ids fired for this visitor, shared by their tabs: one another tab
+            // fired meanwhile does not fire here; one shown here is added (once it is shown).
+            let stored = || {
+                let ids = ask.call2(&JsValue::NULL, &"fired".into(), &JsValue::UNDEFINED).ok();
+                ids.and_then(|v| v.as_string()).unwrap_or_default()
+            };
+            if once && stored().split(' ').any(|s| s == fire.id) {
+                return;
+            }
             let user = Object::new();
             let mut agent = JsValue::NULL;
             let mut name = fire.name.clone();
             let mut id = String::new();
             if fire.sender == Sender::Queue {
-                let token = ask.call2(&JsValue::NULL, &"token".into(), &JsValue::UNDEFINED).ok();
-                let client =
-                    VisitorClient::new(Transport::new(&server), &token.and_then(|t| t.as_string()).unwrap_or_default());
-                if let Ok(Some(a)) = client.agent_next(department.as_deref()).await {
+                let token =
+                    || ask.call2(&JsValue::NULL, &"token".into(), &JsValue::UNDEFINED).ok().and_then(|t| t.as_string());
+                let before = token().unwrap_or_default();
+                let client = VisitorClient::new(Transport::new(&server), &before);
+                let next = client.agent_next(department.as_deref()).await;
+                // Another visitor meanwhile: this message was not for them.
+                if token().as_deref() != Some(before.as_str()) {
+                    return;
+                }
+                if let Ok(Some(a)) = next {
                     let o = Object::new();
                     for (k, v) in [
                         ("_id", Some(&a.id)),
@@ -221,6 +227,11 @@ fn carry_out(step: Step) {
                 let _ = Reflect::set(&shown, &k.into(), &v);
             }
             let _ = ask.call2(&JsValue::NULL, &"show".into(), &shown);
+            if once {
+                let ids = stored();
+                let ids = if ids.is_empty() { fire.id.clone() } else { [&ids, " ", &fire.id].concat() };
+                let _ = ask.call2(&JsValue::NULL, &"fired".into(), &ids.into());
+            }
             let open = ask.call2(&JsValue::NULL, &"isOpen".into(), &JsValue::UNDEFINED).is_ok_and(|o| o.is_truthy());
             if !open {
                 show_card(&name, &fire.msg);

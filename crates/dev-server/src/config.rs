@@ -485,7 +485,8 @@ impl ServerConfig {
 /// or holding a comma), an `input` without any, a default the field itself would take.
 fn check_custom_field(field: &CustomFieldConfig) -> Result<(), String> {
     let pattern = match field.regexp.as_deref().filter(|p| !p.is_empty()) {
-        Some(p) => Some(regex::Regex::new(p).map_err(|e| format!("bad regexp: {e}"))?),
+        // JavaScript's syntax and meaning (`new RegExp(p)`), as Rocket.Chat and the widget read it.
+        Some(p) => Some(regress::Regex::new(p).map_err(|e| format!("bad regexp: {e}"))?),
         None => None,
     };
     match field.kind {
@@ -506,7 +507,7 @@ fn check_custom_field(field: &CustomFieldConfig) -> Result<(), String> {
             }
             if let Some(re) = &pattern
                 && !field.default_value.is_empty()
-                && !re.is_match(&field.default_value)
+                && re.find(&field.default_value).is_none()
             {
                 return Err(format!("default_value {:?} does not match the regexp", field.default_value));
             }
@@ -530,7 +531,8 @@ fn check_trigger(trigger: &TriggerConfig) -> Result<(), String> {
         match condition.name.as_str() {
             "page-url" => {
                 let pattern = value.filter(|v| !v.is_empty()).ok_or("page-url needs a value: a regular expression")?;
-                regex::Regex::new(&pattern).map_err(|e| format!("page-url value is not a regular expression: {e}"))?;
+                regress::Regex::new(&pattern)
+                    .map_err(|e| format!("page-url value is not a JavaScript regular expression: {e}"))?;
             }
             "time-on-site" => {
                 let seconds = value.ok_or("time-on-site needs a value: whole seconds")?;
@@ -737,7 +739,12 @@ mod tests {
         };
         let send = r#"{ name = "send-message", params = { sender = "queue", msg = "Hi" } }"#;
         let cases = [
-            (trigger(r#"{ name = "page-url", value = "(" }"#, send), "page-url value is not a regular expression"),
+            (
+                trigger(r#"{ name = "page-url", value = "(" }"#, send),
+                "page-url value is not a JavaScript regular expression",
+            ),
+            // Rust's inline flags are not JavaScript's syntax (the widget's `RegExp` would refuse it).
+            (trigger(r#"{ name = "page-url", value = "(?i)pricing" }"#, send), "not a JavaScript regular expression"),
             (trigger(r#"{ name = "page-url" }"#, send), "page-url needs a value"),
             (trigger(r#"{ name = "time-on-site", value = "soon" }"#, send), "is not a whole number of seconds"),
             (trigger(r#"{ name = "time-on-site", value = -5 }"#, send), "is not a whole number of seconds"),
@@ -791,9 +798,11 @@ mod tests {
     fn custom_fields_are_checked_at_load() {
         let ok: ServerConfig = toml::from_str(
             "[[custom_fields]]\nid = \"plan\"\ntype = \"select\"\noptions = [\"free\", \"gold\"]\ndefault_value = \"gold\"\nvisibility = \"visible\"\npublic = true\n\
-             [[custom_fields]]\nid = \"zip_code\"\nregexp = \"^[0-9]{5}$\"\ndefault_value = \"75001\"\nrequired = true",
+             [[custom_fields]]\nid = \"zip_code\"\nregexp = \"^[0-9]{5}$\"\ndefault_value = \"75001\"\nrequired = true\n\
+             [[custom_fields]]\nid = \"seats\"\nregexp = \"^(?!0)\\\\d+$\"\ndefault_value = \"12\"",
         )
         .unwrap();
+        // JavaScript's syntax, as Rocket.Chat's: a lookahead is fine.
         ok.check().unwrap();
         assert!(ok.custom_fields[0].listed() && !ok.custom_fields[1].listed() && ok.custom_fields[1].not_hidden());
         let cases = [

@@ -60,8 +60,10 @@ fn check(config: &ServerConfig, field: &CustomField) -> ApiResult<()> {
         .find(|d| d.id == field.key)
         .ok_or_else(|| ApiError::plain(code::INVALID_CUSTOM_FIELD))?;
     if let Some(pattern) = def.regexp.as_deref().filter(|p| !p.is_empty()) {
-        let re = regex::Regex::new(pattern).map_err(|e| ApiError::Internal(format!("custom field pattern: {e}")))?;
-        if !re.is_match(&field.value) {
+        // `new RegExp(pattern).test(value)`, as Rocket.Chat checks it (JavaScript's syntax and
+        // meaning: `\d` is ASCII, lookahead is fine).
+        let re = regress::Regex::new(pattern).map_err(|e| ApiError::Internal(format!("custom field pattern: {e}")))?;
+        if re.find(&field.value).is_none() {
             return Err(ApiError::plain(format!("Invalid value for {} field", field.key)));
         }
     }

@@ -1,10 +1,9 @@
 use super::*;
 use serde_json::json;
 
-/// JavaScript's `new RegExp(pattern).test(text)`, stood in for by the `regex` crate (see
-/// `triggers`' tests for where the two differ; these patterns keep to what they share).
+/// JavaScript's `new RegExp(pattern).test(text)`, by `regress` (JavaScript's syntax and meaning).
 fn js(pattern: &str, text: &str) -> Option<bool> {
-    regex::Regex::new(pattern).ok().map(|r| r.is_match(text))
+    regress::Regex::new(pattern).ok().map(|r| r.find(text).is_some())
 }
 const JS: Matcher<'static> = &js;
 

@@ -2,12 +2,10 @@ use super::*;
 use livechat_wire::config::{ConditionValue, Trigger, TriggerAction, TriggerCondition, TriggerParams};
 use serde_json::json;
 
-/// JavaScript's `new RegExp(pattern).test(text)`, stood in for by the `regex` crate. The two
-/// agree on what these tests use (literals, `.`, classes, `^`/`$` at the ends of the text,
-/// groups, alternation, escaped punctuation); they differ on lookaround and backreferences
-/// (JavaScript only) and on `\d`/`\w`/`\b`, which are Unicode-aware here and ASCII in JavaScript.
+/// JavaScript's `new RegExp(pattern).test(text)`, by `regress` (JavaScript's syntax and meaning,
+/// as the widget's `RegExp` and the dev server read patterns).
 fn js(pattern: &str, text: &str) -> Option<bool> {
-    regex::Regex::new(pattern).ok().map(|r| r.is_match(text))
+    regress::Regex::new(pattern).ok().map(|r| r.find(text).is_some())
 }
 const JS: Matcher<'static> = &js;
 

@@ -81,6 +81,7 @@ struct Io {
     /// The server's triggers run (in the second module); when the widget started on this page
     /// (time on site counts from it); the widget's shadow root.
     triggers: StdCell<bool>,
+    opened: StdCell<bool>,
     arrived: f64,
     root: RefCell<wasm_bindgen::JsValue>,
 }
@@ -151,6 +152,7 @@ impl Session {
             lazy: RefCell::new(wasm_bindgen::JsValue::UNDEFINED),
             ask: RefCell::new(None),
             triggers: StdCell::new(false),
+            opened: StdCell::new(false),
             arrived: js_sys::Date::now(),
             root: RefCell::new(wasm_bindgen::JsValue::UNDEFINED),
         }));

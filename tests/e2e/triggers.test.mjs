@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentLogin, agentRoomWith, chatWindow, knownVisitor, launchBrowser, launcher, sleep, startServer, until } from './support.mjs';
+import { agentLogin, agentRoomWith, chatWindow, holdRequests, knownVisitor, launchBrowser, launcher, sleep, startServer, until } from './support.mjs';
 
 let server;
 let browser;
@@ -135,5 +135,19 @@ test('a queue trigger speaks as the agent routing picks, who then serves the cha
   await win.locator('.lc-bubble', { hasText: text }).waitFor();
   await sleep(1500);
   assert.equal(await win.locator('.lc-bubble', { hasText: 'Hello! I am here to help.' }).count(), 0);
+  await context.close();
+});
+
+test('a click on the launcher before the configuration came counts as opening the chat', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  const config = await holdRequests(page, '/livechat/config');
+  await knownVisitor(page, 'Early', `trig.early.${Date.now()}@example.com`);
+  await page.goto(server.url + '/?p=help');
+  await launcher(page).click();
+  await config.requested;
+  config.release();
+  await chatWindow(page).locator('.lc-bubble', { hasText: 'Hello! I am here to help.' }).waitFor();
   await context.close();
 });

@@ -97,6 +97,12 @@ pub fn trigger(event: String, value: JsValue) {
                 st.wrote = chatting;
                 step = if chatting { st.rules.visitor_wrote(now) } else { st.rules.chat_ended(now) };
             }
+            // Opened before the triggers started (the click that loaded the widget).
+            if get(&value, "opened").is_truthy() {
+                let opened = st.rules.opened(now);
+                step.fire.extend(opened.fire);
+                step.store_once.extend(opened.store_once);
+            }
             let set = st.rules.set_triggers(&list, now, &test);
             let page = st.rules.page(&href, now, &test);
             for s in [set, page] {

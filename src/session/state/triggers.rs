@@ -44,6 +44,7 @@ impl Session {
             ("server", self.server_url().into()),
             ("host", root),
             ("dismiss", self.lang.get_untracked().t(Key::Dismiss).into()),
+            ("opened", io.opened.get().into()),
             ("ask", self.asker()),
         ] {
             let _ = js_sys::Reflect::set(&context, &k.into(), &v);
@@ -54,9 +55,12 @@ impl Session {
     /// Tells the running triggers what happened (`page` with the address, `opened`,
     /// `registered`, `wrote`, `ended`: a new chat began after one ended); nothing when none run.
     pub(super) fn trigger(&self, event: &str, value: JsValue) {
-        if self.io.try_get_value().is_some_and(|io| io.triggers.get())
-            && let Some(f) = self.lazy("trigger")
-        {
+        let Some(io) = self.io.try_get_value() else { return };
+        if !io.triggers.get() {
+            // The visitor opened the window before the configuration came (a click that loaded
+            // the widget): the triggers hear of it when they start.
+            io.opened.set(io.opened.get() || event == "opened");
+        } else if let Some(f) = self.lazy("trigger") {
             let _ = f.call2(&JsValue::NULL, &event.into(), &value);
         }
     }

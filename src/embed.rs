@@ -160,7 +160,7 @@ pub fn boot(host: Element, options: JsValue, sink: Function) -> Result<u32, JsVa
     // The session belongs to no owner: work it has under way may outlive the widget's view.
     let session = Session::new(&text(&options, "server").unwrap_or_default(), lang, session_options);
     session.set_lazy(get("lazy"));
-    session.set_root(host.clone().into());
+    session.set_host(host.clone().into());
     let owner = Owner::new();
     let view = crate::ui::mount_in_shadow(&host, move || {
         provide_context(session);

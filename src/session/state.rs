@@ -78,12 +78,13 @@ struct Io {
     /// answers what it asks while it sends files (made once).
     lazy: RefCell<wasm_bindgen::JsValue>,
     ask: RefCell<Option<wasm_bindgen::JsValue>>,
-    /// The server's triggers run (in the second module); when the widget started on this page
-    /// (time on site counts from it); the widget's shadow root.
+    /// The server's triggers run (in the second module); the visitor opened the window before
+    /// they started; when the widget started on this page (time on site counts from it); the
+    /// widget's host element (the trigger card goes in its shadow root).
     triggers: StdCell<bool>,
     opened: StdCell<bool>,
     arrived: f64,
-    root: RefCell<wasm_bindgen::JsValue>,
+    host: RefCell<wasm_bindgen::JsValue>,
 }
 
 /// The visitor's session. `Copy`: every field is a handle into the reactive arena.
@@ -154,7 +155,7 @@ impl Session {
             triggers: StdCell::new(false),
             opened: StdCell::new(false),
             arrived: js_sys::Date::now(),
-            root: RefCell::new(wasm_bindgen::JsValue::UNDEFINED),
+            host: RefCell::new(wasm_bindgen::JsValue::UNDEFINED),
         }));
         let session = Session {
             screen: Field::new(cell, Area::Screen, |v: &View| &v.screen),
@@ -226,13 +227,10 @@ impl Session {
         match effect {
             Effect::StoreRoom(rid) => {
                 io.store.set_room_id(rid.as_deref());
-                // A room forgotten: the chat ended (or another visitor came).
-                if rid.is_none() {
-                    // `clearLocalStorageWhenChatEnded`: nothing of the visitor stays stored (the
-                    // survey and the thanks still show; a new chat is a new visitor).
-                    if self.forgets_at_end() {
-                        io.store.reset();
-                    }
+                // The chat ended and `clearLocalStorageWhenChatEnded`: nothing of the visitor stays
+                // stored (the survey and the thanks still show; a new chat is a new visitor).
+                if rid.is_none() && self.forgets_at_end() {
+                    io.store.reset();
                 }
             }
             Effect::StoreOutbox { id, message } => io.store.update_outbox(&id, message.as_ref()),

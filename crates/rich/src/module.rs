@@ -30,8 +30,14 @@ struct Setup {
     emoji: Option<Function>,
 }
 
-fn string(o: &JsValue, key: &str) -> String {
-    Reflect::get(o, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+/// The property `key` of `o` (`undefined` when there is none): what the widget hands over.
+pub(crate) fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The text property `key` of `o`, or empty.
+pub(crate) fn string(o: &JsValue, key: &str) -> String {
+    get(o, key).as_string().unwrap_or_default()
 }
 
 impl Setup {

@@ -18,6 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
+use crate::module::{get, string};
 use crate::view;
 
 struct State {
@@ -39,8 +40,9 @@ thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
 }
 
-fn get(o: &JsValue, key: &str) -> JsValue {
-    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
+/// `ask(what, value)`: the widget's session, as `uploads` asks it.
+fn asks(ask: &Function, what: &str, value: &JsValue) -> JsValue {
+    ask.call2(&JsValue::NULL, &what.into(), value).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `new RegExp(pattern).test(text)`; `None` when the pattern does not compile.
@@ -71,9 +73,9 @@ pub fn trigger(event: String, value: JsValue) {
     };
     let step = STATE.with_borrow_mut(|slot| {
         if event == "start" {
-            let href = get(&value, "href").as_string().unwrap_or_default();
+            let href = string(&value, "href");
             let st = slot.get_or_insert_with(|| {
-                let fired = get(&value, "fired").as_string().unwrap_or_default();
+                let fired = string(&value, "fired");
                 let fired = fired.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
                 State {
                     rules: Triggers::new::<Js>(&[], fired, get(&value, "arrived").as_f64().unwrap_or(now)),
@@ -88,10 +90,10 @@ pub fn trigger(event: String, value: JsValue) {
                     wrote: false,
                 }
             });
-            st.server = get(&value, "server").as_string().unwrap_or_default();
+            st.server = string(&value, "server");
             st.department = get(&value, "department").as_string();
             st.host = get(&value, "host");
-            st.dismiss = get(&value, "dismiss").as_string().unwrap_or_default();
+            st.dismiss = string(&value, "dismiss");
             let mut step = Step::default();
             if chatting != st.wrote {
                 st.wrote = chatting;
@@ -178,10 +180,7 @@ fn carry_out(step: Step) {
         wasm_bindgen_futures::spawn_local(async move {
             // The `runOnce` ids fired for this visitor, shared by their tabs: one another tab
             // fired meanwhile does not fire here; one shown here is added (once it is shown).
-            let stored = || {
-                let ids = ask.call2(&JsValue::NULL, &"fired".into(), &JsValue::UNDEFINED).ok();
-                ids.and_then(|v| v.as_string()).unwrap_or_default()
-            };
+            let stored = || asks(&ask, "fired", &JsValue::UNDEFINED).as_string().unwrap_or_default();
             if once && stored().split(' ').any(|s| s == fire.id) {
                 return;
             }
@@ -190,8 +189,7 @@ fn carry_out(step: Step) {
             let mut name = fire.name.clone();
             let mut id = String::new();
             if fire.sender == Sender::Queue {
-                let token =
-                    || ask.call2(&JsValue::NULL, &"token".into(), &JsValue::UNDEFINED).ok().and_then(|t| t.as_string());
+                let token = || asks(&ask, "token", &JsValue::UNDEFINED).as_string();
                 let before = token().unwrap_or_default();
                 let client = VisitorClient::new(Transport::new(&server), &before);
                 let next = client.agent_next(department.as_deref()).await;
@@ -232,13 +230,13 @@ fn carry_out(step: Step) {
             {
                 let _ = Reflect::set(&shown, &k.into(), &v);
             }
-            let _ = ask.call2(&JsValue::NULL, &"show".into(), &shown);
+            asks(&ask, "show", &shown);
             if once {
                 let ids = stored();
                 let ids = if ids.is_empty() { fire.id.clone() } else { [&ids, " ", &fire.id].concat() };
-                let _ = ask.call2(&JsValue::NULL, &"fired".into(), &ids.into());
+                asks(&ask, "fired", &ids.into());
             }
-            let open = ask.call2(&JsValue::NULL, &"isOpen".into(), &JsValue::UNDEFINED).is_ok_and(|o| o.is_truthy());
+            let open = asks(&ask, "isOpen", &JsValue::UNDEFINED).is_truthy();
             if !open {
                 show_card(&name, &fire.msg);
             }
@@ -308,7 +306,7 @@ fn show_card(name: &str, msg: &str) {
             card.remove();
         }
         if action == "open" {
-            let _ = ask.call2(&JsValue::NULL, &"open".into(), &JsValue::UNDEFINED);
+            asks(&ask, "open", &JsValue::UNDEFINED);
         } else if let Some(launcher) = root
             .unchecked_ref::<web_sys::DocumentFragment>()
             .query_selector(".lc-launcher")

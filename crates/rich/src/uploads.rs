@@ -14,6 +14,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, File};
 
+use crate::module::{get, string};
 use crate::view;
 
 /// What the widget gave with the last files.
@@ -36,10 +37,6 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
-}
-
-fn string(o: &JsValue, key: &str) -> String {
-    Reflect::get(o, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
 }
 
 // `files`: an array of `File`s. `context`: `{server, token, list, texts, ask}`: the server's address, the visitor's token, the
@@ -103,14 +100,13 @@ fn file_messages() -> Vec<FileMessage> {
     if !Array::is_array(&list) {
         return Vec::new();
     }
-    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).unwrap_or_default();
     Array::from(&list)
         .iter()
         .map(|m| {
             let file = get(&m, "file");
             FileMessage {
-                id: get(&m, "_id").as_string().unwrap_or_default(),
-                name: get(&file, "name").as_string().unwrap_or_default(),
+                id: string(&m, "_id"),
+                name: string(&file, "name"),
                 size: get(&file, "size").as_f64().unwrap_or_default() as u64,
             }
         })

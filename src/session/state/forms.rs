@@ -76,10 +76,11 @@ impl Session {
                     }
                 });
                 self.trigger("registered", wasm_bindgen::JsValue::UNDEFINED);
-                None
             }
-            Err(e) => self.update(|c| c.form_refused(&g, &e)),
-        };
+            Err(e) => {
+                self.update(|c| c.form_refused(&g, &e));
+            }
+        }
         FormErrors::default()
     }
 

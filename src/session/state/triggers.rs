@@ -1,8 +1,8 @@
 //! Proactive messages: the server's triggers run in the second module (`trigger` there, over
 //! the rules of [`livechat_client::session::triggers`]), loaded only when the configuration
 //! lists some, so a site without triggers never fetches it for them. The session starts them
-//! with what they need (the list as parsed, the `runOnce` ids already fired, when the widget
-//! started on this page, the visitor's department, the widget's shadow root for the card beside
+//! with what they need (the configuration as parsed, the `runOnce` ids already fired, when the
+//! widget started on this page, the visitor's department, the widget's host for the card beside
 //! the launcher), tells them what happens here (the page's address, the window opened, the
 //! visitor registered, wrote, a new chat began), and answers what they ask through the session's
 //! `ask` (a message to show, the ids to keep, open the window).
@@ -33,7 +33,7 @@ impl Session {
         }
         io.triggers.set(true);
         let context = js_sys::Object::new();
-        let root = io.root.borrow().clone();
+        let host = io.host.borrow().clone();
         let department = self.peek(|c| c.options().department.clone());
         for (k, v) in [
             ("config", config.unwrap_or(JsValue::NULL)),
@@ -42,7 +42,7 @@ impl Session {
             ("href", web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default().into()),
             ("department", department.map_or(JsValue::NULL, JsValue::from)),
             ("server", self.server_url().into()),
-            ("host", root),
+            ("host", host),
             ("dismiss", self.lang.get_untracked().t(Key::Dismiss).into()),
             ("opened", io.opened.get().into()),
             ("ask", self.asker()),
@@ -66,7 +66,7 @@ impl Session {
     }
 
     /// The widget's host element (the card beside the launcher goes in its shadow root).
-    pub fn set_root(&self, root: JsValue) {
-        *self.io().root.borrow_mut() = root;
+    pub fn set_host(&self, host: JsValue) {
+        *self.io().host.borrow_mut() = host;
     }
 }

@@ -1,7 +1,7 @@
 //! Proactive messages (`config.triggers`) as a pure state machine, the way
 //! [`crate::realtime::protocol`] is: the shell tells [`Triggers`] what happened — the page's
 //! address changed, time passed, the visitor opened the window, registered, wrote, a chat
-//! ended, the site turned triggers off or on — with the time (ms) as an argument, and each call
+//! ended — with the time (ms) as an argument, and each call
 //! answers a [`Step`]: the triggers that fire now, the `runOnce` ids to keep in storage, and when
 //! to call [`Triggers::tick`] next. It never reads a clock; regular expressions are run by the
 //! caller ([`Matcher`]: the widget backs it with JavaScript's `RegExp`, as Rocket.Chat does).
@@ -55,8 +55,8 @@
 //!
 //! Trigger messages are the widget's own until the visitor writes: once the visitor has written
 //! in a chat ([`Triggers::visitor_wrote`]) nothing fires until that chat ends
-//! ([`Triggers::chat_ended`]); nothing fires while the site has turned triggers off
-//! ([`Triggers::set_enabled`]). Conditions that came to hold during a quiet time are spent:
+//! ([`Triggers::chat_ended`]); a site that turns triggers off gives none to the rules.
+//! Conditions that came to hold during a quiet time are spent:
 //! when it ends, a trigger fires only once its conditions hold anew (a time deadline that passed
 //! during the chat does not fire at its end; a page-url trigger fires on the next entry to a
 //! matching page). A chat's end also makes the visitor unregistered again for these rules, so
@@ -92,10 +92,6 @@ pub struct Fire {
     /// The sender's name, for [`Sender::Custom`].
     pub name: String,
     pub msg: String,
-    /// The trigger waits for the visitor's registration (`after-guest-registration`): its
-    /// message belongs with the chat that follows. (Rocket.Chat drops the other trigger
-    /// messages when the visitor registers.)
-    pub after_registration: bool,
 }
 
 /// What one call answers.
@@ -183,13 +179,7 @@ impl Rule {
             (!text(&p, "msg").trim().is_empty()).then_some((sender, p))
         })?;
         let mut rule = Rule {
-            fire: Fire {
-                id: text(t, "_id"),
-                sender,
-                name: text(&p, "name"),
-                msg: text(&p, "msg"),
-                after_registration: false,
-            },
+            fire: Fire { id: text(t, "_id"), sender, name: text(&p, "name"), msg: text(&p, "msg") },
             once: t.get("runOnce").and_then(|o| o.as_bool()) == Some(true),
             urls: Vec::new(),
             wait: None,
@@ -211,7 +201,6 @@ impl Rule {
                 _ => return None,
             }
         }
-        rule.fire.after_registration = rule.registered;
         rule.url_ok = rule.urls.is_empty();
         Some(rule)
     }
@@ -234,7 +223,6 @@ pub struct Triggers {
     registered: bool,
     /// The visitor has written in the chat under way.
     wrote: bool,
-    off: bool,
 }
 
 impl Triggers {
@@ -313,24 +301,6 @@ impl Triggers {
         step
     }
 
-    /// The site turned triggers off or on. Off, nothing fires; on again, triggers fire for
-    /// conditions that come to hold from then on.
-    pub fn set_enabled(&mut self, on: bool, now: f64) -> Step {
-        // Off from now: what holds now is spent. On: what came to hold while off is spent first.
-        self.off |= !on;
-        let mut step = self.run(now);
-        self.off = !on;
-        step.join(self.run(now));
-        step
-    }
-
-    /// A `runOnce` trigger fired for this visitor elsewhere (another tab, as storage tells).
-    pub fn fired_elsewhere(&mut self, id: &str) {
-        if !self.once.iter().any(|o| o == id) {
-            self.once.push(id.to_owned());
-        }
-    }
-
     /// The `runOnce` ids fired for this visitor, as they should be stored.
     pub fn fired_once(&self) -> &[String] {
         &self.once
@@ -339,8 +309,8 @@ impl Triggers {
     /// Evaluates every trigger at `now`: fires those whose conditions came to hold, unless a
     /// quiet time spends them.
     fn run(&mut self, now: f64) -> Step {
-        let Triggers { rules, once, arrived_at, opened, registered, wrote, off, .. } = self;
-        let quiet = *off || *wrote;
+        let Triggers { rules, once, arrived_at, opened, registered, wrote, .. } = self;
+        let quiet = *wrote;
         let mut step = Step::default();
         for r in rules.iter_mut() {
             let ready = r.url_ok && (!r.opened || *opened) && (!r.registered || *registered);

@@ -64,16 +64,7 @@ const NONE: [&str; 0] = [];
 fn url_match_no_match_then_match_again() {
     let mut t = load(&[trigger("p", vec![url("/pricing")])]);
     let s = t.page(PRICING, 0.0, JS);
-    assert_eq!(
-        s.fire,
-        vec![Fire {
-            id: "p".into(),
-            sender: Sender::Custom,
-            name: "Ana".into(),
-            msg: "p!".into(),
-            after_registration: false
-        }]
-    );
+    assert_eq!(s.fire, vec![Fire { id: "p".into(), sender: Sender::Custom, name: "Ana".into(), msg: "p!".into() }]);
     assert_eq!(s.store_once, Vec::<String>::new());
     assert_eq!(s.wake_at, None);
     assert_eq!(ids(&t.page(ABOUT, 1.0, JS)), NONE);
@@ -286,7 +277,6 @@ fn after_registration() {
     assert_eq!(ids(&t.page(PRICING, 0.0, JS)), NONE);
     let s = t.registered(1.0);
     assert_eq!(ids(&s), ["r", "ur"]);
-    assert!(s.fire.iter().all(|f| f.after_registration));
     assert_eq!(ids(&t.registered(2.0)), NONE);
 }
 
@@ -331,18 +321,6 @@ fn run_once_does_not_fire_again_on_coming_back() {
 }
 
 #[test]
-fn run_once_fired_in_another_tab() {
-    let mut t = load(&[once("o", vec![url("/pricing"), secs("10")])]);
-    assert_eq!(t.page(PRICING, 0.0, JS).wake_at, Some(10_000.0));
-    t.fired_elsewhere("o");
-    t.fired_elsewhere("o");
-    assert_eq!(t.fired_once(), ["o"]);
-    let s = t.tick(10_000.0);
-    assert_eq!((ids(&s), s.wake_at), (vec![], None));
-    assert_eq!(t.tick(1.0).wake_at, None, "a spent trigger asks for no timer");
-}
-
-#[test]
 fn a_stored_id_of_a_trigger_gone_from_the_configuration_is_harmless() {
     let mut t = Triggers::new(&vals(&[once("new", vec![url(".")])]), vec!["old".into()], 0.0);
     let s = t.page(SITE, 0.0, JS);
@@ -350,7 +328,7 @@ fn a_stored_id_of_a_trigger_gone_from_the_configuration_is_harmless() {
     assert_eq!(t.fired_once(), ["old", "new"]);
 }
 
-// ---- quiet: the visitor wrote, triggers off ----
+// ---- quiet: the visitor wrote ----
 
 #[test]
 fn the_visitor_writing_quiets_triggers_until_the_chat_ends() {
@@ -423,50 +401,6 @@ fn a_chat_ending_before_the_visitor_wrote_rearms_registration_too() {
     assert_eq!(ids(&t.registered(3.0)), ["r"]);
 }
 
-#[test]
-fn triggers_off_and_on() {
-    let mut t = load(&[trigger("p", vec![url("/pricing")]), trigger("t", vec![secs("30")])]);
-    assert_eq!(t.page(ABOUT, 0.0, JS).wake_at, Some(30_000.0));
-    let s = t.set_enabled(false, 1_000.0);
-    assert_eq!((ids(&s), s.wake_at), (vec![], None));
-    assert_eq!(ids(&t.page(PRICING, 2_000.0, JS)), NONE);
-    let s = t.set_enabled(true, 3_000.0);
-    assert_eq!((ids(&s), s.wake_at), (vec![], Some(30_000.0)), "the page held while off: spent");
-    assert_eq!(ids(&t.tick(30_000.0)), ["t"], "the deadline came after they were back on");
-    assert_eq!(ids(&t.page(ABOUT, 31_000.0, JS)), NONE);
-    assert_eq!(ids(&t.page(PRICING, 32_000.0, JS)), ["p"]);
-}
-
-#[test]
-fn turning_triggers_off_fires_nothing_pending() {
-    let mut t = load(&[trigger("t", vec![secs("10")])]);
-    t.page(SITE, 0.0, JS);
-    let s = t.set_enabled(false, 20_000.0);
-    assert_eq!(ids(&s), NONE, "the deadline passed unticked: off wins");
-    assert_eq!(ids(&t.set_enabled(true, 21_000.0)), NONE);
-}
-
-#[test]
-fn turning_on_while_on_changes_nothing() {
-    let mut t = load(&[trigger("t", vec![secs("10")])]);
-    t.page(SITE, 0.0, JS);
-    let s = t.set_enabled(true, 10_000.0);
-    assert_eq!((ids(&s), s.wake_at), (vec!["t"], None), "an unticked deadline still fires");
-}
-
-#[test]
-fn off_with_a_chat_under_way_stays_quiet_after_it() {
-    let mut t = load(&[trigger("p", vec![url("/pricing")])]);
-    t.page(ABOUT, 0.0, JS);
-    t.set_enabled(false, 1.0);
-    t.visitor_wrote(2.0);
-    t.chat_ended(3.0);
-    assert_eq!(ids(&t.page(PRICING, 4.0, JS)), NONE);
-    t.set_enabled(true, 5.0);
-    assert_eq!(ids(&t.page(ABOUT, 6.0, JS)), NONE);
-    assert_eq!(ids(&t.page(PRICING, 7.0, JS)), ["p"]);
-}
-
 // ---- which triggers count ----
 
 #[test]
@@ -505,13 +439,7 @@ fn only_a_send_message_action_with_a_message_and_a_known_sender_fires() {
     let s = t.page(SITE, 0.0, JS);
     assert_eq!(
         s.fire,
-        vec![Fire {
-            id: "second".into(),
-            sender: Sender::Queue,
-            name: String::new(),
-            msg: "Hi!".into(),
-            after_registration: false
-        }]
+        vec![Fire { id: "second".into(), sender: Sender::Queue, name: String::new(), msg: "Hi!".into() }]
     );
 }
 

@@ -227,7 +227,7 @@ impl Inner {
                 self.restart();
             }
             Command::Consent => {
-                s.interacted();
+                s.agree();
                 self.start();
             }
             Command::SetTheme(title, offline) => {

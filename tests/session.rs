@@ -4,11 +4,11 @@
 #![allow(clippy::option_env_unwrap)]
 
 use leptos::prelude::*;
-use livechat_widget::api::{AgentClient, Transport};
+use livechat_widget::api::{AgentClient, Transport, VisitorClient};
 use livechat_widget::i18n::{Key, Lang};
 use livechat_widget::session::{Delivery, Screen, Session, SessionOptions};
 use livechat_widget::storage::new_token;
-use livechat_widget::wire::room::survey;
+use livechat_widget::wire::room::{SurveyItem, survey};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -90,7 +90,14 @@ async fn register_chat_close_rate_and_start_again() {
     // Close, rate (with the server's spelling), thank-you, then a new chat.
     s.close().await;
     assert_eq!(s.screen.get_untracked(), Screen::Survey);
-    s.rate(vec![(survey::SATISFACTION, 5), (survey::AGENT_RESPONSIVENESS, 4), ("bogus", 3)], "Great".into()).await;
+    // The survey is sent by the second module (the visitor's client), the session told of it.
+    let rating = vec![
+        SurveyItem { name: survey::SATISFACTION.into(), value: "5".into() },
+        SurveyItem { name: survey::AGENT_RESPONSIVENESS.into(), value: "4".into() },
+        SurveyItem { name: survey::ADDITIONAL_FEEDBACK.into(), value: "Great".into() },
+    ];
+    VisitorClient::new(Transport::new(server_url()), &s.token()).survey(&room.id, rating).await.unwrap();
+    s.rated();
     assert_eq!(s.screen.get_untracked(), Screen::ThankYou);
     s.new_chat();
     assert_eq!((s.screen.get_untracked(), s.room.get_untracked()), (Screen::Chat, None));

@@ -117,6 +117,54 @@ fn consent_mode_writes_nothing_until_the_visitor_interacts() {
 }
 
 #[wasm_bindgen_test]
+fn a_demanded_consent_takes_a_new_visitor_back_and_only_an_explicit_one_ends_it() {
+    let server = fresh_server();
+    let store = TokenStore::open(&server, StoreOptions::default());
+    let token = store.token();
+    assert_eq!(stored(&server, "token").as_deref(), Some(token.as_str()), "written at once without consent mode");
+
+    // The server asks for consent: the new visitor (no conversation) leaves storage.
+    assert!(store.demand_consent());
+    assert_eq!(store.persistence(), Persistence::AwaitingConsent);
+    assert_eq!(stored(&server, "token"), None);
+    assert_eq!(store.token(), token, "kept in memory meanwhile");
+    // An interaction is no consent now.
+    store.interacted();
+    store.set_room_id(Some("r1"));
+    assert_eq!(stored(&server, "rid"), None);
+
+    store.consent();
+    assert_eq!(store.persistence(), Persistence::Local);
+    assert_eq!(stored(&server, "token").as_deref(), Some(token.as_str()));
+    assert_eq!(stored(&server, "rid").as_deref(), Some("r1"));
+    assert_eq!(stored(&server, "agreed").as_deref(), Some("1"));
+    // Given once: not asked again on the next visit; asked again after the visitor is forgotten.
+    let later = TokenStore::open(&server, StoreOptions::default());
+    assert!(!later.demand_consent());
+    later.reset();
+    assert!(later.demand_consent());
+}
+
+#[wasm_bindgen_test]
+fn a_demanded_consent_leaves_a_conversation_stored_before_it() {
+    let server = fresh_server();
+    let store = TokenStore::open(&server, StoreOptions::default());
+    let token = store.token();
+    store.set_room_id(Some("open-room"));
+    assert!(store.demand_consent());
+    assert_eq!(stored(&server, "token").as_deref(), Some(token.as_str()), "an earlier chat is not lost");
+    store.set("open", Some("1"));
+    assert_eq!(stored(&server, "open"), None, "nothing new is written");
+    // Without a demand, an interaction is consent as before.
+    let other = fresh_server();
+    let plain = TokenStore::open(&other, StoreOptions { require_consent: true, ..StoreOptions::default() });
+    plain.token();
+    plain.interacted();
+    assert!(stored(&other, "token").is_some());
+    assert_eq!(stored(&other, "agreed"), None, "an interaction is not an agreement to the server's terms");
+}
+
+#[wasm_bindgen_test]
 fn blocked_storage_falls_back_to_memory_and_says_so() {
     let server = fresh_server();
     let (persistence, token, again) = with_storage_blocked(|| {

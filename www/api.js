@@ -205,7 +205,7 @@ export function create(host, options, load, i18n, booted, parts) {
     for (var k in options) o[k] = options[k];
     o.language = texts ? tag : 'en';
     o.texts = texts;
-    if (parts) o.lazy = { draw: draw, upload: later('upload'), trigger: later('trigger') };
+    if (parts) o.lazy = { draw: draw, upload: later('upload'), trigger: later('trigger'), panel: later('panel') };
     var id = wasm.boot(host, o, function (event, payload) {
       emit(EVENTS[event], payload);
     });

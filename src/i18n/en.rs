@@ -90,5 +90,6 @@ pub(super) fn text(key: Key) -> &'static str {
         FilesDisabled => "Sending files is turned off.",
         FileNotSent => "The file could not be sent.",
         Dismiss => "Dismiss",
+        ForgetMyData => "Forget my data",
     }
 }

@@ -220,6 +220,7 @@ pub enum Key {
     FilesDisabled,
     FileNotSent,
     Dismiss,
+    ForgetMyData,
 }
 
 impl Key {
@@ -310,6 +311,7 @@ impl Key {
         Key::FilesDisabled,
         Key::FileNotSent,
         Key::Dismiss,
+        Key::ForgetMyData,
     ];
 }
 
@@ -361,7 +363,7 @@ mod tests {
         for (i, key) in Key::ALL.iter().enumerate() {
             assert_eq!(*key as usize, i, "{key:?}");
         }
-        assert_eq!(Key::Dismiss as usize + 1, Key::ALL.len(), "Key::ALL ends with the last key");
+        assert_eq!(Key::ForgetMyData as usize + 1, Key::ALL.len(), "Key::ALL ends with the last key");
     }
 
     #[test]

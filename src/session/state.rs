@@ -14,7 +14,7 @@ use livechat_wire::agent::Agent;
 use livechat_wire::config::{Config, Department};
 use livechat_wire::message::Message;
 use livechat_wire::offline_message::OfflineMessage;
-use livechat_wire::room::{Room, SurveyItem, survey};
+use livechat_wire::room::Room;
 use livechat_wire::visitor::Visitor;
 use wasm_bindgen::JsCast;
 
@@ -29,6 +29,7 @@ use crate::storage::{OPEN, READ, StoreOptions, TokenStore};
 
 mod forms;
 mod outbox;
+mod panels;
 mod site;
 mod start;
 mod triggers;
@@ -118,6 +119,11 @@ pub struct Session {
     pub queue_spot: Field<Option<u32>>,
     /// The last form the server accepted (pre-chat or offline), for the site's callbacks.
     pub submitted: Field<Option<Submitted>>,
+    /// The sheet the second module draws over the window (`departments`, `forget`), if any.
+    pub sheet: RwSignal<Option<&'static str>>,
+    /// The server asks for the visitor's consent to data processing, not given yet: the window
+    /// shows its text (drawn by the second module) instead of a form or the chat.
+    pub asking_consent: RwSignal<bool>,
     cell: Handle,
     io: StoredValue<Rc<Io>, LocalStorage>,
 }
@@ -175,6 +181,8 @@ impl Session {
             typing: Field::new(cell, Area::Typing, |v: &View| &v.typing),
             queue_spot: Field::new(cell, Area::QueueSpot, |v: &View| &v.queue_spot),
             submitted: Field::new(cell, Area::Submitted, |v: &View| &v.submitted),
+            sheet: RwSignal::new(None),
+            asking_consent: RwSignal::new(false),
             cell,
             io,
         };
@@ -315,9 +323,10 @@ impl Session {
         self.peek(|c| c.token().to_owned())
     }
 
-    /// The visitor interacted: storage may be written from now on (consent mode).
+    /// The visitor interacted: storage may be written from now on (consent mode), unless the
+    /// server asks for the visitor's explicit consent ([`Session::agree`]).
     pub fn interacted(&self) {
-        self.io().store.consent();
+        self.io().store.interacted();
     }
 
     /// Follows `room` in realtime (or stops following when there is none).
@@ -460,22 +469,11 @@ impl Session {
         self.update(|c| c.closed(&g, closed));
     }
 
-    /// Sends the survey: ratings 1–5 by item name, and optional feedback.
-    pub async fn rate(self, ratings: Vec<(&'static str, u8)>, feedback: String) {
-        let Some((g, rid)) = self.peek(Core::room_guard) else { return };
-        let mut data: Vec<SurveyItem> = ratings
-            .into_iter()
-            .filter(|(name, value)| survey::RATED.contains(name) && (1..=5).contains(value))
-            .map(|(name, value)| SurveyItem { name: name.to_owned(), value: value.to_string() })
-            .collect();
-        if !feedback.trim().is_empty() {
-            data.push(SurveyItem { name: survey::ADDITIONAL_FEEDBACK.into(), value: feedback.trim().to_owned() });
+    /// The server took the visitor's survey (the second module sends it): the thanks.
+    pub fn rated(&self) {
+        if let Some((g, _)) = self.peek(Core::room_guard) {
+            self.update(|c| c.rated(&g, Ok(())));
         }
-        if data.is_empty() {
-            return self.skip_survey();
-        }
-        let sent = self.client().survey(&rid, data).await.map(|_| ());
-        self.update(|c| c.rated(&g, sent));
     }
 
     /// Skips the survey.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{bind, dynamic, heading, on_value, submit, submit_button, tr};
+use super::{bind, dynamic, heading, on_value, slot, submit, submit_button, tr};
 use crate::i18n::Key;
 use crate::session::{FormErrors, Session};
 
@@ -104,6 +104,7 @@ pub fn RegisterForm() -> impl IntoView {
                 <Field id="lc-email" label=Key::Email kind="email" value=email errors=errors error=|e| e.email
                     autofocus=!settings.name_field_registration_form/>
             }.into_any())}
+            {s.config_lists("customFields").then(|| slot("fields"))}
             <DepartmentPicker departments=departments value=department/>
             {server_error(s)}
             {submit_button(Key::StartChat, busy)}

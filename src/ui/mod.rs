@@ -152,6 +152,18 @@ pub(crate) fn focus_soon(root: Option<Root>, selector: &str) {
     });
 }
 
+/// A place the second module draws `name` in ([`Session::panel`]), once it is on the page.
+pub(crate) fn slot(name: &'static str) -> AnyView {
+    let s = expect_context::<Session>();
+    let root = use_context::<Root>();
+    request_animation_frame(move || {
+        if let Some(el) = find(root, &["[data-slot=", name, "]"].concat()) {
+            s.panel(name, el.into());
+        }
+    });
+    view! { <div class="lc-slot" data-slot=name></div> }.into_any()
+}
+
 /// `data-autofocus="true"`, typed as the helpers' optional one (one attribute type, not two).
 pub(crate) const AUTOFOCUS: Option<&str> = Some("true");
 

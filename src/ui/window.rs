@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 
 use super::{
     AUTOFOCUS, Composer, FOCUSABLE, MessageList, OfflineForm, OfflineSent, RegisterForm, Root, SurveyForm, ThankYou,
-    button, click, dynamic, effect, find, focus_soon, heading, icon, keydown, tr, when,
+    button, click, dynamic, effect, find, focus_soon, heading, icon, keydown, slot, tr, when,
 };
 use crate::i18n::Key;
 use crate::realtime::Status;
@@ -37,7 +37,6 @@ fn upper(s: &str) -> String {
 fn Header() -> impl IntoView {
     let s = expect_context::<Session>();
     let menu_open = RwSignal::new(false);
-    let confirm_end = expect_context::<ConfirmEnd>().0;
     let title = move || {
         let theme = s.config.with(|c| c.as_ref().map(|c| (c.theme.title.clone(), c.theme.offline_title.clone())));
         let (online, offline) = theme.unwrap_or_else(|| ("Livechat".into(), "Livechat".into()));
@@ -66,7 +65,11 @@ fn Header() -> impl IntoView {
             && s.screen.get() == Screen::Chat
             && s.config.with(|c| c.as_ref().is_none_or(|c| c.settings.visitors_can_close_chat))
     };
-    let choosing_department = RwSignal::new(false);
+    // Rocket.Chat's "Forget my data" comes with its consent to data processing.
+    let can_forget = move || {
+        !s.asking_consent.get()
+            && s.config.with(|c| c.as_ref().is_some_and(|c| c.settings.force_accept_data_processing_consent))
+    };
     let root = use_context::<Root>();
     // The menu: focus to its first item when it opens; arrows move between items; Escape (and
     // Tab) close it, Escape giving focus back to its button, not closing the window.
@@ -124,7 +127,7 @@ fn Header() -> impl IntoView {
                         view! { <span class="lc-subtitle lc-waiting" role="status">{text}</span> }.into_any()
                     })}
             </div>
-            {when(move || can_transfer() || can_end(), move || view! {
+            {when(move || can_transfer() || can_end() || can_forget(), move || view! {
                 <div class="lc-menu-wrap" on:keydown=keydown(on_menu_key)>
                     <button type="button" class="lc-icon-button" aria-haspopup="menu"
                         aria-expanded=move || menu_open.get().to_string()
@@ -140,13 +143,18 @@ fn Header() -> impl IntoView {
                     {when(move || menu_open.get(), move || view! {
                         <div class="lc-menu" role="menu" aria-label=tr(Key::Options)>
                             {when(can_transfer, move || view! {
-                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); choosing_department.set(true); })>
+                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); s.sheet.set(Some("departments")); })>
                                     {tr(Key::ChangeDepartment)}
                                 </button>
                             }.into_any())}
                             {when(can_end, move || view! {
-                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); confirm_end.set(true); })>
+                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); s.sheet.set(Some("end")); })>
                                     {tr(Key::EndChat)}
+                                </button>
+                            }.into_any())}
+                            {when(can_forget, move || view! {
+                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); s.sheet.set(Some("forget")); })>
+                                    {tr(Key::ForgetMyData)}
                                 </button>
                             }.into_any())}
                         </div>
@@ -157,57 +165,12 @@ fn Header() -> impl IntoView {
                 {icon("M5 12h14", true)}
             </button>
         </div>
-        {when(move || choosing_department.get(), move || view! { <DepartmentChooser open=choosing_department/> }.into_any())}
-    }
-}
-
-/// Picks another department for the running chat.
-#[component]
-fn DepartmentChooser(open: RwSignal<bool>) -> impl IntoView {
-    let s = expect_context::<Session>();
-    let current = s.room.with_untracked(|r| r.as_ref().and_then(|r| r.department_id.clone()));
-    let departments = s.config.with_untracked(|c| c.as_ref().map(|c| c.departments.clone()).unwrap_or_default());
-    let root = use_context::<Root>();
-    focus_soon(root, ".lc-sheet [data-autofocus]");
-    let cancel = move || {
-        open.set(false);
-        focus_soon(root, MENU_BUTTON);
-    };
-    view! {
-        <div class="lc-sheet" role="dialog" aria-labelledby="lc-dept-title" on:keydown=sheet_escape(cancel)>
-            {heading(Some("lc-dept-title"), tr(Key::ChangeDepartment), false)}
-            {departments.into_iter().filter(|d| Some(&d.id) != current.as_ref()).map(|d| {
-                let id = d.id.clone();
-                view! {
-                    <button type="button" class="lc-secondary" data-autofocus=AUTOFOCUS on:click=click(move || {
-                        open.set(false);
-                        focus_soon(root, ".lc-input");
-                        Session::spawn(s.transfer(id.clone()));
-                    })>{d.name}</button>
-                }.into_any()
-            }).collect_view()}
-            {button("lc-link", Key::Cancel, false, cancel)}
-        </div>
+        {dynamic(move || s.sheet.get().map(slot))}
     }
 }
 
 /// The window menu's button, where focus goes back when a sheet opened from the menu closes.
 const MENU_BUTTON: &str = ".lc-menu-wrap > button";
-
-/// A sheet's `keydown`: Escape runs `cancel` (closing the sheet, not the window).
-fn sheet_escape(cancel: impl Fn() + 'static) -> impl FnMut(leptos::ev::KeyboardEvent) + 'static {
-    keydown(move |ev| {
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            ev.stop_propagation();
-            cancel();
-        }
-    })
-}
-
-/// Whether the "end this chat?" confirmation shows.
-#[derive(Clone, Copy)]
-struct ConfirmEnd(RwSignal<bool>);
 
 #[component]
 fn BannerView() -> impl IntoView {
@@ -233,34 +196,12 @@ fn BannerView() -> impl IntoView {
     })
 }
 
-/// The chat screen: messages, composer, and the end-chat confirmation.
+/// The chat screen: messages and composer.
 #[component]
 fn Chat() -> impl IntoView {
-    let s = expect_context::<Session>();
     let editing = RwSignal::new(None::<String>);
-    let confirm_end = expect_context::<ConfirmEnd>().0;
-    let root = use_context::<Root>();
-    let cancel = move || {
-        confirm_end.set(false);
-        focus_soon(root, MENU_BUTTON);
-    };
     view! {
         <MessageList editing=editing/>
-        {when(move || confirm_end.get(), move || {
-            focus_soon(root, ".lc-sheet [data-autofocus]");
-            view! {
-                <div class="lc-sheet" role="alertdialog" aria-labelledby="lc-end-title" on:keydown=sheet_escape(cancel)>
-                    {heading(Some("lc-end-title"), tr(Key::EndChatConfirm), false)}
-                    <div class="lc-actions">
-                        {button("lc-secondary", Key::Cancel, true, cancel)}
-                        {button("lc-primary lc-danger", Key::EndChat, false, move || {
-                            confirm_end.set(false);
-                            Session::spawn(s.close());
-                        })}
-                    </div>
-                </div>
-            }.into_any()
-        })}
         <Composer editing=editing/>
     }
 }
@@ -269,7 +210,6 @@ fn Chat() -> impl IntoView {
 #[component]
 pub fn Window() -> impl IntoView {
     let s = expect_context::<Session>();
-    provide_context(ConfirmEnd(RwSignal::new(false)));
     let root = use_context::<Root>();
     // The screen, changed only by a new value: setting the same one again (the chat's end comes
     // by the socket and by the answer) must not draw the screen anew and drop its focus.
@@ -360,7 +300,7 @@ pub fn Window() -> impl IntoView {
             <Header/>
             <BannerView/>
             <div class="lc-body">
-                {move || match current.get() {
+                {move || if s.asking_consent.get() { slot("consent") } else { match current.get() {
                     Screen::Loading => view! { <p class="lc-loading" role="status" aria-busy="true">"…"</p> }.into_any(),
                     Screen::Register => view! { <RegisterForm/> }.into_any(),
                     Screen::Chat => view! { <Chat/> }.into_any(),
@@ -385,7 +325,7 @@ pub fn Window() -> impl IntoView {
                             {button("lc-primary", Key::Retry, false, move || s.retry_start_now())}
                         </div>
                     }.into_any(),
-                }}
+                }}}
             </div>
         </section>
     }

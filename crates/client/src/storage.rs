@@ -10,6 +10,10 @@
 //! * In consent mode nothing is written to storage until [`TokenStore::consent`] is called (the
 //!   visitor's first interaction); values wait in memory until then. Values already stored by an
 //!   earlier, consented visit are read.
+//! * When the server asks for the visitor's explicit consent ([`TokenStore::demand_consent`],
+//!   Rocket.Chat's `forceAcceptDataProcessingConsent`), the same mode holds until the visitor
+//!   agrees (not at a mere interaction), and a visitor with no conversation is taken back out of
+//!   storage. The agreement is stored ([`AGREED`]); [`TokenStore::reset`] forgets it too.
 //! * The outbox (the visitor's messages the server has not confirmed yet), whether the window is
 //!   open, and how far the visitor has read live here too, so a reload resends and reopens.
 //! * [`TokenStore::reset`] forgets everything.
@@ -57,6 +61,8 @@ pub const OUTBOX: &str = "outbox";
 pub const OPEN: &str = "open";
 /// Milliseconds: agent messages up to this time have been seen.
 pub const READ: &str = "read";
+/// `1`: the visitor agreed to the server's data-processing terms (or the site consented).
+pub const AGREED: &str = "agreed";
 
 /// A message in the outbox: what it takes to send it again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +101,8 @@ pub struct TokenStore {
     /// Why values are not written to storage, when they are not.
     blocked: RefCell<Option<String>>,
     awaiting_consent: Cell<bool>,
+    /// Only an explicit consent ends the wait ([`TokenStore::demand_consent`]).
+    explicit: Cell<bool>,
     /// Values not in storage: all of them when blocked, pending ones before consent.
     /// `None` marks a removal to apply at consent.
     memory: RefCell<Keyed<Option<String>>>,
@@ -159,6 +167,7 @@ impl TokenStore {
             storage: local_storage(false).ok(),
             blocked: RefCell::new(None),
             awaiting_consent: Cell::new(options.require_consent),
+            explicit: Cell::new(false),
             memory: RefCell::new(Keyed::new()),
         };
         // Before consent nothing may be written, not even the probe; it runs at consent.
@@ -285,8 +294,43 @@ impl TokenStore {
         self.set(OUTBOX, text.as_deref());
     }
 
-    /// The visitor interacted: storage may be written now. Pending values are written.
+    /// The visitor interacted: that is consent, unless an explicit one is demanded.
+    pub fn interacted(&self) {
+        if !self.explicit.get() {
+            self.allow();
+        }
+    }
+
+    /// The server asks for the visitor's explicit consent. Answers whether it is still to be
+    /// given: not when it was before ([`AGREED`] stored). Until [`TokenStore::consent`], nothing
+    /// more is written and interactions do not count; a visitor with no conversation stored is
+    /// taken back out of storage into memory (a token this page made, the window's state).
+    pub fn demand_consent(&self) -> bool {
+        if self.get(AGREED).is_some() {
+            return false;
+        }
+        self.explicit.set(true);
+        let held = self.awaiting_consent.replace(true) || self.blocked.borrow().is_some();
+        if !held && self.room_id().is_none() {
+            for name in self.stored_names() {
+                let value = self.storage.as_ref().and_then(|s| s.get_item(&self.key(&name)).ok().flatten());
+                if value.is_some() && self.write(&name, None).is_ok() {
+                    self.memory.borrow_mut().insert(name, value);
+                }
+            }
+        }
+        true
+    }
+
+    /// The visitor agreed (or the site consented for them): storage may be written now; pending
+    /// values are written, and the agreement with them.
     pub fn consent(&self) {
+        self.explicit.set(false);
+        self.set(AGREED, Some("1"));
+        self.allow();
+    }
+
+    fn allow(&self) {
         if !self.awaiting_consent.replace(false) || self.blocked.borrow().is_some() {
             return;
         }

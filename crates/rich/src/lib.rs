@@ -16,6 +16,10 @@ pub mod view;
 
 pub mod dom;
 
+pub mod panels;
+#[cfg(all(target_arch = "wasm32", feature = "module"))]
+pub use panels::panel;
+
 #[cfg(all(target_arch = "wasm32", feature = "module"))]
 mod module;
 #[cfg(all(target_arch = "wasm32", feature = "module"))]

@@ -5,7 +5,7 @@
 //! A message that fires goes to the session (`ask("show", …)`) from its sender — a name, or for
 //! `queue` the agent `livechat/agent.next` picks (then asked for when the room is made) — and,
 //! while the window is closed, into a card beside the launcher that opens the chat or is
-//! dismissed. The `runOnce` ids go to the session's storage (`ask("fired", …)`), shared by the
+//! dismissed. The `runOnce` ids go to the session's storage (`ask("@fired", …)`), shared by the
 //! visitor's tabs: what another tab fired meanwhile does not fire here.
 
 use std::cell::RefCell;
@@ -46,7 +46,7 @@ fn asks(ask: &Function, what: &str, value: &JsValue) -> JsValue {
 }
 
 /// `new RegExp(pattern).test(text)`; `None` when the pattern does not compile.
-fn test(pattern: &str, text: &str) -> Option<bool> {
+pub(crate) fn test(pattern: &str, text: &str) -> Option<bool> {
     let ctor: Function = get(&js_sys::global(), "RegExp").dyn_into().ok()?;
     let re = Reflect::construct(&ctor, &Array::of1(&pattern.into())).ok()?;
     Some(re.unchecked_into::<js_sys::RegExp>().test(text))
@@ -180,7 +180,7 @@ fn carry_out(step: Step) {
         wasm_bindgen_futures::spawn_local(async move {
             // The `runOnce` ids fired for this visitor, shared by their tabs: one another tab
             // fired meanwhile does not fire here; one shown here is added (once it is shown).
-            let stored = || asks(&ask, "fired", &JsValue::UNDEFINED).as_string().unwrap_or_default();
+            let stored = || asks(&ask, "@fired", &JsValue::UNDEFINED).as_string().unwrap_or_default();
             if once && stored().split(' ').any(|s| s == fire.id) {
                 return;
             }
@@ -234,7 +234,7 @@ fn carry_out(step: Step) {
             if once {
                 let ids = stored();
                 let ids = if ids.is_empty() { fire.id.clone() } else { [&ids, " ", &fire.id].concat() };
-                asks(&ask, "fired", &ids.into());
+                asks(&ask, "@fired", &ids.into());
             }
             let open = asks(&ask, "isOpen", &JsValue::UNDEFINED).is_truthy();
             if !open {

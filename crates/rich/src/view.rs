@@ -14,7 +14,7 @@ use livechat_wire::message::{Attachment, FileRef, Message};
 
 // Native: they read messages with serde_json.
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests;
+pub(crate) mod tests;
 
 /// One node of the tree.
 #[derive(Debug, Clone, PartialEq)]

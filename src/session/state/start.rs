@@ -37,6 +37,7 @@ impl Session {
         };
         let stored = self.io().store.outbox();
         let Some((screen, catch_up)) = self.update(|c| c.configured(&g, config, stored)).flatten() else { return };
+        self.check_consent();
         self.start_triggers();
         if catch_up {
             self.refresh_now(false).await;

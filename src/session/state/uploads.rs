@@ -45,9 +45,13 @@ impl Session {
     /// a file, `value`, into the conversation), `token` (the visitor's now: another visitor means
     /// its files go), and anything else the visitor's file messages on screen (messages of theirs
     /// without text) as the server sent them. And while the server's triggers run (see
-    /// `triggers.rs`): `show` (a proactive message, `value` `{id, msg, u, agent}`), `fired` (the
+    /// `triggers.rs`): `show` (a proactive message, `value` `{id, msg, u, agent}`), `@fired` (the
     /// `runOnce` ids kept; a string `value` replaces them), `open` (the visitor clicked the
-    /// card), `isOpen`.
+    /// card), `isOpen`. And for what it draws in the window (see `panels.rs`): `transfer` (to the
+    /// department `value`), `close` (the visitor ends the chat), `rated` (the
+    /// server took the survey), `skip` (the visitor skipped it), `sheet` (closes the sheet), `agree` (the visitor's consent),
+    /// `fields` (the pre-chat form's own fields, `[key, value, …]`, to send with the
+    /// registration), `reset` (the visitor was forgotten: start as a new one), `@mailed`.
     pub(super) fn asker(self) -> JsValue {
         let io = self.io();
         io.ask
@@ -85,12 +89,61 @@ impl Session {
                             }
                             return JsValue::UNDEFINED;
                         }
-                        "fired" => {
+                        // A value the module keeps in the visitor's storage (`@fired`: the
+                        // `runOnce` triggers shown; `@mailed`: the rooms a transcript was asked
+                        // for): a string `value` replaces it; answers it.
+                        key if key.starts_with('@') => {
                             let store = &self.io().store;
-                            if let Some(ids) = value.as_string() {
-                                store.set(super::triggers::FIRED, Some(&ids));
+                            if let Some(v) = value.as_string() {
+                                store.set(&key[1..], Some(&v));
                             }
-                            return store.get(super::triggers::FIRED).map_or(JsValue::UNDEFINED, JsValue::from);
+                            return store.get(&key[1..]).map_or(JsValue::UNDEFINED, JsValue::from);
+                        }
+                        "transfer" => {
+                            if let Some(id) = value.as_string() {
+                                Session::spawn(self.transfer(id));
+                            }
+                            return JsValue::UNDEFINED;
+                        }
+                        "skip" => {
+                            self.skip_survey();
+                            return JsValue::UNDEFINED;
+                        }
+                        "rated" => {
+                            self.rated();
+                            return JsValue::UNDEFINED;
+                        }
+                        "close" => {
+                            Session::spawn(self.close());
+                            return JsValue::UNDEFINED;
+                        }
+                        "sheet" => {
+                            self.sheet.set(None);
+                            return JsValue::UNDEFINED;
+                        }
+                        "agree" => {
+                            self.agree();
+                            return JsValue::UNDEFINED;
+                        }
+                        "reset" => {
+                            self.reset();
+                            spawn_task(Box::pin(self.start()));
+                            return JsValue::UNDEFINED;
+                        }
+                        "fields" => {
+                            let pairs: Vec<String> =
+                                js_sys::Array::from(&value).iter().filter_map(|v| v.as_string()).collect();
+                            self.update(|c| {
+                                for kv in pairs.chunks_exact(2) {
+                                    let (key, value) = (kv[0].clone(), kv[1].clone());
+                                    c.custom_field(livechat_wire::custom_field::CustomField {
+                                        key,
+                                        value,
+                                        overwrite: true,
+                                    });
+                                }
+                            });
+                            return JsValue::UNDEFINED;
                         }
                         "open" => {
                             self.interacted();

@@ -17,7 +17,8 @@ use livechat_wire::room::{
     CloseRoom, CloseRoomResponse, Room, RoomResponse, Survey, SurveyItem, SurveyResponse, TransferResponse,
     TransferRoom,
 };
-use livechat_wire::visitor::{NewVisitor, RegisterVisitor, Visitor, VisitorResponse};
+use livechat_wire::transcript::{SendTranscript, TranscriptResponse};
+use livechat_wire::visitor::{DeleteVisitorResponse, NewVisitor, RegisterVisitor, Visitor, VisitorResponse};
 
 use super::{Call, Error, Transport, segment};
 
@@ -236,6 +237,21 @@ impl VisitorClient {
         let path = format!("livechat/agent.next/{}", segment(&self.token));
         let call = Call::new("GET livechat/agent.next/:token", path).query_opt("department", department);
         Ok(self.transport.send::<AgentNextResponse>(call).await?.agent.filter(|a| !a.id.is_empty()))
+    }
+
+    /// `POST livechat/transcript`: asks the server to e-mail the room's conversation to `email`;
+    /// its answer (`Omnichannel transcript sent`, in the server's language).
+    pub async fn transcript(&self, rid: &str, email: &str) -> Result<String, Error> {
+        let body = SendTranscript { token: self.token.to_string(), rid: rid.into(), email: email.into() };
+        let call = Call::new("POST livechat/transcript", "livechat/transcript").body(&body);
+        Ok(self.transport.send::<TranscriptResponse>(call).await?.message)
+    }
+
+    /// `DELETE livechat/visitor/:token`: the server forgets the visitor (Rocket.Chat refuses
+    /// while they have an open room: `visitor-has-open-rooms`).
+    pub async fn forget(&self) -> Result<DeleteVisitorResponse, Error> {
+        let path = format!("livechat/visitor/{}", segment(&self.token));
+        self.transport.send(Call::new("DELETE livechat/visitor/:token", path)).await
     }
 
     /// `GET livechat/agent.info/:rid/:token`: the agent serving the room.

@@ -5,7 +5,7 @@ use super::*;
 use livechat_wire::json::FromJson;
 use serde_json::json;
 
-fn show(nodes: &[Node]) -> String {
+pub(crate) fn show(nodes: &[Node]) -> String {
     fn esc(s: &str) -> String {
         s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
     }

@@ -185,20 +185,6 @@ pub enum Key {
     NoAgentOnline,
     ChangeDepartment,
     EndChat,
-    EndChatConfirm,
-    SurveyTitle,
-    SurveySatisfaction,
-    SurveyAgentKnowledge,
-    SurveyAgentResponsiveness,
-    SurveyAgentFriendliness,
-    SurveyAdditionalFeedback,
-    SendFeedback,
-    Skip,
-    Rating1,
-    Rating2,
-    Rating3,
-    Rating4,
-    Rating5,
     ThankYou,
     ChatEndedText,
     NewChat,
@@ -221,6 +207,7 @@ pub enum Key {
     FileNotSent,
     Dismiss,
     ForgetMyData,
+    Sound,
 }
 
 impl Key {
@@ -281,20 +268,6 @@ impl Key {
         Key::NoAgentOnline,
         Key::ChangeDepartment,
         Key::EndChat,
-        Key::EndChatConfirm,
-        Key::SurveyTitle,
-        Key::SurveySatisfaction,
-        Key::SurveyAgentKnowledge,
-        Key::SurveyAgentResponsiveness,
-        Key::SurveyAgentFriendliness,
-        Key::SurveyAdditionalFeedback,
-        Key::SendFeedback,
-        Key::Skip,
-        Key::Rating1,
-        Key::Rating2,
-        Key::Rating3,
-        Key::Rating4,
-        Key::Rating5,
         Key::ThankYou,
         Key::ChatEndedText,
         Key::NewChat,
@@ -312,6 +285,7 @@ impl Key {
         Key::FileNotSent,
         Key::Dismiss,
         Key::ForgetMyData,
+        Key::Sound,
     ];
 }
 
@@ -363,7 +337,7 @@ mod tests {
         for (i, key) in Key::ALL.iter().enumerate() {
             assert_eq!(*key as usize, i, "{key:?}");
         }
-        assert_eq!(Key::ForgetMyData as usize + 1, Key::ALL.len(), "Key::ALL ends with the last key");
+        assert_eq!(Key::Sound as usize + 1, Key::ALL.len(), "Key::ALL ends with the last key");
     }
 
     #[test]

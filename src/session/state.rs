@@ -45,6 +45,9 @@ pub use livechat_wire::visitor::is_email;
 /// what drives it is compiled once rather than into every caller.
 pub type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
+/// Storage: `1` while the visitor has the notification sound off.
+const MUTED: &str = "muted";
+
 /// Runs `then(session)` once after `ms` milliseconds.
 fn later(session: Session, ms: f64, then: fn(Session)) {
     let callback = wasm_bindgen::closure::Closure::once_into_js(move || then(session));
@@ -124,6 +127,8 @@ pub struct Session {
     /// The server asks for the visitor's consent to data processing, not given yet: the window
     /// shows its text (drawn by the second module) instead of a form or the chat.
     pub asking_consent: RwSignal<bool>,
+    /// The visitor turned the notification sound off (remembered).
+    pub muted: RwSignal<bool>,
     cell: Handle,
     io: StoredValue<Rc<Io>, LocalStorage>,
 }
@@ -145,6 +150,7 @@ impl Session {
         let token = store.token();
         let client = VisitorClient::new(Transport::new(server_url), &token);
         let open = store.get(OPEN).as_deref() == Some("1");
+        let muted = store.get(MUTED).is_some();
         let read_at = store.get(READ).and_then(|r| r.parse().ok()).unwrap_or(0);
         let channel = store.prefix().to_owned();
         let cell: Handle = StoredValue::new_local(Rc::new(Cell::new(Core::new(options, token, open, read_at), lang)));
@@ -183,6 +189,7 @@ impl Session {
             submitted: Field::new(cell, Area::Submitted, |v: &View| &v.submitted),
             sheet: RwSignal::new(None),
             asking_consent: RwSignal::new(false),
+            muted: RwSignal::new(muted),
             cell,
             io,
         };
@@ -411,10 +418,18 @@ impl Session {
         }
     }
 
-    /// Whether this tab plays the notification sound: the option is on and, of the visitor's
-    /// tabs, this one leads.
+    /// Whether this tab plays the notification sound: the option is on, the visitor did not
+    /// turn it off, and, of the visitor's tabs, this one leads.
     pub fn plays_sound(&self) -> bool {
-        self.peek(|c| c.options().sound) && self.io().tabs.borrow().as_ref().is_some_and(Tabs::leads)
+        self.peek(|c| c.options().sound)
+            && !self.muted.get_untracked()
+            && self.io().tabs.borrow().as_ref().is_some_and(Tabs::leads)
+    }
+
+    /// The visitor turns the notification sound off (`true`) or on again, remembered.
+    pub fn set_muted(&self, muted: bool) {
+        self.muted.set(muted);
+        self.io().store.set(MUTED, muted.then_some("1"));
     }
 
     /// Catches up from history, then resends the outbox; `tell` other tabs when news came.

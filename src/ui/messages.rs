@@ -359,12 +359,24 @@ fn render_row(
                 if last { " lc-last" } else { "" }
             );
             let who = if mine { lang.t(Key::You).to_owned() } else { sender_name(&message) };
+            let hidden = s.config.with_untracked(|c| c.as_ref().is_some_and(|c| c.settings.agent_hidden_info));
             let time = message.ts.filter(|_| last).map(|t| time_label(t, lang));
             let edited = message.edited_at.is_some();
             let (edit_id, delete_id, retry_id) = (id.clone(), id.clone(), id.clone());
             let view = view! {
                 <li class=class data-id=id.clone()>
-                    {first.then(|| view! { <span class="lc-sender">{who}</span> }.into_any())}
+                    {first.then(|| {
+                        // An agent's group of messages starts with their avatar.
+                        let face = (!mine && !hidden)
+                            .then(|| message.u.as_ref().map(|u| u.username.clone()))
+                            .flatten()
+                            .map(|u| view! {
+                                <span class="lc-avatar lc-mini" aria-hidden="true" style:--lc-face=super::window::face(&s, &u)>
+                                    {super::initials(&who)}
+                                </span>
+                            }.into_any());
+                        view! { <span class="lc-sender">{face}{who.clone()}</span> }.into_any()
+                    })}
                     // Plain text: no link, line break or markup in it (else it is rich: `is_rich`).
                     // Never HTML.
                     <div class="lc-bubble">{text}</div>

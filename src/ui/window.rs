@@ -21,6 +21,19 @@ pub fn initials(name: &str) -> String {
     upper(&first)
 }
 
+/// The CSS `url()` of a user's avatar on the server (`/avatar/<username>`), laid over the
+/// initials (`--lc-face`): while it loads, or when it cannot be had, the initials show.
+pub fn face(s: &Session, username: &str) -> String {
+    let name: String = js_sys::encode_uri_component(username).into();
+    ["url(\"", &s.server_url(), "/avatar/", &name, "\")"].concat()
+}
+
+/// A link to write or call the agent (`scheme` `mailto:` or `tel:`).
+fn contact_link(scheme: &str, to: String) -> AnyView {
+    let href = [scheme, &to].concat();
+    view! { <a href=href>{to}</a> }.into_any()
+}
+
 /// Upper case by the browser's rules: Rust's would bring its Unicode case tables (about 6 KB of
 /// the bundle, measured) for two letters.
 #[cfg(target_arch = "wasm32")]
@@ -46,6 +59,15 @@ fn Header() -> impl IntoView {
         s.agent.with(|a| a.as_ref().filter(|a| !a.hidden_info).and_then(|a| a.display_name().map(str::to_owned)))
     };
     let status = move || s.agent.with(|a| a.as_ref().and_then(|a| a.status.clone()));
+    let username = move || s.agent.with(|a| a.as_ref().and_then(|a| a.username.clone())).unwrap_or_default();
+    // The agent's e-mail and phone, when the server shows them (`Livechat_show_agent_email`).
+    let contact = move || {
+        s.agent.with(|a| {
+            a.as_ref()
+                .filter(|a| !a.hidden_info)
+                .map(|a| (a.emails.first().map(|e| e.address.clone()), a.phone.first().map(|p| p.phone_number.clone())))
+        })
+    };
     let status_label = move || {
         let lang = s.lang.get();
         status().map(|st| match st.as_str() {
@@ -70,6 +92,8 @@ fn Header() -> impl IntoView {
         !s.asking_consent.get()
             && s.config.with(|c| c.as_ref().is_some_and(|c| c.settings.force_accept_data_processing_consent))
     };
+    // The notification sound, when the site turned it on: the visitor may turn it off.
+    let has_sound = s.peek(|c| c.options().sound);
     let root = use_context::<Root>();
     // The menu: focus to its first item when it opens; arrows move between items; Escape (and
     // Tab) close it, Escape giving focus back to its button, not closing the window.
@@ -84,7 +108,7 @@ fn Header() -> impl IntoView {
             return;
         }
         let item = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
-        let item = item.filter(|e| e.get_attribute("role").as_deref() == Some("menuitem"));
+        let item = item.filter(|e| e.get_attribute("role").is_some_and(|r| r.starts_with("menuitem")));
         let next = match ev.key().as_str() {
             "Escape" => {
                 ev.prevent_default();
@@ -95,13 +119,13 @@ fn Header() -> impl IntoView {
             "ArrowDown" => item.and_then(|e| e.next_element_sibling()),
             "ArrowUp" => item
                 .and_then(|e| e.previous_element_sibling())
-                .or_else(|| find(root, ".lc-menu [role=menuitem]:last-child").map(Into::into)),
+                .or_else(|| find(root, ".lc-menu > button:last-child").map(Into::into)),
             "Home" => None,
-            "End" => find(root, ".lc-menu [role=menuitem]:last-child").map(Into::into),
+            "End" => find(root, ".lc-menu > button:last-child").map(Into::into),
             _ => return,
         };
         ev.prevent_default();
-        let next = next.or_else(|| find(root, ".lc-menu [role=menuitem]").map(Into::into));
+        let next = next.or_else(|| find(root, ".lc-menu > button").map(Into::into));
         if let Some(next) = next.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
             let _ = next.focus();
         }
@@ -110,13 +134,19 @@ fn Header() -> impl IntoView {
     view! {
         <div class="lc-header">
             {move || agent_name().map(|name| view! {
-                <span class="lc-avatar" aria-hidden="true">{initials(&name)}
+                <span class="lc-avatar" aria-hidden="true" style:--lc-face=face(&s, &username())>{initials(&name)}
                     <span class=move || format!("lc-presence lc-{}", status().unwrap_or_default())></span>
                 </span>
             }.into_any())}
             <div class="lc-heading">
                 <h1 id="lc-title" class="lc-title">{move || agent_name().unwrap_or_else(title)}</h1>
                 {move || agent_name().map(|_| view! { <span class="lc-subtitle">{status_label().unwrap_or_default()}</span> }.into_any())}
+                {move || contact().filter(|c| c.0.is_some() || c.1.is_some()).map(|(email, phone)| view! {
+                    <span class="lc-subtitle lc-contact">
+                        {email.map(|e| contact_link("mailto:", e))}
+                        {phone.map(|p| contact_link("tel:", p))}
+                    </span>
+                }.into_any())}
                 {move || (s.screen.get() == Screen::Chat && s.room.with(Option::is_some) && s.agent.with(Option::is_none))
                     .then(|| {
                         let lang = s.lang.get();
@@ -127,7 +157,7 @@ fn Header() -> impl IntoView {
                         view! { <span class="lc-subtitle lc-waiting" role="status">{text}</span> }.into_any()
                     })}
             </div>
-            {when(move || can_transfer() || can_end() || can_forget(), move || view! {
+            {when(move || has_sound || can_transfer() || can_end() || can_forget(), move || view! {
                 <div class="lc-menu-wrap" on:keydown=keydown(on_menu_key)>
                     <button type="button" class="lc-icon-button" aria-haspopup="menu"
                         aria-expanded=move || menu_open.get().to_string()
@@ -135,7 +165,7 @@ fn Header() -> impl IntoView {
                         on:click=click(move || {
                             menu_open.update(|o| *o = !*o);
                             if menu_open.get_untracked() {
-                                focus_soon(root, ".lc-menu [role=menuitem]");
+                                focus_soon(root, ".lc-menu > button");
                             }
                         })>
                         {icon("M12 3a2 2 0 1 0 0 4a2 2 0 1 0 0-4zm0 7a2 2 0 1 0 0 4a2 2 0 1 0 0-4zm0 7a2 2 0 1 0 0 4a2 2 0 1 0 0-4z", false)}
@@ -150,6 +180,12 @@ fn Header() -> impl IntoView {
                             {when(can_end, move || view! {
                                 <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); s.sheet.set(Some("end")); })>
                                     {tr(Key::EndChat)}
+                                </button>
+                            }.into_any())}
+                            {has_sound.then(|| view! {
+                                <button type="button" role="menuitemcheckbox" aria-checked=move || (!s.muted.get()).to_string()
+                                    on:click=click(move || s.set_muted(!s.muted.get_untracked()))>
+                                    {tr(Key::Sound)}
                                 </button>
                             }.into_any())}
                             {when(can_forget, move || view! {

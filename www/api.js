@@ -185,15 +185,22 @@ export function create(host, options, load, i18n, booted, parts) {
   }
 
   // The second module's function `name` (`upload`: sends the visitor's files and lists them
-  // above the composer; `trigger`: the server's proactive messages), loaded when first called.
+  // above the composer; `trigger`: the server's proactive messages; `panel`: what it draws in the
+  // window), loaded when first called.
   function later(name) {
-    return function (a, b) {
+    return function call(a, b, tries) {
+      tries = tries || 0;
       second()
         .then(function (m) {
           m[name](a, b);
         })
         .catch(function (e) {
           console.warn('Livechat: ' + name + ' failed', e);
+          // A panel the window shows (the consent, the survey) is tried again while it is there.
+          if (name == 'panel' && b.slot.isConnected && tries < 5)
+            setTimeout(function () {
+              call(a, b, tries + 1);
+            }, 2000 << tries);
         });
     };
   }

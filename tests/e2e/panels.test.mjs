@@ -283,3 +283,19 @@ test('a transcript not asked for on the survey is still offered with the thanks'
   await offer.getByRole('status').filter({ hasText: 'The transcript is on its way' }).waitFor();
   await context.close();
 });
+
+test('the consent screen comes even when the second module failed to load the first time', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  let refused = 0;
+  await page.route('**/rich_bg.wasm', (route) => (refused++ === 0 ? route.abort() : route.continue()));
+  await page.goto(consentServer.url + '/');
+  await launcher(page).click();
+  const win = chatWindow(page);
+  await win.getByRole('heading', { name: 'Your data' }).waitFor();
+  assert.ok(refused >= 2, 'fetched again after the failure');
+  await win.getByRole('button', { name: 'I agree' }).click();
+  await win.getByRole('textbox').first().waitFor();
+  await context.close();
+});

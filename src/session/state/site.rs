@@ -90,6 +90,8 @@ impl Session {
         Box::pin(async move {
             let visitor = session.client().register(details).await?;
             session.update(|c| c.guest_registered(&g, visitor));
+            // As the pre-chat form's: the server's after-registration triggers hear of it.
+            session.trigger("registered", wasm_bindgen::JsValue::UNDEFINED);
             Ok(())
         })
     }

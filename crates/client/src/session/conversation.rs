@@ -198,7 +198,9 @@ pub fn items<'a>(
         }
         match m.t.as_deref() {
             Some(t) => {
-                if let Some(kind) = notice(t) {
+                // Another system type is shown by the server's text: without one (a transcript
+                // request's `livechat_transcript_history`) there is nothing to show.
+                if let Some(kind) = notice(t).filter(|k| !matches!(k, Notice::Other(_)) || !m.msg.trim().is_empty()) {
                     out.push(Item::Notice { message: m, kind });
                 }
                 previous = None;
@@ -358,6 +360,10 @@ mod tests {
             msg("a3", t0 + 22 * MIN, "agent"),
             msg("n1", t0 + DAY, "v"), // the next day
             system("nav", t0 + DAY + MIN, "livechat_navigation_history"),
+            // Another type with the server's text shows it; without text (a transcript
+            // request's history) nothing.
+            system("x", t0 + DAY + 2 * MIN, "livechat_video_call"),
+            Message { msg: " ".into(), ..system("tr", t0 + DAY + 3 * MIN, "livechat_transcript_history") },
         ]);
         let view = items(&c, "v", 0, &[]);
         let shape: Vec<String> = view
@@ -376,7 +382,19 @@ mod tests {
             .collect();
         assert_eq!(
             shape,
-            ["day10", "ChatStarted", "v1*<", "v2*>", "a1<>", "a2<>", "AgentJoined", "a3<>", "day11", "n1*<>"]
+            [
+                "day10",
+                "ChatStarted",
+                "v1*<",
+                "v2*>",
+                "a1<>",
+                "a2<>",
+                "AgentJoined",
+                "a3<>",
+                "day11",
+                "n1*<>",
+                "Other(\"livechat_video_call\")"
+            ]
         );
     }
 

@@ -165,6 +165,48 @@ fn a_demanded_consent_leaves_a_conversation_stored_before_it() {
 }
 
 #[wasm_bindgen_test]
+fn held_writes_wait_for_the_configuration() {
+    // Not demanded: what waited is written then (an interaction meanwhile changes nothing).
+    let server = fresh_server();
+    let store = TokenStore::open(&server, StoreOptions::default());
+    store.hold();
+    let token = store.token();
+    store.interacted();
+    assert_eq!(stored(&server, "token"), None, "nothing before the configuration");
+    assert!(!store.settle(false));
+    assert_eq!(stored(&server, "token").as_deref(), Some(token.as_str()));
+
+    // Demanded: nothing until the visitor agrees, even after an interaction.
+    let forced = fresh_server();
+    let store = TokenStore::open(&forced, StoreOptions::default());
+    store.hold();
+    store.token();
+    store.interacted();
+    assert!(store.settle(true));
+    assert_eq!(stored(&forced, "token"), None);
+    store.consent();
+    assert!(stored(&forced, "token").is_some());
+
+    // The site's consent mode: after the configuration, still waiting for an interaction —
+    // unless there was one meanwhile.
+    let site = fresh_server();
+    let store = TokenStore::open(&site, StoreOptions { require_consent: true, ..StoreOptions::default() });
+    store.hold();
+    store.token();
+    assert!(!store.settle(false));
+    assert_eq!(stored(&site, "token"), None);
+    store.interacted();
+    assert!(stored(&site, "token").is_some());
+    let touched = fresh_server();
+    let store = TokenStore::open(&touched, StoreOptions { require_consent: true, ..StoreOptions::default() });
+    store.hold();
+    store.token();
+    store.interacted();
+    assert!(!store.settle(false));
+    assert!(stored(&touched, "token").is_some());
+}
+
+#[wasm_bindgen_test]
 fn blocked_storage_falls_back_to_memory_and_says_so() {
     let server = fresh_server();
     let (persistence, token, again) = with_storage_blocked(|| {

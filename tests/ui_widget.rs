@@ -41,7 +41,7 @@ impl Drop for Page {
 }
 
 /// The second module's entry points as `www/api.js` gives them to the widget, in process (linked
-/// here rather than loaded): `draw` with a two-entry emoji table, and `upload`.
+/// here rather than loaded): `draw` with a two-entry emoji table, `upload` and `panel`.
 fn lazy() -> wasm_bindgen::JsValue {
     use wasm_bindgen::JsValue;
     use wasm_bindgen::closure::Closure;
@@ -56,6 +56,8 @@ fn lazy() -> wasm_bindgen::JsValue {
     let upload = Closure::<dyn Fn(js_sys::Array, JsValue)>::new(livechat_rich::upload).into_js_value();
     js_sys::Reflect::set(&parts, &"draw".into(), &draw).unwrap();
     js_sys::Reflect::set(&parts, &"upload".into(), &upload).unwrap();
+    let panel = Closure::<dyn Fn(String, JsValue)>::new(livechat_rich::panel).into_js_value();
+    js_sys::Reflect::set(&parts, &"panel".into(), &panel).unwrap();
     parts.into()
 }
 
@@ -400,6 +402,7 @@ async fn a_window_opened_without_the_visitor_here_leaves_focus_on_the_page() {
         ..SessionOptions::default()
     };
     let other_tab = Session::new(server_url(), Lang::En, options.clone());
+    other_tab.start().await;
     other_tab.interacted();
     other_tab.set_open(true);
     let session = Session::new(server_url(), Lang::En, options);

@@ -196,8 +196,9 @@ export function create(host, options, load, i18n, booted, parts) {
         })
         .catch(function (e) {
           console.warn('Livechat: ' + name + ' failed', e);
-          // A panel the window shows (the consent, the survey) is tried again while it is there.
-          if (name == 'panel' && b.slot.isConnected && tries < 5)
+          // A panel the window shows (the consent, the survey) is tried again while it is there,
+          // and the start of the server's triggers (what follows it is lost without it).
+          if ((name == 'panel' ? b.slot.isConnected : name == 'trigger' && a == 'start') && tries < 5)
             setTimeout(function () {
               call(a, b, tries + 1);
             }, 2000 << tries);

@@ -147,6 +147,8 @@ impl Session {
             server_url,
             StoreOptions { require_consent: options.require_consent, namespace: options.namespace.clone() },
         );
+        // Nothing is written until the configuration says whether the server demands consent.
+        store.hold();
         let token = store.token();
         let client = VisitorClient::new(Transport::new(server_url), &token);
         let open = store.get(OPEN).as_deref() == Some("1");
@@ -421,9 +423,11 @@ impl Session {
     /// Whether this tab plays the notification sound: the option is on, the visitor did not
     /// turn it off, and, of the visitor's tabs, this one leads.
     pub fn plays_sound(&self) -> bool {
+        let io = self.io();
+        // Stored, so the visitor's choice in any tab reaches the one that plays.
         self.peek(|c| c.options().sound)
-            && !self.muted.get_untracked()
-            && self.io().tabs.borrow().as_ref().is_some_and(Tabs::leads)
+            && io.store.get(MUTED).is_none()
+            && io.tabs.borrow().as_ref().is_some_and(Tabs::leads)
     }
 
     /// The visitor turns the notification sound off (`true`) or on again, remembered.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{bind, dynamic, heading, on_value, slot, submit, submit_button, tr};
+use super::{Root, bind, dynamic, find, heading, on_value, slot, submit, submit_button, tr};
 use crate::i18n::Key;
 use crate::session::{FormErrors, Session};
 
@@ -84,7 +84,12 @@ pub fn RegisterForm() -> impl IntoView {
         .with_untracked(|c| c.as_ref().map(|c| c.messages.registration_form_message.clone()))
         .filter(|m| !m.is_empty());
     let departments: Vec<(String, String)> = s.registration_departments().into_iter().map(|d| (d.id, d.name)).collect();
+    let root = use_context::<Root>();
     let on_submit = submit(move || {
+        // The server's own fields must be on the form (drawn by the second module) before it goes.
+        if s.config_lists("customFields") && find(root, "[data-slot=fields] > [data-ready]").is_none() {
+            return;
+        }
         busy.set(true);
         Session::spawn(async move {
             let department = Some(department.get_untracked()).filter(|d| !d.is_empty());

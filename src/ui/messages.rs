@@ -371,9 +371,9 @@ fn render_row(
                             .then(|| message.u.as_ref().map(|u| u.username.clone()))
                             .flatten()
                             .map(|u| view! {
-                                <span class="lc-avatar lc-mini" aria-hidden="true" style:--lc-face=super::window::face(&s, &u)>
-                                    {super::initials(&who)}
-                                </span>
+                                // The initials drawn by the stylesheet: not part of the sender's text.
+                                <span class="lc-avatar lc-mini" aria-hidden="true" data-initials=super::initials(&who)
+                                    style:--lc-face=super::window::face(&s, &u)></span>
                             }.into_any());
                         view! { <span class="lc-sender">{face}{who.clone()}</span> }.into_any()
                     })}

@@ -137,7 +137,8 @@ pub(crate) struct Root(NodeRef<leptos::html::Div>);
 /// The first element matching `selector` in the widget under `root`, the [`Root`] a component
 /// took from context when it was created (event handlers run outside of it).
 pub(crate) fn find(root: Option<Root>, selector: &str) -> Option<HtmlElement> {
-    let root = root?.0.get_untracked()?;
+    // `try_`: a frame asked for before the widget went may come after it.
+    let root = root?.0.try_get_untracked()??;
     root.query_selector(selector).ok().flatten()?.dyn_into().ok()
 }
 
@@ -156,12 +157,19 @@ pub(crate) fn focus_soon(root: Option<Root>, selector: &str) {
 pub(crate) fn slot(name: &'static str) -> AnyView {
     let s = expect_context::<Session>();
     let root = use_context::<Root>();
-    request_animation_frame(move || {
+    let draw = move || {
         if let Some(el) = find(root, &["[data-slot=", name, "]"].concat()) {
             s.panel(name, el.into());
         }
-    });
-    view! { <div class="lc-slot" data-slot=name></div> }.into_any()
+    };
+    request_animation_frame(draw);
+    // Until the module draws there (it replaces this), and should it not come: Retry.
+    view! {
+        <div class="lc-slot" data-slot=name>
+            <button type="button" class="lc-link lc-fallback" on:click=click(draw)>{tr(Key::Retry)}</button>
+        </div>
+    }
+    .into_any()
 }
 
 /// `data-autofocus="true"`, typed as the helpers' optional one (one attribute type, not two).

@@ -24,6 +24,9 @@ pub fn initials(name: &str) -> String {
 /// The CSS `url()` of a user's avatar on the server (`/avatar/<username>`), laid over the
 /// initials (`--lc-face`): while it loads, or when it cannot be had, the initials show.
 pub fn face(s: &Session, username: &str) -> String {
+    if username.is_empty() {
+        return "none".into();
+    }
     let name: String = js_sys::encode_uri_component(username).into();
     ["url(\"", &s.server_url(), "/avatar/", &name, "\")"].concat()
 }
@@ -250,6 +253,11 @@ pub fn Window() -> impl IntoView {
     // The screen, changed only by a new value: setting the same one again (the chat's end comes
     // by the socket and by the answer) must not draw the screen anew and drop its focus.
     let current = Memo::new(move |_| s.screen.get());
+    // A sheet is about the screen it was opened on (and does not outlive the window).
+    effect(move || {
+        current.track();
+        s.sheet.set(None);
+    });
     // Focus follows the screen: the element marked `data-autofocus` in the new screen — when
     // the visitor's own action in this tab opened the window or changed the screen (a window
     // restored open, opened by another tab, or a screen the server pushed leaves focus be).

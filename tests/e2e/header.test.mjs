@@ -96,7 +96,10 @@ test("the agent's avatar over the initials, their e-mail and phone, in the heade
   // One avatar for the group, beside the first of its messages; none beside the visitor's.
   const minis = win.locator('.lc-theirs .lc-mini');
   assert.equal(await minis.count(), 1);
-  assert.equal((await faceOf(minis.first())).face, `url("${server.url}/avatar/agent")`);
+  const mini = await faceOf(minis.first());
+  assert.equal(mini.face, `url("${server.url}/avatar/agent")`);
+  assert.equal(await minis.first().getAttribute('data-initials'), 'AA');
+  assert.equal(mini.initials, '', 'the initials are drawn, not part of the sender’s name');
   assert.equal(await win.locator('.lc-mine .lc-mini').count(), 0);
   await page.waitForTimeout(200);
   assert.ok(

@@ -87,10 +87,28 @@ const focused = (page) =>
     return el ? { name: (el.getAttribute('aria-label') || el.textContent || '').trim(), id: el.id } : {};
   });
 
+/** Records every key the page writes to localStorage, from its first script on. */
+async function recordWrites(page) {
+  await page.addInitScript(() => {
+    const set = Storage.prototype.setItem;
+    const written = JSON.parse(sessionStorage.getItem('written') || '[]');
+    Storage.prototype.setItem = function (k, v) {
+      // (`rc-livechat:probe` is the write test storage gets at the start, removed at once.)
+      if (this === localStorage && k.startsWith('rc-livechat:') && k !== 'rc-livechat:probe') {
+        written.push(k);
+        set.call(sessionStorage, 'written', JSON.stringify(written));
+      }
+      return set.call(this, k, v);
+    };
+  });
+  return () => page.evaluate(() => JSON.parse(sessionStorage.getItem('written') || '[]'));
+}
+
 test('consent is asked before anything, nothing is stored until it is given, and a reload asks again', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
+  const written = await recordWrites(page);
   await page.goto(consentServer.url + '/');
   await launcher(page).click();
   const win = chatWindow(page);
@@ -106,6 +124,9 @@ test('consent is asked before anything, nothing is stored until it is given, and
   await launcher(page).click();
   await win.getByRole('heading', { name: 'Your data' }).waitFor();
   assert.deepEqual(await storedKeys(page), [], 'still nothing stored after a reload');
+  // Not even for a moment: nothing was ever written (not the token made at the start, before
+  // the configuration said consent was needed).
+  assert.deepEqual(await written(), []);
 
   await win.getByRole('button', { name: 'I agree' }).click();
   await win.getByRole('textbox').first().waitFor();
@@ -198,7 +219,8 @@ test('the transcript offer after a chat: prefilled, checked, sent once, not offe
   const mine = body.transcripts.filter((t) => t.email === other);
   assert.equal(mine.length, 1, 'the server stored the request once');
 
-  // Past the survey, the thanks do not offer it again (once per room, also across a reload).
+  // Past the survey, the thanks do not offer it again (once per room; the rooms are stored, so
+  // this holds across a reload too).
   await win.getByRole('button', { name: 'Skip' }).click();
   await win.getByRole('button', { name: 'Start a new chat' }).waitFor();
   await page.waitForTimeout(300);

@@ -101,8 +101,13 @@ pub struct TokenStore {
     /// Why values are not written to storage, when they are not.
     blocked: RefCell<Option<String>>,
     awaiting_consent: Cell<bool>,
-    /// Only an explicit consent ends the wait ([`TokenStore::demand_consent`]).
+    /// Only an explicit consent ends the wait ([`TokenStore::demand_consent`]), or writes are
+    /// held until it is known whether one is needed ([`TokenStore::hold`]).
     explicit: Cell<bool>,
+    /// The visitor interacted while writes were held.
+    touched: Cell<bool>,
+    /// The site's consent mode (`require_consent`).
+    site_requires: bool,
     /// Values not in storage: all of them when blocked, pending ones before consent.
     /// `None` marks a removal to apply at consent.
     memory: RefCell<Keyed<Option<String>>>,
@@ -168,6 +173,8 @@ impl TokenStore {
             blocked: RefCell::new(None),
             awaiting_consent: Cell::new(options.require_consent),
             explicit: Cell::new(false),
+            touched: Cell::new(false),
+            site_requires: options.require_consent,
             memory: RefCell::new(Keyed::new()),
         };
         // Before consent nothing may be written, not even the probe; it runs at consent.
@@ -294,11 +301,35 @@ impl TokenStore {
         self.set(OUTBOX, text.as_deref());
     }
 
-    /// The visitor interacted: that is consent, unless an explicit one is demanded.
+    /// The visitor interacted: that is consent, unless an explicit one is demanded (or it is not
+    /// known yet: then it counts once [`TokenStore::settle`] says none is).
     pub fn interacted(&self) {
-        if !self.explicit.get() {
+        if self.explicit.get() {
+            self.touched.set(true);
+        } else {
             self.allow();
         }
+    }
+
+    /// Holds every write until [`TokenStore::settle`]: the widget does not know yet whether the
+    /// server demands the visitor's consent (its configuration has not come).
+    pub fn hold(&self) {
+        self.explicit.set(true);
+        self.awaiting_consent.set(true);
+    }
+
+    /// The server's configuration came. `forced`: it demands the visitor's explicit consent
+    /// ([`TokenStore::demand_consent`]); answers whether it is still to be given. Otherwise, or
+    /// when it was given before, writes go ahead — unless the site's consent mode waits for an
+    /// interaction that has not come.
+    pub fn settle(&self, forced: bool) -> bool {
+        if forced && self.demand_consent() {
+            return true;
+        }
+        if self.explicit.replace(false) && (self.get(AGREED).is_some() || !self.site_requires || self.touched.get()) {
+            self.allow();
+        }
+        false
     }
 
     /// The server asks for the visitor's explicit consent. Answers whether it is still to be

@@ -53,11 +53,12 @@ impl Session {
     }
 
     /// The configuration came: when the server asks for the visitor's consent to data
-    /// processing and it was not given before, the window asks for it first.
+    /// processing and it was not given before, the window asks for it first; otherwise what
+    /// waited in memory is stored (unless the site's consent mode still waits).
     pub(super) fn check_consent(&self) {
         let forced =
             self.config.with_untracked(|c| c.as_ref().is_some_and(|c| c.settings.force_accept_data_processing_consent));
-        self.asking_consent.set(forced && self.io().store.demand_consent());
+        self.asking_consent.set(self.io().store.settle(forced));
     }
 
     /// The visitor agreed to the server's data-processing terms (or the site's `consent()`

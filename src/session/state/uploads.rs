@@ -126,6 +126,11 @@ impl Session {
                             return JsValue::UNDEFINED;
                         }
                         "reset" => {
+                            // Forgotten: nothing of the new visitor is written until the
+                            // configuration says whether consent is needed again.
+                            let store = &self.io().store;
+                            store.reset();
+                            store.hold();
                             self.reset();
                             spawn_task(Box::pin(self.start()));
                             return JsValue::UNDEFINED;

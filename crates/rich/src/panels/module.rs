@@ -167,7 +167,9 @@ fn consent(p: Rc<Panel>) {
     let body =
         Node::El { tag: "div", attrs: vec![("class", "lc-rich".to_owned())], children: view::message(&message, &cx) };
     p.draw(&[pv::consent(body, p.lang)]);
-    p.focus(".lc-consent [data-autofocus]");
+    if focus_is_ours(&p) {
+        p.focus(".lc-consent [data-autofocus]");
+    }
     let q = p.clone();
     p.listen(move |action, _| {
         if action == "agree" {
@@ -228,7 +230,10 @@ fn forget(p: Rc<Panel>) {
     p.listen(move |action, ev| match action {
         "cancel" => cancel(&q, ev),
         "forget" if !busy.replace(true) => {
-            q.draw(&[pv::forget(None, true, q.lang)]);
+            // Busy in place: the focused button stays.
+            if let Some(b) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                let _ = b.set_attribute("aria-disabled", "true");
+            }
             let (q, busy) = (q.clone(), busy.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let client = q.client();
@@ -291,21 +296,26 @@ fn transcript(p: Rc<Panel>) {
             return;
         }
         *offer.borrow_mut() = Offer::Asking { email: email.clone(), error: None, busy: true };
-        redraw();
+        // Busy in place (focus stays where it is).
+        if let Some(f) = &field {
+            let _ = f.set_attribute("readonly", "");
+        }
+        if let Ok(Some(b)) = q.slot.query_selector("[data-action=send]") {
+            let _ = b.set_attribute("aria-disabled", "true");
+        }
+        // Asked once per room, across reloads and screens: marked before it goes (another
+        // screen's offer meanwhile stays away), unmarked when the server refused it.
+        mark(&q, &rid, true);
         let (q, offer, redraw, rid) = (q.clone(), offer.clone(), redraw.clone(), rid.clone());
         wasm_bindgen_futures::spawn_local(async move {
             match q.client().transcript(&rid, &email).await {
                 Ok(_) => {
-                    // Asked once per room, across reloads: the last rooms are kept.
-                    let kept = q.ask(MAILED, &JsValue::UNDEFINED).as_string().unwrap_or_default();
-                    let mut rooms: Vec<&str> = kept.split(' ').filter(|r| !r.is_empty()).collect();
-                    rooms.push(&rid);
-                    let from = rooms.len().saturating_sub(20);
-                    q.ask(MAILED, &rooms[from..].join(" ").into());
                     *offer.borrow_mut() = Offer::Sent(email);
                     redraw();
+                    q.focus(".lc-transcript [role=status]");
                 }
                 Err(e) => {
+                    mark(&q, &rid, false);
                     let error = q.t(T::TranscriptFailed).replace("{reason}", &reason(&e));
                     *offer.borrow_mut() = Offer::Asking { email, error: Some(error), busy: false };
                     redraw();
@@ -314,6 +324,18 @@ fn transcript(p: Rc<Panel>) {
             }
         });
     });
+}
+
+/// Adds `rid` to the rooms whose transcript was asked for (the last twenty kept), or takes it
+/// out.
+fn mark(p: &Panel, rid: &str, asked: bool) {
+    let kept = p.ask(MAILED, &JsValue::UNDEFINED).as_string().unwrap_or_default();
+    let mut rooms: Vec<&str> = kept.split(' ').filter(|r| !r.is_empty() && *r != rid).collect();
+    if asked {
+        rooms.push(rid);
+    }
+    let from = rooms.len().saturating_sub(20);
+    p.ask(MAILED, &rooms[from..].join(" ").into());
 }
 
 /// `new RegExp(pattern).test(text)`; `None` when the pattern does not compile.
@@ -329,6 +351,8 @@ fn fields(p: Rc<Panel>) {
         .map(|key| CustomField { key, value: "set".into(), overwrite: false })
         .collect();
     let form = Rc::new(RefCell::new(Form::new(&defs, &site)));
+    // The widget sends the form only once this is set: the fields are there (or none to ask).
+    let _ = p.slot.set_attribute("data-ready", "");
     if form.borrow().fields.is_empty() {
         return;
     }

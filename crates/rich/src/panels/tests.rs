@@ -151,7 +151,7 @@ fn the_transcript_offer_prefilled_refused_and_sent() {
     let html = show(&[transcript(&busy, "", 0)]);
     assert!(html.contains(" readonly>") && html.contains("aria-disabled=\"true\""));
     let sent = show(&[transcript(&Offer::Sent("a@b.co".into()), "", 3)]);
-    assert!(sent.contains("<p role=\"status\">La transcripción se está enviando a a@b.co.</p>"));
+    assert!(sent.contains("<p role=\"status\" tabindex=\"-1\">La transcripción se está enviando a a@b.co.</p>"));
     assert!(!sent.contains("<input"));
 }
 

@@ -398,7 +398,7 @@ pub fn transcript(offer: &Offer, message: &str, lang: usize) -> Node {
         Offer::Sent(email) => {
             vec![el(
                 "p",
-                attrs(&[("role", "status")]),
+                attrs(&[("role", "status"), ("tabindex", "-1")]),
                 vec![text(t(T::TranscriptSent, lang).replace("{email}", email))],
             )]
         }

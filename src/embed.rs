@@ -226,8 +226,12 @@ impl Inner {
                 s.reset();
                 self.restart();
             }
-            Command::Consent => {
-                s.agree();
+            Command::Consent(agreed) => {
+                if agreed {
+                    s.agree();
+                } else {
+                    s.interacted();
+                }
                 self.start();
             }
             Command::SetTheme(title, offline) => {

@@ -131,10 +131,11 @@
   }
 
   // The widget is up and the calls made meanwhile applied: it takes over from the loader's launcher.
-  function handOver() {
+  // `run(command)` reaches the widget's commands beyond the public API.
+  function handOver(run) {
     if (!root) return; // not drawn yet: the widget drew its own launcher
     if (clicked) {
-      api.consent();
+      run('clicked'); // an interaction (consent in the site's consent mode), never "I agree"
       api.open();
     }
     var own = root.querySelector('.lc-root .lc-launcher');

@@ -23,8 +23,10 @@ pub enum Command {
     Token,
     /// Forget the visitor and start over.
     Reset,
-    /// The visitor agreed: storage may be written, the session starts.
-    Consent,
+    /// The visitor (or the site for them) consented, `true` — also to the server's
+    /// data-processing terms —, or merely interacted (`false`: the loader's launcher clicked):
+    /// storage may be written, the session starts.
+    Consent(bool),
     /// Header titles (online, offline) that win over the server's; `None` keeps the last one.
     SetTheme(Option<String>, Option<String>),
     SetGuestToken(String),
@@ -79,7 +81,9 @@ commands! {
     "unreadCount" => Command::UnreadCount,
     "token" => Command::Token,
     "reset" => Command::Reset,
-    "consent" => Command::Consent,
+    "consent" => Command::Consent(true),
+    // The loader's launcher was clicked before the widget came: an interaction, not an agreement.
+    "clicked" => Command::Consent(false),
     "setTheme" => Command::SetTheme(a.as_string(), b.as_string()),
     "setGuestToken" => Command::SetGuestToken(string(a)),
     "setLanguage" => Command::SetLanguage(language(a, b)),

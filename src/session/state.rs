@@ -89,6 +89,8 @@ struct Io {
     opened: StdCell<bool>,
     arrived: f64,
     host: RefCell<wasm_bindgen::JsValue>,
+    /// The pre-chat form's own fields (the second module's) will not do: no registration.
+    fields_refused: StdCell<bool>,
 }
 
 /// The visitor's session. `Copy`: every field is a handle into the reactive arena.
@@ -170,6 +172,7 @@ impl Session {
             opened: StdCell::new(false),
             arrived: js_sys::Date::now(),
             host: RefCell::new(wasm_bindgen::JsValue::UNDEFINED),
+            fields_refused: StdCell::new(false),
         }));
         let session = Session {
             screen: Field::new(cell, Area::Screen, |v: &View| &v.screen),

@@ -253,12 +253,22 @@ test("the pre-chat form's own fields: checked in the visitor's language, then se
   const topic = win.getByRole('combobox', { name: 'Topic' });
   assert.deepEqual(await topic.locator('option').allTextContents(), ['Bitte wählen…', 'Billing', 'Shipping']);
 
-  await win.getByRole('textbox', { name: 'Name' }).fill('Greta');
+  // Nothing filled in: the widget's own field and the server's are refused together, focus
+  // on the first in the form's order.
+  const name = win.getByRole('textbox', { name: 'Name' });
+  await win.getByRole('button', { name: 'Chat starten' }).click();
+  await win.getByText('Dieses Feld ist erforderlich').waitFor();
+  await win.getByText('Bitte geben Sie Ihren Namen ein.').waitFor();
+  await until(async () => (await focused(page)).id === (await name.getAttribute('id')), 'focus on the name');
+
+  await name.fill('Greta');
   await win.getByRole('textbox', { name: 'E-Mail' }).fill(`fields.${Date.now()}@example.com`);
   await win.getByRole('button', { name: 'Chat starten' }).click();
   await win.getByText('Dieses Feld ist erforderlich').waitFor();
   assert.equal(await order.getAttribute('aria-invalid'), 'true');
   await until(async () => (await focused(page)).id === (await order.getAttribute('id')), 'focus on the field');
+  const unknown = await fetch(`${server.url}/api/v1/livechat/visitor/${await stored(page, 'token')}`);
+  assert.equal(unknown.status, 400, 'not registered while a field will not do');
 
   await order.fill('12a45');
   await win.getByRole('button', { name: 'Chat starten' }).click();
@@ -319,5 +329,24 @@ test('the consent screen comes even when the second module failed to load the fi
   assert.ok(refused >= 2, 'fetched again after the failure');
   await win.getByRole('button', { name: 'I agree' }).click();
   await win.getByRole('textbox').first().waitFor();
+  await context.close();
+});
+
+test("a click on the loader's launcher before the widget came is no agreement", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  const written = await recordWrites(page);
+  // The widget's wasm comes late: the visitor clicks the loader's own launcher meanwhile.
+  await page.route('**/widget_bg.wasm', async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  await page.goto(consentServer.url + '/');
+  await launcher(page).click();
+  const win = chatWindow(page);
+  await win.getByRole('heading', { name: 'Your data' }).waitFor();
+  assert.equal(await win.getByRole('textbox').count(), 0);
+  assert.deepEqual(await written(), [], 'nothing stored: the click opened the window, it did not agree');
   await context.close();
 });

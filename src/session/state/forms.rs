@@ -55,7 +55,7 @@ impl Session {
     pub async fn register(self, name: String, email: String, department: Option<String>) -> FormErrors {
         self.interacted();
         let errors = self.check_registration(&name, &email);
-        if !errors.is_empty() {
+        if !errors.is_empty() || self.io().fields_refused.get() {
             return errors;
         }
         let (name, email) = (name.trim().to_owned(), email.trim().to_owned());

@@ -51,7 +51,7 @@ impl Session {
     /// department `value`), `close` (the visitor ends the chat), `rated` (the
     /// server took the survey), `skip` (the visitor skipped it), `sheet` (closes the sheet), `agree` (the visitor's consent),
     /// `fields` (the pre-chat form's own fields, `[key, value, …]`, to send with the
-    /// registration), `reset` (the visitor was forgotten: start as a new one), `@mailed`.
+    /// registration, or `null`: they will not do, the registration waits), `reset` (the visitor was forgotten: start as a new one), `@mailed`.
     pub(super) fn asker(self) -> JsValue {
         let io = self.io();
         io.ask
@@ -136,6 +136,7 @@ impl Session {
                             return JsValue::UNDEFINED;
                         }
                         "fields" => {
+                            self.io().fields_refused.set(value.is_null());
                             let pairs: Vec<String> =
                                 js_sys::Array::from(&value).iter().filter_map(|v| v.as_string()).collect();
                             self.update(|c| {

@@ -372,7 +372,8 @@ fn fields(p: Rc<Panel>) {
     }
     typed.forget();
     // The form's sending, before the widget's own handler: the fields checked, and when they
-    // will do, handed to the session to go with the registration; else the sending stops here.
+    // will do, handed to the session to go with the registration; else the session is told not
+    // to send it.
     let Ok(Some(host)) = p.slot.closest("form") else { return };
     let q = p.clone();
     let on_submit = Closure::<dyn Fn(Event)>::new(move |ev: Event| {
@@ -383,10 +384,11 @@ fn fields(p: Rc<Panel>) {
         let form = form.borrow();
         let problems = form.problems(&test);
         if problems.iter().any(Option::is_some) {
-            ev.prevent_default();
-            ev.stop_immediate_propagation();
+            // The widget checks its own fields too, and sends nothing (`null`: these will not
+            // do); focus goes to the first field with a problem, in the form's order.
+            q.ask("fields", &JsValue::NULL);
             q.draw(&pv::fields(&form, &problems, q.lang));
-            q.focus("[data-slot=fields] [aria-invalid=true]");
+            q.focus("form [aria-invalid=true]");
             return;
         }
         let sent: Array =

@@ -376,7 +376,7 @@ fn fields(p: Rc<Panel>) {
     // to send it.
     let Ok(Some(host)) = p.slot.closest("form") else { return };
     let q = p.clone();
-    let on_submit = Closure::<dyn Fn(Event)>::new(move |ev: Event| {
+    let on_submit = Closure::<dyn Fn(Event)>::new(move |_: Event| {
         // A panel drawn again for the same form takes over.
         if !q.slot.is_connected() {
             return;

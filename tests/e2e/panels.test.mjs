@@ -225,6 +225,11 @@ test('the transcript offer after a chat: prefilled, checked, sent once, not offe
   await win.getByRole('button', { name: 'Start a new chat' }).waitFor();
   await page.waitForTimeout(300);
   assert.equal(await win.getByRole('region', { name: 'A copy of this chat' }).count(), 0);
+  // A reload: the room is remembered as asked for; nothing offers or sends it again.
+  await page.reload();
+  await page.waitForTimeout(500);
+  assert.ok((await stored(page, 'mailed')).split(' ').includes(mine[0].rid), 'the room is remembered');
+  assert.equal(await win.getByRole('region', { name: 'A copy of this chat' }).count(), 0);
   const again = (await agent.call('GET', '/api/v1/livechat/transcripts')).body.transcripts;
   assert.equal(again.filter((t) => t.email === other).length, 1, 'not sent twice');
   await context.close();

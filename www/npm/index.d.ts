@@ -171,7 +171,11 @@ export interface TypedApi {
   unreadCount(): number;
   /** Forgets the visitor (token, room, stored values) and starts over as a new one. */
   reset(): void;
-  /** The visitor agreed: storage may be written; a widget waiting for consent starts. */
+  /**
+   * The visitor agreed: storage may be written; a widget waiting for consent starts. It is the
+   * visitor's agreement to the server's data-processing terms too (Rocket.Chat's
+   * `forceAcceptDataProcessingConsent`), so the widget does not ask for it again.
+   */
   consent(): void;
   /** Reports the page the visitor is on (the script-tag loader does it on every route change). */
   pageVisited(title: string, href: string): Promise<void>;

@@ -10,6 +10,7 @@
 //! - [`keyed`] — small string-keyed maps.
 
 pub mod api;
+pub mod consent;
 pub mod json;
 pub mod keyed;
 pub mod realtime;

@@ -7,13 +7,15 @@
 //! * When storage is blocked (Safari private mode, Brave shields, a sandboxed iframe, a full
 //!   quota) the store keeps values in memory and says so through [`TokenStore::persistence`];
 //!   nothing throws.
-//! * In consent mode nothing is written to storage until [`TokenStore::consent`] is called (the
-//!   visitor's first interaction); values wait in memory until then. Values already stored by an
-//!   earlier, consented visit are read.
-//! * When the server asks for the visitor's explicit consent ([`TokenStore::demand_consent`],
-//!   Rocket.Chat's `forceAcceptDataProcessingConsent`), the same mode holds until the visitor
-//!   agrees (not at a mere interaction), and a visitor with no conversation is taken back out of
-//!   storage. The agreement is stored ([`AGREED`]); [`TokenStore::reset`] forgets it too.
+//! * In consent mode nothing is written to storage until the visitor's first interaction
+//!   ([`TokenStore::interacted`]) or [`TokenStore::consent`]; values wait in memory until then.
+//!   Values already stored by an earlier, consented visit are read.
+//! * When the server asks for the visitor's explicit consent ([`TokenStore::settle`] with
+//!   `forced`, Rocket.Chat's `forceAcceptDataProcessingConsent`), writes wait for the visitor's
+//!   agreement ([`TokenStore::consent`], not a mere interaction), and a visitor with no
+//!   conversation is taken back out of storage. The agreement is stored ([`AGREED`]);
+//!   [`TokenStore::reset`] forgets it too. [`TokenStore::hold`] holds writes until it is known
+//!   which applies. The rules are [`crate::consent`]'s, pure.
 //! * The outbox (the visitor's messages the server has not confirmed yet), whether the window is
 //!   open, and how far the visitor has read live here too, so a reload resends and reopens.
 //! * [`TokenStore::reset`] forgets everything.
@@ -26,6 +28,7 @@ use livechat_wire::message::Message;
 use serde::{Deserialize, Serialize};
 use web_sys::Storage;
 
+use crate::consent::{Gate, Then};
 use crate::json::describe;
 use crate::keyed::Keyed;
 
@@ -100,14 +103,8 @@ pub struct TokenStore {
     storage: Option<Storage>,
     /// Why values are not written to storage, when they are not.
     blocked: RefCell<Option<String>>,
-    awaiting_consent: Cell<bool>,
-    /// Only an explicit consent ends the wait ([`TokenStore::demand_consent`]), or writes are
-    /// held until it is known whether one is needed ([`TokenStore::hold`]).
-    explicit: Cell<bool>,
-    /// The visitor interacted while writes were held.
-    touched: Cell<bool>,
-    /// The site's consent mode (`require_consent`).
-    site_requires: bool,
+    /// When values may be written (the consent rules: [`crate::consent`]).
+    gate: Cell<Gate>,
     /// Values not in storage: all of them when blocked, pending ones before consent.
     /// `None` marks a removal to apply at consent.
     memory: RefCell<Keyed<Option<String>>>,
@@ -171,10 +168,7 @@ impl TokenStore {
             prefix,
             storage: local_storage(false).ok(),
             blocked: RefCell::new(None),
-            awaiting_consent: Cell::new(options.require_consent),
-            explicit: Cell::new(false),
-            touched: Cell::new(false),
-            site_requires: options.require_consent,
+            gate: Cell::new(Gate::new(options.require_consent)),
             memory: RefCell::new(Keyed::new()),
         };
         // Before consent nothing may be written, not even the probe; it runs at consent.
@@ -187,7 +181,7 @@ impl TokenStore {
     pub fn persistence(&self) -> Persistence {
         if let Some(why) = self.blocked.borrow().as_ref() {
             Persistence::Memory(why.clone())
-        } else if self.awaiting_consent.get() {
+        } else if !self.gate.get().is_open() {
             Persistence::AwaitingConsent
         } else {
             Persistence::Local
@@ -209,7 +203,7 @@ impl TokenStore {
     /// Sets (`Some`) or removes (`None`) the value `name`.
     pub fn set(&self, name: &str, value: Option<&str>) {
         let value = value.map(str::to_owned);
-        if self.awaiting_consent.get() || self.blocked.borrow().is_some() {
+        if !self.gate.get().is_open() || self.blocked.borrow().is_some() {
             self.memory.borrow_mut().insert(name.to_owned(), value);
             return;
         }
@@ -301,71 +295,68 @@ impl TokenStore {
         self.set(OUTBOX, text.as_deref());
     }
 
-    /// The visitor interacted: that is consent, unless an explicit one is demanded (or it is not
-    /// known yet: then it counts once [`TokenStore::settle`] says none is).
-    pub fn interacted(&self) {
-        if self.explicit.get() {
-            self.touched.set(true);
-        } else {
-            self.allow();
+    /// Changes the gate with `f` and carries out what it answers.
+    fn through(&self, f: impl FnOnce(&mut Gate) -> Then) {
+        let mut gate = self.gate.get();
+        let then = f(&mut gate);
+        self.gate.set(gate);
+        match then {
+            Then::Stay => {}
+            Then::Write => self.write_pending(),
+            Then::TakeBack => self.take_back(),
         }
+    }
+
+    /// The visitor interacted: that is consent in the site's consent mode (once it is known
+    /// that the server does not demand an agreement).
+    pub fn interacted(&self) {
+        self.through(Gate::interacted);
     }
 
     /// Holds every write until [`TokenStore::settle`]: the widget does not know yet whether the
     /// server demands the visitor's consent (its configuration has not come).
     pub fn hold(&self) {
-        self.explicit.set(true);
-        self.awaiting_consent.set(true);
+        self.through(|g| {
+            g.hold();
+            Then::Stay
+        });
     }
 
-    /// The server's configuration came. `forced`: it demands the visitor's explicit consent
-    /// ([`TokenStore::demand_consent`]); answers whether it is still to be given. Otherwise, or
-    /// when it was given before, writes go ahead — unless the site's consent mode waits for an
-    /// interaction that has not come.
+    /// The server's configuration came. `forced`: it demands the visitor's explicit consent;
+    /// answers whether that is still to be given (not when [`AGREED`] is stored).
     pub fn settle(&self, forced: bool) -> bool {
-        if forced && self.demand_consent() {
-            return true;
-        }
-        if self.explicit.replace(false) && (self.get(AGREED).is_some() || !self.site_requires || self.touched.get()) {
-            self.allow();
-        }
-        false
+        let (agreed, conversation) = (self.get(AGREED).is_some(), self.room_id().is_some());
+        self.through(|g| g.settle(forced, agreed, conversation));
+        self.gate.get().asks()
     }
 
-    /// The server asks for the visitor's explicit consent. Answers whether it is still to be
-    /// given: not when it was before ([`AGREED`] stored). Until [`TokenStore::consent`], nothing
-    /// more is written and interactions do not count; a visitor with no conversation stored is
-    /// taken back out of storage into memory (a token this page made, the window's state).
+    /// The server asks for the visitor's explicit consent (see [`TokenStore::settle`]).
     pub fn demand_consent(&self) -> bool {
-        if self.get(AGREED).is_some() {
-            return false;
-        }
-        self.explicit.set(true);
-        let held = self.awaiting_consent.replace(true) || self.blocked.borrow().is_some();
-        if !held && self.room_id().is_none() {
-            for name in self.stored_names() {
-                let value = self.storage.as_ref().and_then(|s| s.get_item(&self.key(&name)).ok().flatten());
-                if value.is_some() && self.write(&name, None).is_ok() {
-                    self.memory.borrow_mut().insert(name, value);
-                }
-            }
-        }
-        true
+        self.settle(true)
     }
 
     /// The visitor agreed (or the site consented for them): storage may be written now; pending
     /// values are written, and the agreement with them.
     pub fn consent(&self) {
-        self.explicit.set(false);
         self.set(AGREED, Some("1"));
-        self.allow();
+        self.through(Gate::consent);
     }
 
-    fn allow(&self) {
-        if !self.awaiting_consent.replace(false) || self.blocked.borrow().is_some() {
+    /// What storage holds goes back to memory: nothing of the visitor stays stored.
+    fn take_back(&self) {
+        for name in self.stored_names() {
+            let value = self.storage.as_ref().and_then(|s| s.get_item(&self.key(&name)).ok().flatten());
+            if value.is_some() && self.write(&name, None).is_ok() {
+                self.memory.borrow_mut().insert(name, value);
+            }
+        }
+    }
+
+    /// The gate opened: the write probe skipped at open runs, and what waited is written.
+    fn write_pending(&self) {
+        if self.blocked.borrow().is_some() {
             return;
         }
-        // The write probe skipped at open runs now.
         if let Err(why) = local_storage(true) {
             self.fall_back_to_memory(why);
             return;
@@ -386,7 +377,7 @@ impl TokenStore {
     pub fn reset(&self) {
         self.memory.borrow_mut().clear();
         // Removing needs no quota: it is tried even when writes failed, but never before consent.
-        let may_remove = !self.awaiting_consent.get();
+        let may_remove = self.gate.get().is_open();
         for name in self.stored_names() {
             let removed = may_remove && self.write(&name, None).is_ok();
             if !removed {

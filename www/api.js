@@ -66,8 +66,8 @@ function text(v) {
 // language's catalogue, or a promise of its texts (the npm package's modules). Throws on bad
 // options. Nothing is fetched until `ready()` (or an `open`) is called; calls made until the
 // widget is up are queued and applied in order, each answering a promise of its result.
-// `booted(run)`, if given, runs once the widget is up and the queue applied (`run(command)`
-// reaches the widget's commands beyond the API: `clicked`, the loader's launcher was). `parts(name)`, if
+// `booted(clicked)`, if given, runs once the widget is up and the queue applied; `clicked()`
+// tells the widget its launcher was clicked before it came (an interaction). `parts(name)`, if
 // given, answers a promise of a part loaded when a message needs it: `'rich'` the second
 // module's exports (its wasm instantiated), `'emoji'` the shortcode table; without it, every
 // message shows as plain text.
@@ -231,8 +231,8 @@ export function create(host, options, load, i18n, booted, parts) {
       }
     });
     if (booted)
-      booted(function (name) {
-        return run(name);
+      booted(function () {
+        run('clicked');
       });
   }
 

@@ -131,11 +131,12 @@
   }
 
   // The widget is up and the calls made meanwhile applied: it takes over from the loader's launcher.
-  // `run(command)` reaches the widget's commands beyond the public API.
-  function handOver(run) {
+  // `interacted()` tells the widget the visitor clicked this launcher (consent in the site's
+  // consent mode, never an agreement to the server's data-processing terms).
+  function handOver(interacted) {
     if (!root) return; // not drawn yet: the widget drew its own launcher
     if (clicked) {
-      run('clicked'); // an interaction (consent in the site's consent mode), never "I agree"
+      interacted();
       api.open();
     }
     var own = root.querySelector('.lc-root .lc-launcher');

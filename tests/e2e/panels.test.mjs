@@ -279,15 +279,22 @@ test("the pre-chat form's own fields: checked in the visitor's language, then se
   await win.getByRole('button', { name: 'Chat starten' }).click();
   await win.getByText('Dieser Wert ist ungültig').waitFor();
 
+  // The server's fields will do, the name not: nothing goes; then the topic is taken back.
   await order.fill(' 54321 ');
   await topic.selectOption('Shipping');
+  await name.fill('');
+  await win.getByRole('button', { name: 'Chat starten' }).click();
+  await win.getByText('Bitte geben Sie Ihren Namen ein.').waitFor();
+  await name.fill('Greta');
+  await topic.selectOption('');
   await win.getByRole('button', { name: 'Chat starten' }).click();
   await win.getByRole('textbox', { name: /Nachricht/ }).waitFor();
   const token = await stored(page, 'token');
   const { visitor } = await (await fetch(`${server.url}/api/v1/livechat/visitor/${token}`)).json();
   assert.deepEqual(
     Object.fromEntries(Object.entries(visitor.livechatData ?? {}).sort()),
-    { order: '54321', plan: 'Pro', topic: 'Shipping' },
+    { order: '54321', plan: 'Pro' },
+    'the values of the last try (trimmed), the topic taken back not sent, the site’s plan',
   );
   await context.close();
 });

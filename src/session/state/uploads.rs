@@ -51,7 +51,8 @@ impl Session {
     /// department `value`), `close` (the visitor ends the chat), `rated` (the
     /// server took the survey), `skip` (the visitor skipped it), `sheet` (closes the sheet), `agree` (the visitor's consent),
     /// `fields` (the pre-chat form's own fields, `[key, value, …]`, to send with the
-    /// registration, or `null`: they will not do, the registration waits), `reset` (the visitor was forgotten: start as a new one), `@mailed`.
+    /// registration — a blank value sends none —, or `null`: they will not do, the registration
+    /// waits), `reset` (the visitor was forgotten: start as a new one), `@mailed`.
     pub(super) fn asker(self) -> JsValue {
         let io = self.io();
         io.ask
@@ -142,11 +143,15 @@ impl Session {
                             self.update(|c| {
                                 for kv in pairs.chunks_exact(2) {
                                     let (key, value) = (kv[0].clone(), kv[1].clone());
-                                    c.custom_field(livechat_wire::custom_field::CustomField {
-                                        key,
-                                        value,
-                                        overwrite: true,
-                                    });
+                                    // Blank: a value of an earlier try goes, nothing is sent.
+                                    c.options_mut().custom_fields.retain(|f| f.key != key);
+                                    if !value.is_empty() {
+                                        c.custom_field(livechat_wire::custom_field::CustomField {
+                                            key,
+                                            value,
+                                            overwrite: true,
+                                        });
+                                    }
                                 }
                             });
                             return JsValue::UNDEFINED;

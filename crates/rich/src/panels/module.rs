@@ -6,7 +6,7 @@ use std::rc::Rc;
 use js_sys::{Array, Function};
 use livechat_client::api::{Error, Transport, VisitorClient};
 use livechat_client::json::Js;
-use livechat_client::session::prechat::Form;
+use livechat_client::session::prechat::{self, Form};
 use livechat_wire::config::{CustomFieldDef, Department};
 use livechat_wire::custom_field::CustomField;
 use livechat_wire::error::code;
@@ -392,7 +392,12 @@ fn fields(p: Rc<Panel>) {
             return;
         }
         let sent: Array =
-            form.to_send().iter().flat_map(|f| [&f.key, &f.value]).map(|s| JsValue::from(s.as_str())).collect();
+            // Every field of the form, a blank one as `""` (what it held at a try before goes).
+            form.fields
+                .iter()
+                .flat_map(|f| [f.def.id.as_str(), prechat::trim(&f.value)])
+                .map(JsValue::from)
+                .collect();
         q.ask("fields", &sent);
         // Problems shown at an earlier try are gone now.
         if q.slot.query_selector("[aria-invalid=true]").ok().flatten().is_some() {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentLogin, chatWindow, knownVisitor, launchBrowser, launcher, startServer, until } from './support.mjs';
+import { agentLogin, agentRoomWith, chatWindow, knownVisitor, launchBrowser, launcher, startServer, until } from './support.mjs';
 
 let consentServer;
 let server;
@@ -360,5 +360,34 @@ test("a click on the loader's launcher before the widget came is no agreement", 
   await win.getByRole('heading', { name: 'Your data' }).waitFor();
   assert.equal(await win.getByRole('textbox').count(), 0);
   assert.deepEqual(await written(), [], 'nothing stored: the click opened the window, it did not agree');
+  await context.close();
+});
+
+test("the agent's close reaching the widget offers the transcript too", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  const email = `agentclose.${Date.now()}@example.com`;
+  await knownVisitor(page, 'Ida', email);
+  await page.addInitScript(() => {
+    window.RocketChat(function () {
+      this.setCustomField('order', '12345');
+    });
+  });
+  await page.goto(server.url + '/');
+  await launcher(page).click();
+  const win = chatWindow(page);
+  const hello = `Closed by the agent ${Date.now()}`;
+  await win.getByRole('textbox').fill(hello);
+  await win.getByRole('button', { name: 'Send' }).click();
+  await win.locator('.lc-bubble', { hasText: hello }).waitFor();
+  const agent = await agentLogin(server.url);
+  const room = await agentRoomWith(agent, hello);
+  const closed = await agent.call('POST', '/api/v1/livechat/room.closeByUser', { rid: room._id, comment: 'Done' });
+  assert.equal(closed.status, 200, JSON.stringify(closed.body));
+  const offer = win.getByRole('region', { name: 'A copy of this chat' });
+  await offer.waitFor();
+  assert.equal(await offer.getByRole('textbox', { name: 'E-mail' }).inputValue(), email);
+  await win.getByRole('button', { name: 'Skip' }).waitFor();
   await context.close();
 });

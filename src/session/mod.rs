@@ -8,4 +8,5 @@ pub mod state;
 pub use livechat_client::session::{conversation, tabs, text};
 
 pub use field::{Field, LangField};
+pub(crate) use state::context;
 pub use state::{Banner, Delivery, FAILED_AFTER, FormErrors, Screen, Session, SessionOptions, Submitted};

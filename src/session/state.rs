@@ -48,6 +48,15 @@ pub type Task<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 /// Storage: `1` while the visitor has the notification sound off.
 const MUTED: &str = "muted";
 
+/// A plain object of `pairs`: the context the second module's entry points are given.
+pub(crate) fn context(pairs: &[(&str, wasm_bindgen::JsValue)]) -> wasm_bindgen::JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&o, &(*k).into(), v);
+    }
+    o.into()
+}
+
 /// Runs `then(session)` once after `ms` milliseconds.
 fn later(session: Session, ms: f64, then: fn(Session)) {
     let callback = wasm_bindgen::closure::Closure::once_into_js(move || then(session));

@@ -102,16 +102,13 @@ fn message_summary(m: &Message) -> String {
 fn draw_rich(row: &web_sys::Element, source: &JsValue, s: Session) {
     let (Some(render), Ok(Some(bubble))) = (s.lazy("draw"), row.query_selector(".lc-bubble")) else { return };
     let lang = s.lang.get_untracked();
-    let context = Object::new();
-    for (k, v) in [
-        ("server", s.server_url()),
-        ("token", s.token()),
-        ("lang", lang.tag().to_owned()),
-        ("spoiler", lang.t(Key::Spoiler).to_owned()),
-        ("download", lang.t(Key::Download).to_owned()),
-    ] {
-        let _ = Reflect::set(&context, &k.into(), &v.into());
-    }
+    let context = crate::session::context(&[
+        ("server", s.server_url().into()),
+        ("token", s.token().into()),
+        ("lang", lang.tag().into()),
+        ("spoiler", lang.t(Key::Spoiler).into()),
+        ("download", lang.t(Key::Download).into()),
+    ]);
     if let Err(e) = render.call3(&JsValue::NULL, &bubble, source, &context) {
         web_sys::console::warn_2(&"Livechat: a message could not be drawn".into(), &e);
     }

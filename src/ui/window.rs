@@ -97,6 +97,15 @@ fn Header() -> impl IntoView {
     };
     // The notification sound, when the site turned it on: the visitor may turn it off.
     let has_sound = s.peek(|c| c.options().sound);
+    // A menu item that closes the menu and opens the sheet `name` (drawn by the second module).
+    let sheet_item = move |name: &'static str, label: Key| {
+        view! {
+            <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); s.sheet.set(Some(name)); })>
+                {tr(label)}
+            </button>
+        }
+        .into_any()
+    };
     let root = use_context::<Root>();
     // The menu: focus to its first item when it opens; arrows move between items; Escape (and
     // Tab) close it, Escape giving focus back to its button, not closing the window.
@@ -175,27 +184,15 @@ fn Header() -> impl IntoView {
                     </button>
                     {when(move || menu_open.get(), move || view! {
                         <div class="lc-menu" role="menu" aria-label=tr(Key::Options)>
-                            {when(can_transfer, move || view! {
-                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); s.sheet.set(Some("departments")); })>
-                                    {tr(Key::ChangeDepartment)}
-                                </button>
-                            }.into_any())}
-                            {when(can_end, move || view! {
-                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); s.sheet.set(Some("end")); })>
-                                    {tr(Key::EndChat)}
-                                </button>
-                            }.into_any())}
+                            {when(can_transfer, move || sheet_item("departments", Key::ChangeDepartment))}
+                            {when(can_end, move || sheet_item("end", Key::EndChat))}
                             {has_sound.then(|| view! {
                                 <button type="button" role="menuitemcheckbox" aria-checked=move || (!s.muted.get()).to_string()
                                     on:click=click(move || s.set_muted(!s.muted.get_untracked()))>
                                     {tr(Key::Sound)}
                                 </button>
                             }.into_any())}
-                            {when(can_forget, move || view! {
-                                <button type="button" role="menuitem" on:click=click(move || { menu_open.set(false); s.sheet.set(Some("forget")); })>
-                                    {tr(Key::ForgetMyData)}
-                                </button>
-                            }.into_any())}
+                            {when(can_forget, move || sheet_item("forget", Key::ForgetMyData))}
                         </div>
                     }.into_any())}
                 </div>

@@ -104,6 +104,36 @@ async function recordWrites(page) {
   return () => page.evaluate(() => JSON.parse(sessionStorage.getItem('written') || '[]'));
 }
 
+/**
+ * A known visitor (`name`, `email`; the site set the server's required field) chatting on the
+ * transcript server: they sent `text`. Answers the page's context, the page and the window.
+ */
+async function chatting(name, email, text) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await knownVisitor(page, name, email);
+  await page.addInitScript(() => {
+    window.RocketChat(function () {
+      this.setCustomField('order', '12345');
+    });
+  });
+  await page.goto(server.url + '/');
+  await launcher(page).click();
+  const win = chatWindow(page);
+  await win.getByRole('textbox').fill(text);
+  await win.getByRole('button', { name: 'Send' }).click();
+  await win.locator('.lc-bubble', { hasText: text }).waitFor();
+  return { context, page, win };
+}
+
+/** The visitor ends the chat from the window's menu. */
+async function endChat(win) {
+  await win.getByRole('button', { name: 'Options' }).click();
+  await win.getByRole('menuitem', { name: 'End chat' }).click();
+  await win.getByRole('alertdialog').getByRole('button', { name: 'End chat' }).click();
+}
+
 test('consent is asked before anything, nothing is stored until it is given, and a reload asks again', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -176,26 +206,9 @@ test('"Forget my data" ends the chat, deletes the visitor on the server and here
 });
 
 test('the transcript offer after a chat: prefilled, checked, sent once, not offered again', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e));
   const email = `transcript.${Date.now()}@example.com`;
-  await knownVisitor(page, 'Tom', email);
-  await page.addInitScript(() => {
-    window.RocketChat(function () {
-      this.setCustomField('order', '12345');
-    });
-  });
-  await page.goto(server.url + '/');
-  await launcher(page).click();
-  const win = chatWindow(page);
-  await win.getByRole('textbox').fill('Transcript please');
-  await win.getByRole('button', { name: 'Send' }).click();
-  await win.locator('.lc-bubble', { hasText: 'Transcript please' }).waitFor();
-  await win.getByRole('button', { name: 'Options' }).click();
-  await win.getByRole('menuitem', { name: 'End chat' }).click();
-  await win.getByRole('alertdialog').getByRole('button', { name: 'End chat' }).click();
-
+  const { context, page, win } = await chatting('Tom', email, 'Transcript please');
+  await endChat(win);
   const offer = win.getByRole('region', { name: 'A copy of this chat' });
   await offer.waitFor();
   await offer.getByText('Want this chat in your inbox?').waitFor();
@@ -300,24 +313,8 @@ test("the pre-chat form's own fields: checked in the visitor's language, then se
 });
 
 test('a transcript not asked for on the survey is still offered with the thanks', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e));
-  await knownVisitor(page, 'Una', `later.${Date.now()}@example.com`);
-  await page.addInitScript(() => {
-    window.RocketChat(function () {
-      this.setCustomField('order', '12345');
-    });
-  });
-  await page.goto(server.url + '/');
-  await launcher(page).click();
-  const win = chatWindow(page);
-  await win.getByRole('textbox').fill('Maybe later');
-  await win.getByRole('button', { name: 'Send' }).click();
-  await win.locator('.lc-bubble', { hasText: 'Maybe later' }).waitFor();
-  await win.getByRole('button', { name: 'Options' }).click();
-  await win.getByRole('menuitem', { name: 'End chat' }).click();
-  await win.getByRole('alertdialog').getByRole('button', { name: 'End chat' }).click();
+  const { context, win } = await chatting('Una', `later.${Date.now()}@example.com`, 'Maybe later');
+  await endChat(win);
   await win.getByRole('region', { name: 'A copy of this chat' }).waitFor();
   await win.getByRole('button', { name: 'Skip' }).click();
   await win.getByRole('button', { name: 'Start a new chat' }).waitFor();
@@ -364,23 +361,9 @@ test("a click on the loader's launcher before the widget came is no agreement", 
 });
 
 test("the agent's close reaching the widget offers the transcript too", async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e));
   const email = `agentclose.${Date.now()}@example.com`;
-  await knownVisitor(page, 'Ida', email);
-  await page.addInitScript(() => {
-    window.RocketChat(function () {
-      this.setCustomField('order', '12345');
-    });
-  });
-  await page.goto(server.url + '/');
-  await launcher(page).click();
-  const win = chatWindow(page);
   const hello = `Closed by the agent ${Date.now()}`;
-  await win.getByRole('textbox').fill(hello);
-  await win.getByRole('button', { name: 'Send' }).click();
-  await win.locator('.lc-bubble', { hasText: hello }).waitFor();
+  const { context, win } = await chatting('Ida', email, hello);
   const agent = await agentLogin(server.url);
   const room = await agentRoomWith(agent, hello);
   const closed = await agent.call('POST', '/api/v1/livechat/room.closeByUser', { rid: room._id, comment: 'Done' });

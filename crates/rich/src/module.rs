@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
 use livechat_client::json::Js;
 use livechat_wire::json::FromJson;
 use livechat_wire::message::Message;
@@ -38,6 +38,18 @@ pub(crate) fn get(o: &JsValue, key: &str) -> JsValue {
 /// The text property `key` of `o`, or empty.
 pub(crate) fn string(o: &JsValue, key: &str) -> String {
     get(o, key).as_string().unwrap_or_default()
+}
+
+/// `ask(what, value)`: the widget's session (see `asker` in the widget).
+pub(crate) fn asks(ask: &Function, what: &str, value: &JsValue) -> JsValue {
+    ask.call2(&JsValue::NULL, &what.into(), value).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `new RegExp(pattern).test(text)`; `None` when the pattern does not compile.
+pub(crate) fn test(pattern: &str, text: &str) -> Option<bool> {
+    let ctor: Function = get(&js_sys::global(), "RegExp").dyn_into().ok()?;
+    let re = Reflect::construct(&ctor, &Array::of1(&pattern.into())).ok()?;
+    Some(re.unchecked_into::<js_sys::RegExp>().test(text))
 }
 
 impl Setup {

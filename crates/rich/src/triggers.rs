@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
-use crate::module::{get, string};
+use crate::module::{asks, get, string, test};
 use crate::view;
 
 struct State {
@@ -38,18 +38,6 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<Option<State>> = const { RefCell::new(None) };
-}
-
-/// `ask(what, value)`: the widget's session, as `uploads` asks it.
-fn asks(ask: &Function, what: &str, value: &JsValue) -> JsValue {
-    ask.call2(&JsValue::NULL, &what.into(), value).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// `new RegExp(pattern).test(text)`; `None` when the pattern does not compile.
-pub(crate) fn test(pattern: &str, text: &str) -> Option<bool> {
-    let ctor: Function = get(&js_sys::global(), "RegExp").dyn_into().ok()?;
-    let re = Reflect::construct(&ctor, &Array::of1(&pattern.into())).ok()?;
-    Some(re.unchecked_into::<js_sys::RegExp>().test(text))
 }
 
 /// What the session says: `start` (`value`: `{config, fired, arrived, href, department,

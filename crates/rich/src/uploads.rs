@@ -14,7 +14,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, File};
 
-use crate::module::{get, string};
+use crate::module::{asks, get, string};
 use crate::view;
 
 /// What the widget gave with the last files.
@@ -87,7 +87,7 @@ fn abort_all(aborts: Vec<Abort>) {
 /// Calls the widget's `ask(what, value)`.
 fn ask(what: &str, value: &JsValue) -> JsValue {
     let ask = STATE.with_borrow(|st| st.setup.as_ref().map(|s| s.ask.clone()));
-    ask.and_then(|f| f.call2(&JsValue::NULL, &what.into(), value).ok()).unwrap_or(JsValue::UNDEFINED)
+    ask.map_or(JsValue::UNDEFINED, |f| asks(&f, what, value))
 }
 
 async fn ask_async(what: &str) -> Result<JsValue, JsValue> {

@@ -4,7 +4,6 @@
 //! "Forget my data" sheets. The widget gives it a place ([`crate::ui`]'s `slot`) and what it
 //! needs to know; the module asks the session for the rest through `ask` (see `asker`).
 
-use js_sys::{Object, Reflect};
 use livechat_client::json::{Js, kept};
 use livechat_wire::json::Json;
 use wasm_bindgen::JsValue;
@@ -25,8 +24,7 @@ impl Session {
         let room = self.room.with_untracked(|r| r.as_ref().map(|r| (r.id.clone(), r.department_id.clone())));
         let (rid, department) = room.unwrap_or_default();
         let email = self.visitor.with_untracked(|v| v.as_ref().and_then(|v| v.email().map(str::to_owned)));
-        let context = Object::new();
-        for (k, v) in [
+        let context = context(&[
             ("slot", JsValue::from(slot)),
             ("server", self.server_url().into()),
             ("token", self.token().into()),
@@ -37,9 +35,7 @@ impl Session {
             ("email", email.map_or(JsValue::NULL, JsValue::from)),
             ("fields", fields.into()),
             ("ask", self.asker()),
-        ] {
-            let _ = Reflect::set(&context, &k.into(), &v);
-        }
+        ]);
         let _ = panel.call2(&JsValue::NULL, &name.into(), &context);
     }
 

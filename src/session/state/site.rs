@@ -113,6 +113,9 @@ impl Session {
     pub fn reset(&self) {
         let io = self.io();
         io.store.reset();
+        // A new visitor: nothing of theirs is written until the configuration says whether the
+        // server demands consent (`Session::start` settles it).
+        io.store.hold();
         let token = io.store.token();
         self.update(|c| {
             let o = c.options_mut();

@@ -32,10 +32,9 @@ impl Session {
             return;
         }
         io.triggers.set(true);
-        let context = js_sys::Object::new();
         let host = io.host.borrow().clone();
         let department = self.peek(|c| c.options().department.clone());
-        for (k, v) in [
+        let context = context(&[
             ("config", config.unwrap_or(JsValue::NULL)),
             ("fired", io.store.get(FIRED).unwrap_or_default().into()),
             ("arrived", io.arrived.into()),
@@ -46,10 +45,8 @@ impl Session {
             ("dismiss", self.lang.get_untracked().t(Key::Dismiss).into()),
             ("opened", io.opened.get().into()),
             ("ask", self.asker()),
-        ] {
-            let _ = js_sys::Reflect::set(&context, &k.into(), &v);
-        }
-        self.trigger("start", context.into());
+        ]);
+        self.trigger("start", context);
     }
 
     /// Tells the running triggers what happened (`page` with the address, `opened`,

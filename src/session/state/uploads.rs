@@ -3,7 +3,7 @@
 //! (`livechat_client::session::uploads` holds its rules). The session answers what it asks.
 
 use super::*;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
@@ -26,16 +26,13 @@ impl Session {
         .iter()
         .map(|k| JsValue::from(lang.t(*k)))
         .collect();
-        let context = Object::new();
-        for (k, v) in [
+        let context = context(&[
             ("server", JsValue::from(self.server_url())),
             ("token", self.token().into()),
             ("list", list.into()),
             ("texts", texts.into()),
             ("ask", self.asker()),
-        ] {
-            let _ = Reflect::set(&context, &k.into(), &v);
-        }
+        ]);
         let _ = upload.call2(&JsValue::NULL, files, &context);
     }
 
@@ -127,11 +124,6 @@ impl Session {
                             return JsValue::UNDEFINED;
                         }
                         "reset" => {
-                            // Forgotten: nothing of the new visitor is written until the
-                            // configuration says whether consent is needed again.
-                            let store = &self.io().store;
-                            store.reset();
-                            store.hold();
                             self.reset();
                             spawn_task(Box::pin(self.start()));
                             return JsValue::UNDEFINED;

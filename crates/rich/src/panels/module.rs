@@ -20,7 +20,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Event, HtmlElement};
 
 use super::view::{self as pv, Offer, T};
-use crate::module::{get, string};
+use crate::module::{asks, get, string, test};
 use crate::view::{self, Context, Links, Node, Texts};
 
 /// The window menu's button, where focus goes back when a sheet closes.
@@ -38,7 +38,7 @@ struct Panel {
 
 impl Panel {
     fn ask(&self, what: &str, value: &JsValue) -> JsValue {
-        self.ask.call2(&JsValue::NULL, &what.into(), value).unwrap_or(JsValue::UNDEFINED)
+        asks(&self.ask, what, value)
     }
 
     fn t(&self, t: T) -> &'static str {
@@ -336,11 +336,6 @@ fn mark(p: &Panel, rid: &str, asked: bool) {
     }
     let from = rooms.len().saturating_sub(20);
     p.ask(MAILED, &rooms[from..].join(" ").into());
-}
-
-/// `new RegExp(pattern).test(text)`; `None` when the pattern does not compile.
-fn test(pattern: &str, text: &str) -> Option<bool> {
-    crate::triggers::test(pattern, text)
 }
 
 fn fields(p: Rc<Panel>) {
